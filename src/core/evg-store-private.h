@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* For src/core only: the SQLite connection never leaves the core library. */
+
+#include <sqlite3.h>
+
+#include "evg-store.h"
+
+G_BEGIN_DECLS
+
+sqlite3      *evg_store_get_db        (EvgStore    *self);
+sqlite3_stmt *evg_store_prepare       (EvgStore    *self,
+                                       const char  *sql,
+                                       GError     **error);
+gboolean      evg_store_exec          (EvgStore    *self,
+                                       const char  *sql,
+                                       GError     **error);
+void          evg_store_set_error     (EvgStore    *self,
+                                       int          rc,
+                                       GError     **error);
+void          evg_store_configure_hlc (EvgStore    *self,
+                                       EvgHlc      *hlc);
+void          evg_store_txn_finished  (EvgStore    *self,
+                                       EvgTxn      *txn);
+
+G_END_DECLS

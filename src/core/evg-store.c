@@ -1,0 +1,612 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "evg-store"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "evg-hlc.h"
+#include "evg-schema.h"
+#include "evg-store-private.h"
+#include "evg-txn.h"
+
+/* 'EVG1': lets us tell our own database from any other SQLite file. */
+#define EVG_APPLICATION_ID 0x45564731
+
+struct _EvgStore
+{
+  GObject     parent_instance;
+
+  /* Owned */
+  char       *path;
+  sqlite3    *db;
+  GHashTable *statements;   /* SQL text → sqlite3_stmt */
+  char       *site_id;
+  guint       schema_version;
+  EvgClockFunc clock;
+  gpointer     clock_data;
+
+  /* Borrowed */
+  EvgTxn     *txn;          /* the open write transaction, if any */
+};
+
+G_DEFINE_FINAL_TYPE (EvgStore, evg_store, G_TYPE_OBJECT)
+G_DEFINE_QUARK (evg-store-error-quark, evg_store_error)
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+evg_store_finalize (GObject *object)
+{
+  EvgStore *self = (EvgStore *)object;
+
+  if (self->txn != NULL)
+    g_critical ("Store closed with a transaction still open");
+
+  g_clear_pointer (&self->statements, g_hash_table_unref);
+  if (self->db != NULL)
+    sqlite3_close_v2 (self->db);
+  g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->site_id, g_free);
+
+  G_OBJECT_CLASS (evg_store_parent_class)->finalize (object);
+}
+
+static void
+evg_store_class_init (EvgStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = evg_store_finalize;
+
+  /**
+   * EvgStore::changed:
+   * @self: the store
+   * @table: the synced table whose rows changed
+   * @ids: (nullable): the ids of the changed rows, or %NULL when any row may
+   *   have changed (a bulk import or a change made by another connection)
+   *
+   * Emitted after a transaction that wrote to @table has committed, once per
+   * table.  Services listen to it to keep their list models current.
+   */
+  signals[CHANGED] =
+    g_signal_new ("changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  G_TYPE_PTR_ARRAY);
+}
+
+static void
+evg_store_init (EvgStore *self)
+{
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) sqlite3_finalize);
+}
+
+/* Turns an SQLite result into a message a branch secretary can act on. */
+static void
+set_sqlite_error (sqlite3     *db,
+                  const char  *path,
+                  int          rc,
+                  GError     **error)
+{
+  const char *detail = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
+
+  switch (rc & 0xff)
+    {
+    case SQLITE_NOTADB:
+      g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_NOT_DATABASE,
+                   _("The file “%s” is not an E-Vanguard database. It was left untouched; "
+                     "choose another file or restore a backup."), path);
+      break;
+    case SQLITE_CORRUPT:
+      g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_CORRUPT,
+                   _("The database “%s” is damaged. It was left untouched so that it can be "
+                     "rescued; restore the latest backup or ask your IT staff for help."), path);
+      break;
+    case SQLITE_FULL:
+      g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_FULL,
+                   _("The disk is full, so the change was not saved. Nothing was lost: "
+                     "free some disk space and try again."));
+      break;
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_CANTOPEN:
+      g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_READ_ONLY,
+                   _("The database “%s” cannot be opened for writing. Check that the folder "
+                     "exists and that you may write to it."), path);
+      break;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_BUSY,
+                   _("The database is in use by another program. Wait a moment and try again."));
+      break;
+    case SQLITE_CONSTRAINT:
+      g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_CONSTRAINT,
+                   _("The change conflicts with a record that already exists (%s)."), detail);
+      break;
+    case SQLITE_IOERR:
+      g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_FAILED,
+                   _("The disk could not be read or written (%s). Nothing was changed; "
+                     "check the disk and try again."), detail);
+      break;
+    default:
+      g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_FAILED,
+                   _("The database reported an error: %s"), detail);
+      break;
+    }
+}
+
+void
+evg_store_set_error (EvgStore  *self,
+                     int        rc,
+                     GError   **error)
+{
+  set_sqlite_error (self->db, self->path, rc, error);
+}
+
+sqlite3 *
+evg_store_get_db (EvgStore *self)
+{
+  g_return_val_if_fail (EVG_IS_STORE (self), NULL);
+  return self->db;
+}
+
+/* Returns a prepared statement owned by the store, reset and with no
+ * bindings.  Callers reset it again when done so that it releases locks. */
+sqlite3_stmt *
+evg_store_prepare (EvgStore    *self,
+                   const char  *sql,
+                   GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (EVG_IS_STORE (self), NULL);
+
+  stmt = g_hash_table_lookup (self->statements, sql);
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+
+  rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      evg_store_set_error (self, rc, error);
+      return NULL;
+    }
+
+  g_hash_table_insert (self->statements, g_strdup (sql), stmt);
+  return stmt;
+}
+
+gboolean
+evg_store_exec (EvgStore    *self,
+                const char  *sql,
+                GError     **error)
+{
+  int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      evg_store_set_error (self, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+query_int (EvgStore    *self,
+           const char  *sql,
+           gint64      *value,
+           GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          *value = sqlite3_column_int64 (stmt, 0);
+          rc = SQLITE_OK;
+        }
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_OK)
+    {
+      evg_store_set_error (self, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+migrate (EvgStore  *self,
+         GError   **error)
+{
+  guint target = evg_schema_get_version ();
+
+  for (guint v = self->schema_version; v < target; v++)
+    {
+      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %u;"
+                                               "PRAGMA application_id = %d;",
+                                               v + 1, EVG_APPLICATION_ID);
+
+      if (!evg_store_exec (self, "BEGIN IMMEDIATE", error))
+        return FALSE;
+      if (!evg_store_exec (self, evg_schema_get_migration (v), error) ||
+          !evg_store_exec (self, bump, error) ||
+          !evg_store_exec (self, "COMMIT", error))
+        {
+          sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+          g_prefix_error (error, _("Updating the database to version %u failed: "), v + 1);
+          return FALSE;
+        }
+      self->schema_version = v + 1;
+    }
+
+  return TRUE;
+}
+
+/* Reads what the file says it is before anything writes to it, so that a
+ * foreign, damaged or newer file is refused and left exactly as it was. */
+static gboolean
+check_file (EvgStore  *self,
+            GError   **error)
+{
+  gint64 version = 0, app_id = 0, n_objects = 0;
+
+  if (!query_int (self, "PRAGMA user_version", &version, error) ||
+      !query_int (self, "PRAGMA application_id", &app_id, error) ||
+      !query_int (self, "SELECT count(*) FROM sqlite_master", &n_objects, error))
+    return FALSE;
+
+  if (app_id != EVG_APPLICATION_ID && (app_id != 0 || n_objects > 0 || version > 0))
+    {
+      g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_NOT_DATABASE,
+                   _("The file “%s” is not an E-Vanguard database. It was left untouched; "
+                     "choose another file or restore a backup."), self->path);
+      return FALSE;
+    }
+
+  if (version > (gint64) evg_schema_get_version ())
+    {
+      g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_TOO_NEW,
+                   _("The database “%s” was written by a newer version of E-Vanguard "
+                     "(data version %d; this version understands up to %u). "
+                     "Install the newer version to open it."),
+                   self->path, (int) version, evg_schema_get_version ());
+      return FALSE;
+    }
+
+  self->schema_version = (guint) version;
+  return TRUE;
+}
+
+static gboolean
+configure_connection (EvgStore  *self,
+                      GError   **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean wal = FALSE;
+
+  sqlite3_busy_timeout (self->db, 5000);
+
+  if (sqlite3_prepare_v2 (self->db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    wal = g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), "wal") == 0;
+  sqlite3_finalize (stmt);
+
+  if (!wal)
+    {
+      g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_READ_ONLY,
+                   _("The database “%s” cannot be opened for writing. Check that the folder "
+                     "exists and that you may write to it."), self->path);
+      return FALSE;
+    }
+
+  /* FULL makes a commit durable across a power cut, not just a crash. */
+  return evg_store_exec (self,
+                         "PRAGMA synchronous = FULL;"
+                         "PRAGMA foreign_keys = ON;"
+                         "PRAGMA temp_store = MEMORY;",
+                         error);
+}
+
+static gboolean
+load_site (EvgStore  *self,
+           GError   **error)
+{
+  sqlite3_stmt *stmt = evg_store_prepare (self, "SELECT site_id FROM sync_state WHERE id = 1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    self->site_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_ROW)
+    {
+      set_sqlite_error (self->db, self->path, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * evg_store_default_path:
+ *
+ * The database the programs use when none is named: `$EVG_DATABASE` if set,
+ * else `e-vanguard.db` in the user's data folder.
+ */
+char *
+evg_store_default_path (void)
+{
+  const char *env = g_getenv ("EVG_DATABASE");
+
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+
+  return g_build_filename (g_get_user_data_dir (), "e-vanguard", "e-vanguard.db", NULL);
+}
+
+/**
+ * evg_store_open:
+ * @path: the database file; created with its folder when missing
+ * @error: return location for an #EVG_STORE_ERROR
+ *
+ * Opens the database and brings its schema up to date.  A file that is not
+ * ours, is damaged, or comes from a newer version is refused and never
+ * changed.
+ */
+EvgStore *
+evg_store_open (const char  *path,
+                GError     **error)
+{
+  g_autoptr(EvgStore) self = NULL;
+  g_autofree char *dir = NULL;
+  int rc;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self = g_object_new (EVG_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+
+  dir = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("The folder “%s” cannot be created: %s"), dir, g_strerror (saved_errno));
+      return NULL;
+    }
+
+  rc = sqlite3_open_v2 (path, &self->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (self->db, self->path, rc, error);
+      return NULL;
+    }
+  sqlite3_extended_result_codes (self->db, 1);
+
+  if (!check_file (self, error) ||
+      !configure_connection (self, error) ||
+      !migrate (self, error) ||
+      !load_site (self, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * evg_store_open_sibling:
+ *
+ * Opens a second connection to the same database, for a worker thread.  WAL
+ * lets it read while the first connection writes.
+ */
+EvgStore *
+evg_store_open_sibling (EvgStore  *store,
+                        GError   **error)
+{
+  g_return_val_if_fail (EVG_IS_STORE (store), NULL);
+  return evg_store_open (store->path, error);
+}
+
+const char *
+evg_store_get_path (EvgStore *self)
+{
+  g_return_val_if_fail (EVG_IS_STORE (self), NULL);
+  return self->path;
+}
+
+const char *
+evg_store_get_site_id (EvgStore *self)
+{
+  g_return_val_if_fail (EVG_IS_STORE (self), NULL);
+  return self->site_id;
+}
+
+guint
+evg_store_get_schema_version (EvgStore *self)
+{
+  g_return_val_if_fail (EVG_IS_STORE (self), 0);
+  return self->schema_version;
+}
+
+char *
+evg_store_get_meta (EvgStore   *self,
+                    const char *key)
+{
+  sqlite3_stmt *stmt;
+  char *value = NULL;
+
+  g_return_val_if_fail (EVG_IS_STORE (self), NULL);
+
+  stmt = evg_store_prepare (self, "SELECT value FROM meta WHERE key = ?", NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return value;
+}
+
+gboolean
+evg_store_set_meta (EvgStore    *self,
+                    const char  *key,
+                    const char  *value,
+                    GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (EVG_IS_STORE (self), FALSE);
+
+  if (value == NULL)
+    stmt = evg_store_prepare (self, "DELETE FROM meta WHERE key = ?1", error);
+  else
+    stmt = evg_store_prepare (self, "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+                                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  if (value != NULL)
+    sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      evg_store_set_error (self, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Counts the live (not deleted) rows of a synced table. */
+gint64
+evg_store_count_rows (EvgStore    *self,
+                      const char  *table,
+                      GError     **error)
+{
+  g_autofree char *sql = NULL;
+  gint64 count = -1;
+
+  g_return_val_if_fail (EVG_IS_STORE (self), -1);
+
+  if (evg_schema_lookup_table (table) == NULL)
+    {
+      g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_INVALID,
+                   "No synced table called %s", table);
+      return -1;
+    }
+
+  sql = g_strdup_printf ("SELECT count(*) FROM %s WHERE deleted = 0", table);
+  if (!query_int (self, sql, &count, error))
+    return -1;
+  return count;
+}
+
+gint64
+evg_store_count_pending (EvgStore *self)
+{
+  gint64 count = 0;
+
+  g_return_val_if_fail (EVG_IS_STORE (self), 0);
+
+  if (!query_int (self, "SELECT count(*) FROM outbox WHERE state != 'acked'", &count, NULL))
+    return 0;
+  return count;
+}
+
+/**
+ * evg_store_begin:
+ *
+ * Starts the one kind of write a synced table accepts.  See evg-txn.h.
+ */
+EvgTxn *
+evg_store_begin (EvgStore  *self,
+                 GError   **error)
+{
+  EvgTxn *txn;
+
+  g_return_val_if_fail (EVG_IS_STORE (self), NULL);
+
+  if (self->txn != NULL)
+    {
+      g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_BUSY,
+                   "A write transaction is already open on this connection");
+      return NULL;
+    }
+
+  txn = evg_txn_new_internal (self, error);
+  self->txn = txn;
+  return txn;
+}
+
+void
+evg_store_txn_finished (EvgStore *self,
+                        EvgTxn   *txn)
+{
+  if (self->txn == txn)
+    self->txn = NULL;
+}
+
+void
+evg_store_emit_changed (EvgStore   *self,
+                        const char *table,
+                        GPtrArray  *ids)
+{
+  g_return_if_fail (EVG_IS_STORE (self));
+  g_signal_emit (self, signals[CHANGED], 0, table, ids);
+}
+
+/**
+ * evg_store_set_clock:
+ * @func: (nullable): the wall clock in milliseconds, or %NULL for the real one
+ *
+ * Lets tests run the store's hybrid logical clock on a clock they control.
+ */
+void
+evg_store_set_clock (EvgStore     *self,
+                     EvgClockFunc  func,
+                     gpointer      user_data)
+{
+  g_return_if_fail (EVG_IS_STORE (self));
+  self->clock = func;
+  self->clock_data = user_data;
+}
+
+void
+evg_store_configure_hlc (EvgStore *self,
+                         EvgHlc   *hlc)
+{
+  if (self->clock != NULL)
+    evg_hlc_set_clock (hlc, self->clock, self->clock_data);
+}

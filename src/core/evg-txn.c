@@ -1,0 +1,531 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "evg-txn"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "evg-hlc.h"
+#include "evg-store-private.h"
+#include "evg-txn.h"
+
+/* More changed ids than this in one table are reported as "anything may have
+ * changed", which is cheaper for a list model than a long list. */
+#define MAX_REPORTED_IDS 1000
+
+struct _EvgTxn
+{
+  EvgStore   *store;        /* borrowed: the store outlives its transactions */
+  EvgHlc     *hlc;
+  char       *branch;
+  GHashTable *changed;      /* table name → GPtrArray of ids, or NULL for "all" */
+  GString    *scratch;
+  gboolean    open;
+};
+
+static gboolean
+step_done (EvgTxn        *txn,
+           sqlite3_stmt  *stmt,
+           GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      evg_store_set_error (txn->store, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+exec_cached (EvgTxn      *txn,
+             const char  *sql,
+             GError     **error)
+{
+  sqlite3_stmt *stmt = evg_store_prepare (txn->store, sql, error);
+
+  return stmt != NULL && step_done (txn, stmt, error);
+}
+
+EvgTxn *
+evg_txn_new_internal (EvgStore  *store,
+                      GError   **error)
+{
+  g_autoptr(EvgTxn) txn = g_new0 (EvgTxn, 1);
+  sqlite3_stmt *stmt;
+  guint64 last = 0;
+  int rc;
+
+  txn->store = store;
+  txn->changed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                        (GDestroyNotify) g_ptr_array_unref);
+  txn->scratch = g_string_new (NULL);
+
+  /* IMMEDIATE takes the write lock now, so the clock read below cannot be
+   * raced by another connection writing at the same time. */
+  if (!exec_cached (txn, "BEGIN IMMEDIATE", error))
+    return NULL;
+  txn->open = TRUE;
+
+  stmt = evg_store_prepare (store, "SELECT last_hlc, (SELECT value FROM meta WHERE key = 'branch_code') "
+                                   "FROM sync_state WHERE id = 1", error);
+  if (stmt == NULL)
+    return NULL;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      evg_hlc_parse ((const char *) sqlite3_column_text (stmt, 0), &last);
+      txn->branch = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      evg_store_set_error (store, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, error);
+      return NULL;
+    }
+
+  txn->hlc = evg_hlc_new (last);
+  evg_store_configure_hlc (store, txn->hlc);
+  if (txn->branch == NULL)
+    txn->branch = g_strdup ("");
+
+  return g_steal_pointer (&txn);
+}
+
+EvgStore *
+evg_txn_get_store (EvgTxn *txn)
+{
+  return txn->store;
+}
+
+static void
+note_changed (EvgTxn     *txn,
+              const char *table,
+              const char *id)
+{
+  GPtrArray *ids;
+
+  if (!g_hash_table_lookup_extended (txn->changed, table, NULL, (gpointer *) &ids))
+    {
+      ids = g_ptr_array_new_with_free_func (g_free);
+      g_hash_table_insert (txn->changed, g_strdup (table), ids);
+    }
+
+  if (ids == NULL)
+    return;
+  if (ids->len >= MAX_REPORTED_IDS)
+    {
+      g_hash_table_insert (txn->changed, g_strdup (table), NULL);
+      return;
+    }
+  g_ptr_array_add (ids, g_strdup (id));
+}
+
+static gboolean
+savepoint (EvgTxn      *txn,
+           GError     **error)
+{
+  if (!txn->open)
+    {
+      g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_INVALID,
+                   "The transaction is already finished");
+      return FALSE;
+    }
+  return exec_cached (txn, "SAVEPOINT evg_write", error);
+}
+
+/* Ends one write: kept on success, undone on failure so that a failed write
+ * leaves neither its row nor its outbox entry behind. */
+static gboolean
+release (EvgTxn    *txn,
+         gboolean   ok,
+         GError   **error)
+{
+  if (!ok)
+    {
+      exec_cached (txn, "ROLLBACK TO evg_write", NULL);
+      exec_cached (txn, "RELEASE evg_write", NULL);
+      return FALSE;
+    }
+  return exec_cached (txn, "RELEASE evg_write", error);
+}
+
+static gboolean
+append_outbox (EvgTxn      *txn,
+               const char  *table,
+               const char  *row_id,
+               const char  *op,
+               const char  *fields_json,
+               const char  *hlc,
+               const char  *base_hlc,
+               GError     **error)
+{
+  g_autofree char *change_id = g_uuid_string_random ();
+  sqlite3_stmt *stmt;
+
+  stmt = evg_store_prepare (txn->store,
+                            "INSERT INTO outbox (change_id, tbl, row_id, op, fields, hlc, base_hlc) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, change_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, table, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, row_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, op, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, fields_json, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, hlc, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, base_hlc, -1, SQLITE_STATIC);
+  return step_done (txn, stmt, error);
+}
+
+static void
+bind_value (sqlite3_stmt        *stmt,
+            int                  pos,
+            const EvgColumnSpec *col,
+            const char          *value)
+{
+  if (value == NULL)
+    sqlite3_bind_null (stmt, pos);
+  else if (col->type == EVG_COLUMN_INT)
+    sqlite3_bind_int64 (stmt, pos, g_ascii_strtoll (value, NULL, 10));
+  else
+    sqlite3_bind_text (stmt, pos, value, -1, SQLITE_STATIC);
+}
+
+static gboolean
+check_writable (const EvgTableSpec  *spec,
+                const EvgFieldSet   *fields,
+                gboolean             is_insert,
+                GError             **error)
+{
+  for (guint i = 0; i < spec->n_columns; i++)
+    {
+      if (!is_insert && evg_field_set_has_index (fields, i) &&
+          (spec->columns[i].flags & EVG_COLUMN_FLAG_IMMUTABLE) != 0)
+        {
+          g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_INVALID,
+                       "%s.%s cannot be changed once written", spec->name, spec->columns[i].name);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/**
+ * evg_txn_insert:
+ * @txn: an open transaction
+ * @fields: the new row's values; columns not set take their defaults
+ * @id: (nullable): the row's id, or %NULL to make a new UUID
+ *
+ * Returns: (transfer full): the id of the new row, or %NULL on error
+ */
+char *
+evg_txn_insert (EvgTxn       *txn,
+                EvgFieldSet  *fields,
+                const char   *id,
+                GError      **error)
+{
+  const EvgTableSpec *spec = evg_field_set_get_table (fields);
+  g_autofree char *new_id = id != NULL ? g_strdup (id) : g_uuid_string_random ();
+  char hlc[EVG_HLC_TEXT_LEN + 1];
+  g_autofree char *field_hlc = NULL;
+  g_autofree char *json = NULL;
+  sqlite3_stmt *stmt;
+  GString *sql = txn->scratch;
+  gboolean ok;
+  int pos;
+
+  g_return_val_if_fail (txn != NULL, NULL);
+
+  if (!check_writable (spec, fields, TRUE, error) || !savepoint (txn, error))
+    return NULL;
+
+  evg_hlc_format (evg_hlc_now (txn->hlc), hlc);
+  field_hlc = g_strdup_printf ("{\"*\":\"%s\"}", hlc);
+
+  g_string_printf (sql, "INSERT INTO %s (id, branch, hlc, field_hlc, deleted", spec->name);
+  for (guint i = 0; i < spec->n_columns; i++)
+    if (evg_field_set_has_index (fields, i))
+      g_string_append_printf (sql, ", %s", spec->columns[i].name);
+  g_string_append (sql, ") VALUES (?, ?, ?, ?, 0");
+  for (guint i = 0; i < evg_field_set_count (fields); i++)
+    g_string_append (sql, ", ?");
+  g_string_append_c (sql, ')');
+
+  stmt = evg_store_prepare (txn->store, sql->str, error);
+  if (stmt == NULL)
+    return release (txn, FALSE, NULL), NULL;
+
+  sqlite3_bind_text (stmt, 1, new_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, txn->branch, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, hlc, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, field_hlc, -1, SQLITE_STATIC);
+  pos = 5;
+  for (guint i = 0; i < spec->n_columns; i++)
+    if (evg_field_set_has_index (fields, i))
+      bind_value (stmt, pos++, &spec->columns[i], evg_field_set_get_index (fields, i));
+
+  ok = step_done (txn, stmt, error);
+  if (ok)
+    {
+      g_string_truncate (sql, 0);
+      evg_field_set_append_json (fields, sql);
+      json = g_strdup (sql->str);
+      ok = append_outbox (txn, spec->name, new_id, "insert", json, hlc, NULL, error);
+    }
+
+  if (!release (txn, ok, error))
+    return NULL;
+
+  note_changed (txn, spec->name, new_id);
+  return g_steal_pointer (&new_id);
+}
+
+/* Reads the row's clock and drops from @fields every value that equals what
+ * is stored, so that saving an unchanged form or re-importing the same file
+ * makes no change at all. */
+static gboolean
+read_current (EvgTxn        *txn,
+              const char    *id,
+              EvgFieldSet   *fields,
+              char         **base_hlc,
+              GError       **error)
+{
+  const EvgTableSpec *spec = evg_field_set_get_table (fields);
+  GString *sql = txn->scratch;
+  sqlite3_stmt *stmt;
+  int rc, col = 2;
+
+  g_string_printf (sql, "SELECT hlc, deleted");
+  for (guint i = 0; i < spec->n_columns; i++)
+    if (evg_field_set_has_index (fields, i))
+      g_string_append_printf (sql, ", %s", spec->columns[i].name);
+  g_string_append_printf (sql, " FROM %s WHERE id = ?", spec->name);
+
+  stmt = evg_store_prepare (txn->store, sql->str, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW || sqlite3_column_int (stmt, 1) != 0)
+    {
+      sqlite3_reset (stmt);
+      if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_NOT_FOUND,
+                     _("The record no longer exists; it may have been deleted meanwhile."));
+      else
+        evg_store_set_error (txn->store, rc, error);
+      return FALSE;
+    }
+
+  *base_hlc = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  for (guint i = 0; i < spec->n_columns; i++)
+    {
+      const char *stored, *wanted;
+
+      if (!evg_field_set_has_index (fields, i))
+        continue;
+
+      stored = (const char *) sqlite3_column_text (stmt, col++);
+      wanted = evg_field_set_get_index (fields, i);
+      if (spec->columns[i].type == EVG_COLUMN_INT && stored != NULL && wanted != NULL)
+        {
+          if (g_ascii_strtoll (stored, NULL, 10) == g_ascii_strtoll (wanted, NULL, 10))
+            evg_field_set_unset (fields, spec->columns[i].name);
+        }
+      else if (g_strcmp0 (stored, wanted) == 0)
+        evg_field_set_unset (fields, spec->columns[i].name);
+    }
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+/**
+ * evg_txn_update:
+ * @txn: an open transaction
+ * @id: the row to change
+ * @fields: the columns to change; values equal to the stored ones are
+ *   removed from the set
+ *
+ * Returns: %TRUE on success, including when nothing needed to change
+ */
+gboolean
+evg_txn_update (EvgTxn       *txn,
+                const char   *id,
+                EvgFieldSet  *fields,
+                GError      **error)
+{
+  const EvgTableSpec *spec = evg_field_set_get_table (fields);
+  char hlc[EVG_HLC_TEXT_LEN + 1];
+  g_autofree char *base_hlc = NULL;
+  g_autofree char *json = NULL;
+  GString *sql = txn->scratch;
+  sqlite3_stmt *stmt;
+  gboolean ok;
+  int pos;
+
+  g_return_val_if_fail (txn != NULL, FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  if (!check_writable (spec, fields, FALSE, error) || !savepoint (txn, error))
+    return FALSE;
+
+  if (!read_current (txn, id, fields, &base_hlc, error))
+    return release (txn, FALSE, NULL);
+
+  if (evg_field_set_count (fields) == 0)
+    return release (txn, TRUE, error);
+
+  evg_hlc_format (evg_hlc_now (txn->hlc), hlc);
+
+  g_string_printf (sql, "UPDATE %s SET hlc = ?1", spec->name);
+  for (guint i = 0; i < spec->n_columns; i++)
+    if (evg_field_set_has_index (fields, i))
+      g_string_append_printf (sql, ", %s = ?", spec->columns[i].name);
+  g_string_append (sql, ", field_hlc = json_set(field_hlc");
+  for (guint i = 0; i < spec->n_columns; i++)
+    if (evg_field_set_has_index (fields, i))
+      g_string_append_printf (sql, ", '$.%s', ?1", spec->columns[i].name);
+  g_string_append (sql, ") WHERE id = ?2");
+
+  stmt = evg_store_prepare (txn->store, sql->str, error);
+  if (stmt == NULL)
+    return release (txn, FALSE, NULL);
+
+  sqlite3_bind_text (stmt, 1, hlc, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_STATIC);
+  pos = 3;
+  for (guint i = 0; i < spec->n_columns; i++)
+    if (evg_field_set_has_index (fields, i))
+      bind_value (stmt, pos++, &spec->columns[i], evg_field_set_get_index (fields, i));
+
+  ok = step_done (txn, stmt, error);
+  if (ok)
+    {
+      g_string_truncate (sql, 0);
+      evg_field_set_append_json (fields, sql);
+      json = g_strdup (sql->str);
+      ok = append_outbox (txn, spec->name, id, "update", json, hlc, base_hlc, error);
+    }
+
+  if (!release (txn, ok, error))
+    return FALSE;
+
+  note_changed (txn, spec->name, id);
+  return TRUE;
+}
+
+/**
+ * evg_txn_delete:
+ *
+ * Marks the row deleted.  The row stays as a tombstone so that the deletion
+ * can travel to other replicas.
+ */
+gboolean
+evg_txn_delete (EvgTxn      *txn,
+                const char  *table,
+                const char  *id,
+                GError     **error)
+{
+  const EvgTableSpec *spec = evg_schema_lookup_table (table);
+  g_autoptr(EvgFieldSet) none = NULL;
+  g_autofree char *base_hlc = NULL;
+  char hlc[EVG_HLC_TEXT_LEN + 1];
+  sqlite3_stmt *stmt;
+  gboolean ok;
+
+  g_return_val_if_fail (txn != NULL, FALSE);
+  g_return_val_if_fail (spec != NULL, FALSE);
+
+  if (!savepoint (txn, error))
+    return FALSE;
+
+  none = evg_field_set_new (spec);
+  if (!read_current (txn, id, none, &base_hlc, error))
+    return release (txn, FALSE, NULL);
+
+  evg_hlc_format (evg_hlc_now (txn->hlc), hlc);
+  g_string_printf (txn->scratch,
+                   "UPDATE %s SET deleted = 1, hlc = ?1, "
+                   "field_hlc = json_set(field_hlc, '$.deleted', ?1) WHERE id = ?2",
+                   spec->name);
+  stmt = evg_store_prepare (txn->store, txn->scratch->str, error);
+  if (stmt == NULL)
+    return release (txn, FALSE, NULL);
+  sqlite3_bind_text (stmt, 1, hlc, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_STATIC);
+
+  ok = step_done (txn, stmt, error) &&
+       append_outbox (txn, spec->name, id, "delete", "{}", hlc, base_hlc, error);
+
+  if (!release (txn, ok, error))
+    return FALSE;
+
+  note_changed (txn, spec->name, id);
+  return TRUE;
+}
+
+/**
+ * evg_txn_commit:
+ *
+ * Makes every write of the transaction durable at once, then tells the
+ * store's listeners which tables changed.  On failure nothing was written.
+ */
+gboolean
+evg_txn_commit (EvgTxn  *txn,
+                GError **error)
+{
+  char hlc[EVG_HLC_TEXT_LEN + 1];
+  GHashTableIter iter;
+  gpointer table, ids;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (txn != NULL, FALSE);
+  g_return_val_if_fail (txn->open, FALSE);
+
+  evg_hlc_format (evg_hlc_get_last (txn->hlc), hlc);
+  stmt = evg_store_prepare (txn->store, "UPDATE sync_state SET last_hlc = ? WHERE id = 1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, hlc, -1, SQLITE_STATIC);
+  if (!step_done (txn, stmt, error))
+    return FALSE;
+
+  if (!exec_cached (txn, "COMMIT", error))
+    return FALSE;
+
+  txn->open = FALSE;
+  evg_store_txn_finished (txn->store, txn);
+
+  g_hash_table_iter_init (&iter, txn->changed);
+  while (g_hash_table_iter_next (&iter, &table, &ids))
+    evg_store_emit_changed (txn->store, table, ids);
+
+  return TRUE;
+}
+
+/* Frees the transaction, rolling it back when it was not committed. */
+void
+evg_txn_free (EvgTxn *txn)
+{
+  if (txn == NULL)
+    return;
+
+  if (txn->open)
+    {
+      sqlite3_exec (evg_store_get_db (txn->store), "ROLLBACK", NULL, NULL, NULL);
+      evg_store_txn_finished (txn->store, txn);
+    }
+
+  g_clear_pointer (&txn->hlc, evg_hlc_free);
+  g_clear_pointer (&txn->changed, g_hash_table_unref);
+  g_string_free (txn->scratch, TRUE);
+  g_clear_pointer (&txn->branch, g_free);
+  g_free (txn);
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "evg-field-set.h"
+#include "evg-types.h"
+
+G_BEGIN_DECLS
+
+/* The single write path into synced tables.  Every insert, update and delete
+ * writes the row, its clocks and its outbox entry inside one SQLite
+ * transaction, so a change can never exist without the record that will
+ * carry it to the server, nor the other way round.  There is deliberately no
+ * other public way to write a synced table. */
+
+EvgStore   *evg_txn_get_store  (EvgTxn       *txn);
+char       *evg_txn_insert     (EvgTxn       *txn,
+                                EvgFieldSet  *fields,
+                                const char   *id,
+                                GError      **error);
+gboolean    evg_txn_update     (EvgTxn       *txn,
+                                const char   *id,
+                                EvgFieldSet  *fields,
+                                GError      **error);
+gboolean    evg_txn_delete     (EvgTxn       *txn,
+                                const char   *table,
+                                const char   *id,
+                                GError      **error);
+gboolean    evg_txn_commit     (EvgTxn       *txn,
+                                GError      **error);
+void        evg_txn_free       (EvgTxn       *txn);
+
+/* For core only: made by evg_store_begin(). */
+EvgTxn     *evg_txn_new_internal (EvgStore   *store,
+                                  GError    **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EvgTxn, evg_txn_free)
+
+G_END_DECLS
