@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <sqlite3.h>
+#include <string.h>
+
+#include "evg-schema.h"
+#include "evg-store-private.h"
+#include "evg-test-util.h"
+
+typedef struct
+{
+  char *dir;
+  char *path;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->dir = evg_test_make_dir ();
+  f->path = g_build_filename (f->dir, "sub", "folder", "test.db", NULL);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  evg_test_remove_dir (f->dir);
+  g_free (f->dir);
+  g_free (f->path);
+}
+
+static char *
+file_checksum (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
+}
+
+static void
+raw_exec (const char *path,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static gint64
+pragma_int (EvgStore   *store,
+            const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 value;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (evg_store_get_db (store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+static void
+test_store_create_and_reopen (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgStore) store = evg_store_open (f->path, &error);
+  g_autofree char *site = NULL;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  g_assert_true (g_file_test (f->path, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (evg_store_get_schema_version (store), ==, evg_schema_get_version ());
+  g_assert_cmpuint (strlen (evg_store_get_site_id (store)), ==, 32);
+
+  /* What makes a saved change survive a power cut. */
+  g_assert_cmpint (pragma_int (store, "PRAGMA synchronous"), ==, 2);
+  g_assert_cmpint (pragma_int (store, "PRAGMA foreign_keys"), ==, 1);
+  g_assert_cmpint (pragma_int (store, "PRAGMA user_version"), ==, evg_schema_get_version ());
+
+  g_assert_true (evg_store_set_meta (store, "branch_name", "第一党支部", &error));
+  g_assert_no_error (error);
+  site = g_strdup (evg_store_get_site_id (store));
+  g_clear_object (&store);
+
+  store = evg_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (evg_store_get_site_id (store), ==, site);
+  {
+    g_autofree char *name = evg_store_get_meta (store, "branch_name");
+    g_assert_cmpstr (name, ==, "第一党支部");
+  }
+  g_assert_true (evg_store_set_meta (store, "branch_name", NULL, &error));
+  g_assert_null (evg_store_get_meta (store, "branch_name"));
+}
+
+static void
+test_store_refuses_newer (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgStore) store = evg_store_open (f->path, &error);
+  g_autofree char *before = NULL, *after = NULL;
+  g_autofree char *bump = NULL;
+
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  bump = g_strdup_printf ("PRAGMA user_version = %u", evg_schema_get_version () + 1);
+  raw_exec (f->path, bump);
+  before = file_checksum (f->path);
+
+  store = evg_store_open (f->path, &error);
+  g_assert_null (store);
+  g_assert_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_TOO_NEW);
+  g_assert_nonnull (strstr (error->message, "newer version"));
+  after = file_checksum (f->path);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+test_store_refuses_not_a_database (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgStore) store = NULL;
+  g_autofree char *dir = g_path_get_dirname (f->path);
+  g_autofree char *before = NULL, *after = NULL;
+  GString *junk = g_string_new (NULL);
+
+  for (guint i = 0; i < 2000; i++)
+    g_string_append (junk, "姓名,性别\n");
+  g_mkdir_with_parents (dir, 0700);
+  g_assert_true (g_file_set_contents (f->path, junk->str, junk->len, NULL));
+  g_string_free (junk, TRUE);
+  before = file_checksum (f->path);
+
+  store = evg_store_open (f->path, &error);
+  g_assert_null (store);
+  g_assert_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_NOT_DATABASE);
+  after = file_checksum (f->path);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+test_store_refuses_foreign_database (Fixture       *f,
+                                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgStore) store = NULL;
+  g_autofree char *dir = g_path_get_dirname (f->path);
+  g_autofree char *before = NULL, *after = NULL;
+
+  g_mkdir_with_parents (dir, 0700);
+  raw_exec (f->path, "CREATE TABLE invoices (id INTEGER, total REAL); INSERT INTO invoices VALUES (1, 2.5)");
+  before = file_checksum (f->path);
+
+  store = evg_store_open (f->path, &error);
+  g_assert_null (store);
+  g_assert_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_NOT_DATABASE);
+  after = file_checksum (f->path);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+test_store_refuses_corrupt (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgStore) store = evg_store_open (f->path, &error);
+  g_autofree char *contents = NULL;
+  g_autofree char *before = NULL, *after = NULL;
+  gsize len = 0;
+
+  g_assert_no_error (error);
+  /* Checkpoint so that every page lives in the main file. */
+  g_assert_true (evg_store_exec (store, "PRAGMA wal_checkpoint(TRUNCATE)", NULL));
+  g_clear_object (&store);
+
+  /* Scribble over the schema page, past the 100-byte file header. */
+  g_assert_true (g_file_get_contents (f->path, &contents, &len, NULL));
+  g_assert_cmpuint (len, >, 4096);
+  for (gsize i = 100; i < 4096; i++)
+    contents[i] = (char) (i * 7);
+  g_assert_true (g_file_set_contents (f->path, contents, len, NULL));
+  before = file_checksum (f->path);
+
+  store = evg_store_open (f->path, &error);
+  g_assert_null (store);
+  g_assert_true (g_error_matches (error, EVG_STORE_ERROR, EVG_STORE_ERROR_CORRUPT) ||
+                 g_error_matches (error, EVG_STORE_ERROR, EVG_STORE_ERROR_NOT_DATABASE));
+  g_assert_nonnull (strstr (error->message, "untouched"));
+  after = file_checksum (f->path);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+test_store_migrates_from_older (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgStore) store = NULL;
+  g_autofree char *dir = g_path_get_dirname (f->path);
+  sqlite3 *db = NULL;
+
+  /* Build a version-1 database by hand, as the first release left it. */
+  g_mkdir_with_parents (dir, 0700);
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, evg_schema_get_migration (0), NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 1; PRAGMA application_id = 1163282225;"
+                                     "INSERT INTO meta VALUES ('branch_code', 'B001')",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  store = evg_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (evg_store_get_schema_version (store), ==, evg_schema_get_version ());
+  {
+    g_autofree char *code = evg_store_get_meta (store, "branch_code");
+    g_assert_cmpstr (code, ==, "B001");
+  }
+}
+
+static void
+test_store_default_path (void)
+{
+  g_autofree char *path = NULL;
+
+  g_setenv ("EVG_DATABASE", "/tmp/elsewhere.db", TRUE);
+  path = evg_store_default_path ();
+  g_assert_cmpstr (path, ==, "/tmp/elsewhere.db");
+  g_free (path);
+
+  g_unsetenv ("EVG_DATABASE");
+  path = evg_store_default_path ();
+  g_assert_true (g_str_has_suffix (path, "/e-vanguard/e-vanguard.db"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/evg/store/create-reopen", Fixture, NULL, fixture_setup,
+              test_store_create_and_reopen, fixture_teardown);
+  g_test_add ("/evg/store/refuse/newer", Fixture, NULL, fixture_setup,
+              test_store_refuses_newer, fixture_teardown);
+  g_test_add ("/evg/store/refuse/not-a-database", Fixture, NULL, fixture_setup,
+              test_store_refuses_not_a_database, fixture_teardown);
+  g_test_add ("/evg/store/refuse/foreign", Fixture, NULL, fixture_setup,
+              test_store_refuses_foreign_database, fixture_teardown);
+  g_test_add ("/evg/store/refuse/corrupt", Fixture, NULL, fixture_setup,
+              test_store_refuses_corrupt, fixture_teardown);
+  g_test_add ("/evg/store/migrate", Fixture, NULL, fixture_setup,
+              test_store_migrates_from_older, fixture_teardown);
+  g_test_add_func ("/evg/store/default-path", test_store_default_path);
+
+  return g_test_run ();
+}

@@ -1,0 +1,349 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "evg-test-outbox.h"
+#include "evg-test-util.h"
+#include "evg-txn.h"
+
+typedef struct
+{
+  char     *dir;
+  EvgStore *store;
+  gint64    now;
+} Fixture;
+
+static gint64
+fixture_clock (gpointer user_data)
+{
+  return ((Fixture *) user_data)->now;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  f->dir = evg_test_make_dir ();
+  path = g_build_filename (f->dir, "txn.db", NULL);
+  f->store = evg_store_open (path, &error);
+  g_assert_no_error (error);
+  f->now = 1700000000000;
+  evg_store_set_clock (f->store, fixture_clock, f);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_assert_finalize_object (f->store);
+  evg_test_remove_dir (f->dir);
+  g_free (f->dir);
+}
+
+static gint64
+count (Fixture    *f,
+       const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (evg_store_get_db (f->store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
+static char *
+text (Fixture    *f,
+      const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *value = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (evg_store_get_db (f->store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+static char *
+insert_group (Fixture    *f,
+              const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgTxn) txn = evg_store_begin (f->store, &error);
+  g_autoptr(EvgFieldSet) fields = evg_field_set_new_for ("party_group");
+  char *id;
+
+  g_assert_no_error (error);
+  evg_field_set_set (fields, "name", name);
+  evg_field_set_set_int (fields, "sort_order", 3);
+  id = evg_txn_insert (txn, fields, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (evg_txn_commit (txn, &error));
+  g_assert_no_error (error);
+  return id;
+}
+
+static void
+test_txn_insert_writes_outbox (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autofree char *id = NULL;
+  g_autofree char *fields = NULL;
+  g_autofree char *hlc = NULL;
+  g_autofree char *row_hlc = NULL;
+
+  evg_store_set_meta (f->store, "branch_code", "B042", NULL);
+  id = insert_group (f, "第一党小组");
+
+  g_assert_cmpint (count (f, "SELECT count(*) FROM party_group WHERE deleted = 0"), ==, 1);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM outbox WHERE op = 'insert' AND state = 'pending'"), ==, 1);
+  fields = text (f, "SELECT fields FROM outbox");
+  g_assert_cmpstr (fields, ==, "{\"name\":\"第一党小组\",\"sort_order\":3}");
+  hlc = text (f, "SELECT hlc FROM outbox");
+  row_hlc = text (f, "SELECT hlc FROM party_group");
+  g_assert_cmpstr (hlc, ==, row_hlc);
+  {
+    g_autofree char *branch = text (f, "SELECT branch FROM party_group");
+    g_autofree char *last = text (f, "SELECT last_hlc FROM sync_state");
+    g_assert_cmpstr (branch, ==, "B042");
+    g_assert_cmpstr (last, ==, hlc);
+  }
+  g_assert_cmpint (evg_store_count_pending (f->store), ==, 1);
+  evg_test_assert_outbox_covers_all (f->store);
+}
+
+static void
+test_txn_update_only_changed (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = insert_group (f, "第一党小组");
+  g_autofree char *insert_hlc = text (f, "SELECT hlc FROM party_group");
+  g_autoptr(EvgFieldSet) fields = evg_field_set_new_for ("party_group");
+  EvgTxn *txn;
+
+  /* Same values: no change, no outbox entry. */
+  txn = evg_store_begin (f->store, &error);
+  evg_field_set_set (fields, "name", "第一党小组");
+  evg_field_set_set_int (fields, "sort_order", 3);
+  g_assert_true (evg_txn_update (txn, id, fields, &error));
+  g_assert_no_error (error);
+  g_assert_true (evg_txn_commit (txn, &error));
+  evg_txn_free (txn);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM outbox"), ==, 1);
+
+  /* One changed value: only it travels, with the clock it replaced. */
+  f->now += 10;
+  evg_field_set_clear (fields);
+  evg_field_set_set (fields, "name", "第二党小组");
+  evg_field_set_set_int (fields, "sort_order", 3);
+  txn = evg_store_begin (f->store, &error);
+  g_assert_true (evg_txn_update (txn, id, fields, &error));
+  g_assert_true (evg_txn_commit (txn, &error));
+  evg_txn_free (txn);
+
+  g_assert_cmpint (count (f, "SELECT count(*) FROM outbox"), ==, 2);
+  {
+    g_autofree char *json = text (f, "SELECT fields FROM outbox WHERE op = 'update'");
+    g_autofree char *base = text (f, "SELECT base_hlc FROM outbox WHERE op = 'update'");
+    g_autofree char *name_clock = text (f, "SELECT json_extract(field_hlc, '$.name') FROM party_group");
+    g_autofree char *row_hlc = text (f, "SELECT hlc FROM party_group");
+    g_autofree char *default_clock = text (f, "SELECT json_extract(field_hlc, '$.\"*\"') FROM party_group");
+
+    g_assert_cmpstr (json, ==, "{\"name\":\"第二党小组\"}");
+    g_assert_cmpstr (base, ==, insert_hlc);
+    g_assert_cmpstr (name_clock, ==, row_hlc);
+    g_assert_cmpstr (default_clock, ==, insert_hlc);
+    g_assert_cmpstr (row_hlc, >, insert_hlc);
+  }
+  evg_test_assert_outbox_covers_all (f->store);
+}
+
+static void
+test_txn_delete_tombstone (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = insert_group (f, "待删除");
+  g_autoptr(EvgTxn) txn = evg_store_begin (f->store, &error);
+
+  g_assert_true (evg_txn_delete (txn, "party_group", id, &error));
+  g_assert_no_error (error);
+  g_assert_true (evg_txn_commit (txn, &error));
+
+  g_assert_cmpint (count (f, "SELECT count(*) FROM party_group"), ==, 1);
+  g_assert_cmpint (evg_store_count_rows (f->store, "party_group", NULL), ==, 0);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM outbox WHERE op = 'delete' AND fields = '{}'"), ==, 1);
+  evg_test_assert_outbox_covers_all (f->store);
+}
+
+static void
+test_txn_update_missing_row (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgTxn) txn = evg_store_begin (f->store, &error);
+  g_autoptr(EvgFieldSet) fields = evg_field_set_new_for ("party_group");
+
+  evg_field_set_set (fields, "name", "x");
+  g_assert_false (evg_txn_update (txn, "no-such-id", fields, &error));
+  g_assert_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (evg_txn_delete (txn, "party_group", "no-such-id", &error));
+  g_assert_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_NOT_FOUND);
+}
+
+/* The outbox entry fails after the row went in: neither may remain. */
+static void
+test_txn_failed_write_leaves_nothing (Fixture       *f,
+                                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgFieldSet) fields = evg_field_set_new_for ("party_group");
+  g_autofree char *kept = insert_group (f, "保留");
+  g_autofree char *id = NULL;
+  EvgTxn *txn;
+
+  g_assert_true (evg_store_exec (f->store,
+                                 "CREATE TEMP TRIGGER fail_outbox BEFORE INSERT ON outbox "
+                                 "WHEN NEW.fields LIKE '%失败%' "
+                                 "BEGIN SELECT RAISE(ABORT, 'simulated failure'); END",
+                                 NULL));
+
+  txn = evg_store_begin (f->store, &error);
+  evg_field_set_set (fields, "name", "失败");
+  id = evg_txn_insert (txn, fields, NULL, &error);
+  g_assert_null (id);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  /* The transaction is still usable and the other write commits. */
+  evg_field_set_set (fields, "name", "成功");
+  g_free (evg_txn_insert (txn, fields, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (evg_txn_commit (txn, &error));
+  evg_txn_free (txn);
+
+  g_assert_cmpint (count (f, "SELECT count(*) FROM party_group WHERE name = '失败'"), ==, 0);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM party_group"), ==, 2);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM outbox"), ==, 2);
+  evg_test_assert_outbox_covers_all (f->store);
+}
+
+static void
+test_txn_rollback_on_free (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgFieldSet) fields = evg_field_set_new_for ("party_group");
+  EvgTxn *txn = evg_store_begin (f->store, &error);
+  g_autofree char *id = NULL;
+
+  evg_field_set_set (fields, "name", "未保存");
+  id = evg_txn_insert (txn, fields, NULL, &error);
+  g_assert_nonnull (id);
+  evg_txn_free (txn);
+
+  g_assert_cmpint (count (f, "SELECT count(*) FROM party_group"), ==, 0);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM outbox"), ==, 0);
+
+  /* A new transaction can start once the old one is gone. */
+  txn = evg_store_begin (f->store, &error);
+  g_assert_no_error (error);
+  evg_txn_free (txn);
+}
+
+static void
+on_changed (EvgStore   *store,
+            const char *table,
+            GPtrArray  *ids,
+            gpointer    user_data)
+{
+  GPtrArray *seen = user_data;
+
+  g_assert_cmpstr (table, ==, "party_group");
+  g_assert_nonnull (ids);
+  for (guint i = 0; i < ids->len; i++)
+    g_ptr_array_add (seen, g_strdup (g_ptr_array_index (ids, i)));
+}
+
+static void
+test_txn_changed_after_commit (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *id = NULL;
+  gulong handler;
+
+  handler = g_signal_connect (f->store, "changed", G_CALLBACK (on_changed), seen);
+  id = insert_group (f, "通知");
+  g_signal_handler_disconnect (f->store, handler);
+
+  g_assert_cmpuint (seen->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (seen, 0), ==, id);
+}
+
+/* Two connections (the window's and a worker's) share one clock: a later
+ * write never gets an earlier clock, even with the PC clock set back. */
+static void
+test_txn_clock_shared_and_persisted (Fixture       *f,
+                                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgStore) other = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *a = insert_group (f, "甲");
+  g_autofree char *b = NULL;
+  g_autoptr(EvgFieldSet) fields = evg_field_set_new_for ("party_group");
+  EvgTxn *txn;
+
+  first = text (f, "SELECT hlc FROM party_group");
+  other = evg_store_open_sibling (f->store, &error);
+  g_assert_no_error (error);
+
+  /* The sibling uses the real clock, which is far later than the fixture's,
+   * then the fixture's clock writes again: it must still order after. */
+  txn = evg_store_begin (other, &error);
+  evg_field_set_set (fields, "name", "乙");
+  b = evg_txn_insert (txn, fields, NULL, &error);
+  g_assert_true (evg_txn_commit (txn, &error));
+  evg_txn_free (txn);
+
+  f->now -= 60 * 1000;
+  {
+    g_autofree char *c = insert_group (f, "丙");
+    g_autofree char *hb = text (f, "SELECT hlc FROM party_group WHERE name = '乙'");
+    g_autofree char *hc = text (f, "SELECT hlc FROM party_group WHERE name = '丙'");
+    g_assert_cmpstr (hb, >, first);
+    g_assert_cmpstr (hc, >, hb);
+  }
+  g_clear_object (&other);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/evg/txn/insert-outbox", test_txn_insert_writes_outbox);
+  ADD ("/evg/txn/update-only-changed", test_txn_update_only_changed);
+  ADD ("/evg/txn/delete-tombstone", test_txn_delete_tombstone);
+  ADD ("/evg/txn/update-missing", test_txn_update_missing_row);
+  ADD ("/evg/txn/failed-write-atomic", test_txn_failed_write_leaves_nothing);
+  ADD ("/evg/txn/rollback-on-free", test_txn_rollback_on_free);
+  ADD ("/evg/txn/changed-signal", test_txn_changed_after_commit);
+  ADD ("/evg/txn/clock-shared", test_txn_clock_shared_and_persisted);
+#undef ADD
+
+  return g_test_run ();
+}
