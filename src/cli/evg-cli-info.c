@@ -91,7 +91,10 @@ evg_cli_info (EvgCli  *cli,
     g_print (_("Branch:          %s %s\n"),
              branch_code != NULL ? branch_code : _("(not set)"),
              branch_name != NULL ? branch_name : "");
-    g_print (_("Changes waiting: %" G_GINT64_FORMAT "\n"), evg_store_count_pending (store));
+    {
+      g_autofree char *pending = g_strdup_printf ("%" G_GINT64_FORMAT, evg_store_count_pending (store));
+      g_print (_("Changes waiting: %s\n"), pending);
+    }
     for (GList *l = names; l != NULL; l = l->next)
       g_print ("  %-14s %" G_GINT64_FORMAT "\n", (const char *) l->data,
                json_object_get_int_member (counts, l->data));

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "evg-context"
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "evg-context.h"
+
+/* The app-wide object that owns the store and the services, handed to
+ * widgets as a construct-only property rather than through a global. */
+struct _EvgContext
+{
+  GObject   parent_instance;
+
+  /* Owned */
+  EvgStore *store;
+};
+
+G_DEFINE_FINAL_TYPE (EvgContext, evg_context, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_BRANCH_NAME,
+  PROP_BRANCH_CODE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+evg_context_dispose (GObject *object)
+{
+  EvgContext *self = (EvgContext *)object;
+
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (evg_context_parent_class)->dispose (object);
+}
+
+static void
+evg_context_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  EvgContext *self = EVG_CONTEXT (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_BRANCH_NAME:
+      g_value_take_string (value, evg_context_dup_branch_name (self));
+      break;
+    case PROP_BRANCH_CODE:
+      g_value_take_string (value, evg_context_dup_branch_code (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+evg_context_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  EvgContext *self = EVG_CONTEXT (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+evg_context_class_init (EvgContextClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = evg_context_dispose;
+  object_class->get_property = evg_context_get_property;
+  object_class->set_property = evg_context_set_property;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL,
+                         EVG_TYPE_STORE,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  /* The branch belongs to the data, not to the desktop user, so it lives in
+   * the database rather than in GSettings. */
+  properties[PROP_BRANCH_NAME] =
+    g_param_spec_string ("branch-name", NULL, NULL, NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_BRANCH_CODE] =
+    g_param_spec_string ("branch-code", NULL, NULL, NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+evg_context_init (EvgContext *self)
+{
+}
+
+EvgContext *
+evg_context_new (EvgStore *store)
+{
+  g_return_val_if_fail (EVG_IS_STORE (store), NULL);
+
+  return g_object_new (EVG_TYPE_CONTEXT, "store", store, NULL);
+}
+
+EvgStore *
+evg_context_get_store (EvgContext *self)
+{
+  g_return_val_if_fail (EVG_IS_CONTEXT (self), NULL);
+  return self->store;
+}
+
+char *
+evg_context_dup_branch_name (EvgContext *self)
+{
+  g_return_val_if_fail (EVG_IS_CONTEXT (self), NULL);
+  return evg_store_get_meta (self->store, "branch_name");
+}
+
+char *
+evg_context_dup_branch_code (EvgContext *self)
+{
+  g_return_val_if_fail (EVG_IS_CONTEXT (self), NULL);
+  return evg_store_get_meta (self->store, "branch_code");
+}
+
+/* Branch codes travel in sync requests and transfer letters, so they are kept
+ * to letters, digits and dashes that any system can carry. */
+gboolean
+evg_context_validate_branch_code (const char  *code,
+                                  GError     **error)
+{
+  gsize len = code != NULL ? strlen (code) : 0;
+
+  if (len == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Enter the branch code."));
+      return FALSE;
+    }
+  if (len > 32)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("The branch code is at most 32 characters long."));
+      return FALSE;
+    }
+  for (const char *p = code; *p != '\0'; p++)
+    {
+      if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       _("The branch code may contain only letters, digits, “-” and “_”."));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/**
+ * evg_context_set_branch:
+ * @name: the branch's full name, such as 某某社区第一党支部
+ * @code: the branch code the organisation department assigned
+ *
+ * Saves both together; nothing is saved unless both are valid.
+ */
+gboolean
+evg_context_set_branch (EvgContext  *self,
+                        const char  *name,
+                        const char  *code,
+                        GError     **error)
+{
+  g_autofree char *old_name = NULL;
+  g_autofree char *old_code = NULL;
+  g_autofree char *clean_name = g_strstrip (g_strdup (name != NULL ? name : ""));
+
+  g_return_val_if_fail (EVG_IS_CONTEXT (self), FALSE);
+
+  if (*clean_name == '\0')
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Enter the branch name."));
+      return FALSE;
+    }
+  if (!evg_context_validate_branch_code (code, error))
+    return FALSE;
+
+  old_name = evg_context_dup_branch_name (self);
+  old_code = evg_context_dup_branch_code (self);
+
+  if (!evg_store_set_meta (self->store, "branch_name", clean_name, error) ||
+      !evg_store_set_meta (self->store, "branch_code", code, error))
+    return FALSE;
+
+  if (g_strcmp0 (old_name, clean_name) != 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BRANCH_NAME]);
+  if (g_strcmp0 (old_code, code) != 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BRANCH_CODE]);
+  return TRUE;
+}

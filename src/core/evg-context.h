@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "evg-store.h"
+#include "evg-types.h"
+
+G_BEGIN_DECLS
+
+#define EVG_TYPE_CONTEXT (evg_context_get_type ())
+
+G_DECLARE_FINAL_TYPE (EvgContext, evg_context, EVG, CONTEXT, GObject)
+
+EvgContext *evg_context_new              (EvgStore    *store);
+EvgStore   *evg_context_get_store        (EvgContext  *self);
+char       *evg_context_dup_branch_name  (EvgContext  *self);
+char       *evg_context_dup_branch_code  (EvgContext  *self);
+gboolean    evg_context_set_branch       (EvgContext  *self,
+                                          const char  *name,
+                                          const char  *code,
+                                          GError     **error);
+gboolean    evg_context_validate_branch_code (const char *code,
+                                              GError    **error);
+
+G_END_DECLS

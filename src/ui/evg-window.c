@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "evg-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "evg-window.h"
+
+static const char * const page_names[] = { "roster", "calendar", "checkins", "inbox" };
+
+struct _EvgWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* Template widgets */
+  AdwLeaflet           *leaflet;
+  GtkStack             *stack;
+  GtkStack             *roster_stack;
+  AdwWindowTitle       *content_title;
+  AdwWindowTitle       *sidebar_title;
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *main_stack;
+  AdwStatusPage        *error_page;
+  GtkLabel             *sync_label;
+
+  /* Owned */
+  EvgContext           *context;
+  GSettings            *settings;
+};
+
+G_DEFINE_FINAL_TYPE (EvgWindow, evg_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_CONTEXT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* Shows what the roster page can do with the branch as it is set up.  A
+ * branch without a name and code is the first thing to fix on a new machine. */
+static void
+update_roster_state (EvgWindow *self)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *code = NULL;
+
+  if (self->context == NULL)
+    return;
+
+  name = evg_context_dup_branch_name (self->context);
+  code = evg_context_dup_branch_code (self->context);
+  gtk_stack_set_visible_child_name (self->roster_stack,
+                                    name == NULL || code == NULL ? "setup" : "roster");
+  adw_window_title_set_subtitle (self->sidebar_title, name != NULL ? name : "");
+}
+
+static void
+on_visible_page_changed (EvgWindow *self)
+{
+  GtkWidget *child = gtk_stack_get_visible_child (self->stack);
+  GtkStackPage *page;
+
+  if (child == NULL)
+    return;
+  page = gtk_stack_get_page (self->stack, child);
+  adw_window_title_set_title (self->content_title, gtk_stack_page_get_title (page));
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+show_page_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  EvgWindow *self = EVG_WINDOW (widget);
+  guint index = g_variant_get_uint32 (parameter);
+
+  if (index < G_N_ELEMENTS (page_names))
+    evg_window_set_page (self, page_names[index]);
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  EvgWindow *self = EVG_WINDOW (widget);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static gboolean
+evg_window_close_request (GtkWindow *window)
+{
+  EvgWindow *self = EVG_WINDOW (window);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_delay (self->settings);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  if (!gtk_window_is_maximized (window))
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  g_settings_apply (self->settings);
+
+  return GTK_WINDOW_CLASS (evg_window_parent_class)->close_request (window);
+}
+
+static void
+evg_window_constructed (GObject *object)
+{
+  EvgWindow *self = EVG_WINDOW (object);
+
+  G_OBJECT_CLASS (evg_window_parent_class)->constructed (object);
+
+  if (self->context != NULL)
+    {
+      g_signal_connect_object (self->context, "notify::branch-name",
+                               G_CALLBACK (update_roster_state), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->context, "notify::branch-code",
+                               G_CALLBACK (update_roster_state), self, G_CONNECT_SWAPPED);
+      update_roster_state (self);
+    }
+}
+
+static void
+evg_window_dispose (GObject *object)
+{
+  EvgWindow *self = (EvgWindow *)object;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), EVG_TYPE_WINDOW);
+  g_clear_object (&self->context);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (evg_window_parent_class)->dispose (object);
+}
+
+static void
+evg_window_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  EvgWindow *self = EVG_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      g_value_set_object (value, self->context);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+evg_window_set_property (GObject      *object,
+                         guint         prop_id,
+                         const GValue *value,
+                         GParamSpec   *pspec)
+{
+  EvgWindow *self = EVG_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      self->context = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+evg_window_class_init (EvgWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = evg_window_constructed;
+  object_class->dispose = evg_window_dispose;
+  object_class->get_property = evg_window_get_property;
+  object_class->set_property = evg_window_set_property;
+  window_class->close_request = evg_window_close_request;
+
+  properties[PROP_CONTEXT] =
+    g_param_spec_object ("context", NULL, NULL,
+                         EVG_TYPE_CONTEXT,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/evanguard/Workstation/ui/evg-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, EvgWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, EvgWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, EvgWindow, roster_stack);
+  gtk_widget_class_bind_template_child (widget_class, EvgWindow, content_title);
+  gtk_widget_class_bind_template_child (widget_class, EvgWindow, sidebar_title);
+  gtk_widget_class_bind_template_child (widget_class, EvgWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, EvgWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, EvgWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, EvgWindow, sync_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_visible_page_changed);
+
+  gtk_widget_class_install_action (widget_class, "win.show-page", "u", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
+}
+
+static void
+evg_window_init (EvgWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (APP_ID);
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  g_settings_bind (self->settings, "last-page", self->stack, "visible-child-name",
+                   G_SETTINGS_BIND_DEFAULT);
+  on_visible_page_changed (self);
+}
+
+/**
+ * evg_window_new:
+ * @open_error: (nullable): why the database could not be opened; the window
+ *   then explains it instead of showing the pages
+ */
+EvgWindow *
+evg_window_new (EvgApplication *application,
+                EvgContext     *context,
+                const GError   *open_error)
+{
+  EvgWindow *self = g_object_new (EVG_TYPE_WINDOW,
+                                  "application", application,
+                                  "context", context,
+                                  NULL);
+
+  if (context == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->main_stack, "error");
+      adw_status_page_set_description (self->error_page,
+                                       open_error != NULL ? open_error->message : NULL);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-page", FALSE);
+    }
+
+  return self;
+}
+
+const char *
+evg_window_get_page (EvgWindow *self)
+{
+  g_return_val_if_fail (EVG_IS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+void
+evg_window_set_page (EvgWindow  *self,
+                     const char *page)
+{
+  g_return_if_fail (EVG_IS_WINDOW (self));
+  gtk_stack_set_visible_child_name (self->stack, page);
+}
+
+void
+evg_window_add_toast (EvgWindow *self,
+                      AdwToast  *toast)
+{
+  g_return_if_fail (EVG_IS_WINDOW (self));
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}

@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+#include <string.h>
+
+#include "evg-application.h"
+#include "evg-preferences-window.h"
+#include "evg-window.h"
+#include "../evg-test-util.h"
+
+typedef struct
+{
+  char           *dir;
+  EvgApplication *app;
+  EvgContext     *context;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgStore) store = NULL;
+  g_autofree char *path = NULL;
+
+  f->dir = evg_test_make_dir ();
+  path = g_build_filename (f->dir, "ui.db", NULL);
+  store = evg_store_open (path, &error);
+  g_assert_no_error (error);
+  f->context = evg_context_new (store);
+
+  f->app = evg_application_new ();
+  g_application_set_flags (G_APPLICATION (f->app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (f->app), NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_assert_finalize_object (f->context);
+  g_clear_object (&f->app);
+  evg_test_remove_dir (f->dir);
+  g_free (f->dir);
+}
+
+static void
+spin (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static const char *
+visible_name (GtkWidget  *window,
+              const char *stack_name)
+{
+  GObject *stack = gtk_widget_get_template_child (window, EVG_TYPE_WINDOW, stack_name);
+
+  g_assert_true (GTK_IS_STACK (stack));
+  return gtk_stack_get_visible_child_name (GTK_STACK (stack));
+}
+
+static void
+close_window (EvgWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin ();
+}
+
+static void
+test_window_switches_pages (Fixture       *f,
+                            gconstpointer  data)
+{
+  static const char *pages[] = { "roster", "calendar", "checkins", "inbox" };
+  EvgWindow *window = evg_window_new (f->app, f->context, NULL);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_present (GTK_WINDOW (window));
+  spin ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_autofree char *last = NULL;
+
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "u", i));
+      spin ();
+      g_assert_cmpstr (evg_window_get_page (window), ==, pages[i]);
+      g_assert_cmpstr (visible_name (GTK_WIDGET (window), "stack"), ==, pages[i]);
+      last = g_settings_get_string (settings, "last-page");
+      g_assert_cmpstr (last, ==, pages[i]);
+    }
+
+  /* Out of range does nothing. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "u", 9);
+  g_assert_cmpstr (evg_window_get_page (window), ==, "inbox");
+
+  close_window (window);
+  g_assert_null (window);
+
+  /* A new window opens on the page the user left. */
+  window = evg_window_new (f->app, f->context, NULL);
+  g_assert_cmpstr (evg_window_get_page (window), ==, "inbox");
+  close_window (window);
+  g_settings_reset (settings, "last-page");
+}
+
+static void
+test_window_first_run_asks_for_branch (Fixture       *f,
+                                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  EvgWindow *window = evg_window_new (f->app, f->context, NULL);
+
+  gtk_window_present (GTK_WINDOW (window));
+  spin ();
+  g_assert_cmpstr (visible_name (GTK_WIDGET (window), "roster_stack"), ==, "setup");
+
+  g_assert_true (evg_context_set_branch (f->context, "  幸福社区第一党支部 ", "XF-001", &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (visible_name (GTK_WIDGET (window), "roster_stack"), !=, "setup");
+  {
+    g_autofree char *name = evg_context_dup_branch_name (f->context);
+    g_assert_cmpstr (name, ==, "幸福社区第一党支部");
+  }
+  close_window (window);
+}
+
+static void
+test_window_shows_open_error (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = g_error_new_literal (EVG_STORE_ERROR, EVG_STORE_ERROR_CORRUPT,
+                                                 "The database is damaged.");
+  EvgWindow *window = evg_window_new (f->app, NULL, error);
+  GObject *page;
+
+  gtk_window_present (GTK_WINDOW (window));
+  spin ();
+  g_assert_cmpstr (visible_name (GTK_WIDGET (window), "main_stack"), ==, "error");
+  page = gtk_widget_get_template_child (GTK_WIDGET (window), EVG_TYPE_WINDOW, "error_page");
+  g_assert_cmpstr (adw_status_page_get_description (ADW_STATUS_PAGE (page)), ==, "The database is damaged.");
+  close_window (window);
+}
+
+static GObject *
+prefs_child (EvgPreferencesWindow *prefs,
+             const char           *name)
+{
+  return gtk_widget_get_template_child (GTK_WIDGET (prefs), EVG_TYPE_PREFERENCES_WINDOW, name);
+}
+
+static void
+test_preferences_validate_and_save (Fixture       *f,
+                                    gconstpointer  data)
+{
+  EvgPreferencesWindow *prefs = evg_preferences_window_new (f->context);
+  GtkEditable *name_row = GTK_EDITABLE (prefs_child (prefs, "branch_name_row"));
+  GtkEditable *code_row = GTK_EDITABLE (prefs_child (prefs, "branch_code_row"));
+  GtkWidget *save = GTK_WIDGET (prefs_child (prefs, "branch_save_button"));
+  GtkLabel *error_label = GTK_LABEL (prefs_child (prefs, "branch_error_label"));
+
+  gtk_window_present (GTK_WINDOW (prefs));
+  spin ();
+
+  /* Nothing typed yet: nothing to save, no error shouted. */
+  g_assert_false (gtk_widget_get_sensitive (save));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (error_label)));
+
+  gtk_editable_set_text (name_row, "幸福社区第一党支部");
+  gtk_editable_set_text (code_row, "XF 001");
+  g_assert_false (gtk_widget_get_sensitive (save));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error_label)));
+  g_assert_nonnull (strstr (gtk_label_get_label (error_label), "“-”"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (code_row), "error"));
+
+  gtk_editable_set_text (code_row, "XF-001");
+  g_assert_true (gtk_widget_get_sensitive (save));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (error_label)));
+
+  g_signal_emit_by_name (save, "clicked");
+  {
+    g_autofree char *name = evg_context_dup_branch_name (f->context);
+    g_autofree char *code = evg_context_dup_branch_code (f->context);
+    g_assert_cmpstr (name, ==, "幸福社区第一党支部");
+    g_assert_cmpstr (code, ==, "XF-001");
+  }
+  /* Saved: nothing left to save until the user changes something. */
+  g_assert_false (gtk_widget_get_sensitive (save));
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  spin ();
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/evg/ui/window/pages", test_window_switches_pages);
+  ADD ("/evg/ui/window/first-run", test_window_first_run_asks_for_branch);
+  ADD ("/evg/ui/window/open-error", test_window_shows_open_error);
+  ADD ("/evg/ui/preferences/branch", test_preferences_validate_and_save);
+#undef ADD
+
+  return g_test_run ();
+}
