@@ -9,6 +9,10 @@
 #include "evg-window.h"
 #include "../evg-test-util.h"
 
+/* One application per process: it exports itself on the session bus, and
+ * a second registration under the same id would be refused. */
+static EvgApplication *shared_app;
+
 typedef struct
 {
   char           *dir;
@@ -30,10 +34,7 @@ fixture_setup (Fixture       *f,
   g_assert_no_error (error);
   f->context = evg_context_new (store);
 
-  f->app = evg_application_new ();
-  g_application_set_flags (G_APPLICATION (f->app), G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (f->app), NULL, &error);
-  g_assert_no_error (error);
+  f->app = shared_app;
 }
 
 static void
@@ -41,7 +42,6 @@ fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   g_assert_finalize_object (f->context);
-  g_clear_object (&f->app);
   evg_test_remove_dir (f->dir);
   g_free (f->dir);
 }
@@ -202,6 +202,15 @@ main (int    argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
+  {
+    g_autoptr(GError) error = NULL;
+
+    shared_app = evg_application_new ();
+    g_application_set_flags (G_APPLICATION (shared_app), G_APPLICATION_NON_UNIQUE);
+    g_application_register (G_APPLICATION (shared_app), NULL, &error);
+    g_assert_no_error (error);
+  }
+
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/evg/ui/window/pages", test_window_switches_pages);
   ADD ("/evg/ui/window/first-run", test_window_first_run_asks_for_branch);
@@ -209,5 +218,10 @@ main (int    argc,
   ADD ("/evg/ui/preferences/branch", test_preferences_validate_and_save);
 #undef ADD
 
-  return g_test_run ();
+  {
+    int status = g_test_run ();
+
+    g_clear_object (&shared_app);
+    return status;
+  }
 }
