@@ -1,7 +1,7 @@
 #!/bin/sh
 # Exit statuses and output of e-vanguard-cli that scripts rely on.
 set -u
-cli=${EVG_CLI:?EVG_CLI must name the e-vanguard-cli binary}
+cli="${EVG_WRAPPER:-} ${EVG_CLI:?EVG_CLI must name the e-vanguard-cli binary}"
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 failures=0
@@ -22,16 +22,16 @@ check () {
   fi
 }
 
-check 0 "--version" "$cli" --version
+check 0 "--version" $cli --version
 grep -q '^e-vanguard-cli [0-9]' "$dir/out" || { echo "not ok - version text"; failures=$((failures + 1)); }
-check 0 "--help lists info" "$cli" --help
+check 0 "--help lists info" $cli --help
 grep -q 'info' "$dir/out" || { echo "not ok - help lists info"; failures=$((failures + 1)); }
-check 0 "info --help" "$cli" info --help
-check 2 "no command is a usage error" "$cli"
-check 2 "unknown command" "$cli" frobnicate
-check 2 "unknown option" "$cli" --frob info
-check 2 "info takes no arguments" "$cli" --database "$dir/a.db" info extra
-check 0 "info on a new database" "$cli" --database "$dir/a.db" --json info
+check 0 "info --help" $cli info --help
+check 2 "no command is a usage error" $cli
+check 2 "unknown command" $cli frobnicate
+check 2 "unknown option" $cli --frob info
+check 2 "info takes no arguments" $cli --database "$dir/a.db" info extra
+check 0 "info on a new database" $cli --database "$dir/a.db" --json info
 python3 - "$dir/out" "$dir/a.db" <<'PY' || failures=$((failures + 1))
 import json, sys
 data = json.load(open(sys.argv[1]))
@@ -41,12 +41,12 @@ assert isinstance(data["counts"], dict) and "party_group" in data["counts"], dat
 assert len(data["site_id"]) == 32, data
 print("ok - info JSON has database, schema_version, counts, site_id")
 PY
-check 0 "options after the command" "$cli" info --json --database "$dir/a.db"
-check 0 "EVG_DATABASE names the default" env EVG_DATABASE="$dir/env.db" "$cli" --json info
+check 0 "options after the command" $cli info --json --database "$dir/a.db"
+check 0 "EVG_DATABASE names the default" env EVG_DATABASE="$dir/env.db" $cli --json info
 grep -q "$dir/env.db" "$dir/out" || { echo "not ok - EVG_DATABASE used"; failures=$((failures + 1)); }
 printf 'not a database at all, just text\n%.0s' $(seq 1 300) > "$dir/junk.db"
 before=$(sha256sum "$dir/junk.db")
-check 2 "a file that is not a database" "$cli" --database "$dir/junk.db" info
+check 2 "a file that is not a database" $cli --database "$dir/junk.db" info
 grep -q 'not an E-Vanguard database' "$dir/err" || { echo "not ok - clear message for junk"; failures=$((failures + 1)); }
 [ "$before" = "$(sha256sum "$dir/junk.db")" ] || { echo "not ok - junk file untouched"; failures=$((failures + 1)); }
 
