@@ -180,14 +180,14 @@ evg_application_init (EvgApplication *self)
                                          (const char *[]) { "<Control>comma", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close",
                                          (const char *[]) { "<Control>w", NULL });
-  for (guint i = 0; i < 4; i++)
-    {
-      g_autofree char *action = g_strdup_printf ("win.show-page(%u)", i);
-      g_autofree char *accel = g_strdup_printf ("<Alt>%u", i + 1);
-
-      gtk_application_set_accels_for_action (GTK_APPLICATION (self), action,
-                                             (const char *[]) { accel, NULL });
-    }
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-roster",
+                                         (const char *[]) { "<Alt>1", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-calendar",
+                                         (const char *[]) { "<Alt>2", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-checkins",
+                                         (const char *[]) { "<Alt>3", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-inbox",
+                                         (const char *[]) { "<Alt>4", NULL });
 }
 
 EvgApplication *

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "evg-window.h"
 
@@ -70,16 +71,15 @@ on_visible_page_changed (EvgWindow *self)
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
+/* One action per page ("win.show-roster", …) rather than one with a
+ * parameter: screen readers list parameterless actions, so each page can be
+ * reached through AT-SPI as well as by its shortcut. */
 static void
 show_page_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
-  EvgWindow *self = EVG_WINDOW (widget);
-  guint index = g_variant_get_uint32 (parameter);
-
-  if (index < G_N_ELEMENTS (page_names))
-    evg_window_set_page (self, page_names[index]);
+  evg_window_set_page (EVG_WINDOW (widget), action_name + strlen ("win.show-"));
 }
 
 static void
@@ -207,7 +207,12 @@ evg_window_class_init (EvgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EvgWindow, sync_label);
   gtk_widget_class_bind_template_callback (widget_class, on_visible_page_changed);
 
-  gtk_widget_class_install_action (widget_class, "win.show-page", "u", show_page_action);
+  for (guint i = 0; i < G_N_ELEMENTS (page_names); i++)
+    {
+      g_autofree char *action = g_strdup_printf ("win.show-%s", page_names[i]);
+
+      gtk_widget_class_install_action (widget_class, action, NULL, show_page_action);
+    }
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
 }
 
@@ -248,7 +253,12 @@ evg_window_new (EvgApplication *application,
       gtk_stack_set_visible_child_name (self->main_stack, "error");
       adw_status_page_set_description (self->error_page,
                                        open_error != NULL ? open_error->message : NULL);
-      gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-page", FALSE);
+      for (guint i = 0; i < G_N_ELEMENTS (page_names); i++)
+        {
+          g_autofree char *action = g_strdup_printf ("win.show-%s", page_names[i]);
+
+          gtk_widget_action_set_enabled (GTK_WIDGET (self), action, FALSE);
+        }
     }
 
   return self;

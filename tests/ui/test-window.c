@@ -85,18 +85,15 @@ test_window_switches_pages (Fixture       *f,
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {
       g_autofree char *last = NULL;
+      g_autofree char *action = g_strdup_printf ("win.show-%s", pages[i]);
 
-      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "u", i));
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), action, NULL));
       spin ();
       g_assert_cmpstr (evg_window_get_page (window), ==, pages[i]);
       g_assert_cmpstr (visible_name (GTK_WIDGET (window), "stack"), ==, pages[i]);
       last = g_settings_get_string (settings, "last-page");
       g_assert_cmpstr (last, ==, pages[i]);
     }
-
-  /* Out of range does nothing. */
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "u", 9);
-  g_assert_cmpstr (evg_window_get_page (window), ==, "inbox");
 
   close_window (window);
   g_assert_null (window);
@@ -199,6 +196,13 @@ int
 main (int    argc,
       char **argv)
 {
+  /* The Flatpak SDK runs the tests without a display server. */
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_print ("1..0 # SKIP no display to test widgets on\n");
+      return 0;
+    }
+
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 

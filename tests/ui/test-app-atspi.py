@@ -1,0 +1,203 @@
+#!/usr/bin/python3
+# Drives the real e-vanguard program the way a screen reader sees it, over
+# AT-SPI: every page is reachable, the first-run set-up works, and the app
+# closes without a single GLib warning or critical (G_DEBUG=fatal-warnings
+# turns any into a crash, so a clean exit status proves there were none).
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+# The app runs with fatal warnings; this driver must not, since the
+# accessibility library warns about harmless races while the app starts.
+os.environ.pop('G_DEBUG', None)
+
+import gi  # noqa: E402
+gi.require_version('Atspi', '2.0')
+from gi.repository import Atspi  # noqa: E402
+
+APP = os.environ['EVG_APP']
+CLI = os.environ['EVG_CLI']
+checks = 0
+
+
+def ok(cond, what):
+    global checks
+    checks += 1
+    if not cond:
+        print('not ok %d - %s' % (checks, what))
+        raise SystemExit(1)
+    print('ok %d - %s' % (checks, what))
+
+
+def wait_for(fn, what, timeout=15.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        # States change as GTK maps widgets; read them afresh each time
+        # instead of trusting the library's cache to have seen every event.
+        desktop = Atspi.get_desktop(0)
+        for i in range(desktop.get_child_count()):
+            child = desktop.get_child_at_index(i)
+            if child is not None:
+                child.clear_cache()
+        value = fn()
+        if value:
+            return value
+        time.sleep(0.1)
+    if os.environ.get('EVG_DEBUG_ATSPI'):
+        for node in walk(find_app_any()):
+            try:
+                print('#', node.get_role_name(), repr(node.get_name()), [s.value_nick for s in node.get_state_set().get_states()])
+            except Exception:
+                pass
+    ok(False, 'timed out waiting for ' + what)
+
+
+def walk(node, depth=0):
+    if node is None or depth > 40:
+        return
+    yield node
+    try:
+        n = node.get_child_count()
+    except Exception:
+        return
+    for i in range(n):
+        yield from walk(node.get_child_at_index(i), depth + 1)
+
+
+def showing(node):
+    return node.get_state_set().contains(Atspi.StateType.SHOWING)
+
+
+def find(root, role=None, name=None, prefix=None, visible=False):
+    for node in walk(root):
+        try:
+            if visible and not showing(node):
+                continue
+            if role is not None and node.get_role_name() != role:
+                continue
+            label = node.get_name() or ''
+            if name is not None and label != name:
+                continue
+            if prefix is not None and not label.startswith(prefix):
+                continue
+            return node
+        except Exception:
+            continue
+    return None
+
+
+def actions(node):
+    iface = node.get_action_iface()
+    if iface is None:
+        return {}
+    return {Atspi.Action.get_action_name(node, i): i for i in range(Atspi.Action.get_n_actions(node))}
+
+
+def do(node, action):
+    names = actions(node)
+    ok(action in names, 'action %s is offered' % action)
+    Atspi.Action.do_action(node, names[action])
+
+
+def header_titles(frame):
+    titles = []
+    for node in walk(frame):
+        try:
+            if node.get_name() == 'AdwWindowTitle':
+                titles += [n.get_name() for n in walk(node) if n.get_role_name() == 'label']
+        except Exception:
+            pass
+    return titles
+
+
+def find_app_any():
+    desktop = Atspi.get_desktop(0)
+    return desktop.get_child_at_index(desktop.get_child_count() - 1)
+
+
+def find_app(pid):
+    desktop = Atspi.get_desktop(0)
+    for i in range(desktop.get_child_count()):
+        child = desktop.get_child_at_index(i)
+        try:
+            if child is not None and child.get_process_id() == pid:
+                return child
+        except Exception:
+            pass
+    return None
+
+
+def main():
+    if not os.environ.get('DISPLAY') and not os.environ.get('WAYLAND_DISPLAY'):
+        print('1..0 # SKIP no display to run the app on')
+        return
+    tmp = tempfile.mkdtemp(prefix='evg-atspi-')
+    db = os.path.join(tmp, 'app.db')
+    env = dict(os.environ, G_DEBUG='fatal-warnings', LC_ALL='C.UTF-8', LANGUAGE='',
+               XDG_DATA_HOME=os.path.join(tmp, 'data'))
+    env.pop('GTK_A11Y', None)
+    env.pop('NO_AT_BRIDGE', None)
+    proc = subprocess.Popen([APP, '--database', db], env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        app = wait_for(lambda: find_app(proc.pid), 'the app on the accessibility bus')
+        frame = wait_for(lambda: find(app, role='frame', name='E-Vanguard Workstation'), 'the main window')
+        wait_for(lambda: find(frame, role='label', name='Welcome to E-Vanguard'),
+                 'the welcome page')
+        ok(True, 'a new database opens on the welcome page')
+        ok(find(frame, name='Sync status') is not None, 'the header has a sync status with a name')
+
+        # GTK 4.8 does not keep the "showing" state of stack pages current, so
+        # the header's title label, which names the visible page, is the proof.
+        for action, title in (('win.show-calendar', 'Activity Calendar'),
+                              ('win.show-checkins', 'Whistle and Report'),
+                              ('win.show-inbox', 'Message Board'),
+                              ('win.show-roster', 'Member Roster')):
+            do(frame, action)
+            wait_for(lambda: title in header_titles(frame), 'the title ' + title)
+            ok(True, 'the header names the page “%s”' % title)
+
+        button = find(frame, role='push button', prefix='_Set Up Branch')
+        ok(button is not None, 'the welcome page offers to set up the branch')
+        do(button, 'click')
+        prefs = wait_for(lambda: find(app, role='frame', name='Preferences'), 'the preferences window')
+        name_entry = wait_for(lambda: find(prefs, role='text', name='Branch name'), 'branch name entry')
+        code_entry = wait_for(lambda: find(prefs, role='text', name='Branch code'), 'branch code entry')
+        Atspi.EditableText.set_text_contents(name_entry, '幸福社区第一党支部')
+        Atspi.EditableText.set_text_contents(code_entry, 'XF 001')
+        wait_for(lambda: find(prefs, role='alert', prefix='The branch code may contain only'),
+                 'the error about the space in the code')
+        ok(True, 'an invalid code is explained as it is typed')
+        Atspi.EditableText.set_text_contents(code_entry, 'XF-001')
+        save = find(prefs, role='push button', prefix='_Save')
+        do(save, 'click')
+
+        def saved():
+            out = subprocess.run([CLI, '--database', db, '--json', 'info'],
+                                 capture_output=True, text=True)
+            info = json.loads(out.stdout) if out.returncode == 0 else {}
+            return info.get('branch_code') == 'XF-001' and info.get('branch_name') == '幸福社区第一党支部'
+        wait_for(saved, 'the branch to be saved in the database')
+        ok(True, 'the branch name and code are saved in the database')
+
+        do(prefs, 'window.close')
+        wait_for(lambda: find(frame, role='label', name='幸福社区第一党支部'),
+                 'the branch name under the app name')
+        ok(True, 'the window shows the new branch name')
+        do(frame, 'window.close')
+        status = proc.wait(timeout=15)
+        err = proc.stderr.read()
+        ok(status == 0, 'the app exits cleanly (status %s)' % status)
+        bad = [line for line in err.splitlines()
+               if 'e-vanguard' in line and ('CRITICAL' in line or 'WARNING' in line)]
+        ok(not bad, 'no warnings or criticals: %s' % bad)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    print('1..%d' % checks)
+
+
+main()
