@@ -62,6 +62,47 @@ static const char * const migrations[] = {
   "  name       TEXT NOT NULL,"
   "  sort_order INTEGER NOT NULL DEFAULT 0"
   ");",
+
+  /* 1 → 2: the member roster, in the order of the national member form.
+   * Dates are ISO text, flags 0/1, enumerations short English codes.  The
+   * party group reference is checked at commit so that a sync page may bring
+   * a member before its group. */
+  "CREATE TABLE member ("
+  "  id                 TEXT PRIMARY KEY,"
+  "  branch             TEXT NOT NULL,"
+  "  hlc                TEXT NOT NULL,"
+  "  field_hlc          TEXT NOT NULL,"
+  "  deleted            INTEGER NOT NULL DEFAULT 0,"
+  "  name               TEXT NOT NULL DEFAULT '',"
+  "  gender             TEXT,"
+  "  ethnicity          TEXT,"
+  "  id_number          TEXT,"
+  "  birth_date         TEXT,"
+  "  education          TEXT,"
+  "  category           TEXT,"
+  "  party_group_id     TEXT REFERENCES party_group (id) DEFERRABLE INITIALLY DEFERRED,"
+  "  joined_on          TEXT,"
+  "  full_member_on     TEXT,"
+  "  occupation         TEXT,"
+  "  phone              TEXT,"
+  "  address            TEXT,"
+  "  standing           TEXT,"
+  "  lost_contact       INTEGER NOT NULL DEFAULT 0,"
+  "  lost_contact_on    TEXT,"
+  "  mobile_member      INTEGER NOT NULL DEFAULT 0,"
+  "  mobile_destination TEXT,"
+  "  party_post         TEXT,"
+  "  work_unit          TEXT,"
+  "  community          TEXT,"
+  "  dues_monthly       TEXT,"
+  "  dues_paid_until    TEXT,"
+  "  note               TEXT,"
+  "  left_reason        TEXT,"
+  "  left_on            TEXT"
+  ");"
+  "CREATE UNIQUE INDEX member_id_number ON member (id_number)"
+  "  WHERE deleted = 0 AND id_number IS NOT NULL;"
+  "CREATE INDEX member_party_group ON member (party_group_id) WHERE deleted = 0;",
 };
 
 static const EvgColumnSpec party_group_columns[] = {
@@ -73,8 +114,43 @@ static const EvgTableSpec party_group_table = {
   "party_group", party_group_columns, G_N_ELEMENTS (party_group_columns), EVG_MERGE_FIELD_LWW,
 };
 
+/* Keep in the order of the CREATE TABLE above and of EvgMemberField. */
+static const EvgColumnSpec member_columns[] = {
+  { "name", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_IDENTITY },
+  { "gender", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
+  { "ethnicity", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
+  { "id_number", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_IDENTITY },
+  { "birth_date", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_IDENTITY },
+  { "education", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
+  { "category", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
+  { "party_group_id", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
+  { "joined_on", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_IDENTITY },
+  { "full_member_on", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_IDENTITY },
+  { "occupation", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
+  { "phone", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
+  { "address", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
+  { "standing", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
+  { "lost_contact", EVG_COLUMN_INT, EVG_COLUMN_FLAG_NONE },
+  { "lost_contact_on", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
+  { "mobile_member", EVG_COLUMN_INT, EVG_COLUMN_FLAG_NONE },
+  { "mobile_destination", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
+  { "party_post", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
+  { "work_unit", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
+  { "community", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
+  { "dues_monthly", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
+  { "dues_paid_until", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
+  { "note", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
+  { "left_reason", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
+  { "left_on", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
+};
+
+static const EvgTableSpec member_table = {
+  "member", member_columns, G_N_ELEMENTS (member_columns), EVG_MERGE_FIELD_LWW,
+};
+
 static const EvgTableSpec *tables[] = {
   &party_group_table,
+  &member_table,
 };
 
 const EvgTableSpec **
