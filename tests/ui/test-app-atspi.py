@@ -5,6 +5,7 @@
 # turns any into a crash, so a clean exit status proves there were none).
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -197,6 +198,7 @@ def main():
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
     print('1..%d' % checks)
 
 
