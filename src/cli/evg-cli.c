@@ -12,6 +12,7 @@
 
 static const EvgCliCommand commands[] = {
   { "info", N_("Show the database, its schema version and record counts"), evg_cli_info },
+  { "sync", N_("Sync with the central server: setup, now, status, conflicts"), evg_cli_sync },
 };
 
 void

@@ -385,9 +385,11 @@ evg_txn_update (EvgTxn       *txn,
   evg_hlc_format (evg_hlc_now (txn->hlc), hlc);
 
   g_string_printf (sql, "UPDATE %s SET hlc = ?1", spec->name);
+  /* Numbered: a bare “?” after ?1 would take number 2, the id's. */
+  pos = 3;
   for (guint i = 0; i < spec->n_columns; i++)
     if (evg_field_set_has_index (fields, i))
-      g_string_append_printf (sql, ", %s = ?", spec->columns[i].name);
+      g_string_append_printf (sql, ", %s = ?%d", spec->columns[i].name, pos++);
   g_string_append (sql, ", field_hlc = json_set(field_hlc");
   for (guint i = 0; i < spec->n_columns; i++)
     if (evg_field_set_has_index (fields, i))
@@ -469,6 +471,124 @@ evg_txn_delete (EvgTxn      *txn,
 
   note_changed (txn, spec->name, id);
   return TRUE;
+}
+
+/* Writes @fields with a fresh clock even where they equal the stored
+ * values, and with @restore also clears the tombstone.  Resolving a sync
+ * conflict needs both: the chosen value must carry a clock newer than the
+ * contested ones so that every replica settles on it. */
+static gboolean
+write_forced (EvgTxn       *txn,
+              const char   *id,
+              EvgFieldSet  *fields,
+              gboolean      restore,
+              GError      **error)
+{
+  const EvgTableSpec *spec = evg_field_set_get_table (fields);
+  char hlc[EVG_HLC_TEXT_LEN + 1];
+  g_autofree char *base_hlc = NULL;
+  g_autofree char *json = NULL;
+  GString *sql = txn->scratch;
+  sqlite3_stmt *stmt;
+  gboolean ok;
+  int rc, pos;
+
+  g_return_val_if_fail (txn != NULL, FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  if (!check_writable (spec, fields, FALSE, error) || !savepoint (txn, error))
+    return FALSE;
+
+  g_string_printf (sql, "SELECT hlc FROM %s WHERE id = ?", spec->name);
+  stmt = evg_store_prepare (txn->store, sql->str, error);
+  if (stmt == NULL)
+    return release (txn, FALSE, NULL);
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    base_hlc = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  if (base_hlc == NULL)
+    {
+      g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_NOT_FOUND,
+                   _("The record no longer exists; it may have been deleted meanwhile."));
+      return release (txn, FALSE, NULL);
+    }
+
+  evg_hlc_format (evg_hlc_now (txn->hlc), hlc);
+  g_string_printf (sql, "UPDATE %s SET hlc = ?1", spec->name);
+  if (restore)
+    g_string_append (sql, ", deleted = 0");
+  /* Numbered: a bare “?” after ?1 would take number 2, the id's. */
+  pos = 3;
+  for (guint i = 0; i < spec->n_columns; i++)
+    if (evg_field_set_has_index (fields, i))
+      g_string_append_printf (sql, ", %s = ?%d", spec->columns[i].name, pos++);
+  g_string_append (sql, ", field_hlc = json_set(field_hlc");
+  if (restore)
+    g_string_append (sql, ", '$.deleted', ?1");
+  for (guint i = 0; i < spec->n_columns; i++)
+    if (evg_field_set_has_index (fields, i))
+      g_string_append_printf (sql, ", '$.%s', ?1", spec->columns[i].name);
+  g_string_append (sql, ") WHERE id = ?2");
+
+  stmt = evg_store_prepare (txn->store, sql->str, error);
+  if (stmt == NULL)
+    return release (txn, FALSE, NULL);
+  sqlite3_bind_text (stmt, 1, hlc, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_STATIC);
+  pos = 3;
+  for (guint i = 0; i < spec->n_columns; i++)
+    if (evg_field_set_has_index (fields, i))
+      bind_value (stmt, pos++, &spec->columns[i], evg_field_set_get_index (fields, i));
+
+  ok = step_done (txn, stmt, error);
+  if (ok)
+    {
+      g_string_truncate (sql, 0);
+      evg_field_set_append_json (fields, sql);
+      if (restore)
+        g_string_insert (sql, 1, evg_field_set_count (fields) > 0 ? "\"deleted\":0," : "\"deleted\":0");
+      json = g_strdup (sql->str);
+      ok = append_outbox (txn, spec->name, id, "update", json, hlc, base_hlc, error);
+    }
+
+  if (!release (txn, ok, error))
+    return FALSE;
+
+  note_changed (txn, spec->name, id);
+  return TRUE;
+}
+
+/**
+ * evg_txn_rewrite:
+ *
+ * Like evg_txn_update(), but writes every value of @fields with a new clock,
+ * even the ones that equal what is stored.  For resolving sync conflicts.
+ */
+gboolean
+evg_txn_rewrite (EvgTxn       *txn,
+                 const char   *id,
+                 EvgFieldSet  *fields,
+                 GError      **error)
+{
+  return write_forced (txn, id, fields, FALSE, error);
+}
+
+/**
+ * evg_txn_restore:
+ *
+ * Brings a deleted row back, writing @fields (which may be empty) with it.
+ * The restore travels as an update that sets "deleted" to 0, which wins
+ * over the delete on every replica because its clock is newer.
+ */
+gboolean
+evg_txn_restore (EvgTxn       *txn,
+                 const char   *id,
+                 EvgFieldSet  *fields,
+                 GError      **error)
+{
+  return write_forced (txn, id, fields, TRUE, error);
 }
 
 /**

@@ -25,6 +25,14 @@ gboolean    evg_txn_delete     (EvgTxn       *txn,
                                 const char   *table,
                                 const char   *id,
                                 GError      **error);
+gboolean    evg_txn_rewrite    (EvgTxn       *txn,
+                                const char   *id,
+                                EvgFieldSet  *fields,
+                                GError      **error);
+gboolean    evg_txn_restore    (EvgTxn       *txn,
+                                const char   *id,
+                                EvgFieldSet  *fields,
+                                GError      **error);
 gboolean    evg_txn_commit     (EvgTxn       *txn,
                                 GError      **error);
 void        evg_txn_free       (EvgTxn       *txn);

@@ -1,0 +1,1830 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "evg-sync"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "evg-hlc.h"
+#include "evg-store-private.h"
+#include "evg-sync-client.h"
+#include "evg-sync-private.h"
+#include "evg-sync-protocol.h"
+#include "evg-sync-token.h"
+
+/* The sync client: what the header bar, the preferences and the CLI talk
+ * to.  A sync runs in a worker thread on its own connection to the
+ * database (WAL lets the UI keep reading and writing), never two at once.
+ * The client starts one by itself after local changes (debounced), every
+ * few minutes, and when the network comes back, and backs off with jitter
+ * after failures the server or network may get over by themselves. */
+
+#define DEBOUNCE_MS            2000
+#define DEFAULT_INTERVAL_S     300
+#define BACKOFF_FIRST_S        15
+#define BACKOFF_MAX_S          (15 * 60)
+#define HTTP_TIMEOUT_S         120
+
+/* ------------------------------------------------------------------ types */
+
+GType
+evg_sync_state_get_type (void)
+{
+  static gsize type_id;
+
+  if (g_once_init_enter (&type_id))
+    {
+      static const GEnumValue values[] = {
+        { EVG_SYNC_STATE_NOT_CONFIGURED, "EVG_SYNC_STATE_NOT_CONFIGURED", "not-configured" },
+        { EVG_SYNC_STATE_NEVER_SYNCED, "EVG_SYNC_STATE_NEVER_SYNCED", "never-synced" },
+        { EVG_SYNC_STATE_UP_TO_DATE, "EVG_SYNC_STATE_UP_TO_DATE", "up-to-date" },
+        { EVG_SYNC_STATE_PENDING, "EVG_SYNC_STATE_PENDING", "pending" },
+        { EVG_SYNC_STATE_SYNCING, "EVG_SYNC_STATE_SYNCING", "syncing" },
+        { EVG_SYNC_STATE_OFFLINE, "EVG_SYNC_STATE_OFFLINE", "offline" },
+        { EVG_SYNC_STATE_ERROR, "EVG_SYNC_STATE_ERROR", "error" },
+        { 0, NULL, NULL },
+      };
+      GType type = g_enum_register_static (g_intern_static_string ("EvgSyncState"), values);
+
+      g_once_init_leave (&type_id, type);
+    }
+  return type_id;
+}
+
+EvgSyncReport *
+evg_sync_report_copy (const EvgSyncReport *report)
+{
+  return g_memdup2 (report, sizeof *report);
+}
+
+void
+evg_sync_report_free (EvgSyncReport *report)
+{
+  g_free (report);
+}
+
+G_DEFINE_BOXED_TYPE (EvgSyncReport, evg_sync_report, evg_sync_report_copy, evg_sync_report_free)
+
+/* --------------------------------------------------------------- conflict */
+
+struct _EvgSyncConflict
+{
+  GObject  parent_instance;
+
+  /* Owned */
+  gint64   id;
+  char    *table;
+  char    *row_id;
+  char    *kind;
+  char    *local_value;
+  char    *remote_value;
+  gint64   created_at;
+  char    *resolution;
+};
+
+G_DEFINE_FINAL_TYPE (EvgSyncConflict, evg_sync_conflict, G_TYPE_OBJECT)
+
+enum {
+  CONFLICT_PROP_0,
+  CONFLICT_PROP_ID,
+  CONFLICT_PROP_TABLE,
+  CONFLICT_PROP_ROW_ID,
+  CONFLICT_PROP_KIND,
+  CONFLICT_PROP_LOCAL_VALUE,
+  CONFLICT_PROP_REMOTE_VALUE,
+  CONFLICT_PROP_CREATED_AT,
+  CONFLICT_PROP_SUMMARY,
+  N_CONFLICT_PROPS
+};
+
+static GParamSpec *conflict_properties[N_CONFLICT_PROPS];
+
+static void
+evg_sync_conflict_finalize (GObject *object)
+{
+  EvgSyncConflict *self = (EvgSyncConflict *) object;
+
+  g_free (self->table);
+  g_free (self->row_id);
+  g_free (self->kind);
+  g_free (self->local_value);
+  g_free (self->remote_value);
+  g_free (self->resolution);
+  G_OBJECT_CLASS (evg_sync_conflict_parent_class)->finalize (object);
+}
+
+static void
+evg_sync_conflict_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  EvgSyncConflict *self = EVG_SYNC_CONFLICT (object);
+
+  switch (prop_id)
+    {
+    case CONFLICT_PROP_ID:
+      g_value_set_int64 (value, self->id);
+      break;
+    case CONFLICT_PROP_TABLE:
+      g_value_set_string (value, self->table);
+      break;
+    case CONFLICT_PROP_ROW_ID:
+      g_value_set_string (value, self->row_id);
+      break;
+    case CONFLICT_PROP_KIND:
+      g_value_set_string (value, self->kind);
+      break;
+    case CONFLICT_PROP_LOCAL_VALUE:
+      g_value_set_string (value, self->local_value);
+      break;
+    case CONFLICT_PROP_REMOTE_VALUE:
+      g_value_set_string (value, self->remote_value);
+      break;
+    case CONFLICT_PROP_CREATED_AT:
+      g_value_set_int64 (value, self->created_at);
+      break;
+    case CONFLICT_PROP_SUMMARY:
+      g_value_take_string (value, evg_sync_conflict_dup_summary (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+evg_sync_conflict_class_init (EvgSyncConflictClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->finalize = evg_sync_conflict_finalize;
+  object_class->get_property = evg_sync_conflict_get_property;
+
+  conflict_properties[CONFLICT_PROP_ID] =
+    g_param_spec_int64 ("id", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  conflict_properties[CONFLICT_PROP_TABLE] = g_param_spec_string ("table", NULL, NULL, NULL, flags);
+  conflict_properties[CONFLICT_PROP_ROW_ID] = g_param_spec_string ("row-id", NULL, NULL, NULL, flags);
+  /**
+   * EvgSyncConflict:kind:
+   *
+   * identity (both sides changed a name, ID number, birth date or joining
+   * date), edit_deleted (this side's edit hit a record deleted elsewhere),
+   * delete_edited (a delete hit a record edited elsewhere), rejected (the
+   * server refused the change, for example not_owner), unapplied (a
+   * pulled change this version cannot store).
+   */
+  conflict_properties[CONFLICT_PROP_KIND] = g_param_spec_string ("kind", NULL, NULL, NULL, flags);
+  conflict_properties[CONFLICT_PROP_LOCAL_VALUE] =
+    g_param_spec_string ("local-value", NULL, NULL, NULL, flags);
+  conflict_properties[CONFLICT_PROP_REMOTE_VALUE] =
+    g_param_spec_string ("remote-value", NULL, NULL, NULL, flags);
+  conflict_properties[CONFLICT_PROP_CREATED_AT] =
+    g_param_spec_int64 ("created-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  conflict_properties[CONFLICT_PROP_SUMMARY] = g_param_spec_string ("summary", NULL, NULL, NULL, flags);
+  g_object_class_install_properties (object_class, N_CONFLICT_PROPS, conflict_properties);
+}
+
+static void
+evg_sync_conflict_init (EvgSyncConflict *self)
+{
+}
+
+EvgSyncConflict *
+evg_sync_conflict_new_internal (gint64      id,
+                                const char *table,
+                                const char *row_id,
+                                const char *kind,
+                                const char *local_value,
+                                const char *remote_value,
+                                gint64      created_at,
+                                const char *resolution)
+{
+  EvgSyncConflict *self = g_object_new (EVG_TYPE_SYNC_CONFLICT, NULL);
+
+  self->id = id;
+  self->table = g_strdup (table != NULL ? table : "");
+  self->row_id = g_strdup (row_id != NULL ? row_id : "");
+  self->kind = g_strdup (kind != NULL ? kind : "");
+  self->local_value = g_strdup (local_value != NULL ? local_value : "{}");
+  self->remote_value = g_strdup (remote_value != NULL ? remote_value : "{}");
+  self->created_at = created_at;
+  self->resolution = g_strdup (resolution);
+  return self;
+}
+
+gint64
+evg_sync_conflict_get_id (EvgSyncConflict *self)
+{
+  g_return_val_if_fail (EVG_IS_SYNC_CONFLICT (self), 0);
+  return self->id;
+}
+
+const char *
+evg_sync_conflict_get_table (EvgSyncConflict *self)
+{
+  g_return_val_if_fail (EVG_IS_SYNC_CONFLICT (self), NULL);
+  return self->table;
+}
+
+const char *
+evg_sync_conflict_get_row_id (EvgSyncConflict *self)
+{
+  g_return_val_if_fail (EVG_IS_SYNC_CONFLICT (self), NULL);
+  return self->row_id;
+}
+
+const char *
+evg_sync_conflict_get_kind (EvgSyncConflict *self)
+{
+  g_return_val_if_fail (EVG_IS_SYNC_CONFLICT (self), NULL);
+  return self->kind;
+}
+
+const char *
+evg_sync_conflict_get_local_value (EvgSyncConflict *self)
+{
+  g_return_val_if_fail (EVG_IS_SYNC_CONFLICT (self), NULL);
+  return self->local_value;
+}
+
+const char *
+evg_sync_conflict_get_remote_value (EvgSyncConflict *self)
+{
+  g_return_val_if_fail (EVG_IS_SYNC_CONFLICT (self), NULL);
+  return self->remote_value;
+}
+
+gint64
+evg_sync_conflict_get_created_at (EvgSyncConflict *self)
+{
+  g_return_val_if_fail (EVG_IS_SYNC_CONFLICT (self), 0);
+  return self->created_at;
+}
+
+const char *
+evg_sync_conflict_get_resolution (EvgSyncConflict *self)
+{
+  g_return_val_if_fail (EVG_IS_SYNC_CONFLICT (self), NULL);
+  return self->resolution;
+}
+
+/* One sentence for the list row; the view shows both values beside it. */
+char *
+evg_sync_conflict_dup_summary (EvgSyncConflict *self)
+{
+  g_return_val_if_fail (EVG_IS_SYNC_CONFLICT (self), NULL);
+
+  if (g_str_equal (self->kind, "identity"))
+    return g_strdup (_("This record’s identity details were changed here and on another "
+                       "workstation at the same time. Choose which to keep."));
+  if (g_str_equal (self->kind, "edit_deleted"))
+    return g_strdup (_("This record was edited here but deleted on another workstation. "
+                       "Keep your edit to bring it back, or accept the deletion."));
+  if (g_str_equal (self->kind, "delete_edited"))
+    return g_strdup (_("This record was deleted while another workstation edited it. "
+                       "Keep the edited record, or accept the deletion."));
+  if (g_str_equal (self->kind, "rejected"))
+    {
+      if (strstr (self->remote_value, "not_owner") != NULL)
+        return g_strdup (_("The server refused this change: the record now belongs to another "
+                           "branch (it was transferred). Your change is kept here only."));
+      return g_strdup (_("The server refused this change. It is kept here only."));
+    }
+  if (g_str_equal (self->kind, "unapplied"))
+    return g_strdup (_("A change from another workstation could not be stored here, for "
+                       "example a second member with the same ID number."));
+  return g_strdup (_("This record was changed in two places."));
+}
+
+/* ----------------------------------------------------------------- errors */
+
+/**
+ * evg_sync_error_get_hint:
+ *
+ * Returns: (nullable): what a person can do about @error, translated
+ */
+const char *
+evg_sync_error_get_hint (const GError *error)
+{
+  if (error == NULL || error->domain != EVG_SYNC_ERROR)
+    return NULL;
+
+  switch ((EvgSyncError) error->code)
+    {
+    case EVG_SYNC_ERROR_NOT_CONFIGURED:
+      return _("Enter the server address and your branch’s token in Preferences → Sync.");
+    case EVG_SYNC_ERROR_NETWORK:
+      return _("Nothing is lost: changes are kept and sent when the server can be reached. "
+               "If this lasts, check the network connection and the server address.");
+    case EVG_SYNC_ERROR_TLS:
+      return _("Check the server address. If it is right, ask the server administrator to "
+               "renew the server’s certificate.");
+    case EVG_SYNC_ERROR_UNAUTHORIZED:
+      return _("Enter the token the server administrator gave your branch in Preferences → Sync; "
+               "copy it in full.");
+    case EVG_SYNC_ERROR_REVOKED:
+      return _("Ask the server administrator for a new token and enter it in Preferences → Sync.");
+    case EVG_SYNC_ERROR_SERVER_TOO_OLD:
+      return _("Ask the server administrator to update the E-Vanguard server.");
+    case EVG_SYNC_ERROR_CLIENT_TOO_OLD:
+      return _("Update E-Vanguard on this computer.");
+    case EVG_SYNC_ERROR_BAD_RESPONSE:
+      return _("Check the server address in Preferences → Sync: it must lead to an E-Vanguard server.");
+    case EVG_SYNC_ERROR_SERVER:
+      return _("Nothing is lost; sync tries again by itself. Tell the server administrator if it lasts.");
+    case EVG_SYNC_ERROR_CLOCK_SKEW:
+      return _("Set this computer’s date and time correctly (automatic time is best), then sync again.");
+    case EVG_SYNC_ERROR_WRONG_BRANCH:
+      return _("Use the token of this workstation’s own branch.");
+    case EVG_SYNC_ERROR_REQUEST:
+    case EVG_SYNC_ERROR_RESYNC:
+    case EVG_SYNC_ERROR_BUSY:
+    case EVG_SYNC_ERROR_FAILED:
+    default:
+      return _("Tell the server administrator; the message above says what went wrong.");
+    }
+}
+
+static gboolean
+error_is_transient (const GError *error)
+{
+  return g_error_matches (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_NETWORK) ||
+         g_error_matches (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_SERVER);
+}
+
+/* ------------------------------------------------------------------- http */
+
+typedef struct
+{
+  SoupSession  *session;
+  char         *base_url;
+  char         *token;
+  GCancellable *cancellable;
+  guint         max_attempts;
+  guint         base_delay_ms;
+  char         *resync_epoch;   /* set by a 409 resync answer */
+} Http;
+
+static void
+http_clear (Http *http)
+{
+  g_clear_object (&http->session);
+  g_clear_pointer (&http->base_url, g_free);
+  if (http->token != NULL)
+    {
+      explicit_bzero (http->token, strlen (http->token));
+      g_clear_pointer (&http->token, g_free);
+    }
+  g_clear_pointer (&http->resync_epoch, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Http, http_clear)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (EvgSyncStateInfo, evg_sync_state_info_clear)
+
+static void
+http_init (Http         *http,
+           const char   *url,
+           const char   *token,
+           GCancellable *cancellable)
+{
+  const char *retries = g_getenv ("EVG_SYNC_RETRIES");
+  const char *delay = g_getenv ("EVG_SYNC_RETRY_MS");
+
+  memset (http, 0, sizeof *http);
+  http->session = soup_session_new_with_options ("timeout", HTTP_TIMEOUT_S,
+                                                 "idle-timeout", 60,
+                                                 "user-agent", "e-vanguard/" PACKAGE_VERSION,
+                                                 NULL);
+  http->base_url = g_strdup (url);
+  while (g_str_has_suffix (http->base_url, "/"))
+    http->base_url[strlen (http->base_url) - 1] = '\0';
+  http->token = g_strdup (token);
+  http->cancellable = cancellable;
+  /* Tests shorten the waits; the defaults suit a real network. */
+  http->max_attempts = retries != NULL ? (guint) MAX (1, g_ascii_strtoll (retries, NULL, 10)) : 5;
+  http->base_delay_ms = delay != NULL ? (guint) MAX (1, g_ascii_strtoll (delay, NULL, 10)) : 500;
+}
+
+static gboolean
+sleep_cancellable (guint         ms,
+                   GCancellable *cancellable,
+                   GError      **error)
+{
+  gint64 until = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < until)
+    {
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      g_usleep (MIN (50000, until - g_get_monotonic_time () + 1));
+    }
+  return TRUE;
+}
+
+static void
+set_transport_error (GError     **error,
+                     GError      *cause,
+                     const char  *url)
+{
+  if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_propagate_error (error, g_error_copy (cause));
+  else if (cause->domain == G_TLS_ERROR)
+    g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_TLS,
+                 _("The secure connection to the server failed: %s"), cause->message);
+  else if (cause->domain == G_RESOLVER_ERROR)
+    g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_NETWORK,
+                 _("The server name in “%s” cannot be found (no network, or a wrong address)."), url);
+  else if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+    g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_NETWORK,
+                 _("The server at “%s” refused the connection: it is not running or the port is wrong."),
+                 url);
+  else if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_NETWORK,
+                 _("The server at “%s” did not answer in time."), url);
+  else if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
+           g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE))
+    g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_NETWORK,
+                 _("There is no route to the server at “%s”: this computer seems to be offline."), url);
+  else
+    g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_NETWORK,
+                 _("The connection to the server was lost: %s"), cause->message);
+}
+
+/* Turns a non-2xx answer into an EVG_SYNC_ERROR by its stable code. */
+static void
+set_response_error (Http        *http,
+                    guint        status,
+                    GBytes      *bytes,
+                    GError     **error)
+{
+  g_autofree char *code = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *epoch = NULL;
+  gint64 server_time = 0;
+  gsize len = 0;
+  const char *data = bytes != NULL ? g_bytes_get_data (bytes, &len) : NULL;
+
+  if (!evg_sync_error_parse (data, len, &code, &message, &server_time, &epoch))
+    {
+      if (status == 404 || status == 405)
+        g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_SERVER_TOO_OLD,
+                     _("The server does not offer E-Vanguard sync (it answered %u): it is too old, "
+                       "or the address leads to another service."), status);
+      else if (status >= 500)
+        g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_SERVER,
+                     _("The server has a problem (it answered %u)."), status);
+      else
+        g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_BAD_RESPONSE,
+                     _("The address does not lead to an E-Vanguard server (it answered %u)."), status);
+      return;
+    }
+
+  if (g_str_equal (code, EVG_SYNC_CODE_UNAUTHORIZED) || g_str_equal (code, EVG_SYNC_CODE_INVALID_TOKEN))
+    g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_UNAUTHORIZED,
+                 _("The server does not accept this workstation’s token."));
+  else if (g_str_equal (code, EVG_SYNC_CODE_TOKEN_REVOKED))
+    g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_REVOKED,
+                 _("This workstation’s token was revoked or replaced on the server."));
+  else if (g_str_equal (code, EVG_SYNC_CODE_CLOCK_SKEW))
+    {
+      gint64 ahead_min = server_time > 0 ? (evg_hlc_wall_ms () - server_time) / 60000 : 0;
+
+      if (ahead_min > 0)
+        g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_CLOCK_SKEW,
+                     g_dngettext (GETTEXT_PACKAGE,
+                                  "This computer’s clock is %d minute ahead of the server’s.",
+                                  "This computer’s clock is %d minutes ahead of the server’s.",
+                                  (gulong) MIN (ahead_min, G_MAXINT)),
+                     (int) MIN (ahead_min, G_MAXINT));
+      else
+        g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_CLOCK_SKEW,
+                     _("Changes were stamped with a clock ahead of the server’s; this computer’s "
+                       "clock was wrong when they were made."));
+    }
+  else if (g_str_equal (code, EVG_SYNC_CODE_RESYNC))
+    {
+      g_free (http->resync_epoch);
+      http->resync_epoch = g_steal_pointer (&epoch);
+      g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_RESYNC,
+                   _("The server was restored from a backup."));
+    }
+  else if (g_str_equal (code, EVG_SYNC_CODE_PROTOCOL) || g_str_equal (code, EVG_SYNC_CODE_NOT_FOUND))
+    g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_SERVER_TOO_OLD,
+                 _("The server is too old for this version of E-Vanguard."));
+  else if (status >= 500)
+    g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_SERVER,
+                 _("The server has a problem: %s"), message != NULL ? message : code);
+  else
+    g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_REQUEST,
+                 _("The server refused the request: %s (%s)"), message != NULL ? message : "", code);
+}
+
+/* One request, resent after network failures and 5xx answers with
+ * exponential backoff and jitter; any other answer is final.  Resending is
+ * safe: a push carries its batch id and a pull only reads. */
+static GBytes *
+http_call (Http        *http,
+           const char  *method,
+           const char  *path,
+           GString     *body,
+           gboolean     retry,
+           GError     **error)
+{
+  g_autofree char *url = g_strconcat (http->base_url, path, NULL);
+  g_autoptr(GBytes) request_body = body != NULL ? g_bytes_new (body->str, body->len) : NULL;
+
+  for (guint attempt = 1; ; attempt++)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+      guint status;
+
+      if (msg == NULL)
+        {
+          g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_NOT_CONFIGURED,
+                       _("“%s” is not a valid server address."), http->base_url);
+          return NULL;
+        }
+      if (http->token != NULL)
+        {
+          g_autofree char *auth = g_strconcat ("Bearer ", http->token, NULL);
+
+          soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+          explicit_bzero (auth, strlen (auth));
+        }
+      if (request_body != NULL)
+        soup_message_set_request_body_from_bytes (msg, "application/json", request_body);
+
+      bytes = soup_session_send_and_read (http->session, msg, http->cancellable, &local_error);
+      status = soup_message_get_status (msg);
+
+      if (bytes != NULL && status >= 200 && status < 300)
+        return g_steal_pointer (&bytes);
+
+      {
+        g_autoptr(GError) failure = NULL;
+
+        if (bytes == NULL)
+          set_transport_error (&failure, local_error, http->base_url);
+        else
+          set_response_error (http, status, bytes, &failure);
+
+        if (!retry || !error_is_transient (failure) || attempt >= http->max_attempts)
+          {
+            g_propagate_error (error, g_steal_pointer (&failure));
+            return NULL;
+          }
+        {
+          guint delay = http->base_delay_ms * (1u << MIN (attempt - 1, 10u));
+
+          delay = delay / 2 + (guint) g_random_int_range (0, (gint32) MAX (1u, delay));
+          g_debug ("Retrying %s in %u ms: %s", path, delay, failure->message);
+          if (!sleep_cancellable (delay, http->cancellable, error))
+            return NULL;
+        }
+      }
+    }
+}
+
+/* ----------------------------------------------------------------- worker */
+
+typedef struct
+{
+  EvgSyncClient *client;        /* a reference, released on the main thread */
+  char          *database;
+  char          *site_id;
+  GMainContext  *context;
+  EvgSyncReport  report;
+  GHashTable    *changed_tables;
+  /* test-connection only */
+  char          *url;
+  char          *token;
+  char          *branch_code;
+  char          *branch_name;
+} Job;
+
+typedef struct
+{
+  EvgSyncClient *client;
+  double         progress;
+} Progress;
+
+static void
+job_free (Job *job)
+{
+  g_clear_object (&job->client);
+  g_free (job->database);
+  g_free (job->site_id);
+  g_clear_pointer (&job->context, g_main_context_unref);
+  g_clear_pointer (&job->changed_tables, g_hash_table_unref);
+  g_free (job->url);
+  if (job->token != NULL)
+    explicit_bzero (job->token, strlen (job->token));
+  g_free (job->token);
+  g_free (job->branch_code);
+  g_free (job->branch_name);
+  g_free (job);
+}
+
+static void set_progress (EvgSyncClient *self, double progress);
+
+static gboolean
+deliver_progress (gpointer data)
+{
+  Progress *p = data;
+
+  set_progress (p->client, p->progress);
+  g_object_unref (p->client);
+  g_free (p);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+report_progress (Job    *job,
+                 double  progress)
+{
+  Progress *p = g_new0 (Progress, 1);
+
+  p->client = g_object_ref (job->client);
+  p->progress = progress;
+  g_main_context_invoke (job->context, deliver_progress, p);
+}
+
+/* The whole sync, blocking: push every pending change, then pull every
+ * page.  Push goes first so that the merge of pulled changes sees this
+ * replica's edits already confirmed, and a restored server learns them. */
+static gboolean
+run_sync (Job           *job,
+          GCancellable  *cancellable,
+          GError       **error)
+{
+  g_autoptr(EvgStore) store = NULL;
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_auto(Http) http = { 0 };
+  g_autofree char *url = NULL;
+  g_autofree char *token = NULL;
+  guint resyncs = 0;
+  gint64 total;
+
+  store = evg_store_open (job->database, error);
+  if (store == NULL)
+    return FALSE;
+
+  url = evg_store_get_meta (store, "sync_url");
+  token = evg_sync_token_load (evg_store_get_site_id (store), NULL);
+  if (url == NULL || token == NULL)
+    {
+      g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_NOT_CONFIGURED,
+                   _("No sync server is set up."));
+      return FALSE;
+    }
+  http_init (&http, url, token, cancellable);
+
+again:
+  total = MAX (1, evg_store_count_pending (store));
+  for (guint sent = 0; ; )
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(EvgSyncPushResponse) response = NULL;
+      g_autofree char *batch_id = NULL;
+      guint n = 0;
+      gsize len = 0;
+      const char *data;
+
+      if (!evg_sync_take_batch (store, EVG_SYNC_CLIENT_BATCH, &batch_id, body, &n, error))
+        return FALSE;
+      if (n == 0)
+        break;
+      evg_sync_failpoint ("client-push-before-send");
+
+      bytes = http_call (&http, "POST", "/v1/push", body, TRUE, &local_error);
+      if (bytes == NULL)
+        {
+          if (g_error_matches (local_error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_RESYNC) && resyncs++ < 3)
+            {
+              if (!evg_sync_begin_resync (store, http.resync_epoch, error))
+                return FALSE;
+              goto again;
+            }
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      evg_sync_failpoint ("client-push-before-ack");
+      data = g_bytes_get_data (bytes, &len);
+      response = evg_sync_push_response_parse (data, len, error);
+      if (response == NULL ||
+          !evg_sync_ack_batch (store, batch_id, response, &job->report, error))
+        return FALSE;
+      sent += n;
+      report_progress (job, 0.5 * MIN (1.0, (double) sent / (double) total));
+    }
+
+  for (;;)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(EvgSyncPullResponse) page = NULL;
+      g_auto(EvgSyncStateInfo) info = { 0 };
+      g_autofree char *path = NULL;
+      g_autofree char *epoch = NULL;
+      gsize len = 0;
+      const char *data;
+
+      if (!evg_sync_read_state (store, &info, error))
+        return FALSE;
+      epoch = info.epoch != NULL ? g_uri_escape_string (info.epoch, NULL, FALSE) : NULL;
+      path = g_strdup_printf ("/v1/pull?since=%" G_GINT64_FORMAT "&limit=%d%s%s",
+                              info.pull_cursor, EVG_SYNC_MAX_PULL_LIMIT,
+                              epoch != NULL ? "&epoch=" : "", epoch != NULL ? epoch : "");
+
+      bytes = http_call (&http, "GET", path, NULL, TRUE, &local_error);
+      if (bytes == NULL)
+        {
+          if (g_error_matches (local_error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_RESYNC) && resyncs++ < 3)
+            {
+              if (!evg_sync_begin_resync (store, http.resync_epoch, error))
+                return FALSE;
+              goto again;
+            }
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      data = g_bytes_get_data (bytes, &len);
+      page = evg_sync_pull_response_parse (data, len, error);
+      if (page == NULL)
+        return FALSE;
+      if (page->next < info.pull_cursor)
+        {
+          g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_BAD_RESPONSE,
+                       _("The server answered with a cursor that goes backwards."));
+          return FALSE;
+        }
+      if (!evg_sync_apply_pull (store, page, &job->report, job->changed_tables, error))
+        return FALSE;
+      report_progress (job, page->has_more ? 0.75 : 1.0);
+      if (!page->has_more)
+        break;
+    }
+
+  return evg_sync_record_result (store, TRUE, NULL, error);
+}
+
+static void
+sync_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Job *job = task_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!run_sync (job, cancellable, &error))
+    {
+      g_autoptr(EvgStore) store = evg_store_open (job->database, NULL);
+
+      /* Kept in the database, so `sync status` and the next start show it. */
+      if (store != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        evg_sync_record_result (store, FALSE, error->message, NULL);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, evg_sync_report_copy (&job->report),
+                         (GDestroyNotify) evg_sync_report_free);
+}
+
+static void
+test_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Job *job = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(EvgSyncHealth) health = NULL;
+  g_auto(Http) http = { 0 };
+  const char *data;
+  gsize len = 0;
+
+  if (job->token == NULL)
+    job->token = evg_sync_token_load (job->site_id, NULL);
+  if (job->url == NULL || job->token == NULL)
+    {
+      g_task_return_new_error (task, EVG_SYNC_ERROR, EVG_SYNC_ERROR_NOT_CONFIGURED,
+                               "%s", _("Enter the server address and the token."));
+      return;
+    }
+
+  http_init (&http, job->url, job->token, cancellable);
+  bytes = http_call (&http, "GET", "/v1/health", NULL, FALSE, &error);
+  if (bytes == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  data = g_bytes_get_data (bytes, &len);
+  health = evg_sync_health_parse (data, len, NULL);
+  if (health == NULL)
+    {
+      g_task_return_new_error (task, EVG_SYNC_ERROR, EVG_SYNC_ERROR_BAD_RESPONSE, "%s",
+                               _("The address does not lead to an E-Vanguard server."));
+      return;
+    }
+  if (health->protocol < EVG_SYNC_MIN_PROTOCOL)
+    {
+      g_task_return_new_error (task, EVG_SYNC_ERROR, EVG_SYNC_ERROR_SERVER_TOO_OLD,
+                               _("The server (version %s) is too old for this version of E-Vanguard."),
+                               health->version);
+      return;
+    }
+  if (health->min_protocol > EVG_SYNC_PROTOCOL_VERSION)
+    {
+      g_task_return_new_error (task, EVG_SYNC_ERROR, EVG_SYNC_ERROR_CLIENT_TOO_OLD,
+                               _("The server (version %s) needs a newer version of E-Vanguard."),
+                               health->version);
+      return;
+    }
+  if (health->branch_code == NULL)
+    {
+      g_task_return_new_error (task, EVG_SYNC_ERROR, EVG_SYNC_ERROR_UNAUTHORIZED, "%s",
+                               _("The server does not accept this workstation’s token."));
+      return;
+    }
+  job->branch_code = g_strdup (health->branch_code);
+  job->branch_name = g_strdup (health->branch_name);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* ----------------------------------------------------------------- client */
+
+struct _EvgSyncClient
+{
+  GObject          parent_instance;
+
+  /* Owned */
+  EvgStore        *store;
+  GListStore      *conflicts;
+  char            *status_message;
+  char            *error_hint;
+  char            *server_url;
+  GError          *last_error;
+  guint            debounce_id;
+  guint            periodic_id;
+  guint            backoff_s;
+  GCancellable    *cancellable;
+
+  EvgSyncState     state;
+  gint64           last_synced;
+  guint            pending_count;
+  double           progress;
+  guint            interval;
+  gboolean         auto_sync;
+  gboolean         running;
+  gboolean         again;
+  gboolean         emitting;
+};
+
+G_DEFINE_FINAL_TYPE (EvgSyncClient, evg_sync_client, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_STATE,
+  PROP_STATUS_MESSAGE,
+  PROP_ERROR_HINT,
+  PROP_LAST_SYNCED,
+  PROP_PENDING_COUNT,
+  PROP_PROGRESS,
+  PROP_CONFLICT_COUNT,
+  PROP_SERVER_URL,
+  PROP_CONFIGURED,
+  PROP_AUTO_SYNC,
+  PROP_INTERVAL,
+  N_PROPS
+};
+
+enum {
+  SYNC_FINISHED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void start_background (EvgSyncClient *self);
+
+static void
+set_string (EvgSyncClient *self,
+            char         **field,
+            const char    *value,
+            guint          prop)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return;
+  g_free (*field);
+  *field = g_strdup (value);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+static void
+set_progress (EvgSyncClient *self,
+              double         progress)
+{
+  if (self->progress == progress)
+    return;
+  self->progress = progress;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
+}
+
+static char *
+format_pending (guint n)
+{
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u change waiting to be sent",
+                                       "%u changes waiting to be sent", n), n);
+}
+
+/* Works out the state from what the database and the last attempt say. */
+static void
+update_state (EvgSyncClient *self)
+{
+  g_autofree char *message = NULL;
+  const char *hint = NULL;
+  EvgSyncState state;
+  gboolean configured = self->server_url != NULL;
+
+  if (self->running)
+    {
+      state = EVG_SYNC_STATE_SYNCING;
+      message = g_strdup (_("Syncing…"));
+    }
+  else if (!configured)
+    {
+      state = EVG_SYNC_STATE_NOT_CONFIGURED;
+      message = g_strdup (_("Sync is not set up"));
+    }
+  else if (self->last_error != NULL &&
+           g_error_matches (self->last_error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_NETWORK))
+    {
+      state = EVG_SYNC_STATE_OFFLINE;
+      message = self->pending_count > 0
+        ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                        "Offline: %u change will be sent when the server can be reached",
+                                        "Offline: %u changes will be sent when the server can be reached",
+                                        self->pending_count), self->pending_count)
+        : g_strdup (_("Offline"));
+      hint = evg_sync_error_get_hint (self->last_error);
+    }
+  else if (self->last_error != NULL)
+    {
+      state = EVG_SYNC_STATE_ERROR;
+      message = g_strdup (self->last_error->message);
+      hint = evg_sync_error_get_hint (self->last_error);
+    }
+  else if (self->last_synced == 0)
+    {
+      state = EVG_SYNC_STATE_NEVER_SYNCED;
+      message = g_strdup (_("Not synced yet"));
+    }
+  else if (self->pending_count > 0)
+    {
+      state = EVG_SYNC_STATE_PENDING;
+      message = format_pending (self->pending_count);
+    }
+  else
+    {
+      state = EVG_SYNC_STATE_UP_TO_DATE;
+      message = g_strdup (_("Up to date"));
+    }
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->state != state)
+    {
+      self->state = state;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+    }
+  set_string (self, &self->status_message, message, PROP_STATUS_MESSAGE);
+  set_string (self, &self->error_hint, hint, PROP_ERROR_HINT);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static void
+reload_conflicts (EvgSyncClient *self)
+{
+  g_autoptr(GPtrArray) list = evg_sync_list_conflicts (self->store, FALSE, NULL);
+  guint old = g_list_model_get_n_items (G_LIST_MODEL (self->conflicts));
+
+  if (list == NULL)
+    return;
+  g_list_store_splice (self->conflicts, 0, old, list->pdata, list->len);
+  if (old != list->len)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONFLICT_COUNT]);
+}
+
+/**
+ * evg_sync_client_refresh:
+ *
+ * Re-reads the pending count, last sync, server and conflicts from the
+ * database.  The client does this itself after each sync and local change.
+ */
+void
+evg_sync_client_refresh (EvgSyncClient *self)
+{
+  g_auto(EvgSyncStateInfo) info = { 0 };
+  gboolean was_configured;
+
+  g_return_if_fail (EVG_IS_SYNC_CLIENT (self));
+
+  if (!evg_sync_read_state (self->store, &info, NULL))
+    return;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  was_configured = self->server_url != NULL;
+  set_string (self, &self->server_url, info.url, PROP_SERVER_URL);
+  if (was_configured != (self->server_url != NULL))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONFIGURED]);
+  if (self->last_synced != info.last_sync_at)
+    {
+      self->last_synced = info.last_sync_at;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SYNCED]);
+    }
+  if (self->pending_count != (guint) info.pending)
+    {
+      self->pending_count = (guint) info.pending;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING_COUNT]);
+    }
+  if ((gint64) g_list_model_get_n_items (G_LIST_MODEL (self->conflicts)) != info.open_conflicts)
+    reload_conflicts (self);
+  update_state (self);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static void
+on_store_changed (EvgStore      *store,
+                  const char    *table,
+                  GPtrArray     *ids,
+                  EvgSyncClient *self)
+{
+  if (self->emitting)
+    return;
+  evg_sync_client_refresh (self);
+  if (self->auto_sync && self->server_url != NULL)
+    evg_sync_client_schedule (self, DEBOUNCE_MS);
+}
+
+static void
+on_network_changed (GNetworkMonitor *monitor,
+                    gboolean         available,
+                    EvgSyncClient   *self)
+{
+  /* Only a hint: the next request says whether the server is reachable. */
+  if (available && self->auto_sync && self->server_url != NULL &&
+      (self->state == EVG_SYNC_STATE_OFFLINE || self->state == EVG_SYNC_STATE_PENDING))
+    {
+      self->backoff_s = 0;
+      evg_sync_client_schedule (self, 1000);
+    }
+}
+
+static gboolean
+on_periodic (gpointer data)
+{
+  EvgSyncClient *self = data;
+
+  if (self->auto_sync && self->server_url != NULL && self->backoff_s == 0)
+    start_background (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+restart_periodic (EvgSyncClient *self)
+{
+  g_clear_handle_id (&self->periodic_id, g_source_remove);
+  if (self->auto_sync && self->interval > 0)
+    self->periodic_id = g_timeout_add_seconds (self->interval, on_periodic, self);
+}
+
+static void
+evg_sync_client_dispose (GObject *object)
+{
+  EvgSyncClient *self = (EvgSyncClient *) object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->debounce_id, g_source_remove);
+  g_clear_handle_id (&self->periodic_id, g_source_remove);
+  g_clear_object (&self->store);
+  g_clear_object (&self->conflicts);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (evg_sync_client_parent_class)->dispose (object);
+}
+
+static void
+evg_sync_client_finalize (GObject *object)
+{
+  EvgSyncClient *self = (EvgSyncClient *) object;
+
+  g_free (self->status_message);
+  g_free (self->error_hint);
+  g_free (self->server_url);
+  g_clear_error (&self->last_error);
+
+  G_OBJECT_CLASS (evg_sync_client_parent_class)->finalize (object);
+}
+
+static void
+evg_sync_client_constructed (GObject *object)
+{
+  EvgSyncClient *self = (EvgSyncClient *) object;
+  g_autofree char *last_error = NULL;
+  g_auto(EvgSyncStateInfo) info = { 0 };
+
+  G_OBJECT_CLASS (evg_sync_client_parent_class)->constructed (object);
+
+  g_signal_connect_object (self->store, "changed", G_CALLBACK (on_store_changed), self, 0);
+  g_signal_connect_object (g_network_monitor_get_default (), "network-changed",
+                           G_CALLBACK (on_network_changed), self, 0);
+
+  /* Show the last run's failure until the next run says otherwise. */
+  if (evg_sync_read_state (self->store, &info, NULL) && info.last_error != NULL)
+    self->last_error = g_error_new_literal (EVG_SYNC_ERROR, EVG_SYNC_ERROR_FAILED, info.last_error);
+  evg_sync_client_refresh (self);
+  reload_conflicts (self);
+}
+
+static void
+evg_sync_client_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  EvgSyncClient *self = EVG_SYNC_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+    case PROP_STATUS_MESSAGE:
+      g_value_set_string (value, self->status_message);
+      break;
+    case PROP_ERROR_HINT:
+      g_value_set_string (value, self->error_hint);
+      break;
+    case PROP_LAST_SYNCED:
+      g_value_set_int64 (value, self->last_synced);
+      break;
+    case PROP_PENDING_COUNT:
+      g_value_set_uint (value, self->pending_count);
+      break;
+    case PROP_PROGRESS:
+      g_value_set_double (value, self->progress);
+      break;
+    case PROP_CONFLICT_COUNT:
+      g_value_set_uint (value, g_list_model_get_n_items (G_LIST_MODEL (self->conflicts)));
+      break;
+    case PROP_SERVER_URL:
+      g_value_set_string (value, self->server_url);
+      break;
+    case PROP_CONFIGURED:
+      g_value_set_boolean (value, self->server_url != NULL);
+      break;
+    case PROP_AUTO_SYNC:
+      g_value_set_boolean (value, self->auto_sync);
+      break;
+    case PROP_INTERVAL:
+      g_value_set_uint (value, self->interval);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+evg_sync_client_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  EvgSyncClient *self = EVG_SYNC_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    case PROP_AUTO_SYNC:
+      evg_sync_client_set_auto_sync (self, g_value_get_boolean (value));
+      break;
+    case PROP_INTERVAL:
+      evg_sync_client_set_interval (self, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+evg_sync_client_class_init (EvgSyncClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+  GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->constructed = evg_sync_client_constructed;
+  object_class->dispose = evg_sync_client_dispose;
+  object_class->finalize = evg_sync_client_finalize;
+  object_class->get_property = evg_sync_client_get_property;
+  object_class->set_property = evg_sync_client_set_property;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, EVG_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * EvgSyncClient:state:
+   *
+   * What the header shows; see #EvgSyncState.
+   */
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL, EVG_TYPE_SYNC_STATE,
+                       EVG_SYNC_STATE_NOT_CONFIGURED, ro);
+  /**
+   * EvgSyncClient:status-message:
+   *
+   * The state in one translated line: “Up to date”, “3 changes waiting to
+   * be sent”, or the reason of an error.
+   */
+  properties[PROP_STATUS_MESSAGE] = g_param_spec_string ("status-message", NULL, NULL, NULL, ro);
+  /**
+   * EvgSyncClient:error-hint:
+   *
+   * When offline or in error: what to do about it, translated; else %NULL.
+   */
+  properties[PROP_ERROR_HINT] = g_param_spec_string ("error-hint", NULL, NULL, NULL, ro);
+  /**
+   * EvgSyncClient:last-synced:
+   *
+   * When the last sync completed, in seconds since the Unix epoch; 0 never.
+   */
+  properties[PROP_LAST_SYNCED] =
+    g_param_spec_int64 ("last-synced", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  properties[PROP_PENDING_COUNT] =
+    g_param_spec_uint ("pending-count", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  /**
+   * EvgSyncClient:progress:
+   *
+   * The running sync's progress from 0 to 1: sending fills the first half,
+   * receiving the second.
+   */
+  properties[PROP_PROGRESS] =
+    g_param_spec_double ("progress", NULL, NULL, 0.0, 1.0, 0.0, ro);
+  properties[PROP_CONFLICT_COUNT] =
+    g_param_spec_uint ("conflict-count", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_SERVER_URL] = g_param_spec_string ("server-url", NULL, NULL, NULL, ro);
+  properties[PROP_CONFIGURED] = g_param_spec_boolean ("configured", NULL, NULL, FALSE, ro);
+  /**
+   * EvgSyncClient:auto-sync:
+   *
+   * Whether the client syncs by itself: a few seconds after local changes,
+   * every #EvgSyncClient:interval seconds, and when the network returns.
+   * Off by default so that command-line tools sync only when told; the app
+   * turns it on.
+   */
+  properties[PROP_AUTO_SYNC] = g_param_spec_boolean ("auto-sync", NULL, NULL, FALSE, rw);
+  properties[PROP_INTERVAL] =
+    g_param_spec_uint ("interval", NULL, NULL, 0, 24 * 3600, DEFAULT_INTERVAL_S, rw);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * EvgSyncClient::sync-finished:
+   * @self: the client
+   * @report: (nullable): what the sync did, or %NULL when it failed
+   * @error: (nullable): why it failed, or %NULL
+   *
+   * Emitted on the main thread after every sync, started by anyone.
+   */
+  signals[SYNC_FINISHED] =
+    g_signal_new ("sync-finished",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2,
+                  EVG_TYPE_SYNC_REPORT | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  G_TYPE_ERROR | G_SIGNAL_TYPE_STATIC_SCOPE);
+}
+
+static void
+evg_sync_client_init (EvgSyncClient *self)
+{
+  self->conflicts = g_list_store_new (EVG_TYPE_SYNC_CONFLICT);
+  self->cancellable = g_cancellable_new ();
+  self->interval = DEFAULT_INTERVAL_S;
+}
+
+/**
+ * evg_sync_client_new:
+ * @store: the app's store (the main thread's connection)
+ */
+EvgSyncClient *
+evg_sync_client_new (EvgStore *store)
+{
+  g_return_val_if_fail (EVG_IS_STORE (store), NULL);
+  return g_object_new (EVG_TYPE_SYNC_CLIENT, "store", store, NULL);
+}
+
+EvgStore *
+evg_sync_client_get_store (EvgSyncClient *self)
+{
+  g_return_val_if_fail (EVG_IS_SYNC_CLIENT (self), NULL);
+  return self->store;
+}
+
+EvgSyncState
+evg_sync_client_get_state (EvgSyncClient *self)
+{
+  g_return_val_if_fail (EVG_IS_SYNC_CLIENT (self), EVG_SYNC_STATE_NOT_CONFIGURED);
+  return self->state;
+}
+
+const char *
+evg_sync_client_get_status_message (EvgSyncClient *self)
+{
+  g_return_val_if_fail (EVG_IS_SYNC_CLIENT (self), NULL);
+  return self->status_message;
+}
+
+const char *
+evg_sync_client_get_error_hint (EvgSyncClient *self)
+{
+  g_return_val_if_fail (EVG_IS_SYNC_CLIENT (self), NULL);
+  return self->error_hint;
+}
+
+gint64
+evg_sync_client_get_last_synced (EvgSyncClient *self)
+{
+  g_return_val_if_fail (EVG_IS_SYNC_CLIENT (self), 0);
+  return self->last_synced;
+}
+
+guint
+evg_sync_client_get_pending_count (EvgSyncClient *self)
+{
+  g_return_val_if_fail (EVG_IS_SYNC_CLIENT (self), 0);
+  return self->pending_count;
+}
+
+double
+evg_sync_client_get_progress (EvgSyncClient *self)
+{
+  g_return_val_if_fail (EVG_IS_SYNC_CLIENT (self), 0.0);
+  return self->progress;
+}
+
+guint
+evg_sync_client_get_conflict_count (EvgSyncClient *self)
+{
+  g_return_val_if_fail (EVG_IS_SYNC_CLIENT (self), 0);
+  return g_list_model_get_n_items (G_LIST_MODEL (self->conflicts));
+}
+
+const char *
+evg_sync_client_get_server_url (EvgSyncClient *self)
+{
+  g_return_val_if_fail (EVG_IS_SYNC_CLIENT (self), NULL);
+  return self->server_url;
+}
+
+gboolean
+evg_sync_client_get_configured (EvgSyncClient *self)
+{
+  g_return_val_if_fail (EVG_IS_SYNC_CLIENT (self), FALSE);
+  return self->server_url != NULL;
+}
+
+gboolean
+evg_sync_client_get_auto_sync (EvgSyncClient *self)
+{
+  g_return_val_if_fail (EVG_IS_SYNC_CLIENT (self), FALSE);
+  return self->auto_sync;
+}
+
+void
+evg_sync_client_set_auto_sync (EvgSyncClient *self,
+                               gboolean       auto_sync)
+{
+  g_return_if_fail (EVG_IS_SYNC_CLIENT (self));
+
+  auto_sync = !!auto_sync;
+  if (self->auto_sync == auto_sync)
+    return;
+  self->auto_sync = auto_sync;
+  restart_periodic (self);
+  if (!auto_sync)
+    g_clear_handle_id (&self->debounce_id, g_source_remove);
+  else if (self->server_url != NULL)
+    evg_sync_client_schedule (self, DEBOUNCE_MS);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUTO_SYNC]);
+}
+
+guint
+evg_sync_client_get_interval (EvgSyncClient *self)
+{
+  g_return_val_if_fail (EVG_IS_SYNC_CLIENT (self), 0);
+  return self->interval;
+}
+
+void
+evg_sync_client_set_interval (EvgSyncClient *self,
+                              guint          seconds)
+{
+  g_return_if_fail (EVG_IS_SYNC_CLIENT (self));
+
+  if (self->interval == seconds)
+    return;
+  self->interval = seconds;
+  restart_periodic (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERVAL]);
+}
+
+static gboolean
+validate_url (const char  *url,
+              GError     **error)
+{
+  g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+  const char *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+
+  if (uri == NULL || (g_strcmp0 (scheme, "https") != 0 && g_strcmp0 (scheme, "http") != 0) ||
+      g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    {
+      g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_NOT_CONFIGURED,
+                   _("“%s” is not a server address; write it like https://sync.example.org:8443"),
+                   url != NULL ? url : "");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * evg_sync_client_configure:
+ * @url: the server, such as https://sync.example.org:8443
+ * @token: the branch's token from `e-vanguard-server branch add`
+ *
+ * Saves the server address in the database and the token in the keyring
+ * (or the private token file).  Does not contact the server: use
+ * evg_sync_client_test_connection_async() first to tell the person
+ * whether it works.  May block briefly on the keyring.
+ */
+gboolean
+evg_sync_client_configure (EvgSyncClient  *self,
+                           const char     *url,
+                           const char     *token,
+                           GError        **error)
+{
+  g_autofree char *clean_token = NULL;
+
+  g_return_val_if_fail (EVG_IS_SYNC_CLIENT (self), FALSE);
+
+  if (!validate_url (url, error))
+    return FALSE;
+  clean_token = g_strstrip (g_strdup (token != NULL ? token : ""));
+  if (*clean_token == '\0' || strlen (clean_token) > 256 || strpbrk (clean_token, " \t\r\n") != NULL)
+    {
+      g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_UNAUTHORIZED,
+                   _("The token is empty or garbled; copy it again in full."));
+      return FALSE;
+    }
+  if (!evg_sync_token_save (evg_store_get_site_id (self->store), clean_token, error) ||
+      !evg_store_set_meta (self->store, "sync_url", url, error))
+    return FALSE;
+
+  g_clear_error (&self->last_error);
+  self->backoff_s = 0;
+  evg_sync_client_refresh (self);
+  if (self->auto_sync)
+    evg_sync_client_schedule (self, 0);
+  return TRUE;
+}
+
+/**
+ * evg_sync_client_forget:
+ *
+ * Turns sync off: removes the server address and the token.  Local data
+ * and unsent changes stay.
+ */
+gboolean
+evg_sync_client_forget (EvgSyncClient  *self,
+                        GError        **error)
+{
+  g_return_val_if_fail (EVG_IS_SYNC_CLIENT (self), FALSE);
+
+  if (!evg_sync_token_clear (evg_store_get_site_id (self->store), error) ||
+      !evg_store_set_meta (self->store, "sync_url", NULL, error))
+    return FALSE;
+  g_clear_error (&self->last_error);
+  g_clear_handle_id (&self->debounce_id, g_source_remove);
+  evg_sync_client_refresh (self);
+  return TRUE;
+}
+
+static Job *
+job_new (EvgSyncClient *self)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->client = g_object_ref (self);
+  job->database = g_strdup (evg_store_get_path (self->store));
+  job->site_id = g_strdup (evg_store_get_site_id (self->store));
+  job->context = g_main_context_ref_thread_default ();
+  job->changed_tables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  return job;
+}
+
+/**
+ * evg_sync_client_test_connection_async:
+ * @url: (nullable): the address to try, or %NULL for the saved one
+ * @token: (nullable): the token to try, or %NULL for the saved one
+ *
+ * Asks the server's /v1/health with the token, once, without retrying, and
+ * says exactly what is wrong: no route, TLS, unknown or revoked token,
+ * server too old, not an E-Vanguard server.
+ */
+void
+evg_sync_client_test_connection_async (EvgSyncClient       *self,
+                                       const char          *url,
+                                       const char          *token,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  Job *job;
+
+  g_return_if_fail (EVG_IS_SYNC_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, evg_sync_client_test_connection_async);
+  if (url == NULL)
+    url = self->server_url;
+  if (url != NULL && !validate_url (url, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  job = job_new (self);
+  job->url = g_strdup (url);
+  job->token = token != NULL ? g_strstrip (g_strdup (token)) : NULL;
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  g_task_run_in_thread (task, test_thread);
+}
+
+/**
+ * evg_sync_client_test_connection_finish:
+ * @branch_code: (out) (optional): the branch the token belongs to
+ * @branch_name: (out) (optional): its name
+ */
+gboolean
+evg_sync_client_test_connection_finish (EvgSyncClient  *self,
+                                        GAsyncResult   *result,
+                                        char          **branch_code,
+                                        char          **branch_name,
+                                        GError        **error)
+{
+  Job *job;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  job = g_task_get_task_data (G_TASK (result));
+  if (branch_code != NULL)
+    *branch_code = g_strdup (job->branch_code);
+  if (branch_name != NULL)
+    *branch_name = g_strdup (job->branch_name);
+  return TRUE;
+}
+
+static void
+sync_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  EvgSyncClient *self = EVG_SYNC_CLIENT (source);
+  g_autoptr(GTask) outer = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgSyncReport) report = NULL;
+  Job *job = g_task_get_task_data (G_TASK (result));
+  GHashTableIter iter;
+  gpointer table;
+
+  report = g_task_propagate_pointer (G_TASK (result), &error);
+  self->running = FALSE;
+  set_progress (self, 0.0);
+
+  /* Pulled rows were written by the worker's connection: tell this one's
+   * listeners, without taking it for a local change to sync. */
+  self->emitting = TRUE;
+  g_hash_table_iter_init (&iter, job->changed_tables);
+  while (g_hash_table_iter_next (&iter, &table, NULL))
+    evg_store_emit_changed (self->store, table, NULL);
+  self->emitting = FALSE;
+
+  g_clear_error (&self->last_error);
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    self->last_error = g_error_copy (error);
+
+  if (error == NULL)
+    self->backoff_s = 0;
+  else if (error_is_transient (error))
+    self->backoff_s = self->backoff_s == 0 ? BACKOFF_FIRST_S : MIN (self->backoff_s * 2, BACKOFF_MAX_S);
+
+  reload_conflicts (self);
+  evg_sync_client_refresh (self);
+  g_signal_emit (self, signals[SYNC_FINISHED], 0, report, error);
+
+  if (error != NULL)
+    g_task_return_error (outer, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (outer, g_steal_pointer (&report), (GDestroyNotify) evg_sync_report_free);
+
+  /* Local changes made while this sync ran, or a failure worth retrying. */
+  if (self->auto_sync && self->server_url != NULL)
+    {
+      if (self->backoff_s > 0)
+        {
+          guint jitter = (guint) g_random_int_range (0, (gint32) MAX (1u, self->backoff_s / 4 * 1000));
+
+          evg_sync_client_schedule (self, self->backoff_s * 1000 + jitter);
+        }
+      else if (self->again || self->pending_count > 0)
+        evg_sync_client_schedule (self, DEBOUNCE_MS);
+    }
+  self->again = FALSE;
+}
+
+/**
+ * evg_sync_client_sync_async:
+ *
+ * Pushes every local change and pulls every remote one, in a worker.  Fails
+ * with %EVG_SYNC_ERROR_BUSY when a sync runs already: never two at once.
+ * Network failures and 5xx answers are retried a few times inside the run
+ * with exponential backoff and jitter before it gives up as offline.
+ */
+void
+evg_sync_client_sync_async (EvgSyncClient       *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) outer = NULL;
+  g_autoptr(GTask) inner = NULL;
+
+  g_return_if_fail (EVG_IS_SYNC_CLIENT (self));
+
+  outer = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (outer, evg_sync_client_sync_async);
+
+  if (self->running)
+    {
+      self->again = TRUE;
+      g_task_return_new_error (outer, EVG_SYNC_ERROR, EVG_SYNC_ERROR_BUSY, "%s",
+                               _("A sync is already running."));
+      return;
+    }
+
+  self->running = TRUE;
+  g_clear_handle_id (&self->debounce_id, g_source_remove);
+  set_progress (self, 0.0);
+  update_state (self);
+
+  inner = g_task_new (self, cancellable != NULL ? cancellable : self->cancellable,
+                      sync_done, g_steal_pointer (&outer));
+  g_task_set_task_data (inner, job_new (self), (GDestroyNotify) job_free);
+  g_task_run_in_thread (inner, sync_thread);
+}
+
+EvgSyncReport *
+evg_sync_client_sync_finish (EvgSyncClient  *self,
+                             GAsyncResult   *result,
+                             GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+background_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(EvgSyncReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* The state properties and ::sync-finished carry the outcome. */
+  report = evg_sync_client_sync_finish (EVG_SYNC_CLIENT (source), result, &error);
+}
+
+static void
+start_background (EvgSyncClient *self)
+{
+  if (self->running)
+    {
+      self->again = TRUE;
+      return;
+    }
+  evg_sync_client_sync_async (self, NULL, background_done, NULL);
+}
+
+static gboolean
+on_debounce (gpointer data)
+{
+  EvgSyncClient *self = data;
+
+  self->debounce_id = 0;
+  start_background (self);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * evg_sync_client_schedule:
+ * @delay_ms: how long to wait
+ *
+ * Starts a sync after @delay_ms, unless one is due sooner.  Local changes
+ * call this with a short delay so a burst of edits makes one sync.
+ */
+void
+evg_sync_client_schedule (EvgSyncClient *self,
+                          guint          delay_ms)
+{
+  g_return_if_fail (EVG_IS_SYNC_CLIENT (self));
+
+  if (self->server_url == NULL)
+    return;
+  if (self->running)
+    {
+      self->again = TRUE;
+      return;
+    }
+  g_clear_handle_id (&self->debounce_id, g_source_remove);
+  self->debounce_id = g_timeout_add (delay_ms, on_debounce, self);
+}
+
+/**
+ * evg_sync_client_sync_now:
+ *
+ * For the “Sync now” button: starts a sync at once (or right after the
+ * running one) and forgets any backoff.
+ */
+void
+evg_sync_client_sync_now (EvgSyncClient *self)
+{
+  g_return_if_fail (EVG_IS_SYNC_CLIENT (self));
+
+  self->backoff_s = 0;
+  g_clear_handle_id (&self->debounce_id, g_source_remove);
+  start_background (self);
+}
+
+/**
+ * evg_sync_client_get_conflicts:
+ *
+ * Returns: (transfer none): the open conflicts, a #GListModel of
+ *   #EvgSyncConflict kept current by the client
+ */
+GListModel *
+evg_sync_client_get_conflicts (EvgSyncClient *self)
+{
+  g_return_val_if_fail (EVG_IS_SYNC_CLIENT (self), NULL);
+  return G_LIST_MODEL (self->conflicts);
+}
+
+/**
+ * evg_sync_client_resolve_conflict:
+ *
+ * Keeps one side of @conflict.  The choice is written as a new local change
+ * (so it syncs and wins everywhere) and the conflict is closed, in one
+ * transaction.
+ */
+gboolean
+evg_sync_client_resolve_conflict (EvgSyncClient      *self,
+                                  EvgSyncConflict    *conflict,
+                                  EvgSyncResolution   resolution,
+                                  GError            **error)
+{
+  g_return_val_if_fail (EVG_IS_SYNC_CLIENT (self), FALSE);
+  g_return_val_if_fail (EVG_IS_SYNC_CONFLICT (conflict), FALSE);
+
+  if (!evg_sync_resolve (self->store, conflict->id, resolution, error))
+    return FALSE;
+  reload_conflicts (self);
+  evg_sync_client_refresh (self);
+  return TRUE;
+}

@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "evg-sync"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "evg-hlc.h"
+#include "evg-sync-merge.h"
+
+static const char * const kind_names[] = { "none", "identity", "edit_deleted", "delete_edited" };
+
+const char *
+evg_sync_conflict_kind_to_string (EvgSyncConflictKind kind)
+{
+  g_return_val_if_fail (kind <= EVG_SYNC_CONFLICT_DELETE_EDITED, NULL);
+  return kind_names[kind];
+}
+
+EvgSyncConflictKind
+evg_sync_conflict_kind_from_string (const char *text)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (kind_names); i++)
+    if (g_strcmp0 (text, kind_names[i]) == 0)
+      return (EvgSyncConflictKind) i;
+  return EVG_SYNC_CONFLICT_NONE;
+}
+
+/* Splits "hlc@site" (or a bare "hlc", which is @default_site). */
+static void
+split_clock (const char  *clock,
+             const char  *default_site,
+             const char **hlc,
+             gsize       *hlc_len,
+             const char **site)
+{
+  const char *at;
+
+  if (clock == NULL)
+    {
+      *hlc = "";
+      *hlc_len = 0;
+      *site = "";
+      return;
+    }
+  at = strchr (clock, '@');
+  *hlc = clock;
+  *hlc_len = at != NULL ? (gsize) (at - clock) : strlen (clock);
+  *site = at != NULL ? at + 1 : (default_site != NULL ? default_site : "");
+}
+
+/* Orders two field clocks by (hlc, site).  A missing clock is older than any. */
+int
+evg_sync_clock_compare (const char *clock_a,
+                        const char *clock_b,
+                        const char *default_site)
+{
+  const char *hlc_a, *hlc_b, *site_a, *site_b;
+  gsize len_a, len_b;
+  int cmp;
+
+  split_clock (clock_a, default_site, &hlc_a, &len_a, &site_a);
+  split_clock (clock_b, default_site, &hlc_b, &len_b, &site_b);
+
+  cmp = memcmp (hlc_a, hlc_b, MIN (len_a, len_b));
+  if (cmp == 0 && len_a != len_b)
+    cmp = len_a < len_b ? -1 : 1;
+  if (cmp == 0)
+    cmp = strcmp (site_a, site_b);
+  return cmp < 0 ? -1 : (cmp > 0 ? 1 : 0);
+}
+
+char *
+evg_sync_clock_make (const char *hlc,
+                     const char *site)
+{
+  return g_strconcat (hlc, "@", site, NULL);
+}
+
+/* TRUE when the clock's time is later than @base: the writer of the change
+ * based on @base cannot have seen that write. */
+static gboolean
+unseen (const char *clock,
+        const char *base)
+{
+  const char *hlc, *site;
+  gsize len;
+
+  if (clock == NULL)
+    return FALSE;
+  split_clock (clock, NULL, &hlc, &len, &site);
+  if (base == NULL)
+    return TRUE;
+  return strncmp (hlc, base, MAX (len, strlen (base))) > 0;
+}
+
+static gboolean
+values_equal (JsonNode *a,
+              JsonNode *b)
+{
+  gboolean null_a = a == NULL || JSON_NODE_HOLDS_NULL (a);
+  gboolean null_b = b == NULL || JSON_NODE_HOLDS_NULL (b);
+  g_autoptr(GString) text_a = NULL;
+  g_autoptr(GString) text_b = NULL;
+
+  if (null_a || null_b)
+    return null_a == null_b;
+
+  text_a = g_string_new (NULL);
+  text_b = g_string_new (NULL);
+  evg_sync_append_json_value (text_a, a);
+  evg_sync_append_json_value (text_b, b);
+  return g_string_equal (text_a, text_b);
+}
+
+static const char *
+clock_of (EvgSyncRecord *record,
+          const char    *key)
+{
+  if (json_object_has_member (record->clocks, key))
+    return json_object_get_string_member (record->clocks, key);
+  if (json_object_has_member (record->clocks, "*"))
+    return json_object_get_string_member (record->clocks, "*");
+  return NULL;
+}
+
+static void
+contest (EvgSyncMergeResult  *result,
+         EvgSyncConflictKind  kind,
+         EvgSyncRecord       *record,
+         const char          *name)
+{
+  JsonNode *value;
+
+  if (result->conflict == EVG_SYNC_CONFLICT_NONE)
+    result->conflict = kind;
+  if (result->conflict != kind)
+    return;
+  if (result->contested == NULL)
+    result->contested = json_object_new ();
+  if (name == NULL)
+    {
+      /* The whole record is at stake. */
+      JsonObjectIter iter;
+      const char *member;
+
+      json_object_iter_init (&iter, record->values);
+      while (json_object_iter_next (&iter, &member, &value))
+        json_object_set_member (result->contested, member, json_node_copy (value));
+      return;
+    }
+  value = json_object_get_member (record->values, name);
+  json_object_set_member (result->contested, name,
+                          value != NULL ? json_node_copy (value) : json_node_new (JSON_NODE_NULL));
+}
+
+static void
+update_row_hlc (EvgSyncMergeResult *result,
+                EvgSyncRecord      *record)
+{
+  JsonObjectIter iter;
+  const char *key;
+  JsonNode *node;
+  char best[EVG_HLC_TEXT_LEN + 1] = "";
+
+  json_object_iter_init (&iter, record->clocks);
+  while (json_object_iter_next (&iter, &key, &node))
+    {
+      const char *clock = json_node_get_string (node);
+
+      if (clock != NULL && strncmp (clock, best, EVG_HLC_TEXT_LEN) > 0)
+        g_strlcpy (best, clock, sizeof best);
+    }
+  result->row_hlc = g_strdup (best);
+}
+
+/**
+ * evg_sync_merge:
+ * @spec: the table
+ * @record: this replica's record, changed in place
+ * @change: the change to merge into it
+ * @default_site: the site that bare clocks in @record belong to
+ * @result: (out caller-allocates): what changed and any conflict
+ */
+void
+evg_sync_merge (const EvgTableSpec *spec,
+                EvgSyncRecord      *record,
+                EvgSyncChange      *change,
+                const char         *default_site,
+                EvgSyncMergeResult *result)
+{
+  g_autofree char *clock = evg_sync_clock_make (change->hlc, change->site);
+  const char *base = change->base_hlc;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+
+  memset (result, 0, sizeof *result);
+  result->written = g_ptr_array_new_with_free_func (g_free);
+
+  if (!record->exists)
+    {
+      json_object_set_string_member (record->clocks, "*", clock);
+      result->clocks_changed = TRUE;
+      json_object_iter_init (&iter, change->fields);
+      while (json_object_iter_next (&iter, &name, &value))
+        {
+          if (g_str_equal (name, "deleted"))
+            continue;
+          json_object_set_member (record->values, name, json_node_copy (value));
+          g_ptr_array_add (result->written, g_strdup (name));
+        }
+      if (change->op == EVG_SYNC_OP_DELETE)
+        {
+          record->deleted = TRUE;
+          json_object_set_string_member (record->clocks, "deleted", clock);
+          result->clocks_changed = TRUE;
+          g_ptr_array_add (result->written, g_strdup ("deleted"));
+        }
+      record->exists = TRUE;
+      update_row_hlc (result, record);
+      return;
+    }
+
+  if (change->op == EVG_SYNC_OP_DELETE)
+    {
+      if (!record->deleted)
+        {
+          /* A delete that did not see an edit keeps that edit as a conflict;
+           * the tombstone still wins, the same way on every replica. */
+          json_object_iter_init (&iter, record->clocks);
+          while (json_object_iter_next (&iter, &name, &value))
+            if (!g_str_equal (name, "deleted") && !g_str_equal (name, "*") &&
+                unseen (json_node_get_string (value), base))
+              {
+                contest (result, EVG_SYNC_CONFLICT_DELETE_EDITED, record, NULL);
+                break;
+              }
+        }
+      if (evg_sync_clock_compare (clock, clock_of (record, "deleted"), default_site) > 0)
+        {
+          json_object_set_string_member (record->clocks, "deleted", clock);
+          result->clocks_changed = TRUE;
+          if (!record->deleted)
+            {
+              record->deleted = TRUE;
+              g_ptr_array_add (result->written, g_strdup ("deleted"));
+            }
+        }
+      update_row_hlc (result, record);
+      return;
+    }
+
+  if (record->deleted && change->op == EVG_SYNC_OP_UPDATE &&
+      !json_object_has_member (change->fields, "deleted") &&
+      unseen (clock_of (record, "deleted"), base))
+    {
+      contest (result, EVG_SYNC_CONFLICT_EDIT_DELETED, record, NULL);
+      if (result->contested != NULL)
+        json_object_set_int_member (result->contested, "deleted", 1);
+    }
+
+  json_object_iter_init (&iter, change->fields);
+  while (json_object_iter_next (&iter, &name, &value))
+    {
+      const char *local = clock_of (record, name);
+      int col = evg_table_spec_find_column (spec, name);
+      gboolean identity = col >= 0 && (spec->columns[col].flags & EVG_COLUMN_FLAG_IDENTITY) != 0;
+      gboolean differs;
+
+      if (g_str_equal (name, "deleted"))
+        {
+          if (evg_sync_clock_compare (clock, clock_of (record, "deleted"), default_site) > 0)
+            {
+              gboolean deleted = json_node_get_int (value) != 0;
+
+              json_object_set_string_member (record->clocks, "deleted", clock);
+          result->clocks_changed = TRUE;
+              if (deleted != record->deleted)
+                {
+                  record->deleted = deleted;
+                  g_ptr_array_add (result->written, g_strdup ("deleted"));
+                }
+            }
+          continue;
+        }
+
+      differs = !values_equal (json_object_get_member (record->values, name), value);
+      if (identity && differs && change->op == EVG_SYNC_OP_UPDATE && unseen (local, base))
+        contest (result, EVG_SYNC_CONFLICT_IDENTITY, record, name);
+
+      if (evg_sync_clock_compare (clock, local, default_site) > 0)
+        {
+          json_object_set_string_member (record->clocks, name, clock);
+          result->clocks_changed = TRUE;
+          if (differs)
+            {
+              json_object_set_member (record->values, name, json_node_copy (value));
+              g_ptr_array_add (result->written, g_strdup (name));
+            }
+        }
+    }
+
+  update_row_hlc (result, record);
+}
+
+void
+evg_sync_merge_result_clear (EvgSyncMergeResult *result)
+{
+  g_clear_pointer (&result->written, g_ptr_array_unref);
+  g_clear_pointer (&result->contested, json_object_unref);
+  g_clear_pointer (&result->row_hlc, g_free);
+}
+
+/* Parses a JSON object text; anything else gives an empty object. */
+JsonObject *
+evg_sync_parse_object (const char *json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+
+  if (json != NULL && json_parser_load_from_data (parser, json, -1, NULL))
+    {
+      root = json_parser_get_root (parser);
+      if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+        return json_object_ref (json_node_get_object (root));
+    }
+  return json_object_new ();
+}

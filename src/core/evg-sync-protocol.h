@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "evg-types.h"
+
+G_BEGIN_DECLS
+
+/* The sync protocol, shared by the client in src/core and the server in
+ * src/server.  JSON over HTTP(S):
+ *
+ *   POST /v1/push   {"protocol":1,"batch_id":…,"site":…,"epoch":…|null,"changes":[change…]}
+ *                → {"batch_id":…,"epoch":…,"server_time":ms,"results":[result…]}
+ *   GET  /v1/pull?since=SEQ&limit=N[&epoch=E]
+ *                → {"epoch":…,"server_time":ms,"changes":[change…],"next":SEQ,"has_more":bool}
+ *   GET  /v1/health → {"service":"e-vanguard-server","version":…,"protocol":1,
+ *                      "min_protocol":1,"epoch":…,"server_time":ms[,"branch":{"code","name"}]}
+ *
+ *   change = {"change_id","table","row_id","op":"insert|update|delete","fields":{col:value},
+ *             "hlc","base_hlc"|null,"site"[,"seq"]}
+ *   result = {"change_id","status":"applied|duplicate|conflict|rejected","seq"?,
+ *             "reason"?,"kind"?,"remote"?:{col:value}}
+ *   error  = {"error":CODE,"message":TEXT[,"server_time":ms][,"epoch":E]}
+ *
+ * Every failure is answered with an error object and a stable CODE (see
+ * EVG_SYNC_CODE_*); clients switch on the code, never on the message. */
+
+#define EVG_SYNC_PROTOCOL_VERSION     1
+#define EVG_SYNC_MIN_PROTOCOL         1
+#define EVG_SYNC_SERVICE_NAME         "e-vanguard-server"
+
+/* The client sends this many changes per push; the server accepts up to
+ * EVG_SYNC_MAX_BATCH and bodies up to EVG_SYNC_MAX_BODY bytes. */
+#define EVG_SYNC_CLIENT_BATCH         1000
+#define EVG_SYNC_MAX_BATCH            5000
+#define EVG_SYNC_MAX_BODY             (16 * 1024 * 1024)
+#define EVG_SYNC_DEFAULT_PULL_LIMIT   1000
+#define EVG_SYNC_MAX_PULL_LIMIT       10000
+/* A change stamped further ahead of the server's clock than this is refused:
+ * it would win every later edit made with a correct clock. */
+#define EVG_SYNC_MAX_SKEW_MS          (5 * 60 * 1000)
+#define EVG_SYNC_MAX_ID_LEN           64
+
+#define EVG_SYNC_CODE_BAD_REQUEST     "bad_request"
+#define EVG_SYNC_CODE_MALFORMED_JSON  "malformed_json"
+#define EVG_SYNC_CODE_UNAUTHORIZED    "unauthorized"
+#define EVG_SYNC_CODE_INVALID_TOKEN   "invalid_token"
+#define EVG_SYNC_CODE_TOKEN_REVOKED   "token_revoked"
+#define EVG_SYNC_CODE_NOT_FOUND       "not_found"
+#define EVG_SYNC_CODE_METHOD          "method_not_allowed"
+#define EVG_SYNC_CODE_TOO_LARGE       "payload_too_large"
+#define EVG_SYNC_CODE_BATCH_TOO_LARGE "batch_too_large"
+#define EVG_SYNC_CODE_LENGTH_REQUIRED "length_required"
+#define EVG_SYNC_CODE_PROTOCOL        "unsupported_protocol"
+#define EVG_SYNC_CODE_CLOCK_SKEW      "clock_skew"
+#define EVG_SYNC_CODE_RESYNC          "resync"
+#define EVG_SYNC_CODE_INTERNAL        "internal"
+#define EVG_SYNC_CODE_UNAVAILABLE     "unavailable"
+
+#define EVG_SYNC_ERROR (evg_sync_error_quark ())
+
+typedef enum
+{
+  EVG_SYNC_ERROR_FAILED,
+  EVG_SYNC_ERROR_NOT_CONFIGURED,   /* no server URL or token */
+  EVG_SYNC_ERROR_NETWORK,          /* no route, refused, timed out: offline */
+  EVG_SYNC_ERROR_TLS,              /* the certificate is not trusted or TLS failed */
+  EVG_SYNC_ERROR_UNAUTHORIZED,     /* missing or unknown token */
+  EVG_SYNC_ERROR_REVOKED,          /* the token was revoked or replaced */
+  EVG_SYNC_ERROR_SERVER_TOO_OLD,   /* the server does not speak our protocol */
+  EVG_SYNC_ERROR_CLIENT_TOO_OLD,   /* the server needs a newer protocol */
+  EVG_SYNC_ERROR_BAD_RESPONSE,     /* not an E-Vanguard server, or a garbled answer */
+  EVG_SYNC_ERROR_SERVER,           /* 5xx */
+  EVG_SYNC_ERROR_REQUEST,          /* another 4xx: our request was refused */
+  EVG_SYNC_ERROR_CLOCK_SKEW,       /* this PC's clock is too far ahead */
+  EVG_SYNC_ERROR_RESYNC,           /* the server was restored: start over */
+  EVG_SYNC_ERROR_BUSY,             /* a sync is already running */
+  EVG_SYNC_ERROR_WRONG_BRANCH,     /* the token belongs to another branch */
+} EvgSyncError;
+
+typedef enum
+{
+  EVG_SYNC_OP_INSERT,
+  EVG_SYNC_OP_UPDATE,
+  EVG_SYNC_OP_DELETE,
+} EvgSyncOp;
+
+typedef enum
+{
+  EVG_SYNC_STATUS_APPLIED,
+  EVG_SYNC_STATUS_DUPLICATE,
+  EVG_SYNC_STATUS_CONFLICT,
+  EVG_SYNC_STATUS_REJECTED,
+} EvgSyncStatus;
+
+typedef struct
+{
+  char       *change_id;
+  char       *table;
+  char       *row_id;
+  EvgSyncOp   op;
+  JsonObject *fields;      /* column → value (string, integer, boolean or null) */
+  char       *hlc;
+  char       *base_hlc;    /* nullable */
+  char       *site;
+  gint64      seq;         /* the server's sequence number, in pull answers */
+} EvgSyncChange;
+
+typedef struct
+{
+  char          *change_id;
+  EvgSyncStatus  status;
+  gint64         seq;
+  char          *reason;   /* for rejected: not_owner, append_only, invalid, … */
+  char          *kind;     /* for conflict: identity, edit_deleted, delete_edited */
+  JsonObject    *remote;   /* for conflict: the server's values of the contested fields */
+} EvgSyncResult;
+
+typedef struct
+{
+  int        protocol;
+  char      *batch_id;
+  char      *site;
+  char      *epoch;        /* nullable: the client has not synced yet */
+  GPtrArray *changes;      /* EvgSyncChange */
+} EvgSyncPushRequest;
+
+typedef struct
+{
+  char      *batch_id;
+  char      *epoch;
+  gint64     server_time;
+  GPtrArray *results;      /* EvgSyncResult */
+} EvgSyncPushResponse;
+
+typedef struct
+{
+  char      *epoch;
+  gint64     server_time;
+  GPtrArray *changes;      /* EvgSyncChange */
+  gint64     next;
+  gboolean   has_more;
+} EvgSyncPullResponse;
+
+typedef struct
+{
+  char      *version;
+  int        protocol;
+  int        min_protocol;
+  char      *epoch;
+  gint64     server_time;
+  char      *branch_code;  /* nullable: only when a valid token was sent */
+  char      *branch_name;
+} EvgSyncHealth;
+
+GQuark               evg_sync_error_quark            (void);
+
+const char          *evg_sync_op_to_string           (EvgSyncOp             op);
+gboolean             evg_sync_op_from_string         (const char           *text,
+                                                      EvgSyncOp            *op);
+const char          *evg_sync_status_to_string       (EvgSyncStatus         status);
+
+void                 evg_sync_change_free            (EvgSyncChange        *change);
+void                 evg_sync_result_free            (EvgSyncResult        *result);
+void                 evg_sync_push_request_free      (EvgSyncPushRequest   *request);
+void                 evg_sync_push_response_free     (EvgSyncPushResponse  *response);
+void                 evg_sync_pull_response_free     (EvgSyncPullResponse  *response);
+void                 evg_sync_health_free            (EvgSyncHealth        *health);
+
+/* Writers.  They append to a GString because the outbox and the server's log
+ * already hold each change's fields as JSON text, which is copied as is. */
+void                 evg_sync_append_change          (GString              *out,
+                                                      const char           *change_id,
+                                                      const char           *table,
+                                                      const char           *row_id,
+                                                      const char           *op,
+                                                      const char           *fields_json,
+                                                      const char           *hlc,
+                                                      const char           *base_hlc,
+                                                      const char           *site,
+                                                      gint64                seq);
+void                 evg_sync_append_json_value      (GString              *out,
+                                                      JsonNode             *value);
+void                 evg_sync_append_fields          (GString              *out,
+                                                      JsonObject           *fields);
+char                *evg_sync_error_body             (const char           *code,
+                                                      const char           *message,
+                                                      gint64                server_time,
+                                                      const char           *epoch);
+
+/* Readers.  Each checks every member's type, so the rest of the code can
+ * trust what it gets; anything else is an EVG_SYNC_ERROR_BAD_RESPONSE. */
+EvgSyncChange       *evg_sync_change_from_json       (JsonNode             *node,
+                                                      gboolean              with_seq,
+                                                      GError              **error);
+EvgSyncPushRequest  *evg_sync_push_request_parse     (const char           *data,
+                                                      gsize                 length,
+                                                      GError              **error);
+EvgSyncPushResponse *evg_sync_push_response_parse    (const char           *data,
+                                                      gsize                 length,
+                                                      GError              **error);
+EvgSyncPullResponse *evg_sync_pull_response_parse    (const char           *data,
+                                                      gsize                 length,
+                                                      GError              **error);
+EvgSyncHealth       *evg_sync_health_parse           (const char           *data,
+                                                      gsize                 length,
+                                                      GError              **error);
+gboolean             evg_sync_error_parse            (const char           *data,
+                                                      gsize                 length,
+                                                      char                **code,
+                                                      char                **message,
+                                                      gint64               *server_time,
+                                                      char                **epoch);
+
+gboolean             evg_sync_change_validate        (EvgSyncChange        *change,
+                                                      GError              **error);
+gboolean             evg_sync_id_is_valid            (const char           *id);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EvgSyncChange, evg_sync_change_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EvgSyncResult, evg_sync_result_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EvgSyncPushRequest, evg_sync_push_request_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EvgSyncPushResponse, evg_sync_push_response_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EvgSyncPullResponse, evg_sync_pull_response_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EvgSyncHealth, evg_sync_health_free)
+
+G_END_DECLS

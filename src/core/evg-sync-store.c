@@ -1,0 +1,967 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "evg-sync"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <signal.h>
+#include <string.h>
+
+#include "evg-field-set.h"
+#include "evg-hlc.h"
+#include "evg-schema.h"
+#include "evg-store-private.h"
+#include "evg-sync-merge.h"
+#include "evg-sync-private.h"
+#include "evg-txn.h"
+
+/* The client's half of SYNC.md on the local database: taking outbox entries
+ * into a batch, acknowledging them, applying pulled pages with their cursor,
+ * and the conflicts table.  Each step is one transaction, so a kill at any
+ * instant leaves either the step done or not begun. */
+
+/* Lets the sync tests kill the client at an exact step (EVG_FAILPOINT). */
+void
+evg_sync_failpoint (const char *name)
+{
+  const char *wanted = g_getenv ("EVG_FAILPOINT");
+
+  if (wanted != NULL && g_strcmp0 (wanted, name) == 0)
+    raise (SIGKILL);
+}
+
+static gboolean
+step_done (EvgStore      *store,
+           sqlite3_stmt  *stmt,
+           GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      evg_store_set_error (store, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+begin (EvgStore  *store,
+       GError   **error)
+{
+  sqlite3_stmt *stmt = evg_store_prepare (store, "BEGIN IMMEDIATE", error);
+
+  return stmt != NULL && step_done (store, stmt, error);
+}
+
+static gboolean
+commit (EvgStore  *store,
+        GError   **error)
+{
+  sqlite3_stmt *stmt = evg_store_prepare (store, "COMMIT", error);
+
+  return stmt != NULL && step_done (store, stmt, error);
+}
+
+static gboolean
+rollback (EvgStore *store)
+{
+  sqlite3_exec (evg_store_get_db (store), "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
+}
+
+static char *
+column_dup (sqlite3_stmt *stmt,
+            int           col)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, col));
+}
+
+void
+evg_sync_state_info_clear (EvgSyncStateInfo *info)
+{
+  g_clear_pointer (&info->url, g_free);
+  g_clear_pointer (&info->epoch, g_free);
+  g_clear_pointer (&info->last_error, g_free);
+}
+
+gboolean
+evg_sync_read_state (EvgStore          *store,
+                     EvgSyncStateInfo  *info,
+                     GError           **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  memset (info, 0, sizeof *info);
+  stmt = evg_store_prepare (store,
+                            "SELECT (SELECT value FROM meta WHERE key = 'sync_url'), server_epoch, "
+                            "  pull_cursor, coalesce (last_sync_at, 0), last_error, "
+                            "  (SELECT count(*) FROM outbox WHERE state != 'acked'), "
+                            "  (SELECT count(*) FROM conflicts WHERE resolved_at IS NULL) "
+                            "FROM sync_state WHERE id = 1",
+                            error);
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      info->url = column_dup (stmt, 0);
+      info->epoch = column_dup (stmt, 1);
+      info->pull_cursor = sqlite3_column_int64 (stmt, 2);
+      info->last_sync_at = sqlite3_column_int64 (stmt, 3);
+      info->last_error = column_dup (stmt, 4);
+      info->pending = sqlite3_column_int64 (stmt, 5);
+      info->open_conflicts = sqlite3_column_int64 (stmt, 6);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      evg_store_set_error (store, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * evg_sync_take_batch:
+ * @body: receives the whole push request
+ *
+ * Returns the batch to send: the batch already on its way if there is one
+ * (it must go again unchanged, with the same id, until it is answered),
+ * else up to @max_changes pending entries made into a new batch.  Marking
+ * them commits before anything is sent, so a kill after this point resends
+ * the very same batch.  *n_changes is 0 when nothing waits.
+ */
+gboolean
+evg_sync_take_batch (EvgStore  *store,
+                     guint      max_changes,
+                     char     **batch_id,
+                     GString   *body,
+                     guint     *n_changes,
+                     GError   **error)
+{
+  g_autofree char *id = NULL;
+  g_autofree char *epoch = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  *batch_id = NULL;
+  *n_changes = 0;
+  g_string_truncate (body, 0);
+
+  if (!begin (store, error))
+    return FALSE;
+
+  stmt = evg_store_prepare (store, "SELECT batch_id FROM outbox WHERE state = 'sent' "
+                                   "ORDER BY seq LIMIT 1", error);
+  if (stmt == NULL)
+    return rollback (store);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    id = column_dup (stmt, 0);
+  sqlite3_reset (stmt);
+
+  if (id == NULL)
+    {
+      id = g_uuid_string_random ();
+      stmt = evg_store_prepare (store, "UPDATE outbox SET state = 'sent', batch_id = ?1 "
+                                       "WHERE seq IN (SELECT seq FROM outbox WHERE state = 'pending' "
+                                       "              ORDER BY seq LIMIT ?2)", error);
+      if (stmt == NULL)
+        return rollback (store);
+      sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+      sqlite3_bind_int (stmt, 2, (int) max_changes);
+      if (!step_done (store, stmt, error))
+        return rollback (store);
+    }
+
+  stmt = evg_store_prepare (store, "SELECT server_epoch FROM sync_state WHERE id = 1", error);
+  if (stmt == NULL)
+    return rollback (store);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    epoch = column_dup (stmt, 0);
+  sqlite3_reset (stmt);
+
+  g_string_append_printf (body, "{\"protocol\":%d,\"batch_id\":", EVG_SYNC_PROTOCOL_VERSION);
+  evg_json_append_string (body, id);
+  g_string_append (body, ",\"site\":");
+  evg_json_append_string (body, evg_store_get_site_id (store));
+  g_string_append (body, ",\"epoch\":");
+  if (epoch != NULL)
+    evg_json_append_string (body, epoch);
+  else
+    g_string_append (body, "null");
+  g_string_append (body, ",\"changes\":[");
+
+  stmt = evg_store_prepare (store, "SELECT change_id, tbl, row_id, op, fields, hlc, base_hlc "
+                                   "FROM outbox WHERE state = 'sent' ORDER BY seq", error);
+  if (stmt == NULL)
+    return rollback (store);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      if (*n_changes > 0)
+        g_string_append_c (body, ',');
+      evg_sync_append_change (body,
+                              (const char *) sqlite3_column_text (stmt, 0),
+                              (const char *) sqlite3_column_text (stmt, 1),
+                              (const char *) sqlite3_column_text (stmt, 2),
+                              (const char *) sqlite3_column_text (stmt, 3),
+                              (const char *) sqlite3_column_text (stmt, 4),
+                              (const char *) sqlite3_column_text (stmt, 5),
+                              (const char *) sqlite3_column_text (stmt, 6),
+                              evg_store_get_site_id (store),
+                              0);
+      (*n_changes)++;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      evg_store_set_error (store, rc, error);
+      return rollback (store);
+    }
+  g_string_append (body, "]}");
+
+  if (!commit (store, error))
+    return rollback (store);
+
+  *batch_id = g_steal_pointer (&id);
+  return TRUE;
+}
+
+/* Records a conflict, or refreshes the open one about the same record and
+ * kind: a person should see one entry per disagreement, not one per sync. */
+static gboolean
+add_conflict (EvgStore    *store,
+              const char  *table,
+              const char  *row_id,
+              const char  *kind,
+              const char  *local_value,
+              const char  *remote_value,
+              const char  *change_id,
+              GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  stmt = evg_store_prepare (store, "UPDATE conflicts SET local_value = ?4, remote_value = ?5, "
+                                   "change_id = ?6, created_at = ?7 "
+                                   "WHERE tbl = ?1 AND row_id = ?2 AND kind = ?3 AND resolved_at IS NULL",
+                            error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, table, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, row_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, local_value, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, remote_value, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, change_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 7, now);
+  if (!step_done (store, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (evg_store_get_db (store)) > 0)
+    return TRUE;
+
+  stmt = evg_store_prepare (store, "INSERT INTO conflicts (tbl, row_id, kind, local_value, "
+                                   "remote_value, change_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, table, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, row_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, local_value, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, remote_value, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, change_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 7, now);
+  return step_done (store, stmt, error);
+}
+
+static char *
+object_text (JsonObject *object)
+{
+  GString *out = g_string_new (NULL);
+
+  if (object != NULL)
+    evg_sync_append_fields (out, object);
+  else
+    g_string_append (out, "{}");
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * evg_sync_ack_batch:
+ *
+ * Takes the server's answer to a batch, in one transaction: every answered
+ * entry is acked, and conflicts and rejections become rows in `conflicts`,
+ * so nothing the server refused is dropped.
+ */
+gboolean
+evg_sync_ack_batch (EvgStore             *store,
+                    const char           *batch_id,
+                    EvgSyncPushResponse  *response,
+                    EvgSyncReport        *report,
+                    GError              **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (g_strcmp0 (batch_id, response->batch_id) != 0)
+    {
+      g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_BAD_RESPONSE,
+                   _("The server answered a different batch than the one sent."));
+      return FALSE;
+    }
+
+  if (!begin (store, error))
+    return FALSE;
+
+  for (guint i = 0; i < response->results->len; i++)
+    {
+      EvgSyncResult *result = g_ptr_array_index (response->results, i);
+      g_autofree char *table = NULL;
+      g_autofree char *row_id = NULL;
+      g_autofree char *fields = NULL;
+      int rc;
+
+      stmt = evg_store_prepare (store, "SELECT tbl, row_id, fields FROM outbox "
+                                       "WHERE change_id = ? AND state = 'sent'", error);
+      if (stmt == NULL)
+        return rollback (store);
+      sqlite3_bind_text (stmt, 1, result->change_id, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          table = column_dup (stmt, 0);
+          row_id = column_dup (stmt, 1);
+          fields = column_dup (stmt, 2);
+        }
+      sqlite3_reset (stmt);
+      if (table == NULL)
+        continue;   /* not ours, or acked already */
+
+      stmt = evg_store_prepare (store, "UPDATE outbox SET state = 'acked' WHERE change_id = ?", error);
+      if (stmt == NULL)
+        return rollback (store);
+      sqlite3_bind_text (stmt, 1, result->change_id, -1, SQLITE_STATIC);
+      if (!step_done (store, stmt, error))
+        return rollback (store);
+
+      switch (result->status)
+        {
+        case EVG_SYNC_STATUS_APPLIED:
+          report->pushed++;
+          break;
+        case EVG_SYNC_STATUS_DUPLICATE:
+          report->duplicates++;
+          break;
+        case EVG_SYNC_STATUS_CONFLICT:
+          {
+            g_autofree char *remote = object_text (result->remote);
+
+            report->pushed++;
+            report->conflicts++;
+            if (!add_conflict (store, table, row_id, result->kind != NULL ? result->kind : "conflict",
+                               fields, remote, result->change_id, error))
+              return rollback (store);
+          }
+          break;
+        case EVG_SYNC_STATUS_REJECTED:
+        default:
+          {
+            GString *remote = g_string_new ("{\"reason\":");
+            g_autofree char *remote_text = NULL;
+
+            evg_json_append_string (remote, result->reason != NULL ? result->reason : "rejected");
+            g_string_append_c (remote, '}');
+            remote_text = g_string_free (remote, FALSE);
+            report->rejected++;
+            if (!add_conflict (store, table, row_id, "rejected", fields, remote_text,
+                               result->change_id, error))
+              return rollback (store);
+          }
+          break;
+        }
+    }
+
+  /* Entries of the batch that the answer left out go into a later batch
+   * rather than being resent forever under an id the server has answered. */
+  stmt = evg_store_prepare (store, "UPDATE outbox SET state = 'pending', batch_id = NULL "
+                                   "WHERE state = 'sent'", error);
+  if (stmt == NULL || !step_done (store, stmt, error))
+    return rollback (store);
+
+  stmt = evg_store_prepare (store, "UPDATE sync_state SET server_epoch = coalesce (server_epoch, ?) "
+                                   "WHERE id = 1", error);
+  if (stmt == NULL)
+    return rollback (store);
+  sqlite3_bind_text (stmt, 1, response->epoch, -1, SQLITE_STATIC);
+  if (!step_done (store, stmt, error))
+    return rollback (store);
+
+  return commit (store, error) || rollback (store);
+}
+
+static void
+bind_json (sqlite3_stmt        *stmt,
+           int                  pos,
+           const EvgColumnSpec *col,
+           JsonNode            *value)
+{
+  GType type;
+
+  if (value == NULL || JSON_NODE_HOLDS_NULL (value) || !JSON_NODE_HOLDS_VALUE (value))
+    {
+      sqlite3_bind_null (stmt, pos);
+      return;
+    }
+  type = json_node_get_value_type (value);
+  if (type == G_TYPE_INT64)
+    sqlite3_bind_int64 (stmt, pos, json_node_get_int (value));
+  else if (type == G_TYPE_BOOLEAN)
+    sqlite3_bind_int (stmt, pos, json_node_get_boolean (value) ? 1 : 0);
+  else if (type == G_TYPE_STRING && col->type == EVG_COLUMN_INT)
+    sqlite3_bind_int64 (stmt, pos, g_ascii_strtoll (json_node_get_string (value), NULL, 10));
+  else if (type == G_TYPE_STRING)
+    sqlite3_bind_text (stmt, pos, json_node_get_string (value), -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, pos);
+}
+
+typedef struct
+{
+  EvgStore   *store;
+  const char *site;
+  char       *branch;
+  GString    *sql;
+  GString    *text;
+  char        max_hlc[EVG_HLC_TEXT_LEN + 1];
+} ApplyContext;
+
+/* Reads the local row into @record; returns the row's hlc, or NULL. */
+static gboolean
+load_local (ApplyContext        *ctx,
+            const EvgTableSpec  *spec,
+            const char          *row_id,
+            EvgSyncRecord       *record,
+            GError             **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_string_assign (ctx->sql, "SELECT field_hlc, deleted");
+  for (guint i = 0; i < spec->n_columns; i++)
+    g_string_append_printf (ctx->sql, ", %s", spec->columns[i].name);
+  g_string_append_printf (ctx->sql, " FROM %s WHERE id = ?", spec->name);
+
+  stmt = evg_store_prepare (ctx->store, ctx->sql->str, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, row_id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  record->values = json_object_new ();
+  if (rc == SQLITE_ROW)
+    {
+      record->exists = TRUE;
+      record->clocks = evg_sync_parse_object ((const char *) sqlite3_column_text (stmt, 0));
+      record->deleted = sqlite3_column_int (stmt, 1) != 0;
+      for (guint i = 0; i < spec->n_columns; i++)
+        {
+          int col = (int) i + 2;
+
+          if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
+            json_object_set_null_member (record->values, spec->columns[i].name);
+          else if (spec->columns[i].type == EVG_COLUMN_INT)
+            json_object_set_int_member (record->values, spec->columns[i].name,
+                                        sqlite3_column_int64 (stmt, col));
+          else
+            json_object_set_string_member (record->values, spec->columns[i].name,
+                                           (const char *) sqlite3_column_text (stmt, col));
+        }
+    }
+  else
+    record->clocks = json_object_new ();
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      evg_store_set_error (ctx->store, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Writes the merged record.  A constraint failure (the same ID number on
+ * two new records, say) is returned as FALSE with an EVG_STORE_ERROR_CONSTRAINT
+ * error; SQLite undoes just that statement. */
+static gboolean
+write_record (ApplyContext        *ctx,
+              const EvgTableSpec  *spec,
+              const char          *row_id,
+              gboolean             existed,
+              EvgSyncRecord       *record,
+              const char          *row_hlc,
+              GError             **error)
+{
+  sqlite3_stmt *stmt;
+  int pos = 1;
+
+  g_string_truncate (ctx->text, 0);
+  evg_sync_append_fields (ctx->text, record->clocks);
+
+  if (existed)
+    {
+      g_string_printf (ctx->sql, "UPDATE %s SET hlc = max (hlc, ?), field_hlc = ?, deleted = ?",
+                       spec->name);
+      for (guint i = 0; i < spec->n_columns; i++)
+        g_string_append_printf (ctx->sql, ", %s = ?", spec->columns[i].name);
+      g_string_append (ctx->sql, " WHERE id = ?");
+      stmt = evg_store_prepare (ctx->store, ctx->sql->str, error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, pos++, row_hlc, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, pos++, ctx->text->str, -1, SQLITE_STATIC);
+      sqlite3_bind_int (stmt, pos++, record->deleted ? 1 : 0);
+      for (guint i = 0; i < spec->n_columns; i++)
+        bind_json (stmt, pos++, &spec->columns[i],
+                   json_object_get_member (record->values, spec->columns[i].name));
+      sqlite3_bind_text (stmt, pos++, row_id, -1, SQLITE_STATIC);
+    }
+  else
+    {
+      /* Only the columns the change carries: the others keep their defaults. */
+      g_string_printf (ctx->sql, "INSERT INTO %s (id, branch, hlc, field_hlc, deleted", spec->name);
+      for (guint i = 0; i < spec->n_columns; i++)
+        if (json_object_has_member (record->values, spec->columns[i].name))
+          g_string_append_printf (ctx->sql, ", %s", spec->columns[i].name);
+      g_string_append (ctx->sql, ") VALUES (?, ?, ?, ?, ?");
+      for (guint i = 0; i < spec->n_columns; i++)
+        if (json_object_has_member (record->values, spec->columns[i].name))
+          g_string_append (ctx->sql, ", ?");
+      g_string_append_c (ctx->sql, ')');
+      stmt = evg_store_prepare (ctx->store, ctx->sql->str, error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, pos++, row_id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, pos++, ctx->branch, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, pos++, row_hlc, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, pos++, ctx->text->str, -1, SQLITE_STATIC);
+      sqlite3_bind_int (stmt, pos++, record->deleted ? 1 : 0);
+      for (guint i = 0; i < spec->n_columns; i++)
+        if (json_object_has_member (record->values, spec->columns[i].name))
+          bind_json (stmt, pos++, &spec->columns[i],
+                     json_object_get_member (record->values, spec->columns[i].name));
+    }
+
+  return step_done (ctx->store, stmt, error);
+}
+
+static gboolean
+is_own_change (ApplyContext  *ctx,
+               const char    *change_id,
+               gboolean      *own,
+               GError       **error)
+{
+  sqlite3_stmt *stmt = evg_store_prepare (ctx->store, "SELECT 1 FROM outbox WHERE change_id = ?",
+                                          error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, change_id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  *own = rc == SQLITE_ROW;
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      evg_store_set_error (ctx->store, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+apply_one (ApplyContext   *ctx,
+           EvgSyncChange  *change,
+           EvgSyncReport  *report,
+           GHashTable     *changed_tables,
+           GError        **error)
+{
+  const EvgTableSpec *spec = evg_schema_lookup_table (change->table);
+  g_autoptr(GError) local_error = NULL;
+  EvgSyncRecord record = { 0 };
+  EvgSyncMergeResult merge = { 0 };
+  gboolean own = FALSE, existed, ok = TRUE;
+
+  if (strncmp (change->hlc, ctx->max_hlc, EVG_HLC_TEXT_LEN) > 0 && evg_hlc_parse (change->hlc, NULL))
+    g_strlcpy (ctx->max_hlc, change->hlc, sizeof ctx->max_hlc);
+
+  if (!is_own_change (ctx, change->change_id, &own, error))
+    return FALSE;
+  if (own)
+    return TRUE;   /* made here: the row has it already */
+
+  /* A table this version does not know (a newer app made it) or a change
+   * this version cannot read is kept as a conflict rather than lost. */
+  if (spec == NULL || !evg_sync_change_validate (change, &local_error))
+    {
+      g_autofree char *fields = object_text (change->fields);
+
+      report->conflicts++;
+      return add_conflict (ctx->store, change->table, change->row_id, "unapplied", NULL, fields,
+                           change->change_id, error);
+    }
+
+  if (!load_local (ctx, spec, change->row_id, &record, error))
+    {
+      ok = FALSE;
+      goto out;
+    }
+  existed = record.exists;
+  evg_sync_merge (spec, &record, change, ctx->site, &merge);
+
+  if (merge.written->len > 0 || merge.clocks_changed)
+    {
+      if (!write_record (ctx, spec, change->row_id, existed, &record, merge.row_hlc, &local_error))
+        {
+          if (!g_error_matches (local_error, EVG_STORE_ERROR, EVG_STORE_ERROR_CONSTRAINT))
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              ok = FALSE;
+              goto out;
+            }
+          {
+            g_autofree char *fields = object_text (change->fields);
+
+            report->conflicts++;
+            ok = add_conflict (ctx->store, change->table, change->row_id, "unapplied", NULL, fields,
+                               change->change_id, error);
+            goto out;
+          }
+        }
+      g_hash_table_add (changed_tables, g_strdup (spec->name));
+    }
+  report->pulled++;
+
+  if (merge.conflict != EVG_SYNC_CONFLICT_NONE)
+    {
+      g_autofree char *local = object_text (merge.contested);
+      g_autofree char *remote = NULL;
+      const char *kind = evg_sync_conflict_kind_to_string (merge.conflict);
+
+      /* Seen from this side, the other side's action has the opposite name. */
+      if (merge.conflict == EVG_SYNC_CONFLICT_DELETE_EDITED)
+        remote = g_strdup ("{\"deleted\":1}");
+      else
+        remote = object_text (change->fields);
+      report->conflicts++;
+      ok = add_conflict (ctx->store, change->table, change->row_id, kind, local, remote,
+                         change->change_id, error);
+    }
+
+out:
+  evg_sync_merge_result_clear (&merge);
+  g_clear_pointer (&record.values, json_object_unref);
+  g_clear_pointer (&record.clocks, json_object_unref);
+  return ok;
+}
+
+/**
+ * evg_sync_apply_pull:
+ *
+ * Applies one pulled page and stores its cursor in the same transaction,
+ * so the cursor never passes a change that is not applied.  The local clock
+ * moves past every pulled clock, so that an edit made after seeing a change
+ * is ordered after it even when this PC's clock is behind.
+ */
+gboolean
+evg_sync_apply_pull (EvgStore             *store,
+                     EvgSyncPullResponse  *page,
+                     EvgSyncReport        *report,
+                     GHashTable           *changed_tables,
+                     GError              **error)
+{
+  ApplyContext ctx = { 0 };
+  sqlite3_stmt *stmt;
+  gboolean ok = FALSE;
+
+  if (!begin (store, error))
+    return FALSE;
+
+  ctx.store = store;
+  ctx.site = evg_store_get_site_id (store);
+  ctx.branch = evg_store_get_meta (store, "branch_code");
+  if (ctx.branch == NULL)
+    ctx.branch = g_strdup ("");
+  ctx.sql = g_string_new (NULL);
+  ctx.text = g_string_new (NULL);
+  evg_hlc_format (0, ctx.max_hlc);
+
+  for (guint i = 0; i < page->changes->len; i++)
+    if (!apply_one (&ctx, g_ptr_array_index (page->changes, i), report, changed_tables, error))
+      goto out;
+
+  stmt = evg_store_prepare (store, "UPDATE sync_state SET pull_cursor = ?1, server_epoch = ?2, "
+                                   "last_hlc = max (last_hlc, ?3) WHERE id = 1", error);
+  if (stmt == NULL)
+    goto out;
+  sqlite3_bind_int64 (stmt, 1, page->next);
+  sqlite3_bind_text (stmt, 2, page->epoch, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, ctx.max_hlc, -1, SQLITE_STATIC);
+  if (!step_done (store, stmt, error))
+    goto out;
+
+  evg_sync_failpoint ("client-pull-before-commit");
+  ok = commit (store, error);
+
+out:
+  if (!ok)
+    rollback (store);
+  g_free (ctx.branch);
+  g_string_free (ctx.sql, TRUE);
+  g_string_free (ctx.text, TRUE);
+  return ok;
+}
+
+/**
+ * evg_sync_begin_resync:
+ * @epoch: the server's new epoch
+ *
+ * The server lost part of its history (restored from a backup).  Every
+ * change it ever confirmed goes back into the outbox, to be sent again: the
+ * server keeps the ones it still has as duplicates and takes the rest.  The
+ * pull starts over from the beginning of its log.
+ */
+gboolean
+evg_sync_begin_resync (EvgStore    *store,
+                       const char  *epoch,
+                       GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!begin (store, error))
+    return FALSE;
+  stmt = evg_store_prepare (store, "UPDATE outbox SET state = 'pending', batch_id = NULL "
+                                   "WHERE state != 'pending'", error);
+  if (stmt == NULL || !step_done (store, stmt, error))
+    return rollback (store);
+  stmt = evg_store_prepare (store, "UPDATE sync_state SET pull_cursor = 0, server_epoch = ? "
+                                   "WHERE id = 1", error);
+  if (stmt == NULL)
+    return rollback (store);
+  sqlite3_bind_text (stmt, 1, epoch, -1, SQLITE_STATIC);
+  if (!step_done (store, stmt, error))
+    return rollback (store);
+  return commit (store, error) || rollback (store);
+}
+
+gboolean
+evg_sync_record_result (EvgStore    *store,
+                        gboolean     success,
+                        const char  *error_message,
+                        GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (success)
+    stmt = evg_store_prepare (store, "UPDATE sync_state SET last_sync_at = ?1, last_error = NULL "
+                                     "WHERE id = 1", error);
+  else
+    stmt = evg_store_prepare (store, "UPDATE sync_state SET last_error = ?2 WHERE id = 1", error);
+  if (stmt == NULL)
+    return FALSE;
+  if (success)
+    sqlite3_bind_int64 (stmt, 1, g_get_real_time () / G_USEC_PER_SEC);
+  else
+    sqlite3_bind_text (stmt, 2, error_message, -1, SQLITE_STATIC);
+  return step_done (store, stmt, error);
+}
+
+GPtrArray *
+evg_sync_list_conflicts (EvgStore  *store,
+                         gboolean   include_resolved,
+                         GError   **error)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_object_unref);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = evg_store_prepare (store, include_resolved
+                            ? "SELECT id, tbl, row_id, kind, local_value, remote_value, created_at, "
+                              "resolution FROM conflicts ORDER BY id"
+                            : "SELECT id, tbl, row_id, kind, local_value, remote_value, created_at, "
+                              "resolution FROM conflicts WHERE resolved_at IS NULL ORDER BY id",
+                            error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (list, evg_sync_conflict_new_internal (sqlite3_column_int64 (stmt, 0),
+                                                           (const char *) sqlite3_column_text (stmt, 1),
+                                                           (const char *) sqlite3_column_text (stmt, 2),
+                                                           (const char *) sqlite3_column_text (stmt, 3),
+                                                           (const char *) sqlite3_column_text (stmt, 4),
+                                                           (const char *) sqlite3_column_text (stmt, 5),
+                                                           sqlite3_column_int64 (stmt, 6),
+                                                           (const char *) sqlite3_column_text (stmt, 7)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      evg_store_set_error (store, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
+/* Fills @set from a JSON object of values, skipping what the table lacks. */
+static void
+fill_fields (EvgFieldSet *set,
+             JsonObject  *values)
+{
+  const EvgTableSpec *spec = evg_field_set_get_table (set);
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+
+  json_object_iter_init (&iter, values);
+  while (json_object_iter_next (&iter, &name, &value))
+    {
+      int col = evg_table_spec_find_column (spec, name);
+      g_autoptr(GString) text = NULL;
+
+      if (col < 0)
+        continue;
+      if (value == NULL || JSON_NODE_HOLDS_NULL (value))
+        {
+          evg_field_set_set_index (set, (guint) col, NULL);
+          continue;
+        }
+      if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
+        {
+          evg_field_set_set_index (set, (guint) col, json_node_get_string (value));
+          continue;
+        }
+      text = g_string_new (NULL);
+      evg_sync_append_json_value (text, value);
+      evg_field_set_set_index (set, (guint) col, text->str);
+    }
+}
+
+static gboolean
+row_is_deleted (EvgStore    *store,
+                const char  *table,
+                const char  *row_id,
+                gboolean    *exists)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT deleted FROM %s WHERE id = ?", table);
+  sqlite3_stmt *stmt = evg_store_prepare (store, sql, NULL);
+  gboolean deleted = FALSE;
+
+  *exists = FALSE;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, row_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      *exists = TRUE;
+      deleted = sqlite3_column_int (stmt, 0) != 0;
+    }
+  sqlite3_reset (stmt);
+  return deleted;
+}
+
+/**
+ * evg_sync_resolve:
+ *
+ * Applies a person's choice as a new local write, through the outbox like
+ * any edit: its clock is newer than both contested values, so the choice
+ * wins on every replica once it syncs.
+ */
+gboolean
+evg_sync_resolve (EvgStore           *store,
+                  gint64              conflict_id,
+                  EvgSyncResolution   resolution,
+                  GError            **error)
+{
+  g_autoptr(EvgTxn) txn = NULL;
+  g_autoptr(JsonObject) chosen = NULL;
+  g_autoptr(EvgFieldSet) set = NULL;
+  g_autofree char *table = NULL;
+  g_autofree char *row_id = NULL;
+  g_autofree char *kind = NULL;
+  g_autofree char *local = NULL;
+  g_autofree char *remote = NULL;
+  const EvgTableSpec *spec;
+  sqlite3_stmt *stmt;
+  gboolean exists, deleted, want_deleted;
+  int rc;
+
+  stmt = evg_store_prepare (store, "SELECT tbl, row_id, kind, local_value, remote_value FROM conflicts "
+                                   "WHERE id = ? AND resolved_at IS NULL", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, conflict_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      table = column_dup (stmt, 0);
+      row_id = column_dup (stmt, 1);
+      kind = column_dup (stmt, 2);
+      local = column_dup (stmt, 3);
+      remote = column_dup (stmt, 4);
+    }
+  sqlite3_reset (stmt);
+  if (table == NULL)
+    {
+      g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_NOT_FOUND,
+                   _("This conflict was resolved already."));
+      return FALSE;
+    }
+
+  txn = evg_store_begin (store, error);
+  if (txn == NULL)
+    return FALSE;
+
+  spec = evg_schema_lookup_table (table);
+  chosen = evg_sync_parse_object (resolution == EVG_SYNC_RESOLUTION_KEEP_LOCAL ? local : remote);
+  want_deleted = json_object_has_member (chosen, "deleted") &&
+                 json_object_get_int_member (chosen, "deleted") != 0;
+
+  /* A rejected or unreadable change has nothing to write back: the choice
+   * only closes it.  Every other kind writes the chosen side. */
+  if (spec != NULL && g_strcmp0 (kind, "rejected") != 0 && g_strcmp0 (kind, "unapplied") != 0)
+    {
+      deleted = row_is_deleted (store, table, row_id, &exists);
+      set = evg_field_set_new (spec);
+      fill_fields (set, chosen);
+      if (!exists)
+        ;
+      else if (want_deleted)
+        {
+          if (!deleted && !evg_txn_delete (txn, table, row_id, error))
+            return FALSE;
+        }
+      else if (deleted)
+        {
+          if (!evg_txn_restore (txn, row_id, set, error))
+            return FALSE;
+        }
+      else if (evg_field_set_count (set) > 0)
+        {
+          /* Writing the value even when it is already shown gives it a
+           * clock newer than the other side's, so both sides settle on it. */
+          if (!evg_txn_rewrite (txn, row_id, set, error))
+            return FALSE;
+        }
+    }
+
+  stmt = evg_store_prepare (store, "UPDATE conflicts SET resolved_at = ?2, resolution = ?3 WHERE id = ?1",
+                            error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, conflict_id);
+  sqlite3_bind_int64 (stmt, 2, g_get_real_time () / G_USEC_PER_SEC);
+  sqlite3_bind_text (stmt, 3, resolution == EVG_SYNC_RESOLUTION_KEEP_LOCAL ? "keep_local" : "keep_remote",
+                     -1, SQLITE_STATIC);
+  if (!step_done (store, stmt, error))
+    return FALSE;
+
+  return evg_txn_commit (txn, error);
+}
