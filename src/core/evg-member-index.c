@@ -1,0 +1,635 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define _GNU_SOURCE  /* memmem() */
+#define G_LOG_DOMAIN "evg-member-index"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "evg-member-index.h"
+#include "evg-pinyin.h"
+#include "evg-store-private.h"
+
+/* Each member has one search record in a single text buffer:
+ *
+ *   pinyin \1 name \1 initials \1 phone digits \1 id number \0
+ *
+ * lower-cased.  A search is one memmem() over the whole buffer, which is far
+ * quicker than 100,000 separate comparisons; \1 and \0 never occur in a
+ * query, so a match cannot straddle two fields or two members.  Because the
+ * record starts with the pinyin and then the name, comparing two records
+ * with strcmp() sorts names the way a Chinese reader expects.  A changed
+ * member gets a new record at the end and its old one is blanked out with
+ * \1, so it can no longer match; the buffer is compacted when half of it is
+ * dead. */
+
+#define DEAD_ENTRY G_MAXUINT32
+
+typedef struct
+{
+  guint32 offset;
+  guint32 entry;     /* DEAD_ENTRY once the record was replaced */
+} Record;
+
+struct _EvgMemberIndex
+{
+  GArray    *entries;      /* EvgIndexEntry, in rowid order */
+  GArray    *records;      /* Record, in buffer order */
+  char      *text;
+  gsize      text_len;
+  gsize      text_alloc;
+  gsize      dead_bytes;
+  guint      n_live;
+
+  GPtrArray  *group_ids;   /* index → party group id */
+  GPtrArray  *group_names;
+  GArray     *group_ranks; /* index → position in the groups' display order */
+  GHashTable *group_by_id; /* id → 1 + index */
+};
+
+#define MEMBER_COLUMNS \
+  "rowid, deleted, name, gender, id_number, birth_date, category, party_group_id, " \
+  "full_member_on, phone, standing, lost_contact, mobile_member, left_reason"
+
+EvgMemberIndex *
+evg_member_index_new (void)
+{
+  EvgMemberIndex *self = g_new0 (EvgMemberIndex, 1);
+
+  self->entries = g_array_new (FALSE, FALSE, sizeof (EvgIndexEntry));
+  self->records = g_array_new (FALSE, FALSE, sizeof (Record));
+  self->group_ids = g_ptr_array_new_with_free_func (g_free);
+  self->group_names = g_ptr_array_new_with_free_func (g_free);
+  self->group_ranks = g_array_new (FALSE, TRUE, sizeof (guint));
+  self->group_by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  return self;
+}
+
+void
+evg_member_index_free (EvgMemberIndex *self)
+{
+  if (self == NULL)
+    return;
+  g_array_unref (self->entries);
+  g_array_unref (self->records);
+  g_free (self->text);
+  g_hash_table_unref (self->group_by_id);
+  g_ptr_array_unref (self->group_ids);
+  g_ptr_array_unref (self->group_names);
+  g_array_unref (self->group_ranks);
+  g_free (self);
+}
+
+static gint32
+julian (const char *text)
+{
+  guint y, m, d;
+
+  /* The store keeps dates as YYYY-MM-DD, so a fixed-format read is enough. */
+  if (text == NULL || strlen (text) != 10 || text[4] != '-' || text[7] != '-')
+    return 0;
+  y = (guint) g_ascii_strtoull (text, NULL, 10);
+  m = (guint) g_ascii_strtoull (text + 5, NULL, 10);
+  d = (guint) g_ascii_strtoull (text + 8, NULL, 10);
+  if (!g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y))
+    return 0;
+  {
+    GDate date;
+
+    g_date_clear (&date, 1);
+    g_date_set_dmy (&date, (GDateDay) d, (GDateMonth) m, (GDateYear) y);
+    return (gint32) g_date_get_julian (&date);
+  }
+}
+
+static void
+text_append (EvgMemberIndex *self,
+             const char     *bytes,
+             gsize           len)
+{
+  if (self->text_len + len > self->text_alloc)
+    {
+      self->text_alloc = MAX (self->text_alloc * 3 / 2, self->text_len + len + 4096);
+      self->text = g_realloc (self->text, self->text_alloc);
+    }
+  memcpy (self->text + self->text_len, bytes, len);
+  self->text_len += len;
+}
+
+static void
+append_lower (GString    *out,
+              const char *text)
+{
+  for (const char *p = text; p != NULL && *p != '\0'; p++)
+    if (*p != ' ' && *p != '-')
+      g_string_append_c (out, g_ascii_tolower (*p));
+}
+
+static void
+append_digits (GString    *out,
+               const char *text)
+{
+  for (const char *p = text; p != NULL && *p != '\0'; p++)
+    if (g_ascii_isdigit (*p))
+      g_string_append_c (out, *p);
+}
+
+/* Writes the search record of the row @stmt is on and points @entry at it. */
+static void
+write_record (EvgMemberIndex *self,
+              guint           index,
+              EvgIndexEntry  *entry,
+              sqlite3_stmt   *stmt,
+              GString        *scratch,
+              GString        *initials)
+{
+  const char *name = (const char *) sqlite3_column_text (stmt, 2);
+  Record record;
+
+  g_string_truncate (scratch, 0);
+  g_string_truncate (initials, 0);
+  evg_pinyin_convert (name != NULL ? name : "", TRUE, scratch, initials);
+  g_string_append_c (scratch, '\1');
+  append_lower (scratch, name);
+  g_string_append_c (scratch, '\1');
+  g_string_append_len (scratch, initials->str, initials->len);
+  g_string_append_c (scratch, '\1');
+  append_digits (scratch, (const char *) sqlite3_column_text (stmt, 9));
+  g_string_append_c (scratch, '\1');
+  append_lower (scratch, (const char *) sqlite3_column_text (stmt, 4));
+
+  record.offset = (guint32) self->text_len;
+  record.entry = index;
+  g_array_append_val (self->records, record);
+  entry->text = record.offset;
+  text_append (self, scratch->str, scratch->len + 1);
+}
+
+/* Fills @entry from the row @stmt is on. */
+static void
+read_entry (EvgMemberIndex *self,
+            EvgIndexEntry  *entry,
+            sqlite3_stmt   *stmt)
+{
+  const char *gender = (const char *) sqlite3_column_text (stmt, 3);
+  const char *category = (const char *) sqlite3_column_text (stmt, 6);
+  const char *group = (const char *) sqlite3_column_text (stmt, 7);
+  const char *standing = (const char *) sqlite3_column_text (stmt, 10);
+  guint8 flags = 0;
+
+  entry->rowid = sqlite3_column_int64 (stmt, 0);
+  entry->live = sqlite3_column_int (stmt, 1) == 0;
+  entry->birth = julian ((const char *) sqlite3_column_text (stmt, 5));
+  entry->full_on = julian ((const char *) sqlite3_column_text (stmt, 8));
+  entry->group = group != NULL ? (guint16) GPOINTER_TO_UINT (g_hash_table_lookup (self->group_by_id, group)) : 0;
+
+  if (g_strcmp0 (gender, "male") == 0)
+    flags |= EVG_INDEX_MALE;
+  else if (g_strcmp0 (gender, "female") == 0)
+    flags |= EVG_INDEX_FEMALE;
+  if (g_strcmp0 (category, "full") == 0)
+    flags |= EVG_INDEX_FULL;
+  else if (g_strcmp0 (category, "probationary") == 0)
+    flags |= EVG_INDEX_PROBATIONARY;
+  if (g_strcmp0 (standing, "suspended") == 0)
+    flags |= EVG_INDEX_SUSPENDED;
+  if (sqlite3_column_int (stmt, 11) != 0)
+    flags |= EVG_INDEX_LOST_CONTACT;
+  if (sqlite3_column_int (stmt, 12) != 0)
+    flags |= EVG_INDEX_MOBILE;
+  if (sqlite3_column_type (stmt, 13) != SQLITE_NULL)
+    flags |= EVG_INDEX_FORMER;
+  entry->flags = flags;
+}
+
+static int
+compare_group_names (gconstpointer a,
+                     gconstpointer b,
+                     gpointer      user_data)
+{
+  GPtrArray *keys = user_data;
+  guint ia = *(const guint *) a, ib = *(const guint *) b;
+
+  return strcmp (g_ptr_array_index (keys, ia), g_ptr_array_index (keys, ib));
+}
+
+/**
+ * evg_member_index_load_groups:
+ *
+ * Reads the live party groups and their display order (sort_order, then
+ * the pinyin of the name).  Members must be loaded again afterwards, since
+ * their group numbers refer to this list.
+ */
+gboolean
+evg_member_index_load_groups (EvgMemberIndex  *self,
+                              EvgStore        *store,
+                              GError         **error)
+{
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) order = g_array_new (FALSE, FALSE, sizeof (guint));
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = evg_store_prepare (store, "SELECT id, name, sort_order FROM party_group "
+                                   "WHERE deleted = 0 ORDER BY rowid", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  g_hash_table_remove_all (self->group_by_id);
+  g_ptr_array_set_size (self->group_ids, 0);
+  g_ptr_array_set_size (self->group_names, 0);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *name = (const char *) sqlite3_column_text (stmt, 1);
+      g_autofree char *pinyin = evg_pinyin_full (name);
+      guint n = self->group_ids->len;
+
+      if (n >= G_MAXUINT16 - 1)
+        break;
+      g_ptr_array_add (self->group_ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+      g_ptr_array_add (self->group_names, g_strdup (name));
+      g_ptr_array_add (keys, g_strdup_printf ("%020" G_GINT64_FORMAT "\1%s\1%s",
+                                              (gint64) sqlite3_column_int64 (stmt, 2) + G_GINT64_CONSTANT (1000000000),
+                                              pinyin, name));
+      g_array_append_val (order, n);
+      g_hash_table_insert (self->group_by_id, g_ptr_array_index (self->group_ids, n),
+                           GUINT_TO_POINTER (n + 1));
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      evg_store_set_error (store, rc, error);
+      return FALSE;
+    }
+
+  g_array_sort_with_data (order, compare_group_names, keys);
+  g_array_set_size (self->group_ranks, order->len);
+  for (guint i = 0; i < order->len; i++)
+    g_array_index (self->group_ranks, guint, g_array_index (order, guint, i)) = i;
+  return TRUE;
+}
+
+/**
+ * evg_member_index_load:
+ *
+ * Reads every member row, tombstones included so that entries stay in
+ * rowid order when a deleted member is restored.
+ */
+gboolean
+evg_member_index_load (EvgMemberIndex  *self,
+                       EvgStore        *store,
+                       GError         **error)
+{
+  g_autoptr(GString) scratch = g_string_new (NULL);
+  g_autoptr(GString) initials = g_string_new (NULL);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!evg_member_index_load_groups (self, store, error))
+    return FALSE;
+
+  stmt = evg_store_prepare (store, "SELECT " MEMBER_COLUMNS " FROM member ORDER BY rowid", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  g_array_set_size (self->entries, 0);
+  g_array_set_size (self->records, 0);
+  self->text_len = 0;
+  self->dead_bytes = 0;
+  self->n_live = 0;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      EvgIndexEntry entry = { 0 };
+      guint index = self->entries->len;
+
+      read_entry (self, &entry, stmt);
+      if (entry.live)
+        {
+          write_record (self, index, &entry, stmt, scratch, initials);
+          self->n_live++;
+        }
+      g_array_append_val (self->entries, entry);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      evg_store_set_error (store, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+kill_record (EvgMemberIndex *self,
+             guint           index)
+{
+  EvgIndexEntry *entry = &g_array_index (self->entries, EvgIndexEntry, index);
+  char *start;
+  gsize len;
+  guint lo = 0, hi = self->records->len;
+
+  if (!entry->live)
+    return;
+
+  start = self->text + entry->text;
+  len = strlen (start);
+  memset (start, '\1', len);
+  self->dead_bytes += len + 1;
+
+  /* Records are in offset order, so the record is found by bisection. */
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (g_array_index (self->records, Record, mid).offset < entry->text)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  if (lo < self->records->len && g_array_index (self->records, Record, lo).offset == entry->text)
+    g_array_index (self->records, Record, lo).entry = DEAD_ENTRY;
+}
+
+/* Rewrites the buffer with the live records only. */
+static void
+compact (EvgMemberIndex *self)
+{
+  char *old = self->text;
+  gsize old_len = self->text_len;
+
+  self->text = NULL;
+  self->text_len = 0;
+  self->text_alloc = 0;
+  self->dead_bytes = 0;
+  g_array_set_size (self->records, 0);
+
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      EvgIndexEntry *entry = &g_array_index (self->entries, EvgIndexEntry, i);
+      Record record;
+      gsize len;
+
+      if (!entry->live)
+        continue;
+      g_assert (entry->text < old_len);
+      len = strlen (old + entry->text) + 1;
+      record.offset = (guint32) self->text_len;
+      record.entry = i;
+      text_append (self, old + entry->text, len);
+      entry->text = record.offset;
+      g_array_append_val (self->records, record);
+    }
+  g_free (old);
+}
+
+int
+evg_member_index_find_rowid (EvgMemberIndex *self,
+                             gint64          rowid)
+{
+  guint lo = 0, hi = self->entries->len;
+
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+      gint64 here = g_array_index (self->entries, EvgIndexEntry, mid).rowid;
+
+      if (here == rowid)
+        return (int) mid;
+      if (here < rowid)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return -1;
+}
+
+/**
+ * evg_member_index_refresh:
+ * @ids: the ids of the member rows that changed
+ * @changed: (element-type guint): receives the entries that changed
+ *
+ * Brings the entries of @ids up to date.  Returns %FALSE without @error set
+ * when the change cannot be applied in place and the index must be loaded
+ * again.
+ */
+gboolean
+evg_member_index_refresh (EvgMemberIndex  *self,
+                          EvgStore        *store,
+                          GPtrArray       *ids,
+                          GArray          *changed,
+                          GError         **error)
+{
+  g_autoptr(GString) scratch = g_string_new (NULL);
+  g_autoptr(GString) initials = g_string_new (NULL);
+  sqlite3_stmt *stmt;
+
+  stmt = evg_store_prepare (store, "SELECT " MEMBER_COLUMNS " FROM member WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      EvgIndexEntry entry = { 0 };
+      int index;
+      int rc;
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_text (stmt, 1, g_ptr_array_index (ids, i), -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_DONE)
+        continue;
+      if (rc != SQLITE_ROW)
+        {
+          sqlite3_reset (stmt);
+          evg_store_set_error (store, rc, error);
+          return FALSE;
+        }
+
+      read_entry (self, &entry, stmt);
+      index = evg_member_index_find_rowid (self, entry.rowid);
+      if (index < 0)
+        {
+          guint n = self->entries->len;
+
+          if (n > 0 && g_array_index (self->entries, EvgIndexEntry, n - 1).rowid > entry.rowid)
+            {
+              sqlite3_reset (stmt);
+              return FALSE;
+            }
+          g_array_append_val (self->entries, entry);
+          index = (int) n;
+        }
+      else
+        {
+          EvgIndexEntry *old = &g_array_index (self->entries, EvgIndexEntry, index);
+
+          if (old->live)
+            self->n_live--;
+          kill_record (self, (guint) index);
+          *old = entry;
+        }
+
+      if (entry.live)
+        {
+          EvgIndexEntry *slot = &g_array_index (self->entries, EvgIndexEntry, index);
+
+          write_record (self, (guint) index, slot, stmt, scratch, initials);
+          self->n_live++;
+        }
+
+      {
+        guint u = (guint) index;
+
+        g_array_append_val (changed, u);
+      }
+    }
+  sqlite3_reset (stmt);
+
+  if (self->dead_bytes > 1024 * 1024 && self->dead_bytes > self->text_len / 2)
+    compact (self);
+  return TRUE;
+}
+
+guint
+evg_member_index_get_n_entries (EvgMemberIndex *self)
+{
+  return self->entries->len;
+}
+
+guint
+evg_member_index_get_n_live (EvgMemberIndex *self)
+{
+  return self->n_live;
+}
+
+const EvgIndexEntry *
+evg_member_index_get_entry (EvgMemberIndex *self,
+                            guint           i)
+{
+  g_assert (i < self->entries->len);
+  return &g_array_index (self->entries, EvgIndexEntry, i);
+}
+
+guint
+evg_member_index_get_group_rank (EvgMemberIndex *self,
+                                 guint16         group)
+{
+  if (group == 0 || group > self->group_ranks->len)
+    return G_MAXUINT;
+  return g_array_index (self->group_ranks, guint, group - 1);
+}
+
+/* Returns 1 + the group's index, or 0 when @group_id is not a live group. */
+int
+evg_member_index_find_group (EvgMemberIndex *self,
+                             const char     *group_id)
+{
+  if (group_id == NULL)
+    return 0;
+  return (int) GPOINTER_TO_UINT (g_hash_table_lookup (self->group_by_id, group_id));
+}
+
+const char *
+evg_member_index_get_group_name (EvgMemberIndex *self,
+                                 guint16         group)
+{
+  if (group == 0 || group > self->group_names->len)
+    return NULL;
+  return g_ptr_array_index (self->group_names, group - 1);
+}
+
+/**
+ * evg_member_index_normalize_query:
+ *
+ * Returns: (transfer full): @text as searched: lower-cased, without spaces
+ *   or dashes, full-width letters and digits made ASCII
+ */
+char *
+evg_member_index_normalize_query (const char *text)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = text != NULL ? text : ""; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c >= 0xFF01 && c <= 0xFF5E)
+        c -= 0xFEE0;
+      if (g_unichar_isspace (c) || c == 0x3000 || c == '-' || c < 0x20)
+        continue;
+      if (c < 0x80)
+        g_string_append_c (out, g_ascii_tolower ((char) c));
+      else
+        g_string_append_unichar (out, c);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * evg_member_index_match_all:
+ * @needle: a normalised query (see evg_member_index_normalize_query())
+ * @marks: one byte per entry; set to 1 for each live entry that matches
+ */
+void
+evg_member_index_match_all (EvgMemberIndex *self,
+                            const char     *needle,
+                            guint8         *marks)
+{
+  const Record *records = (const Record *) (gpointer) self->records->data;
+  guint n_records = self->records->len;
+  gsize needle_len = strlen (needle);
+  const char *end = self->text + self->text_len;
+  const char *p = self->text;
+  guint cur = 0;
+
+  memset (marks, 0, self->entries->len);
+
+  if (needle_len == 0)
+    {
+      for (guint i = 0; i < self->entries->len; i++)
+        marks[i] = g_array_index (self->entries, EvgIndexEntry, i).live;
+      return;
+    }
+
+  while (p < end)
+    {
+      const char *hit = needle_len == 1
+                        ? memchr (p, needle[0], (gsize) (end - p))
+                        : memmem (p, (gsize) (end - p), needle, needle_len);
+      guint32 offset;
+
+      if (hit == NULL)
+        break;
+      offset = (guint32) (hit - self->text);
+      while (cur + 1 < n_records && records[cur + 1].offset <= offset)
+        cur++;
+      if (records[cur].entry != DEAD_ENTRY)
+        marks[records[cur].entry] = 1;
+      p = cur + 1 < n_records ? self->text + records[cur + 1].offset : end;
+    }
+}
+
+gboolean
+evg_member_index_match (EvgMemberIndex *self,
+                        guint           i,
+                        const char      *needle)
+{
+  const EvgIndexEntry *entry = evg_member_index_get_entry (self, i);
+
+  if (!entry->live)
+    return FALSE;
+  return *needle == '\0' || strstr (self->text + entry->text, needle) != NULL;
+}
+
+/* Orders two live entries by name: pinyin first, then the characters. */
+int
+evg_member_index_compare_names (EvgMemberIndex *self,
+                                guint           a,
+                                guint           b)
+{
+  const EvgIndexEntry *ea = &g_array_index (self->entries, EvgIndexEntry, a);
+  const EvgIndexEntry *eb = &g_array_index (self->entries, EvgIndexEntry, b);
+
+  return strcmp (self->text + ea->text, self->text + eb->text);
+}

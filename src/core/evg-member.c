@@ -1,0 +1,1235 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "evg-member"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "evg-member.h"
+
+/* One member as the roster shows and edits it.  Values are held in the
+ * store's form (ISO dates, English codes, "0"/"1"); evg_member_set_text()
+ * turns what people type or what a spreadsheet holds into that form.  A
+ * member is a value: editing one changes nothing until the roster saves it. */
+struct _EvgMember
+{
+  GObject  parent_instance;
+
+  /* Owned */
+  char    *id;
+  char    *party_group_name;
+  char    *values[EVG_MEMBER_N_FIELDS];
+};
+
+G_DEFINE_FINAL_TYPE (EvgMember, evg_member, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_PARTY_GROUP_NAME,
+  PROP_AGE,
+  PROP_PARTY_AGE,
+  PROP_DAYS_TO_FULL,
+  PROP_MASKED_ID_NUMBER,
+  PROP_MASKED_PHONE,
+  PROP_IS_FULL,
+  PROP_IS_FORMER,
+  PROP_FIRST_FIELD,
+  N_PROPS = PROP_FIRST_FIELD + EVG_MEMBER_N_FIELDS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+typedef struct
+{
+  EvgMemberFieldInfo  info;
+  const char         *column;
+  const char * const *aliases;   /* other headers seen in branch spreadsheets */
+} FieldDef;
+
+#define ALIASES(...) (const char * const[]) { __VA_ARGS__, NULL }
+
+static const FieldDef fields[EVG_MEMBER_N_FIELDS] = {
+  { { "name", "姓名", N_("Name"), EVG_FIELD_KIND_TEXT }, "name", NULL },
+  { { "gender", "性别", N_("Gender"), EVG_FIELD_KIND_CHOICE }, "gender", NULL },
+  { { "ethnicity", "民族", N_("Ethnicity"), EVG_FIELD_KIND_CHOICE }, "ethnicity", NULL },
+  { { "id_number", "公民身份证号", N_("ID Number"), EVG_FIELD_KIND_ID_NUMBER }, "id_number",
+    ALIASES ("公民身份号码", "身份证号", "身份证号码", "身份证") },
+  { { "birth_date", "出生日期", N_("Date of Birth"), EVG_FIELD_KIND_DATE }, "birth_date",
+    ALIASES ("出生年月") },
+  { { "education", "学历", N_("Education"), EVG_FIELD_KIND_CHOICE }, "education", NULL },
+  { { "category", "人员类别", N_("Category"), EVG_FIELD_KIND_CHOICE }, "category",
+    ALIASES ("党员类别") },
+  { { "party_group", "所在党小组", N_("Party Group"), EVG_FIELD_KIND_PARTY_GROUP }, "party_group_id",
+    ALIASES ("党小组", "party_group_id") },
+  { { "joined_on", "加入党组织日期", N_("Joined the Party"), EVG_FIELD_KIND_DATE }, "joined_on",
+    ALIASES ("入党日期", "入党时间", "加入党组织时间") },
+  { { "full_member_on", "转为正式党员日期", N_("Became a Full Member"), EVG_FIELD_KIND_DATE },
+    "full_member_on", ALIASES ("转正日期", "转正时间", "转为正式党员时间") },
+  { { "occupation", "工作岗位", N_("Occupation"), EVG_FIELD_KIND_TEXT }, "occupation", NULL },
+  { { "phone", "联系电话", N_("Phone"), EVG_FIELD_KIND_PHONE }, "phone",
+    ALIASES ("电话", "手机", "手机号码", "联系方式") },
+  { { "address", "家庭住址", N_("Home Address"), EVG_FIELD_KIND_TEXT }, "address",
+    ALIASES ("住址", "家庭地址") },
+  { { "standing", "党籍状态", N_("Standing"), EVG_FIELD_KIND_CHOICE }, "standing", NULL },
+  { { "lost_contact", "是否失联党员", N_("Lost Contact"), EVG_FIELD_KIND_BOOLEAN }, "lost_contact",
+    ALIASES ("失联党员") },
+  { { "lost_contact_on", "失去联系日期", N_("Lost Contact Since"), EVG_FIELD_KIND_DATE },
+    "lost_contact_on", ALIASES ("失联日期") },
+  { { "mobile_member", "是否流动党员", N_("Mobile Member"), EVG_FIELD_KIND_BOOLEAN }, "mobile_member",
+    ALIASES ("流动党员") },
+  { { "mobile_destination", "外出流向", N_("Gone To"), EVG_FIELD_KIND_TEXT }, "mobile_destination",
+    ALIASES ("流向") },
+  { { "party_post", "现任党内职务", N_("Party Post"), EVG_FIELD_KIND_TEXT }, "party_post",
+    ALIASES ("党内职务") },
+  { { "work_unit", "工作单位及职务", N_("Work Unit and Post"), EVG_FIELD_KIND_TEXT }, "work_unit",
+    ALIASES ("工作单位") },
+  { { "community", "所在社区", N_("Residential Community"), EVG_FIELD_KIND_TEXT }, "community",
+    ALIASES ("居住社区", "社区") },
+  { { "dues_monthly", "月应缴党费", N_("Monthly Dues"), EVG_FIELD_KIND_MONEY }, "dues_monthly",
+    ALIASES ("月缴党费", "党费") },
+  { { "dues_paid_until", "党费缴至", N_("Dues Paid Up To"), EVG_FIELD_KIND_YEAR_MONTH },
+    "dues_paid_until", ALIASES ("党费交至") },
+  { { "note", "备注", N_("Note"), EVG_FIELD_KIND_TEXT }, "note", NULL },
+  { { "left_reason", "减少方式", N_("Left Because"), EVG_FIELD_KIND_CHOICE }, "left_reason",
+    ALIASES ("减少原因") },
+  { { "left_on", "减少日期", N_("Left On"), EVG_FIELD_KIND_DATE }, "left_on", NULL },
+};
+
+static const EvgChoice gender_choices[] = {
+  { "male", N_("Male"), "男" },
+  { "female", N_("Female"), "女" },
+};
+
+static const EvgChoice education_choices[] = {
+  { "postgraduate", N_("Postgraduate"), "研究生" },
+  { "bachelor", N_("Bachelor’s degree"), "大学本科" },
+  { "college", N_("College diploma"), "大学专科" },
+  { "secondary_vocational", N_("Secondary vocational school"), "中专" },
+  { "high_school", N_("High school"), "高中" },
+  { "junior_or_below", N_("Junior high school or below"), "初中及以下" },
+};
+
+static const EvgChoice category_choices[] = {
+  { "full", N_("Full member"), "正式党员" },
+  { "probationary", N_("Probationary member"), "预备党员" },
+};
+
+static const EvgChoice standing_choices[] = {
+  { "normal", N_("Normal"), "正常" },
+  { "suspended", N_("Membership suspended"), "停止党籍" },
+};
+
+static const EvgChoice left_reason_choices[] = {
+  { "transferred", N_("Transferred out"), "转出" },
+  { "died", N_("Died"), "去世" },
+  { "expelled", N_("Expelled"), "出党" },
+  { "withdrew", N_("Withdrew"), "退党" },
+  { "removed", N_("Removed from the rolls"), "除名" },
+};
+
+/* The 56 ethnic groups, in the order of the national standard GB 3304. */
+static const char * const ethnicities[] = {
+  "汉族", "蒙古族", "回族", "藏族", "维吾尔族", "苗族", "彝族", "壮族", "布依族", "朝鲜族",
+  "满族", "侗族", "瑶族", "白族", "土家族", "哈尼族", "哈萨克族", "傣族", "黎族", "傈僳族",
+  "佤族", "畲族", "高山族", "拉祜族", "水族", "东乡族", "纳西族", "景颇族", "柯尔克孜族", "土族",
+  "达斡尔族", "仫佬族", "羌族", "布朗族", "撒拉族", "毛南族", "仡佬族", "锡伯族", "阿昌族", "普米族",
+  "塔吉克族", "怒族", "乌孜别克族", "俄罗斯族", "鄂温克族", "德昂族", "保安族", "裕固族", "京族", "塔塔尔族",
+  "独龙族", "鄂伦春族", "赫哲族", "门巴族", "珞巴族", "基诺族",
+};
+
+const EvgMemberFieldInfo *
+evg_member_field_get_info (EvgMemberField field)
+{
+  g_return_val_if_fail (field < EVG_MEMBER_N_FIELDS, NULL);
+  return &fields[field].info;
+}
+
+/**
+ * evg_member_field_from_name:
+ * @name: a DOMAIN.md field name such as `id_number` (or a column name)
+ *
+ * Returns: the field, or -1
+ */
+int
+evg_member_field_from_name (const char *name)
+{
+  g_return_val_if_fail (name != NULL, -1);
+
+  for (guint i = 0; i < EVG_MEMBER_N_FIELDS; i++)
+    if (g_ascii_strcasecmp (fields[i].info.name, name) == 0 ||
+        g_ascii_strcasecmp (fields[i].column, name) == 0)
+      return (int) i;
+  return -1;
+}
+
+/* Drops what templates add around a header: spaces, a leading asterisk
+ * for required columns and a trailing note in parentheses. */
+static char *
+clean_header (const char *header)
+{
+  GString *out = g_string_new (NULL);
+  const char *p = header;
+
+  while (*p == ' ' || *p == '*' || *p == '\t')
+    p++;
+  if (g_str_has_prefix (p, "＊"))
+    p += strlen ("＊");
+  for (; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == '(' || c == 0xFF08)
+        break;
+      if (!g_unichar_isspace (c) && c != 0x3000)
+        g_string_append_unichar (out, c);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * evg_member_field_from_header:
+ * @header: a column header from a spreadsheet: the national form's Chinese
+ *   name, a common variant of it, or a DOMAIN.md field name
+ *
+ * Returns: the field, or -1 when the column is not one of ours
+ */
+int
+evg_member_field_from_header (const char *header)
+{
+  g_autofree char *clean = NULL;
+  int field;
+
+  g_return_val_if_fail (header != NULL, -1);
+
+  clean = clean_header (header);
+  field = evg_member_field_from_name (clean);
+  if (field >= 0)
+    return field;
+
+  for (guint i = 0; i < EVG_MEMBER_N_FIELDS; i++)
+    {
+      if (g_str_equal (fields[i].info.header, clean))
+        return (int) i;
+      for (guint j = 0; fields[i].aliases != NULL && fields[i].aliases[j] != NULL; j++)
+        if (g_ascii_strcasecmp (fields[i].aliases[j], clean) == 0)
+          return (int) i;
+    }
+  return -1;
+}
+
+/**
+ * evg_member_field_get_choices:
+ *
+ * Returns: (nullable): the values @field may take, or %NULL when it is not
+ *   a choice with codes (the ethnic groups are listed by
+ *   evg_member_get_ethnicities())
+ */
+const EvgChoice *
+evg_member_field_get_choices (EvgMemberField  field,
+                              guint          *n_choices)
+{
+  const EvgChoice *choices = NULL;
+  guint n = 0;
+
+  switch (field)
+    {
+    case EVG_MEMBER_GENDER:
+      choices = gender_choices, n = G_N_ELEMENTS (gender_choices);
+      break;
+    case EVG_MEMBER_EDUCATION:
+      choices = education_choices, n = G_N_ELEMENTS (education_choices);
+      break;
+    case EVG_MEMBER_CATEGORY:
+      choices = category_choices, n = G_N_ELEMENTS (category_choices);
+      break;
+    case EVG_MEMBER_STANDING:
+      choices = standing_choices, n = G_N_ELEMENTS (standing_choices);
+      break;
+    case EVG_MEMBER_LEFT_REASON:
+      choices = left_reason_choices, n = G_N_ELEMENTS (left_reason_choices);
+      break;
+    default:
+      break;
+    }
+
+  if (n_choices != NULL)
+    *n_choices = n;
+  return choices;
+}
+
+const char * const *
+evg_member_get_ethnicities (guint *n)
+{
+  if (n != NULL)
+    *n = G_N_ELEMENTS (ethnicities);
+  return ethnicities;
+}
+
+static const EvgChoice *
+find_choice (EvgMemberField  field,
+             const char     *code)
+{
+  guint n;
+  const EvgChoice *choices = evg_member_field_get_choices (field, &n);
+
+  if (code == NULL)
+    return NULL;
+  for (guint i = 0; i < n; i++)
+    if (g_str_equal (choices[i].code, code))
+      return &choices[i];
+  return NULL;
+}
+
+/**
+ * evg_member_choice_label:
+ *
+ * Returns: the translated label of @code, or @code itself when unknown
+ */
+const char *
+evg_member_choice_label (EvgMemberField  field,
+                         const char     *code)
+{
+  const EvgChoice *choice = find_choice (field, code);
+
+  return choice != NULL ? _(choice->label) : code;
+}
+
+/**
+ * evg_member_choice_chinese:
+ *
+ * Returns: the national form's word for @code (男, 正式党员, …), or @code
+ *   itself when unknown
+ */
+const char *
+evg_member_choice_chinese (EvgMemberField  field,
+                           const char     *code)
+{
+  const EvgChoice *choice = find_choice (field, code);
+
+  return choice != NULL ? choice->chinese : code;
+}
+
+/**
+ * evg_member_choice_parse:
+ * @text: a code, its Chinese word or its English label
+ *
+ * Returns: (nullable): the code @text stands for, or %NULL.  For the
+ *   ethnicity, the group's name (`汉` is taken as `汉族`).
+ */
+const char *
+evg_member_choice_parse (EvgMemberField  field,
+                         const char     *text)
+{
+  const EvgChoice *choices;
+  guint n;
+
+  if (text == NULL)
+    return NULL;
+
+  if (field == EVG_MEMBER_ETHNICITY)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (ethnicities); i++)
+        {
+          gsize len = strlen (ethnicities[i]) - strlen ("族");
+
+          if (g_str_equal (ethnicities[i], text) ||
+              (strlen (text) == len && strncmp (ethnicities[i], text, len) == 0))
+            return ethnicities[i];
+        }
+      return NULL;
+    }
+
+  choices = evg_member_field_get_choices (field, &n);
+  for (guint i = 0; i < n; i++)
+    if (g_str_equal (choices[i].code, text) || g_str_equal (choices[i].chinese, text) ||
+        g_ascii_strcasecmp (choices[i].label, text) == 0)
+      return choices[i].code;
+
+  /* Words branches commonly use besides the form's own. */
+  if (field == EVG_MEMBER_CATEGORY && (g_str_equal (text, "正式") || g_str_equal (text, "党员")))
+    return "full";
+  if (field == EVG_MEMBER_CATEGORY && g_str_equal (text, "预备"))
+    return "probationary";
+  if (field == EVG_MEMBER_STANDING && g_str_equal (text, "停止"))
+    return "suspended";
+  if (field == EVG_MEMBER_EDUCATION)
+    {
+      static const char * const words[][2] = {
+        { "博士", "postgraduate" }, { "硕士", "postgraduate" }, { "博士研究生", "postgraduate" },
+        { "硕士研究生", "postgraduate" }, { "本科", "bachelor" }, { "大专", "college" },
+        { "专科", "college" }, { "中技", "secondary_vocational" }, { "技校", "secondary_vocational" },
+        { "职高", "secondary_vocational" }, { "初中", "junior_or_below" }, { "小学", "junior_or_below" },
+        { "初中及以下", "junior_or_below" },
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+        if (g_str_equal (words[i][0], text))
+          return words[i][1];
+    }
+  return NULL;
+}
+
+/* Whether @value is in the form the store keeps for @field. */
+static gboolean
+value_is_canonical (EvgMemberField  field,
+                    const char     *value)
+{
+  g_autofree char *normal = NULL;
+  guint y, m;
+
+  switch (fields[field].info.kind)
+    {
+    case EVG_FIELD_KIND_CHOICE:
+      if (field == EVG_MEMBER_ETHNICITY)
+        return g_strcmp0 (evg_member_choice_parse (field, value), value) == 0;
+      return find_choice (field, value) != NULL;
+    case EVG_FIELD_KIND_DATE:
+      normal = evg_normalize_date (value);
+      return g_strcmp0 (normal, value) == 0;
+    case EVG_FIELD_KIND_YEAR_MONTH:
+      return strlen (value) == 7 && evg_parse_year_month (value, &y, &m);
+    case EVG_FIELD_KIND_MONEY:
+      normal = evg_normalize_money (value);
+      return g_strcmp0 (normal, value) == 0;
+    case EVG_FIELD_KIND_BOOLEAN:
+      return g_str_equal (value, "0") || g_str_equal (value, "1");
+    case EVG_FIELD_KIND_ID_NUMBER:
+      normal = evg_id_number_check (value);
+      return normal == NULL;
+    case EVG_FIELD_KIND_PHONE:
+      normal = evg_phone_check (value);
+      return normal == NULL;
+    case EVG_FIELD_KIND_TEXT:
+    case EVG_FIELD_KIND_PARTY_GROUP:
+    default:
+      return TRUE;
+    }
+}
+
+static void
+evg_member_finalize (GObject *object)
+{
+  EvgMember *self = (EvgMember *)object;
+
+  for (guint i = 0; i < EVG_MEMBER_N_FIELDS; i++)
+    g_free (self->values[i]);
+  g_free (self->id);
+  g_free (self->party_group_name);
+
+  G_OBJECT_CLASS (evg_member_parent_class)->finalize (object);
+}
+
+static void
+evg_member_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  EvgMember *self = EVG_MEMBER (object);
+  GDate today;
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      g_value_set_string (value, self->id);
+      break;
+    case PROP_PARTY_GROUP_NAME:
+      g_value_set_string (value, self->party_group_name);
+      break;
+    case PROP_AGE:
+      evg_date_set_today (&today);
+      g_value_set_int (value, evg_member_get_age (self, &today));
+      break;
+    case PROP_PARTY_AGE:
+      evg_date_set_today (&today);
+      g_value_set_int (value, evg_member_get_party_age (self, &today));
+      break;
+    case PROP_DAYS_TO_FULL:
+      evg_date_set_today (&today);
+      g_value_set_int (value, evg_member_get_days_to_full (self, &today));
+      break;
+    case PROP_MASKED_ID_NUMBER:
+      g_value_take_string (value, evg_member_dup_masked_id_number (self));
+      break;
+    case PROP_MASKED_PHONE:
+      g_value_take_string (value, evg_member_dup_masked_phone (self));
+      break;
+    case PROP_IS_FULL:
+      g_value_set_boolean (value, evg_member_is_full (self));
+      break;
+    case PROP_IS_FORMER:
+      g_value_set_boolean (value, evg_member_is_former (self));
+      break;
+    default:
+      if (prop_id >= PROP_FIRST_FIELD && prop_id < N_PROPS)
+        {
+          EvgMemberField field = prop_id - PROP_FIRST_FIELD;
+
+          if (fields[field].info.kind == EVG_FIELD_KIND_BOOLEAN)
+            g_value_set_boolean (value, g_strcmp0 (self->values[field], "1") == 0);
+          else
+            g_value_set_string (value, self->values[field]);
+          break;
+        }
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+evg_member_set_property (GObject      *object,
+                         guint         prop_id,
+                         const GValue *value,
+                         GParamSpec   *pspec)
+{
+  EvgMember *self = EVG_MEMBER (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      evg_member_set_id (self, g_value_get_string (value));
+      break;
+    case PROP_PARTY_GROUP_NAME:
+      evg_member_set_party_group_name (self, g_value_get_string (value));
+      break;
+    default:
+      if (prop_id >= PROP_FIRST_FIELD && prop_id < N_PROPS)
+        {
+          EvgMemberField field = prop_id - PROP_FIRST_FIELD;
+
+          if (fields[field].info.kind == EVG_FIELD_KIND_BOOLEAN)
+            evg_member_set (self, field, g_value_get_boolean (value) ? "1" : "0");
+          else
+            evg_member_set (self, field, g_value_get_string (value));
+          break;
+        }
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+evg_member_class_init (EvgMemberClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
+  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = evg_member_finalize;
+  object_class->get_property = evg_member_get_property;
+  object_class->set_property = evg_member_set_property;
+
+  /**
+   * EvgMember:id:
+   *
+   * The record's id in the store, %NULL for a member not yet saved.
+   */
+  properties[PROP_ID] = g_param_spec_string ("id", NULL, NULL, NULL, rw);
+  /**
+   * EvgMember:party-group-name:
+   *
+   * The name of the member's 党小组, filled in by the roster for display.
+   */
+  properties[PROP_PARTY_GROUP_NAME] = g_param_spec_string ("party-group-name", NULL, NULL, NULL, rw);
+  /* The derived values are counted up to today and never stored. */
+  properties[PROP_AGE] = g_param_spec_int ("age", NULL, NULL, G_MININT, G_MAXINT, EVG_MEMBER_NONE, ro);
+  properties[PROP_PARTY_AGE] =
+    g_param_spec_int ("party-age", NULL, NULL, G_MININT, G_MAXINT, EVG_MEMBER_NONE, ro);
+  properties[PROP_DAYS_TO_FULL] =
+    g_param_spec_int ("days-to-full", NULL, NULL, G_MININT, G_MAXINT, EVG_MEMBER_NONE, ro);
+  properties[PROP_MASKED_ID_NUMBER] = g_param_spec_string ("masked-id-number", NULL, NULL, NULL, ro);
+  properties[PROP_MASKED_PHONE] = g_param_spec_string ("masked-phone", NULL, NULL, NULL, ro);
+  properties[PROP_IS_FULL] = g_param_spec_boolean ("is-full", NULL, NULL, FALSE, ro);
+  properties[PROP_IS_FORMER] = g_param_spec_boolean ("is-former", NULL, NULL, FALSE, ro);
+
+  /* One property per field, named after its column: "id-number", … */
+  for (guint i = 0; i < EVG_MEMBER_N_FIELDS; i++)
+    {
+      g_autofree char *name = g_strdelimit (g_strdup (fields[i].column), "_", '-');
+      const char *interned = g_intern_string (name);
+
+      if (fields[i].info.kind == EVG_FIELD_KIND_BOOLEAN)
+        properties[PROP_FIRST_FIELD + i] = g_param_spec_boolean (interned, NULL, NULL, FALSE, rw);
+      else
+        properties[PROP_FIRST_FIELD + i] = g_param_spec_string (interned, NULL, NULL, NULL, rw);
+    }
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+evg_member_init (EvgMember *self)
+{
+  self->values[EVG_MEMBER_LOST_CONTACT] = g_strdup ("0");
+  self->values[EVG_MEMBER_MOBILE_MEMBER] = g_strdup ("0");
+}
+
+EvgMember *
+evg_member_new (void)
+{
+  return g_object_new (EVG_TYPE_MEMBER, NULL);
+}
+
+/**
+ * evg_member_copy:
+ *
+ * Returns: (transfer full): a new member with the same id and values, for
+ *   an editor to change without touching the roster's copy
+ */
+EvgMember *
+evg_member_copy (EvgMember *self)
+{
+  EvgMember *copy;
+
+  g_return_val_if_fail (EVG_IS_MEMBER (self), NULL);
+
+  copy = evg_member_new ();
+  copy->id = g_strdup (self->id);
+  copy->party_group_name = g_strdup (self->party_group_name);
+  for (guint i = 0; i < EVG_MEMBER_N_FIELDS; i++)
+    {
+      g_free (copy->values[i]);
+      copy->values[i] = g_strdup (self->values[i]);
+    }
+  return copy;
+}
+
+const char *
+evg_member_get_id (EvgMember *self)
+{
+  g_return_val_if_fail (EVG_IS_MEMBER (self), NULL);
+  return self->id;
+}
+
+void
+evg_member_set_id (EvgMember  *self,
+                   const char *id)
+{
+  g_return_if_fail (EVG_IS_MEMBER (self));
+
+  if (g_strcmp0 (self->id, id) == 0)
+    return;
+  g_free (self->id);
+  self->id = g_strdup (id);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ID]);
+}
+
+const char *
+evg_member_get (EvgMember      *self,
+                EvgMemberField  field)
+{
+  g_return_val_if_fail (EVG_IS_MEMBER (self), NULL);
+  g_return_val_if_fail (field < EVG_MEMBER_N_FIELDS, NULL);
+  return self->values[field];
+}
+
+/* The derived properties that depend on @field. */
+static void
+notify_derived (EvgMember      *self,
+                EvgMemberField  field)
+{
+  GObject *object = G_OBJECT (self);
+
+  switch (field)
+    {
+    case EVG_MEMBER_BIRTH_DATE:
+      g_object_notify_by_pspec (object, properties[PROP_AGE]);
+      break;
+    case EVG_MEMBER_CATEGORY:
+      g_object_notify_by_pspec (object, properties[PROP_IS_FULL]);
+      g_object_notify_by_pspec (object, properties[PROP_PARTY_AGE]);
+      g_object_notify_by_pspec (object, properties[PROP_DAYS_TO_FULL]);
+      break;
+    case EVG_MEMBER_FULL_MEMBER_ON:
+      g_object_notify_by_pspec (object, properties[PROP_PARTY_AGE]);
+      break;
+    case EVG_MEMBER_JOINED_ON:
+      g_object_notify_by_pspec (object, properties[PROP_DAYS_TO_FULL]);
+      break;
+    case EVG_MEMBER_ID_NUMBER:
+      g_object_notify_by_pspec (object, properties[PROP_MASKED_ID_NUMBER]);
+      break;
+    case EVG_MEMBER_PHONE:
+      g_object_notify_by_pspec (object, properties[PROP_MASKED_PHONE]);
+      break;
+    case EVG_MEMBER_LEFT_REASON:
+      g_object_notify_by_pspec (object, properties[PROP_IS_FORMER]);
+      break;
+    default:
+      break;
+    }
+}
+
+/**
+ * evg_member_set:
+ * @value: (nullable): the value in the store's form; %NULL or "" clears it
+ *
+ * Sets a field as stored.  To take a value as people write it, use
+ * evg_member_set_text().
+ */
+void
+evg_member_set (EvgMember      *self,
+                EvgMemberField  field,
+                const char     *value)
+{
+  g_return_if_fail (EVG_IS_MEMBER (self));
+  g_return_if_fail (field < EVG_MEMBER_N_FIELDS);
+
+  if (value != NULL && *value == '\0')
+    value = NULL;
+  if (fields[field].info.kind == EVG_FIELD_KIND_BOOLEAN && value == NULL)
+    value = "0";
+  if (g_strcmp0 (self->values[field], value) == 0)
+    return;
+
+  g_free (self->values[field]);
+  self->values[field] = g_strdup (value);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FIRST_FIELD + field]);
+  notify_derived (self, field);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static gboolean
+parse_boolean (const char *text,
+               gboolean   *value)
+{
+  static const char * const yes[] = { "是", "1", "true", "yes", "y", "√", "✓" };
+  static const char * const no[] = { "否", "0", "false", "no", "n" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (yes); i++)
+    if (g_ascii_strcasecmp (yes[i], text) == 0)
+      return *value = TRUE, TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (no); i++)
+    if (g_ascii_strcasecmp (no[i], text) == 0)
+      return *value = FALSE, TRUE;
+  return FALSE;
+}
+
+/**
+ * evg_member_set_text:
+ * @text: (nullable): the value as typed or read from a spreadsheet
+ *
+ * Sets a field from what people write: dates as `2001/7/1` or
+ * `2001年7月1日`, 男/女, 正式党员, 是/否, and so on, stored in the store's
+ * form.  Text that cannot be read is kept as it is, so that
+ * evg_member_validate() reports it.  A party group is taken as an id here;
+ * the roster resolves names.
+ *
+ * Returns: %TRUE when @text was understood (or is empty)
+ */
+gboolean
+evg_member_set_text (EvgMember      *self,
+                     EvgMemberField  field,
+                     const char     *text)
+{
+  g_autofree char *stripped = NULL;
+  g_autofree char *normal = NULL;
+  const char *value;
+  gboolean flag;
+
+  g_return_val_if_fail (EVG_IS_MEMBER (self), FALSE);
+  g_return_val_if_fail (field < EVG_MEMBER_N_FIELDS, FALSE);
+
+  stripped = g_strstrip (g_strdup (text != NULL ? text : ""));
+  value = stripped;
+
+  if (*value != '\0')
+    {
+      switch (fields[field].info.kind)
+        {
+        case EVG_FIELD_KIND_CHOICE:
+          {
+            const char *code = evg_member_choice_parse (field, value);
+
+            if (code == NULL)
+              break;
+            value = code;
+          }
+          break;
+        case EVG_FIELD_KIND_DATE:
+          normal = evg_normalize_date (value);
+          break;
+        case EVG_FIELD_KIND_YEAR_MONTH:
+          normal = evg_normalize_year_month (value);
+          break;
+        case EVG_FIELD_KIND_MONEY:
+          normal = evg_normalize_money (value);
+          break;
+        case EVG_FIELD_KIND_BOOLEAN:
+          if (parse_boolean (value, &flag))
+            value = flag ? "1" : "0";
+          break;
+        case EVG_FIELD_KIND_ID_NUMBER:
+          normal = evg_id_number_normalize (value);
+          break;
+        case EVG_FIELD_KIND_PHONE:
+          normal = evg_phone_normalize (value);
+          break;
+        case EVG_FIELD_KIND_TEXT:
+        case EVG_FIELD_KIND_PARTY_GROUP:
+        default:
+          break;
+        }
+      if (normal != NULL)
+        value = normal;
+    }
+
+  evg_member_set (self, field, value);
+  return *value == '\0' || value_is_canonical (field, value);
+}
+
+/* Whether @a and @b hold the same values, ignoring their ids. */
+gboolean
+evg_member_equal_fields (EvgMember *a,
+                         EvgMember *b)
+{
+  g_return_val_if_fail (EVG_IS_MEMBER (a) && EVG_IS_MEMBER (b), FALSE);
+
+  for (guint i = 0; i < EVG_MEMBER_N_FIELDS; i++)
+    if (g_strcmp0 (a->values[i], b->values[i]) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+const char *
+evg_member_get_name (EvgMember *self)
+{
+  return evg_member_get (self, EVG_MEMBER_NAME);
+}
+
+const char *
+evg_member_get_id_number (EvgMember *self)
+{
+  return evg_member_get (self, EVG_MEMBER_ID_NUMBER);
+}
+
+const char *
+evg_member_get_party_group_name (EvgMember *self)
+{
+  g_return_val_if_fail (EVG_IS_MEMBER (self), NULL);
+  return self->party_group_name;
+}
+
+void
+evg_member_set_party_group_name (EvgMember  *self,
+                                 const char *name)
+{
+  g_return_if_fail (EVG_IS_MEMBER (self));
+
+  if (g_strcmp0 (self->party_group_name, name) == 0)
+    return;
+  g_free (self->party_group_name);
+  self->party_group_name = g_strdup (name);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PARTY_GROUP_NAME]);
+}
+
+gboolean
+evg_member_is_full (EvgMember *self)
+{
+  return g_strcmp0 (evg_member_get (self, EVG_MEMBER_CATEGORY), "full") == 0;
+}
+
+/* A former member has left the branch (转出, 去世, …) and is kept on record. */
+gboolean
+evg_member_is_former (EvgMember *self)
+{
+  return evg_member_get (self, EVG_MEMBER_LEFT_REASON) != NULL;
+}
+
+gboolean
+evg_member_get_lost_contact (EvgMember *self)
+{
+  return g_strcmp0 (evg_member_get (self, EVG_MEMBER_LOST_CONTACT), "1") == 0;
+}
+
+gboolean
+evg_member_get_mobile_member (EvgMember *self)
+{
+  return g_strcmp0 (evg_member_get (self, EVG_MEMBER_MOBILE_MEMBER), "1") == 0;
+}
+
+/**
+ * evg_member_get_age:
+ * @today: the day to count to
+ *
+ * Returns: the age in whole years, or %EVG_MEMBER_NONE without a birth date
+ */
+int
+evg_member_get_age (EvgMember   *self,
+                    const GDate *today)
+{
+  GDate birth;
+
+  g_return_val_if_fail (EVG_IS_MEMBER (self), EVG_MEMBER_NONE);
+  g_return_val_if_fail (today != NULL, EVG_MEMBER_NONE);
+
+  if (!evg_parse_date (self->values[EVG_MEMBER_BIRTH_DATE], &birth))
+    return EVG_MEMBER_NONE;
+  return MAX (0, evg_date_years_between (&birth, today));
+}
+
+/**
+ * evg_member_get_party_age:
+ *
+ * 党龄: whole years since the member became a full member.  The probation
+ * year does not count, so a probationary member has none.
+ *
+ * Returns: the years, or %EVG_MEMBER_NONE
+ */
+int
+evg_member_get_party_age (EvgMember   *self,
+                          const GDate *today)
+{
+  GDate full_on;
+
+  g_return_val_if_fail (EVG_IS_MEMBER (self), EVG_MEMBER_NONE);
+  g_return_val_if_fail (today != NULL, EVG_MEMBER_NONE);
+
+  if (!evg_member_is_full (self) ||
+      !evg_parse_date (self->values[EVG_MEMBER_FULL_MEMBER_ON], &full_on) ||
+      g_date_compare (&full_on, today) > 0)
+    return EVG_MEMBER_NONE;
+  return evg_date_years_between (&full_on, today);
+}
+
+/**
+ * evg_member_get_days_to_full:
+ *
+ * The 转正 countdown: days from @today to one year after the member joined,
+ * when the probation ends.  Negative once that day has passed without the
+ * member being made a full member.
+ *
+ * Returns: the days, or %EVG_MEMBER_NONE for a full member or without a
+ *   joining date
+ */
+int
+evg_member_get_days_to_full (EvgMember   *self,
+                             const GDate *today)
+{
+  GDate due;
+
+  g_return_val_if_fail (EVG_IS_MEMBER (self), EVG_MEMBER_NONE);
+  g_return_val_if_fail (today != NULL, EVG_MEMBER_NONE);
+
+  if (g_strcmp0 (self->values[EVG_MEMBER_CATEGORY], "probationary") != 0 ||
+      !evg_parse_date (self->values[EVG_MEMBER_JOINED_ON], &due))
+    return EVG_MEMBER_NONE;
+  g_date_add_years (&due, 1);
+  return g_date_days_between (today, &due);
+}
+
+char *
+evg_member_dup_masked_id_number (EvgMember *self)
+{
+  g_return_val_if_fail (EVG_IS_MEMBER (self), NULL);
+  return evg_mask_id_number (self->values[EVG_MEMBER_ID_NUMBER]);
+}
+
+char *
+evg_member_dup_masked_phone (EvgMember *self)
+{
+  g_return_val_if_fail (EVG_IS_MEMBER (self), NULL);
+  return evg_mask_phone (self->values[EVG_MEMBER_PHONE]);
+}
+
+/**
+ * evg_member_dup_display:
+ *
+ * Returns: (transfer full): @field as a person reads it: choices by their
+ *   translated label, flags as Yes/No, the party group by its name; ID
+ *   number and phone in full (mask them with the masked-* properties)
+ */
+char *
+evg_member_dup_display (EvgMember      *self,
+                        EvgMemberField  field)
+{
+  const char *value;
+
+  g_return_val_if_fail (EVG_IS_MEMBER (self), NULL);
+  g_return_val_if_fail (field < EVG_MEMBER_N_FIELDS, NULL);
+
+  value = self->values[field];
+  switch (fields[field].info.kind)
+    {
+    case EVG_FIELD_KIND_CHOICE:
+      return g_strdup (evg_member_choice_label (field, value));
+    case EVG_FIELD_KIND_BOOLEAN:
+      return g_strdup (g_strcmp0 (value, "1") == 0 ? _("Yes") : _("No"));
+    case EVG_FIELD_KIND_PARTY_GROUP:
+      return g_strdup (self->party_group_name != NULL ? self->party_group_name : "");
+    default:
+      return g_strdup (value != NULL ? value : "");
+    }
+}
+
+/**
+ * evg_member_complete:
+ *
+ * Fills what a valid ID number tells when the record leaves it blank: the
+ * birth date and the gender.  A blank standing becomes 正常.
+ */
+void
+evg_member_complete (EvgMember *self)
+{
+  const char *id_number;
+  g_autofree char *problem = NULL;
+  GDate birth;
+
+  g_return_if_fail (EVG_IS_MEMBER (self));
+
+  if (self->values[EVG_MEMBER_STANDING] == NULL)
+    evg_member_set (self, EVG_MEMBER_STANDING, "normal");
+
+  id_number = self->values[EVG_MEMBER_ID_NUMBER];
+  if (id_number == NULL || (problem = evg_id_number_check (id_number)) != NULL)
+    return;
+
+  if (self->values[EVG_MEMBER_BIRTH_DATE] == NULL && evg_id_number_get_birth_date (id_number, &birth))
+    {
+      g_autofree char *text = evg_format_date (&birth);
+
+      evg_member_set (self, EVG_MEMBER_BIRTH_DATE, text);
+    }
+  if (self->values[EVG_MEMBER_GENDER] == NULL)
+    evg_member_set (self, EVG_MEMBER_GENDER, evg_id_number_get_gender (id_number));
+}
+
+static void
+add_issue (GPtrArray      *issues,
+           EvgMemberField  field,
+           char           *message)
+{
+  g_ptr_array_add (issues, evg_validation_issue_new (fields[field].info.name, message));
+  g_free (message);
+}
+
+static gboolean
+check_date (GPtrArray      *issues,
+            EvgMember      *self,
+            EvgMemberField  field,
+            const GDate    *today,
+            GDate          *date)
+{
+  const char *value = self->values[field];
+
+  if (!evg_parse_date (value, date) || !value_is_canonical (field, value))
+    {
+      add_issue (issues, field,
+                 g_strdup_printf (_("“%s” is not a date; write it as 2001-07-01, 2001/7/1 "
+                                    "or 2001年7月1日."), value));
+      return FALSE;
+    }
+  if (g_date_compare (date, today) > 0)
+    {
+      add_issue (issues, field, g_strdup (_("The date is in the future.")));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+require (GPtrArray      *issues,
+         EvgMember      *self,
+         EvgMemberField  field)
+{
+  if (self->values[field] == NULL)
+    add_issue (issues, field, g_strdup_printf (_("%s is required."), _(fields[field].info.label)));
+}
+
+/**
+ * evg_member_validate:
+ * @today: the day the rules are checked against
+ *
+ * Checks every rule of a member record that needs no other record: the
+ * form of each value, the ID number and what it says about the birth date
+ * and gender, the order of the dates, and the required fields.  The roster
+ * adds the checks that need the store (a duplicate ID number, an unknown
+ * party group).
+ *
+ * Returns: (transfer container) (element-type EvgValidationIssue): the
+ *   problems, empty when the record may be saved
+ */
+GPtrArray *
+evg_member_validate (EvgMember   *self,
+                     const GDate *today)
+{
+  GPtrArray *issues = g_ptr_array_new_with_free_func ((GDestroyNotify) evg_validation_issue_free);
+  const char *id_number, *category;
+  GDate birth, joined, full_on, date;
+  gboolean have_birth = FALSE, have_joined = FALSE, id_ok = FALSE;
+
+  g_return_val_if_fail (EVG_IS_MEMBER (self), issues);
+  g_return_val_if_fail (today != NULL, issues);
+
+  for (guint i = 0; i < EVG_MEMBER_N_FIELDS; i++)
+    if (i != EVG_MEMBER_NAME && fields[i].info.kind == EVG_FIELD_KIND_TEXT &&
+        self->values[i] != NULL && g_utf8_strlen (self->values[i], -1) > 500)
+      add_issue (issues, i, g_strdup (_("The text is too long; keep it under 500 characters.")));
+
+  /* 1 姓名 */
+  require (issues, self, EVG_MEMBER_NAME);
+  if (self->values[EVG_MEMBER_NAME] != NULL && g_utf8_strlen (self->values[EVG_MEMBER_NAME], -1) > 50)
+    add_issue (issues, EVG_MEMBER_NAME, g_strdup (_("The name is too long.")));
+
+  /* 4 公民身份证号, first: the birth date and gender are checked against it. */
+  id_number = self->values[EVG_MEMBER_ID_NUMBER];
+  require (issues, self, EVG_MEMBER_ID_NUMBER);
+  if (id_number != NULL)
+    {
+      char *problem = evg_id_number_check (id_number);
+
+      if (problem != NULL)
+        add_issue (issues, EVG_MEMBER_ID_NUMBER, problem);
+      else
+        id_ok = TRUE;
+    }
+
+  /* 2 性别 */
+  require (issues, self, EVG_MEMBER_GENDER);
+  if (self->values[EVG_MEMBER_GENDER] != NULL)
+    {
+      const char *gender = self->values[EVG_MEMBER_GENDER];
+
+      if (!value_is_canonical (EVG_MEMBER_GENDER, gender))
+        add_issue (issues, EVG_MEMBER_GENDER,
+                   g_strdup_printf (_("“%s” is not a gender; choose 男 or 女."), gender));
+      else if (id_ok && !g_str_equal (evg_id_number_get_gender (id_number), gender))
+        add_issue (issues, EVG_MEMBER_GENDER,
+                   g_strdup (g_str_equal (gender, "male")
+                             ? _("The ID number belongs to a woman (its 17th digit is even).")
+                             : _("The ID number belongs to a man (its 17th digit is odd).")));
+    }
+
+  /* 3 民族 */
+  if (self->values[EVG_MEMBER_ETHNICITY] != NULL &&
+      !value_is_canonical (EVG_MEMBER_ETHNICITY, self->values[EVG_MEMBER_ETHNICITY]))
+    add_issue (issues, EVG_MEMBER_ETHNICITY,
+               g_strdup_printf (_("“%s” is not one of the 56 ethnic groups."),
+                                self->values[EVG_MEMBER_ETHNICITY]));
+
+  /* 5 出生日期 */
+  require (issues, self, EVG_MEMBER_BIRTH_DATE);
+  if (self->values[EVG_MEMBER_BIRTH_DATE] != NULL &&
+      check_date (issues, self, EVG_MEMBER_BIRTH_DATE, today, &birth))
+    {
+      have_birth = TRUE;
+      if (id_ok && evg_id_number_get_birth_date (id_number, &date) && g_date_compare (&date, &birth) != 0)
+        add_issue (issues, EVG_MEMBER_BIRTH_DATE,
+                   g_strdup_printf (_("The birth date does not match the ID number, "
+                                      "which says %.4s-%.2s-%.2s."),
+                                    id_number + 6, id_number + 10, id_number + 12));
+    }
+
+  /* 6 学历 */
+  if (self->values[EVG_MEMBER_EDUCATION] != NULL &&
+      !value_is_canonical (EVG_MEMBER_EDUCATION, self->values[EVG_MEMBER_EDUCATION]))
+    add_issue (issues, EVG_MEMBER_EDUCATION,
+               g_strdup_printf (_("“%s” is not a level of education the form knows "
+                                  "(研究生, 大学本科, 大学专科, 中专, 高中, 初中及以下)."),
+                                self->values[EVG_MEMBER_EDUCATION]));
+
+  /* 7 人员类别 */
+  category = self->values[EVG_MEMBER_CATEGORY];
+  require (issues, self, EVG_MEMBER_CATEGORY);
+  if (category != NULL && !value_is_canonical (EVG_MEMBER_CATEGORY, category))
+    {
+      add_issue (issues, EVG_MEMBER_CATEGORY,
+                 g_strdup_printf (_("“%s” is not a category; choose 正式党员 or 预备党员."), category));
+      category = NULL;
+    }
+
+  /* 9 加入党组织日期: the Party admits people of 18 and over. */
+  require (issues, self, EVG_MEMBER_JOINED_ON);
+  if (self->values[EVG_MEMBER_JOINED_ON] != NULL &&
+      check_date (issues, self, EVG_MEMBER_JOINED_ON, today, &joined))
+    {
+      have_joined = TRUE;
+      if (have_birth && evg_date_years_between (&birth, &joined) < 18)
+        add_issue (issues, EVG_MEMBER_JOINED_ON,
+                   g_strdup (_("The member joined before their 18th birthday; "
+                               "check the joining date and the birth date.")));
+    }
+
+  /* 10 转为正式党员日期: only for full members, a year or more after joining. */
+  if (g_strcmp0 (category, "probationary") == 0 && self->values[EVG_MEMBER_FULL_MEMBER_ON] != NULL)
+    add_issue (issues, EVG_MEMBER_FULL_MEMBER_ON,
+               g_strdup (_("A probationary member has no full-member date yet; clear it "
+                           "or make the member a full member.")));
+  else if (g_strcmp0 (category, "full") == 0)
+    {
+      require (issues, self, EVG_MEMBER_FULL_MEMBER_ON);
+      if (self->values[EVG_MEMBER_FULL_MEMBER_ON] != NULL &&
+          check_date (issues, self, EVG_MEMBER_FULL_MEMBER_ON, today, &full_on) && have_joined)
+        {
+          GDate year_after = joined;
+
+          g_date_add_years (&year_after, 1);
+          if (g_date_compare (&full_on, &year_after) < 0)
+            add_issue (issues, EVG_MEMBER_FULL_MEMBER_ON,
+                       g_strdup (_("A member becomes a full member at least one year "
+                                   "after joining.")));
+        }
+    }
+
+  /* 12 联系电话 */
+  if (self->values[EVG_MEMBER_PHONE] != NULL)
+    {
+      char *problem = evg_phone_check (self->values[EVG_MEMBER_PHONE]);
+
+      if (problem != NULL)
+        add_issue (issues, EVG_MEMBER_PHONE, problem);
+    }
+
+  /* 14 党籍状态 */
+  if (self->values[EVG_MEMBER_STANDING] != NULL &&
+      !value_is_canonical (EVG_MEMBER_STANDING, self->values[EVG_MEMBER_STANDING]))
+    add_issue (issues, EVG_MEMBER_STANDING,
+               g_strdup_printf (_("“%s” is not a standing; choose 正常 or 停止党籍."),
+                                self->values[EVG_MEMBER_STANDING]));
+
+  /* 15, 16: flags and their details. */
+  for (guint i = 0; i < EVG_MEMBER_N_FIELDS; i++)
+    if (fields[i].info.kind == EVG_FIELD_KIND_BOOLEAN && !value_is_canonical (i, self->values[i]))
+      add_issue (issues, i, g_strdup_printf (_("“%s” is not yes or no; write 是 or 否."),
+                                             self->values[i]));
+  if (self->values[EVG_MEMBER_LOST_CONTACT_ON] != NULL)
+    {
+      if (!evg_member_get_lost_contact (self))
+        add_issue (issues, EVG_MEMBER_LOST_CONTACT_ON,
+                   g_strdup (_("Only a member who lost contact has a date of losing contact.")));
+      else
+        check_date (issues, self, EVG_MEMBER_LOST_CONTACT_ON, today, &date);
+    }
+
+  /* The roster's own fields. */
+  if (self->values[EVG_MEMBER_DUES_MONTHLY] != NULL &&
+      !value_is_canonical (EVG_MEMBER_DUES_MONTHLY, self->values[EVG_MEMBER_DUES_MONTHLY]))
+    add_issue (issues, EVG_MEMBER_DUES_MONTHLY,
+               g_strdup_printf (_("“%s” is not an amount in yuan, such as 12.50."),
+                                self->values[EVG_MEMBER_DUES_MONTHLY]));
+  if (self->values[EVG_MEMBER_DUES_PAID_UNTIL] != NULL &&
+      !value_is_canonical (EVG_MEMBER_DUES_PAID_UNTIL, self->values[EVG_MEMBER_DUES_PAID_UNTIL]))
+    add_issue (issues, EVG_MEMBER_DUES_PAID_UNTIL,
+               g_strdup_printf (_("“%s” is not a month; write it as 2024-06 or 2024年6月."),
+                                self->values[EVG_MEMBER_DUES_PAID_UNTIL]));
+
+  if (self->values[EVG_MEMBER_LEFT_REASON] != NULL &&
+      !value_is_canonical (EVG_MEMBER_LEFT_REASON, self->values[EVG_MEMBER_LEFT_REASON]))
+    add_issue (issues, EVG_MEMBER_LEFT_REASON,
+               g_strdup_printf (_("“%s” is not a way of leaving the branch; choose 转出, 去世, "
+                                  "出党, 退党 or 除名."), self->values[EVG_MEMBER_LEFT_REASON]));
+  if (self->values[EVG_MEMBER_LEFT_REASON] != NULL && self->values[EVG_MEMBER_LEFT_ON] == NULL)
+    add_issue (issues, EVG_MEMBER_LEFT_ON, g_strdup (_("Give the date the member left the branch.")));
+  if (self->values[EVG_MEMBER_LEFT_ON] != NULL)
+    {
+      if (self->values[EVG_MEMBER_LEFT_REASON] == NULL)
+        add_issue (issues, EVG_MEMBER_LEFT_REASON,
+                   g_strdup (_("Give the way the member left the branch.")));
+      else
+        check_date (issues, self, EVG_MEMBER_LEFT_ON, today, &date);
+    }
+
+  return issues;
+}

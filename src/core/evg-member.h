@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+#include "evg-validate.h"
+
+G_BEGIN_DECLS
+
+/* The fields of a member record, in the order of the national member form
+ * (DOMAIN.md) followed by the roster's own.  The order is also the order of
+ * the `member` table's columns and of exported spreadsheets. */
+typedef enum
+{
+  EVG_MEMBER_NAME,
+  EVG_MEMBER_GENDER,
+  EVG_MEMBER_ETHNICITY,
+  EVG_MEMBER_ID_NUMBER,
+  EVG_MEMBER_BIRTH_DATE,
+  EVG_MEMBER_EDUCATION,
+  EVG_MEMBER_CATEGORY,
+  EVG_MEMBER_PARTY_GROUP_ID,
+  EVG_MEMBER_JOINED_ON,
+  EVG_MEMBER_FULL_MEMBER_ON,
+  EVG_MEMBER_OCCUPATION,
+  EVG_MEMBER_PHONE,
+  EVG_MEMBER_ADDRESS,
+  EVG_MEMBER_STANDING,
+  EVG_MEMBER_LOST_CONTACT,
+  EVG_MEMBER_LOST_CONTACT_ON,
+  EVG_MEMBER_MOBILE_MEMBER,
+  EVG_MEMBER_MOBILE_DESTINATION,
+  EVG_MEMBER_PARTY_POST,
+  EVG_MEMBER_WORK_UNIT,
+  EVG_MEMBER_COMMUNITY,
+  EVG_MEMBER_DUES_MONTHLY,
+  EVG_MEMBER_DUES_PAID_UNTIL,
+  EVG_MEMBER_NOTE,
+  EVG_MEMBER_LEFT_REASON,
+  EVG_MEMBER_LEFT_ON,
+  EVG_MEMBER_N_FIELDS
+} EvgMemberField;
+
+typedef enum
+{
+  EVG_FIELD_KIND_TEXT,
+  EVG_FIELD_KIND_CHOICE,      /* one of evg_member_field_get_choices() */
+  EVG_FIELD_KIND_DATE,        /* YYYY-MM-DD */
+  EVG_FIELD_KIND_YEAR_MONTH,  /* YYYY-MM */
+  EVG_FIELD_KIND_BOOLEAN,     /* "1" or "0" */
+  EVG_FIELD_KIND_MONEY,       /* yuan with two decimals */
+  EVG_FIELD_KIND_ID_NUMBER,
+  EVG_FIELD_KIND_PHONE,
+  EVG_FIELD_KIND_PARTY_GROUP, /* the id of a party group */
+} EvgFieldKind;
+
+typedef struct
+{
+  const char   *name;      /* DOMAIN.md field name: column, JSON key, English CSV header */
+  const char   *header;    /* the national form's Chinese header */
+  const char   *label;     /* English msgid for forms and column titles; use _() */
+  EvgFieldKind  kind;
+} EvgMemberFieldInfo;
+
+/* A value a choice field may take: @code is stored, @label (an English
+ * msgid) is shown, @chinese is what the national form writes. */
+typedef struct
+{
+  const char *code;
+  const char *label;
+  const char *chinese;
+} EvgChoice;
+
+/* Sentinel for a derived number that does not apply (no 党龄 yet, …). */
+#define EVG_MEMBER_NONE G_MININT
+
+#define EVG_TYPE_MEMBER (evg_member_get_type ())
+
+G_DECLARE_FINAL_TYPE (EvgMember, evg_member, EVG, MEMBER, GObject)
+
+const EvgMemberFieldInfo *evg_member_field_get_info    (EvgMemberField  field);
+int                       evg_member_field_from_name   (const char     *name);
+int                       evg_member_field_from_header (const char     *header);
+const EvgChoice          *evg_member_field_get_choices (EvgMemberField  field,
+                                                        guint          *n_choices);
+const char               *evg_member_choice_label      (EvgMemberField  field,
+                                                        const char     *code);
+const char               *evg_member_choice_chinese    (EvgMemberField  field,
+                                                        const char     *code);
+const char               *evg_member_choice_parse      (EvgMemberField  field,
+                                                        const char     *text);
+const char * const       *evg_member_get_ethnicities   (guint          *n);
+
+EvgMember  *evg_member_new                  (void);
+EvgMember  *evg_member_copy                 (EvgMember      *self);
+const char *evg_member_get_id               (EvgMember      *self);
+void        evg_member_set_id               (EvgMember      *self,
+                                             const char     *id);
+const char *evg_member_get                  (EvgMember      *self,
+                                             EvgMemberField  field);
+void        evg_member_set                  (EvgMember      *self,
+                                             EvgMemberField  field,
+                                             const char     *value);
+gboolean    evg_member_set_text             (EvgMember      *self,
+                                             EvgMemberField  field,
+                                             const char     *text);
+gboolean    evg_member_equal_fields         (EvgMember      *a,
+                                             EvgMember      *b);
+const char *evg_member_get_name             (EvgMember      *self);
+const char *evg_member_get_id_number        (EvgMember      *self);
+const char *evg_member_get_party_group_name (EvgMember      *self);
+void        evg_member_set_party_group_name (EvgMember      *self,
+                                             const char     *name);
+gboolean    evg_member_is_full              (EvgMember      *self);
+gboolean    evg_member_is_former            (EvgMember      *self);
+gboolean    evg_member_get_lost_contact     (EvgMember      *self);
+gboolean    evg_member_get_mobile_member    (EvgMember      *self);
+
+int         evg_member_get_age              (EvgMember      *self,
+                                             const GDate    *today);
+int         evg_member_get_party_age        (EvgMember      *self,
+                                             const GDate    *today);
+int         evg_member_get_days_to_full     (EvgMember      *self,
+                                             const GDate    *today);
+char       *evg_member_dup_masked_id_number (EvgMember      *self);
+char       *evg_member_dup_masked_phone     (EvgMember      *self);
+char       *evg_member_dup_display          (EvgMember      *self,
+                                             EvgMemberField  field);
+
+void        evg_member_complete             (EvgMember      *self);
+GPtrArray  *evg_member_validate             (EvgMember      *self,
+                                             const GDate    *today);
+
+G_END_DECLS

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "evg-party-group"
+
+#include "config.h"
+
+#include "evg-party-group.h"
+
+/* A 党小组 as the roster lists it.  The roster replaces the object when the
+ * group is renamed, and keeps its member count current. */
+struct _EvgPartyGroup
+{
+  GObject  parent_instance;
+
+  /* Owned */
+  char    *id;
+  char    *name;
+  guint    n_members;
+};
+
+G_DEFINE_FINAL_TYPE (EvgPartyGroup, evg_party_group, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_NAME,
+  PROP_N_MEMBERS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+evg_party_group_finalize (GObject *object)
+{
+  EvgPartyGroup *self = (EvgPartyGroup *)object;
+
+  g_free (self->id);
+  g_free (self->name);
+
+  G_OBJECT_CLASS (evg_party_group_parent_class)->finalize (object);
+}
+
+static void
+evg_party_group_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  EvgPartyGroup *self = EVG_PARTY_GROUP (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      g_value_set_string (value, self->id);
+      break;
+    case PROP_NAME:
+      g_value_set_string (value, self->name);
+      break;
+    case PROP_N_MEMBERS:
+      g_value_set_uint (value, self->n_members);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+evg_party_group_class_init (EvgPartyGroupClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = evg_party_group_finalize;
+  object_class->get_property = evg_party_group_get_property;
+
+  properties[PROP_ID] =
+    g_param_spec_string ("id", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_NAME] =
+    g_param_spec_string ("name", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /**
+   * EvgPartyGroup:n-members:
+   *
+   * How many current members belong to the group; a group can be deleted
+   * only when this is 0.
+   */
+  properties[PROP_N_MEMBERS] =
+    g_param_spec_uint ("n-members", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+evg_party_group_init (EvgPartyGroup *self)
+{
+}
+
+EvgPartyGroup *
+evg_party_group_new (const char *id,
+                     const char *name)
+{
+  EvgPartyGroup *self = g_object_new (EVG_TYPE_PARTY_GROUP, NULL);
+
+  self->id = g_strdup (id);
+  self->name = g_strdup (name);
+  return self;
+}
+
+const char *
+evg_party_group_get_id (EvgPartyGroup *self)
+{
+  g_return_val_if_fail (EVG_IS_PARTY_GROUP (self), NULL);
+  return self->id;
+}
+
+const char *
+evg_party_group_get_name (EvgPartyGroup *self)
+{
+  g_return_val_if_fail (EVG_IS_PARTY_GROUP (self), NULL);
+  return self->name;
+}
+
+guint
+evg_party_group_get_n_members (EvgPartyGroup *self)
+{
+  g_return_val_if_fail (EVG_IS_PARTY_GROUP (self), 0);
+  return self->n_members;
+}
+
+void
+evg_party_group_set_n_members (EvgPartyGroup *self,
+                               guint          n_members)
+{
+  g_return_if_fail (EVG_IS_PARTY_GROUP (self));
+
+  if (self->n_members == n_members)
+    return;
+  self->n_members = n_members;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MEMBERS]);
+}
