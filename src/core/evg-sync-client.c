@@ -789,7 +789,14 @@ sync_thread (GTask        *task,
 
       /* Kept in the database, so `sync status` and the next start show it. */
       if (store != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        evg_sync_record_result (store, FALSE, error->message, NULL);
+        {
+          /* The code goes first so the next start can tell offline from error. */
+          g_autofree char *text = g_strdup_printf ("%d:%s", error->domain == EVG_SYNC_ERROR
+                                                   ? error->code : EVG_SYNC_ERROR_FAILED,
+                                                   error->message);
+
+          evg_sync_record_result (store, FALSE, text, NULL);
+        }
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -1151,7 +1158,15 @@ evg_sync_client_constructed (GObject *object)
 
   /* Show the last run's failure until the next run says otherwise. */
   if (evg_sync_read_state (self->store, &info, NULL) && info.last_error != NULL)
-    self->last_error = g_error_new_literal (EVG_SYNC_ERROR, EVG_SYNC_ERROR_FAILED, info.last_error);
+    {
+      char *end = NULL;
+      gint64 code = g_ascii_strtoll (info.last_error, &end, 10);
+      gboolean coded = end != NULL && end != info.last_error && *end == ':';
+
+      self->last_error = g_error_new_literal (EVG_SYNC_ERROR,
+                                              coded ? (int) code : EVG_SYNC_ERROR_FAILED,
+                                              coded ? end + 1 : info.last_error);
+    }
   evg_sync_client_refresh (self);
   reload_conflicts (self);
 }

@@ -578,6 +578,58 @@ is_own_change (ApplyContext  *ctx,
   return TRUE;
 }
 
+/* A later edit of every contested field, made by someone who had seen this
+ * side's value (the merge found nothing concurrent), settles an open
+ * identity conflict: a person decided on another workstation. */
+static gboolean
+close_settled_conflicts (ApplyContext   *ctx,
+                         EvgSyncChange  *change,
+                         GError        **error)
+{
+  g_autoptr(GArray) settled = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = evg_store_prepare (ctx->store, "SELECT id, local_value FROM conflicts "
+                                        "WHERE resolved_at IS NULL AND tbl = ? AND row_id = ? "
+                                        "AND kind = 'identity'", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, change->table, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, change->row_id, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(JsonObject) local = evg_sync_parse_object ((const char *) sqlite3_column_text (stmt, 1));
+      g_autoptr(GList) names = json_object_get_members (local);
+      gboolean all = names != NULL;
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      for (GList *l = names; l != NULL; l = l->next)
+        all = all && json_object_has_member (change->fields, l->data);
+      if (all)
+        g_array_append_val (settled, id);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      evg_store_set_error (ctx->store, rc, error);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < settled->len; i++)
+    {
+      stmt = evg_store_prepare (ctx->store, "UPDATE conflicts SET resolved_at = ?2, "
+                                            "resolution = 'settled_elsewhere' WHERE id = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, g_array_index (settled, gint64, i));
+      sqlite3_bind_int64 (stmt, 2, g_get_real_time () / G_USEC_PER_SEC);
+      if (!step_done (ctx->store, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 apply_one (ApplyContext   *ctx,
            EvgSyncChange  *change,
@@ -640,6 +692,13 @@ apply_one (ApplyContext   *ctx,
       g_hash_table_add (changed_tables, g_strdup (spec->name));
     }
   report->pulled++;
+
+  if (merge.conflict == EVG_SYNC_CONFLICT_NONE && existed && change->op == EVG_SYNC_OP_UPDATE &&
+      !close_settled_conflicts (ctx, change, error))
+    {
+      ok = FALSE;
+      goto out;
+    }
 
   if (merge.conflict != EVG_SYNC_CONFLICT_NONE)
     {

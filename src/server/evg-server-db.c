@@ -1096,6 +1096,11 @@ evg_server_db_push (EvgServerDb    *db,
   gint64 limit_ms;
   int rc;
 
+  if (length == 0)
+    {
+      evg_server_reply_error (reply, 400, EVG_SYNC_CODE_MALFORMED_JSON, "The request body is empty.");
+      return;
+    }
   request = evg_sync_push_request_parse (body, length, &error);
   if (request == NULL)
     {

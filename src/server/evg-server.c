@@ -256,8 +256,35 @@ handle_request (SoupServer        *soup,
   g_thread_pool_push (self->pool, job, NULL);
 }
 
-/* Refuses an oversized push before its body is read, so a huge upload
- * costs neither memory nor bandwidth. */
+/* Answers and closes the connection without reading the request body:
+ * libsoup would otherwise read (and wait for) the whole body first, which
+ * is exactly what a limit on its size must avoid. */
+static void
+refuse_early (SoupServerMessage *msg,
+              guint              status,
+              const char        *reason,
+              const char        *code,
+              const char        *message)
+{
+  g_autofree char *body = evg_sync_error_body (code, message, 0, NULL);
+  g_autofree char *head = g_strdup_printf ("HTTP/1.1 %u %s\r\n"
+                                           "Content-Type: application/json\r\n"
+                                           "Content-Length: %" G_GSIZE_FORMAT "\r\n"
+                                           "Connection: close\r\n\r\n",
+                                           status, reason, strlen (body));
+  g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+  GOutputStream *out;
+
+  if (stream == NULL)
+    return;
+  out = g_io_stream_get_output_stream (stream);
+  g_output_stream_write_all (out, head, strlen (head), NULL, NULL, NULL);
+  g_output_stream_write_all (out, body, strlen (body), NULL, NULL, NULL);
+  g_io_stream_close (stream, NULL, NULL);
+}
+
+/* Refuses an oversized or unsized push before its body is read, so a huge
+ * upload costs neither memory nor waiting. */
 static void
 check_headers (SoupServer        *soup,
                SoupServerMessage *msg,
@@ -272,18 +299,11 @@ check_headers (SoupServer        *soup,
     return;
   if (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
       soup_message_headers_get_content_length (headers) > EVG_SYNC_MAX_BODY)
-    {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                    "Connection", "close");
-      send_error (msg, 413, EVG_SYNC_CODE_TOO_LARGE, "The request body is too large.");
-    }
+    refuse_early (msg, 413, "Payload Too Large", EVG_SYNC_CODE_TOO_LARGE,
+                  "The request body is too large.");
   else if (encoding != SOUP_ENCODING_CONTENT_LENGTH && encoding != SOUP_ENCODING_NONE)
-    {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                    "Connection", "close");
-      send_error (msg, 411, EVG_SYNC_CODE_LENGTH_REQUIRED,
+    refuse_early (msg, 411, "Length Required", EVG_SYNC_CODE_LENGTH_REQUIRED,
                   "Send the body with a Content-Length header.");
-    }
 }
 
 static void

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "evg-field-set.h"
-#include "evg-store.h"
+#include "evg-store-private.h"
 #include "evg-txn.h"
 
 /* Writes records through the one write path (EvgTxn), for the sync tests
@@ -35,18 +35,18 @@ fill (EvgFieldSet  *set,
   return TRUE;
 }
 
+/* The live party groups of this replica, whoever made them. */
 static GPtrArray *
 live_ids (EvgStore *store)
 {
-  /* Reading through the public API only: ids come from the tests' own
-   * bookkeeping, so keep them in a meta entry as a simple list. */
-  g_autofree char *list = evg_store_get_meta (store, "test_ids");
   GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
-  g_auto(GStrv) parts = list != NULL ? g_strsplit (list, " ", -1) : NULL;
+  sqlite3_stmt *stmt = NULL;
 
-  for (guint i = 0; parts != NULL && parts[i] != NULL; i++)
-    if (*parts[i] != '\0')
-      g_ptr_array_add (ids, g_strdup (parts[i]));
+  sqlite3_prepare_v2 (evg_store_get_db (store),
+                      "SELECT id FROM party_group WHERE deleted = 0 ORDER BY id", -1, &stmt, NULL);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_finalize (stmt);
   return ids;
 }
 
@@ -57,7 +57,6 @@ random_edits (EvgStore *store,
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
   g_autoptr(GPtrArray) ids = live_ids (store);
-  g_autoptr(GString) list = g_string_new (NULL);
 
   for (int i = 0; i < n; i++)
     {
@@ -115,9 +114,6 @@ random_edits (EvgStore *store,
         }
     }
 
-  for (guint i = 0; i < ids->len; i++)
-    g_string_append_printf (list, "%s ", (const char *) g_ptr_array_index (ids, i));
-  evg_store_set_meta (store, "test_ids", list->str, NULL);
   return 0;
 }
 

@@ -1,4 +1,1002 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# The sync suite: real e-vanguard-server and e-vanguard-cli processes on
+# loopback, a fault-injecting HTTP proxy between them, and checks that every
+# change is accounted for: on the server exactly once, acked on its device,
+# and the same data on every replica of a branch.
+#
+# Usage: sync-tests.py CASE      (the cases are the functions named case_*)
+# Needs EVG_CLI, EVG_SERVER and EVG_SYNC_TOOL; prints TAP.
+
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
 import sys
-print("1..0 # SKIP not written yet")
-sys.exit(77)
+import tempfile
+import threading
+import time
+import urllib.parse
+
+CLI = os.environ['EVG_CLI']
+SERVER = os.environ['EVG_SERVER']
+TOOL = os.environ['EVG_SYNC_TOOL']
+WRAPPER = os.environ.get('EVG_WRAPPER', '').split()
+TABLES = ['party_group', 'member']
+
+_n = 0
+_failures = 0
+RUNNING = []
+
+
+def ok(cond, what):
+    global _n, _failures
+    _n += 1
+    print(('ok %d - %s' if cond else 'not ok %d - %s') % (_n, what), flush=True)
+    if not cond:
+        _failures += 1
+    return cond
+
+
+def check(cond, what):
+    if not ok(cond, what):
+        raise AssertionError(what)
+
+
+class Server:
+    def __init__(self, work, name='server'):
+        self.db = os.path.join(work, name + '.db')
+        self.work = work
+        self.proc = None
+        self.port = None
+        self.env = dict(os.environ)
+
+    def admin(self, *args, check_rc=True):
+        r = subprocess.run(WRAPPER + [SERVER] + list(args) + ['--database', self.db],
+                           capture_output=True, text=True, env=self.env, timeout=60)
+        if check_rc and r.returncode != 0:
+            raise AssertionError('server %s: %s' % (args, r.stderr))
+        return r
+
+    def add_branch(self, code, name):
+        return self.admin('branch', 'add', code, name).stdout.strip()
+
+    def start(self, extra_env=None, port=0):
+        env = dict(self.env)
+        env.update(extra_env or {})
+        self.proc = subprocess.Popen(WRAPPER + [SERVER, 'serve', '--database', self.db,
+                                                '--listen', '127.0.0.1:%d' % port],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                                     text=True)
+        line = self.proc.stdout.readline()
+        if 'listening on' not in line:
+            raise AssertionError('server did not start: %s %s' % (line, self.proc.stderr.read()))
+        self.port = int(line.strip().rstrip('/').rsplit(':', 1)[1])
+        RUNNING.append(self.proc)
+        return self
+
+    @property
+    def url(self):
+        return 'http://127.0.0.1:%d' % self.port
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        try:
+            rc = self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            rc = self.proc.wait()
+        self.proc.stdout.close()
+        self.proc.stderr.close()
+        self.proc = None
+        return rc
+
+    def restart(self, extra_env=None):
+        port = self.port
+        self.stop()
+        return self.start(extra_env, port)
+
+    def query(self, sql, args=()):
+        con = sqlite3.connect(self.db, timeout=30)
+        try:
+            return con.execute(sql, args).fetchall()
+        finally:
+            con.close()
+
+    def log_ids(self, branch=None):
+        if branch is None:
+            rows = self.query('SELECT change_id FROM change_log')
+        else:
+            rows = self.query('SELECT change_id FROM change_log WHERE branch = ?', (branch,))
+        return [r[0] for r in rows]
+
+
+class Device:
+    def __init__(self, work, name, env=None):
+        self.name = name
+        self.dir = os.path.join(work, name)
+        os.makedirs(self.dir, exist_ok=True)
+        self.db = os.path.join(self.dir, 'e-vanguard.db')
+        self.env = dict(os.environ)
+        self.env['XDG_CONFIG_HOME'] = os.path.join(self.dir, 'config')
+        self.env['XDG_DATA_HOME'] = os.path.join(self.dir, 'data')
+        self.env['EVG_SYNC_RETRIES'] = '3'
+        self.env['EVG_SYNC_RETRY_MS'] = '20'
+        self.env.update(env or {})
+
+    def cli(self, *args, env=None, timeout=120):
+        e = dict(self.env)
+        e.update(env or {})
+        return subprocess.run(WRAPPER + [CLI, '--database', self.db] + list(args),
+                              capture_output=True, text=True, env=e, timeout=timeout)
+
+    def tool(self, *args, env=None):
+        e = dict(self.env)
+        e.update(env or {})
+        r = subprocess.run([TOOL, self.db] + list(args), capture_output=True, text=True, env=e,
+                           timeout=120)
+        if r.returncode != 0:
+            raise AssertionError('tool %s: %s' % (args, r.stderr))
+        return r.stdout.strip()
+
+    def setup(self, url, token):
+        r = self.cli('sync', 'setup', url, token)
+        if r.returncode != 0:
+            raise AssertionError('setup: %s' % r.stderr)
+
+    def sync(self, expect=0, env=None):
+        r = self.cli('--json', 'sync', 'now', env=env)
+        if expect is not None and r.returncode != expect:
+            raise AssertionError('%s sync exit %d, wanted %d: %s %s' %
+                                 (self.name, r.returncode, expect, r.stdout, r.stderr))
+        try:
+            return json.loads(r.stdout) if r.stdout.strip() else {}
+        except ValueError:
+            return {}
+
+    def sync_until_done(self, tries=30, env=None):
+        for _ in range(tries):
+            r = self.cli('--json', 'sync', 'now', env=env)
+            if r.returncode in (0, 3):
+                return json.loads(r.stdout)
+        raise AssertionError('%s never finished a sync: %s' % (self.name, r.stderr))
+
+    def query(self, sql, args=()):
+        con = sqlite3.connect(self.db, timeout=30)
+        try:
+            return con.execute(sql, args).fetchall()
+        finally:
+            con.close()
+
+    def dump(self):
+        """The replica's data: every row of every synced table, tombstones
+        included, without the bookkeeping columns that may differ."""
+        out = {}
+        con = sqlite3.connect(self.db, timeout=30)
+        con.row_factory = sqlite3.Row
+        try:
+            for t in TABLES:
+                try:
+                    rows = con.execute('SELECT * FROM %s ORDER BY id' % t).fetchall()
+                except sqlite3.OperationalError:
+                    continue
+                for r in rows:
+                    d = dict(r)
+                    for k in ('hlc', 'field_hlc', 'branch'):
+                        d.pop(k, None)
+                    out[(t, d['id'])] = d
+        finally:
+            con.close()
+        return out
+
+    def outbox(self):
+        return self.query('SELECT change_id, state FROM outbox')
+
+    def open_conflicts(self):
+        return self.query('SELECT id, tbl, row_id, kind, local_value, remote_value FROM conflicts '
+                          'WHERE resolved_at IS NULL ORDER BY id')
+
+
+def accounted(server, devices, branch, what):
+    """Every change of every device is acked and on the server exactly once,
+    and the server holds no change that no device made."""
+    log = server.log_ids(branch)
+    ok(len(log) == len(set(log)), '%s: no change id twice in the server log' % what)
+    made = set()
+    for d in devices:
+        box = d.outbox()
+        ok(all(state == 'acked' for _, state in box),
+           '%s: every outbox entry of %s is acked (%d)' % (what, d.name, len(box)))
+        made |= {cid for cid, _ in box}
+    ok(made == set(log), '%s: the server log holds exactly the devices\' %d changes (%d)' %
+       (what, len(made), len(log)))
+
+
+def converged(devices, what):
+    first = devices[0].dump()
+    same = all(d.dump() == first for d in devices[1:])
+    if not same:
+        for d in devices[1:]:
+            other = d.dump()
+            for k in set(first) | set(other):
+                if first.get(k) != other.get(k):
+                    print('# %s: %s %s != %s %s' % (k, devices[0].name, first.get(k), d.name,
+                                                    other.get(k)))
+                    break
+    ok(same, '%s: %d replicas hold the same %d records' % (what, len(devices), len(first)))
+    return first
+
+
+def server_matches(server, device, branch, what):
+    """The server's merged records equal the device's rows."""
+    rows = server.query('SELECT tbl, row_id, deleted, fields FROM record WHERE branch = ?', (branch,))
+    dump = device.dump()
+    good = len(rows) == len(dump)
+    for tbl, row_id, deleted, fields in rows:
+        local = dump.get((tbl, row_id))
+        if local is None or local['deleted'] != deleted:
+            good = False
+            break
+        for k, v in json.loads(fields).items():
+            if local.get(k) != v:
+                good = False
+                break
+    ok(good, '%s: the server\'s records match %s' % (what, device.name))
+
+
+def http(port, method, path, body=None, token=None, headers=None, raw=None, timeout=30):
+    """One HTTP request on a fresh connection; returns (status, json or text)."""
+    s = socket.create_connection(('127.0.0.1', port), timeout=timeout)
+    try:
+        if raw is None:
+            data = body.encode() if isinstance(body, str) else (body or b'')
+            lines = ['%s %s HTTP/1.1' % (method, path), 'Host: 127.0.0.1', 'Connection: close']
+            if token is not None:
+                lines.append('Authorization: Bearer %s' % token)
+            if body is not None:
+                lines.append('Content-Type: application/json')
+                lines.append('Content-Length: %d' % len(data))
+            for k, v in (headers or {}).items():
+                lines.append('%s: %s' % (k, v))
+            raw = ('\r\n'.join(lines) + '\r\n\r\n').encode() + data
+        s.sendall(raw)
+        resp = b''
+        while True:
+            try:
+                chunk = s.recv(65536)
+            except (ConnectionResetError, socket.timeout):
+                break
+            if not chunk:
+                break
+            resp += chunk
+    finally:
+        s.close()
+    if not resp:
+        return None, None
+    head, _, payload = resp.partition(b'\r\n\r\n')
+    status = int(head.split(b' ', 2)[1])
+    try:
+        return status, json.loads(payload)
+    except ValueError:
+        return status, payload.decode(errors='replace')
+
+
+def change(table, row_id, op='insert', fields=None, hlc=None, base=None, cid=None, site='testsite'):
+    return {'change_id': cid or 'c-%s' % random.getrandbits(64), 'table': table, 'row_id': row_id,
+            'op': op, 'fields': fields or {}, 'hlc': hlc or hlc_now(), 'base_hlc': base, 'site': site}
+
+
+def hlc_now(offset_ms=0):
+    return '%016x' % ((int(time.time() * 1000) + offset_ms) << 16)
+
+
+def push_body(changes, batch=None, epoch=None):
+    return json.dumps({'protocol': 1, 'batch_id': batch or 'b-%d' % random.getrandbits(48),
+                       'site': 'testsite', 'epoch': epoch, 'changes': changes})
+
+
+# ----------------------------------------------------------------- the proxy
+
+class Proxy:
+    """An HTTP proxy that can drop a request, drop the answer (after the
+    server acted on the request), send a request twice, hold an answer back,
+    and remember requests to replay them later.  `plan(n, method, path)`
+    returns the fault for the n-th request."""
+
+    def __init__(self, upstream_port, plan):
+        self.upstream = upstream_port
+        self.plan = plan
+        self.count = 0
+        self.faults = {}
+        self.recorded = []
+        self.lock = threading.Lock()
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(('127.0.0.1', 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        self.running = True
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def url(self):
+        return 'http://127.0.0.1:%d' % self.port
+
+    def close(self):
+        self.running = False
+        self.sock.close()
+
+    def _accept(self):
+        while self.running:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    @staticmethod
+    def _read_message(f):
+        head = b''
+        while not head.endswith(b'\r\n\r\n'):
+            line = f.readline()
+            if not line:
+                return None
+            head += line
+        length = 0
+        for line in head.split(b'\r\n'):
+            if line.lower().startswith(b'content-length:'):
+                length = int(line.split(b':', 1)[1])
+        body = f.read(length) if length else b''
+        if len(body) < length:
+            return None
+        return head, body
+
+    def forward(self, head, body):
+        up = socket.create_connection(('127.0.0.1', self.upstream), timeout=60)
+        try:
+            up.sendall(head + body)
+            f = up.makefile('rb')
+            msg = self._read_message(f)
+            f.close()
+            return msg
+        finally:
+            up.close()
+
+    def _serve(self, conn):
+        f = conn.makefile('rb')
+        try:
+            while True:
+                msg = self._read_message(f)
+                if msg is None:
+                    return
+                head, body = msg
+                request_line = head.split(b'\r\n', 1)[0].decode()
+                method, path = request_line.split(' ')[:2]
+                with self.lock:
+                    self.count += 1
+                    n = self.count
+                fault = self.plan(n, method, path)
+                self.faults[fault] = self.faults.get(fault, 0) + 1
+                if method == 'POST':
+                    self.recorded.append((head, body))
+                if fault == 'drop_request':
+                    return
+                if fault == 'delay':
+                    time.sleep(0.3)
+                answer = self.forward(head, body)
+                if fault == 'duplicate':
+                    answer = self.forward(head, body)
+                if answer is None or fault == 'drop_response':
+                    return
+                conn.sendall(answer[0] + answer[1])
+        except OSError:
+            return
+        finally:
+            f.close()
+            conn.close()
+
+
+# ------------------------------------------------------------------- cases
+
+def new_branch(server, code='A001', name='第一党支部'):
+    return server.add_branch(code, name)
+
+
+def case_converge(work):
+    """Two devices of one branch edit offline, the same records too, and
+    converge; every change is on the server once."""
+    server = Server(work).start()
+    token = new_branch(server)
+    a, b = Device(work, 'a'), Device(work, 'b')
+    a.setup(server.url, token)
+    b.setup(server.url, token)
+    a.tool('random', '40', '1')
+    a.sync()
+    b.sync()
+    converged([a, b], 'after the first device uploads')
+    # Both offline, editing the same groups.
+    a.tool('random', '60', '2')
+    b.tool('random', '60', '3')
+    ra = a.sync()
+    rb = b.sync()
+    a.sync()
+    ok(ra['pushed'] > 0 and rb['pushed'] > 0 and rb['pulled'] > 0, 'both sides sent and received')
+    converged([a, b], 'after concurrent offline edits')
+    accounted(server, [a, b], 'A001', 'converge')
+    server_matches(server, a, 'A001', 'converge')
+    st = json.loads(a.cli('--json', 'sync', 'status').stdout)
+    ok(st['state'] == 'up-to-date' and st['pending'] == 0 and st['last_synced'] > 0,
+       'sync status says up to date')
+    server.stop()
+
+
+def case_isolation(work):
+    """Two branches never see each other's records, and a branch cannot
+    write a record another branch owns."""
+    server = Server(work).start()
+    ta = new_branch(server, 'A001', '第一支部')
+    tb = new_branch(server, 'B002', '第二支部')
+    a, b = Device(work, 'a'), Device(work, 'b')
+    a.setup(server.url, ta)
+    b.setup(server.url, tb)
+    a.tool('random', '30', '11')
+    b.tool('random', '30', '12')
+    a.sync()
+    b.sync()
+    a.sync()
+    ids_a = {k for k in a.dump()}
+    ids_b = {k for k in b.dump()}
+    ok(ids_a and ids_b and not (ids_a & ids_b), 'no record of one branch reached the other')
+    ok(a.query("SELECT value FROM meta WHERE key = 'branch_code'") == [('A001',)],
+       'setup took the branch from the token')
+    status, page = http(server.port, 'GET', '/v1/pull?since=0&limit=10000', token=ta)
+    rows_b = set(r[0] for r in server.query("SELECT change_id FROM change_log WHERE branch = 'B002'"))
+    ok(status == 200 and not any(c['change_id'] in rows_b for c in page['changes']),
+       'pull with A\'s token returns none of B\'s changes')
+
+    # A makes a record with the id of one of B's: the server refuses it.
+    victim = sorted(k[1] for k in ids_b if k[0] == 'party_group')[0]
+    before = b.dump()[('party_group', victim)]
+    a.tool('insert', 'party_group', victim, 'name=hijack')
+    r = a.sync(expect=3)
+    ok(r['rejected'] == 1, 'the write to B\'s record is rejected (exit status 3)')
+    conf = a.open_conflicts()
+    ok(len(conf) == 1 and conf[0][3] == 'rejected' and 'not_owner' in conf[0][5],
+       'the rejection is kept as a conflict with reason not_owner')
+    b.sync()
+    ok(b.dump()[('party_group', victim)] == before, 'B\'s record is unchanged')
+    status, answer = http(server.port, 'POST', '/v1/push', token=ta,
+                          body=push_body([change('party_group', victim, 'update', {'name': 'x'})]))
+    ok(status == 200 and answer['results'][0]['status'] == 'rejected' and
+       answer['results'][0]['reason'] == 'not_owner', 'a raw push to B\'s record: not_owner')
+    accounted(server, [b], 'B002', 'isolation B')
+    server.stop()
+
+
+def case_auth(work):
+    """Every endpoint with no token, a wrong, a revoked and a replaced token
+    gets the right error and changes nothing."""
+    server = Server(work).start()
+    ta = new_branch(server, 'A001', '第一支部')
+    tb = new_branch(server, 'B002', '第二支部')
+    revoked = new_branch(server, 'C003', '第三支部')
+    server.admin('branch', 'revoke', 'C003')
+    old_b = tb
+    tb = server.admin('branch', 'rotate-token', 'B002').stdout.strip()
+    ok(tb != old_b and len(tb) >= 64, 'rotate-token prints a new token')
+    d = Device(work, 'a')
+    d.setup(server.url, ta)
+    d.tool('random', '10', '5')
+    d.sync()
+    n = len(server.log_ids())
+    body = push_body([change('party_group', 'r1', 'insert', {'name': 'x'})])
+    tokens = {'no token': (None, 'unauthorized'), 'wrong token': ('evg_' + '0' * 64, 'invalid_token'),
+              'revoked token': (revoked, 'token_revoked'), 'replaced token': (old_b, 'token_revoked'),
+              'garbage header': ('x y z', 'invalid_token')}
+    for what, (tok, code) in tokens.items():
+        for method, path, b in (('POST', '/v1/push', body), ('GET', '/v1/pull?since=0', None),
+                                ('GET', '/v1/health', None)):
+            status, answer = http(server.port, method, path, body=b, token=tok)
+            if path == '/v1/health' and tok is None:
+                ok(status == 200 and 'branch' not in answer, 'health without a token: no branch')
+                continue
+            ok(status == 401 and isinstance(answer, dict) and answer.get('error') == code and
+               answer.get('message'), '%s %s with %s: 401 %s' % (method, path.split('?')[0], what, code))
+    status, answer = http(server.port, 'GET', '/v1/health', token=tb)
+    ok(status == 200 and answer['branch']['code'] == 'B002', 'health names the token\'s branch')
+    ok(len(server.log_ids()) == n, 'nothing changed on the server')
+
+    # The CLI says exactly what is wrong.
+    e = Device(work, 'e')
+    r = e.cli('sync', 'setup', server.url, 'evg_' + '1' * 64)
+    ok(r.returncode == 1 and 'does not accept' in r.stderr, 'setup with a wrong token: exit 1, says why')
+    r = e.cli('sync', 'setup', server.url, revoked)
+    ok(r.returncode == 1 and 'revoked' in r.stderr, 'setup with a revoked token says revoked')
+    r = e.cli('sync', 'setup', 'http://127.0.0.1:1', ta)
+    ok(r.returncode == 1 and 'refused' in r.stderr, 'setup with nothing listening: refused')
+    r = e.cli('sync', 'setup', 'ftp://x', ta)
+    ok(r.returncode == 2, 'setup with a bad address: usage error')
+    r = e.cli('sync', 'now')
+    ok(r.returncode == 2 and 'not set up' in r.stderr.lower() or 'No sync server' in r.stderr,
+       'sync now without setup: says so')
+    # A token revoked after setup: sync stops with the reason, data stays.
+    server.admin('branch', 'revoke', 'A001')
+    d.tool('insert', 'party_group', '-', 'name=after-revoke')
+    r = d.cli('--json', 'sync', 'now')
+    ok(r.returncode == 1 and json.loads(r.stdout)['error'] == 'revoked', 'sync with a revoked token: revoked')
+    st = json.loads(d.cli('--json', 'sync', 'status').stdout)
+    ok(st['state'] == 'error' and st['pending'] == 1 and st['hint'], 'status shows the error, the hint and the waiting change')
+    ta2 = server.admin('branch', 'rotate-token', 'A001').stdout.strip()
+    d.setup(server.url, ta2)
+    d.sync()
+    accounted(server, [d], 'A001', 'auth')
+    lst = json.loads(server.admin('branch', 'list', '--json').stdout)
+    ok([x['code'] for x in lst] == ['A001', 'B002', 'C003'] and lst[2]['revoked'], 'branch list')
+    server.stop()
+
+
+def case_malformed(work):
+    """Malformed, truncated and oversized bodies, wrong methods and paths:
+    each gets a JSON error with a stable code and changes nothing."""
+    server = Server(work).start()
+    ta = new_branch(server)
+    n = lambda: (len(server.log_ids()), server.query('SELECT count(*) FROM batch')[0][0])
+    before = n()
+    cases = [
+        ('not JSON', 'hello', 400, 'malformed_json'),
+        ('truncated JSON', push_body([change('party_group', 'r1', 'insert', {'name': 'x'})])[:-7], 400, 'malformed_json'),
+        ('an array', '[]', 400, 'bad_request'),
+        ('no batch_id', json.dumps({'protocol': 1, 'site': 's', 'changes': []}), 400, 'bad_request'),
+        ('changes not a list', json.dumps({'protocol': 1, 'batch_id': 'b', 'site': 's', 'changes': 5}), 400, 'bad_request'),
+        ('a change missing its op', json.dumps({'protocol': 1, 'batch_id': 'b', 'site': 's', 'changes': [
+            {'change_id': 'c', 'table': 'party_group', 'row_id': 'r', 'fields': {}, 'hlc': hlc_now(), 'site': 's'}]}), 400, 'bad_request'),
+        ('protocol 99', json.dumps({'protocol': 99, 'batch_id': 'b', 'site': 's', 'changes': []}), 400, 'unsupported_protocol'),
+        ('bad batch id', json.dumps({'protocol': 1, 'batch_id': 'a b', 'site': 's', 'changes': []}), 400, 'bad_request'),
+        ('empty body', '', 400, 'malformed_json'),
+    ]
+    for what, body, code, err in cases:
+        status, answer = http(server.port, 'POST', '/v1/push', body=body, token=ta)
+        ok(status == code and isinstance(answer, dict) and answer.get('error') == err,
+           'push with %s: %d %s (got %s %s)' % (what, code, err, status, answer if status != code else ''))
+    # Changes the schema does not allow are refused one by one.
+    bad = [change('nosuchtable', 'r1', 'insert', {'name': 'x'}),
+           change('party_group', 'r2', 'insert', {'nosuchcolumn': 'x'}),
+           change('party_group', 'r3', 'insert', {'sort_order': 'text'}),
+           change('party_group', 'r4', 'insert', {'name': {'nested': 1}}),
+           change('party_group', 'r5', 'insert', {'name': 'x'}, hlc='zz'),
+           change('party_group', 'bad id with spaces', 'insert', {'name': 'x'}),
+           change('party_group', 'r6', 'delete', {'name': 'x'})]
+    status, answer = http(server.port, 'POST', '/v1/push', body=push_body(bad), token=ta)
+    ok(status == 200 and all(r['status'] == 'rejected' and r['reason'] == 'invalid' for r in answer['results']),
+       'invalid changes are each rejected as invalid')
+    ok(len(server.log_ids()) == before[0], 'none of them reached the log')
+    before = n()
+    # Oversized: refused from the headers, before the body is read.
+    status, answer = http(server.port, 'POST', '/v1/push', token=ta, raw=(
+        'POST /v1/push HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\n'
+        'Content-Length: %d\r\n\r\n{"protocol":1' % (ta, 64 * 1024 * 1024)).encode())
+    ok(status == 413 and answer['error'] == 'payload_too_large', 'a 64 MiB body: 413 payload_too_large')
+    big = push_body([change('party_group', 'r%d' % i, 'insert', {'name': 'x'}) for i in range(5001)])
+    status, answer = http(server.port, 'POST', '/v1/push', body=big, token=ta)
+    ok(status == 413 and answer['error'] == 'batch_too_large', '5,001 changes: 413 batch_too_large')
+    status, answer = http(server.port, 'POST', '/v1/push', token=ta, raw=(
+        'POST /v1/push HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nTransfer-Encoding: chunked\r\n\r\n'
+        '2\r\n{}\r\n0\r\n\r\n' % ta).encode())
+    ok(status == 411 and answer['error'] == 'length_required', 'a chunked body: 411 length_required')
+    # Truncated on the wire: the connection closes before the body is complete.
+    full = push_body([change('party_group', 'trunc', 'insert', {'name': 'x'})])
+    s = socket.create_connection(('127.0.0.1', server.port))
+    s.sendall(('POST /v1/push HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Length: %d\r\n\r\n'
+               % (ta, len(full))).encode() + full[:len(full) // 2].encode())
+    s.close()
+    time.sleep(0.2)
+    for method, path, code, err in (('GET', '/v1/push', 405, 'method_not_allowed'),
+                                    ('POST', '/v1/pull', 405, 'method_not_allowed'),
+                                    ('GET', '/v2/push', 404, 'not_found'),
+                                    ('GET', '/', 404, 'not_found'),
+                                    ('GET', '/v1/pull?since=-1', 400, 'bad_request'),
+                                    ('GET', '/v1/pull?since=abc', 400, 'bad_request'),
+                                    ('GET', '/v1/pull?limit=0', 400, 'bad_request'),
+                                    ('GET', '/v1/pull?since=999999', 409, 'resync')):
+        status, answer = http(server.port, method, path, body='{}' if method == 'POST' else None, token=ta)
+        ok(status == code and isinstance(answer, dict) and answer.get('error') == err,
+           '%s %s: %d %s' % (method, path, code, err))
+    ok(n() == before, 'nothing was stored by any of them')
+    status, answer = http(server.port, 'GET', '/v1/health')
+    ok(status == 200 and answer['service'] == 'e-vanguard-server', 'the server still answers')
+    server.stop()
+
+
+def case_replay(work):
+    """A batch sent again gets the same answer and changes nothing; a known
+    change id in a new batch is a duplicate; an old batch replayed late
+    does not undo later edits."""
+    server = Server(work).start()
+    ta = new_branch(server)
+    c1 = change('party_group', 'g1', 'insert', {'name': 'one', 'sort_order': 1})
+    c2 = change('party_group', 'g2', 'insert', {'name': 'two'})
+    body = push_body([c1, c2], batch='batch-1')
+    s1, a1 = http(server.port, 'POST', '/v1/push', body=body, token=ta)
+    s2, a2 = http(server.port, 'POST', '/v1/push', body=body, token=ta)
+    ok(s1 == 200 and [r['status'] for r in a1['results']] == ['applied', 'applied'], 'first push applied')
+    ok(s2 == 200 and a2 == a1, 'the same batch again: the stored answer, word for word')
+    s3, a3 = http(server.port, 'POST', '/v1/push', body=push_body([c1, c2], batch='batch-2'), token=ta)
+    ok([r['status'] for r in a3['results']] == ['duplicate', 'duplicate'] and
+       [r['seq'] for r in a3['results']] == [r['seq'] for r in a1['results']],
+       'known change ids in a new batch: duplicate, with their first sequence numbers')
+    later = change('party_group', 'g1', 'update', {'name': 'later'}, base=c1['hlc'])
+    http(server.port, 'POST', '/v1/push', body=push_body([later], batch='batch-3'), token=ta)
+    s4, a4 = http(server.port, 'POST', '/v1/push', body=body, token=ta)
+    ok(a4 == a1, 'batch-1 replayed after a later edit: same answer')
+    ok(len(server.log_ids()) == 3, 'three changes in the log, none twice')
+    rec = server.query("SELECT fields FROM record WHERE row_id = 'g1'")
+    ok(json.loads(rec[0][0])['name'] == 'later', 'the later edit stands')
+    # An older edit arriving late loses to the newer one (last writer wins).
+    stale = change('party_group', 'g1', 'update', {'name': 'stale'}, hlc='%016x' % (int(c1['hlc'], 16) + 1),
+                   base=c1['hlc'])
+    http(server.port, 'POST', '/v1/push', body=push_body([stale]), token=ta)
+    d = Device(work, 'd')
+    d.setup(server.url, ta)
+    d.sync()
+    ok(d.dump()[('party_group', 'g1')]['name'] == 'later', 'a device gets the newest value')
+    server.stop()
+
+
+def case_proxy_faults(work):
+    """Through a proxy that drops requests, drops answers after the server
+    acted, sends requests twice and delays them: no change lost, none twice."""
+    server = Server(work).start()
+    ta = new_branch(server)
+    rnd = random.Random(7)
+    faults = ['pass'] * 4 + ['drop_request', 'drop_response', 'duplicate', 'delay']
+    proxy = Proxy(server.port, lambda n, m, p: rnd.choice(faults))
+    env = {'EVG_SYNC_RETRIES': '1'}
+    devs = [Device(work, 'p%d' % i, env) for i in range(3)]
+    for d in devs:
+        d.setup(server.url, ta)
+        d.cli('sync', 'setup', '--no-check', proxy.url, ta)
+    for rnd_round in range(4):
+        for i, d in enumerate(devs):
+            d.tool('random', str(rnd.randint(20, 1200 if rnd_round == 0 and i == 0 else 40)),
+                   str(100 * rnd_round + i))
+        for d in devs:
+            d.sync_until_done(tries=40)
+    for d in devs + devs:
+        d.sync_until_done(tries=40)
+    ok(all(proxy.faults.get(f, 0) > 0 for f in ('drop_request', 'drop_response', 'duplicate')),
+       'every fault happened: %s' % proxy.faults)
+    converged(devs, 'proxy faults')
+    accounted(server, devs, 'A001', 'proxy faults')
+    server_matches(server, devs[0], 'A001', 'proxy faults')
+    # Replay every push the proxy saw, late, straight to the server.
+    n = len(server.log_ids())
+    snapshot = devs[0].dump()
+    for head, body in proxy.recorded:
+        proxy.forward(head, body)
+    ok(len(server.log_ids()) == n, 'replaying %d old pushes adds nothing' % len(proxy.recorded))
+    devs[0].sync_until_done()
+    ok(devs[0].dump() == snapshot, 'and changes nothing on a device')
+    proxy.close()
+    server.stop()
+
+
+def case_kill_client(work):
+    """SIGKILL of the client at each step of a push and a pull, and at
+    random instants: the next sync completes with nothing lost or doubled."""
+    server = Server(work).start()
+    ta = new_branch(server)
+    a, b = Device(work, 'a'), Device(work, 'b')
+    a.setup(server.url, ta)
+    b.setup(server.url, ta)
+    for step in ('client-push-before-send', 'client-push-before-ack'):
+        a.tool('random', '30', str(len(step)))
+        r = a.cli('sync', 'now', env={'EVG_FAILPOINT': step})
+        ok(r.returncode == -signal.SIGKILL, 'killed at %s' % step)
+        ok(a.query("SELECT count(*) FROM outbox WHERE state = 'sent'")[0][0] > 0,
+           'the batch stays marked sent after the kill at %s' % step)
+        logged = len(server.log_ids())
+        r = a.sync()
+        ok(r['pushed'] + r['duplicates'] > 0, 'the next sync sends it (%s)' % r)
+        if step == 'client-push-before-ack':
+            ok(len(server.log_ids()) == logged,
+               'the server had the batch already and answered it from its record')
+    b.tool('random', '50', '9')
+    b.sync()
+    r = a.cli('sync', 'now', env={'EVG_FAILPOINT': 'client-pull-before-commit'})
+    ok(r.returncode == -signal.SIGKILL, 'killed while applying a pulled page')
+    cursor = a.query('SELECT pull_cursor FROM sync_state')[0][0]
+    a.sync()
+    ok(a.query('SELECT pull_cursor FROM sync_state')[0][0] > cursor, 'the page is pulled again and applied')
+    # Random instants during a large push.
+    a.tool('bulk', 'party_group', '6000', 'kill')
+    kills = 0
+    for delay in (0.05, 0.15, 0.3, 0.5, 0.8):
+        p = subprocess.Popen(WRAPPER + [CLI, '--database', a.db, 'sync', 'now'], env=a.env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        if p.poll() is None:
+            p.send_signal(signal.SIGKILL)
+            kills += 1
+        p.wait()
+    ok(kills > 0, '%d syncs killed at random instants' % kills)
+    a.sync()
+    b.sync()
+    a.sync()
+    converged([a, b], 'kill client')
+    accounted(server, [a, b], 'A001', 'kill client')
+    server.stop()
+
+
+def case_kill_server(work):
+    """SIGKILL of the server before and after committing a push and while
+    answering a pull: clients resend, nothing is lost or doubled."""
+    server = Server(work).start()
+    ta = new_branch(server)
+    env = {'EVG_SYNC_RETRIES': '1'}
+    a, b = Device(work, 'a', env), Device(work, 'b', env)
+    a.setup(server.url, ta)
+    b.setup(server.url, ta)
+    for i, step in enumerate(('server-push-before-commit', 'server-push-after-commit')):
+        a.tool('random', '40', str(i + 20))
+        server.restart({'EVG_FAILPOINT': step})
+        r = a.cli('--json', 'sync', 'now')
+        ok(r.returncode == 1 and json.loads(r.stdout)['error'] == 'network',
+           'the server died at %s; the client reports it as offline' % step)
+        ok(server.proc.wait(timeout=10) == -signal.SIGKILL, 'the server was killed at %s' % step)
+        server.proc.stdout.close()
+        server.proc.stderr.close()
+        server.proc = None
+        server.start(port=server.port)
+        st = json.loads(a.cli('--json', 'sync', 'status').stdout)
+        ok(st['state'] == 'offline' and st['pending'] > 0, 'status: offline, changes waiting')
+        logged = len(server.log_ids())
+        r = a.sync()
+        if step == 'server-push-after-commit':
+            ok(len(server.log_ids()) == logged, 'the committed batch is not applied twice')
+        else:
+            ok(r['pushed'] > 0 and len(server.log_ids()) > logged, 'the lost batch is applied now')
+    server.restart({'EVG_FAILPOINT': 'server-pull-before-answer'})
+    r = b.cli('sync', 'now')
+    ok(r.returncode == 1, 'the server died while answering a pull')
+    server.proc.wait(timeout=10)
+    server.proc.stdout.close()
+    server.proc.stderr.close()
+    server.proc = None
+    server.start(port=server.port)
+    b.sync()
+    # Random instants during a large push.
+    a.tool('bulk', 'party_group', '8000', 'srv')
+    for delay in (0.1, 0.3, 0.6):
+        p = subprocess.Popen(WRAPPER + [CLI, '--database', a.db, 'sync', 'now'], env=a.env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        server.stop(signal.SIGKILL)
+        p.wait()
+        server.start(port=server.port)
+    a.sync_until_done()
+    b.sync_until_done()
+    converged([a, b], 'kill server')
+    accounted(server, [a, b], 'A001', 'kill server')
+    server_matches(server, b, 'A001', 'kill server')
+    server.stop()
+
+
+def case_clock(work):
+    """A clock ahead is refused with the server's time; a clock behind and a
+    clock that jumps back still order edits after what they saw."""
+    server = Server(work).start()
+    ta = new_branch(server)
+    a, b = Device(work, 'a'), Device(work, 'b')
+    a.setup(server.url, ta)
+    b.setup(server.url, ta)
+    gid = a.tool('insert', 'party_group', '-', 'name=start')
+    a.sync()
+    b.sync()
+    n = len(server.log_ids())
+    ahead = {'EVG_CLOCK_OFFSET_MS': str(10 * 60 * 1000)}
+    fast = Device(work, 'fast', ahead)
+    fast.setup(server.url, ta)
+    fast.sync()
+    fast.tool('update', 'party_group', gid, 'name=from-the-future')
+    r = fast.cli('--json', 'sync', 'now')
+    err = json.loads(r.stdout) if r.stdout else {}
+    ok(r.returncode == 1 and err.get('error') == 'clock_skew' and '10 minutes ahead' in err.get('message', ''),
+       'a clock 10 minutes ahead is refused and the message says by how much (%s)' % err.get('message'))
+    ok(len(server.log_ids()) == n, 'nothing of the refused batch was applied')
+    ok(fast.query("SELECT count(*) FROM outbox WHERE state != 'acked'")[0][0] == 1,
+       'the change waits on the device, not lost')
+    st = json.loads(fast.cli('--json', 'sync', 'status').stdout)
+    ok(st['state'] == 'error' and 'date and time' in (st['hint'] or ''), 'status tells to fix the clock')
+    # 4 minutes ahead is within the tolerance.
+    near = Device(work, 'near', {'EVG_CLOCK_OFFSET_MS': str(4 * 60 * 1000)})
+    near.setup(server.url, ta)
+    near.sync()
+    near.tool('update', 'party_group', gid, 'name=near')
+    near.sync()
+    # A clock an hour behind: its edit after seeing 'near' still wins.
+    slow = Device(work, 'slow', {'EVG_CLOCK_OFFSET_MS': str(-3600 * 1000)})
+    slow.setup(server.url, ta)
+    slow.sync()
+    slow.tool('update', 'party_group', gid, 'name=slow-but-later')
+    slow.sync()
+    a.sync()
+    ok(a.dump()[('party_group', gid)]['name'] == 'slow-but-later',
+       'an edit made on a slow clock after seeing a newer one wins')
+    # The clock jumps back two hours between two edits on one device.
+    a.tool('update', 'party_group', gid, 'sort_order=1')
+    a.tool('update', 'party_group', gid, 'sort_order=2', env={'EVG_CLOCK_OFFSET_MS': str(-7200 * 1000)})
+    a.sync(env={'EVG_CLOCK_OFFSET_MS': str(-7200 * 1000)})
+    b.sync()
+    ok(b.dump()[('party_group', gid)]['sort_order'] == 2, 'after the clock jumped back the later edit still wins')
+    hlcs = [r[0] for r in a.query('SELECT hlc FROM outbox ORDER BY seq')]
+    ok(hlcs == sorted(hlcs) and len(set(hlcs)) == len(hlcs), 'the device\'s clocks never went backwards')
+    slow.sync()
+    near.sync()
+    converged([a, b, slow, near], 'clock')
+    server.stop()
+
+
+def case_restore(work):
+    """The server is restored from an old backup: clients notice the new
+    epoch, send again what it lost, and every replica converges."""
+    server = Server(work).start()
+    ta = new_branch(server)
+    a, b = Device(work, 'a'), Device(work, 'b')
+    a.setup(server.url, ta)
+    b.setup(server.url, ta)
+    a.tool('random', '40', '31')
+    a.sync()
+    b.sync()
+    backup = os.path.join(work, 'backup.db')
+    r = server.admin('backup', backup)
+    ok(os.path.exists(backup), 'backup while the server runs')
+    old_epoch = server.query("SELECT value FROM meta WHERE key = 'epoch'")[0][0]
+    a.tool('random', '40', '32')
+    a.sync()
+    b.tool('random', '40', '33')
+    b.sync()
+    a.sync()
+    lost = set(server.log_ids())
+    server.stop()
+    r = server.admin('restore', backup)
+    ok(r.returncode == 0, 'restore')
+    new_epoch = server.query("SELECT value FROM meta WHERE key = 'epoch'")[0][0]
+    ok(new_epoch != old_epoch, 'the restored database has a new epoch')
+    ok(len(server.log_ids()) < len(lost), 'the restored server lacks the later changes')
+    server.start(port=server.port)
+    a.sync()
+    b.sync()
+    a.sync()
+    ok(set(server.log_ids()) == lost, 'the server has every change again, each once')
+    c = Device(work, 'c')
+    c.setup(server.url, ta)
+    c.sync()
+    converged([a, b, c], 'restore')
+    accounted(server, [a, b], 'A001', 'restore')
+    # A client that only pulls (cursor beyond the restored log) resyncs too.
+    server.stop()
+    server.admin('restore', backup)
+    server.start(port=server.port)
+    r = c.sync()
+    ok(r is not None, 'a pull-only client recovers from a restore')
+    a.sync()
+    b.sync()
+    c.sync()
+    converged([a, b, c], 'second restore')
+    server.stop()
+
+
+def case_conflicts(work):
+    """Concurrent edits of one member's identity fields on two offline
+    devices, and an edit concurrent with a delete: one winner everywhere,
+    a conflict on both sides, and the person's choice syncs."""
+    server = Server(work).start()
+    ta = new_branch(server)
+    a, b = Device(work, 'a'), Device(work, 'b')
+    a.setup(server.url, ta)
+    b.setup(server.url, ta)
+    mid = a.tool('insert', 'member', '-', 'name=张三', 'phone=13800000000', 'id_number=11010519491231002X')
+    gid = a.tool('insert', 'party_group', '-', 'name=第一党小组')
+    a.sync()
+    b.sync()
+    a.tool('update', 'member', mid, 'name=张叁', 'phone=13911111111')
+    b.tool('update', 'member', mid, 'name=章三')
+    b.tool('update', 'member', mid, 'address=某某社区')
+    a.tool('delete', 'party_group', gid)
+    b.tool('update', 'party_group', gid, 'name=第一党小组（改）')
+    ra = a.sync()
+    rb = b.sync()
+    a.sync()
+    converged([a, b], 'after concurrent identity edits')
+    kinds_a = sorted(c[3] for c in a.open_conflicts())
+    kinds_b = sorted(c[3] for c in b.open_conflicts())
+    ok(kinds_a == ['edit_deleted', 'identity'] or kinds_a == ['delete_edited', 'identity'],
+       'device a has an identity and a delete conflict: %s' % kinds_a)
+    ok('identity' in kinds_b and ('edit_deleted' in kinds_b or 'delete_edited' in kinds_b),
+       'device b too: %s' % kinds_b)
+    row = a.dump()[('member', mid)]
+    ok(row['phone'] == '13911111111' and row['address'] == '某某社区', 'contact fields merged field by field')
+    ok(row['name'] == '章三', 'the later identity edit is the deterministic winner')
+    ok(a.dump()[('party_group', gid)]['deleted'] == 1, 'the delete stands until someone decides')
+    # a keeps its own name; the choice syncs and settles b's conflict.
+    ident = [c for c in a.open_conflicts() if c[3] == 'identity'][0]
+    r = a.cli('sync', 'resolve', str(ident[0]), 'keep-local')
+    ok(r.returncode == 0, 'resolve keep-local')
+    dele = [c for c in b.open_conflicts() if c[3] != 'identity'][0]
+    r = b.cli('sync', 'resolve', str(dele[0]), 'keep-local')
+    ok(r.returncode == 0, 'b keeps its edit of the deleted group')
+    a.sync()
+    b.sync()
+    a.sync()
+    converged([a, b], 'after the decisions')
+    ok(a.dump()[('member', mid)]['name'] == '张叁', 'the kept name is on both devices')
+    ok(b.dump()[('party_group', gid)]['deleted'] == 0 and
+       b.dump()[('party_group', gid)]['name'] == '第一党小组（改）', 'the kept edit brought the group back')
+    ok(not [c for c in b.open_conflicts() if c[3] == 'identity'], 'b\'s identity conflict was settled by a\'s choice')
+    accounted(server, [a, b], 'A001', 'conflicts')
+    server.stop()
+
+
+def case_random(work):
+    """Random edits on four replicas with syncs in random order, then every
+    replica converges and every change id is accounted for."""
+    server = Server(work).start()
+    ta = new_branch(server)
+    rnd = random.Random(42)
+    devs = [Device(work, 'r%d' % i) for i in range(4)]
+    for d in devs:
+        d.setup(server.url, ta)
+    for step in range(24):
+        d = rnd.choice(devs)
+        if rnd.random() < 0.55:
+            d.tool('random', str(rnd.randint(1, 25)), str(step))
+        else:
+            d.sync()
+    for _ in range(2):
+        for d in devs:
+            d.sync()
+    converged(devs, 'random')
+    accounted(server, devs, 'A001', 'random')
+    server_matches(server, devs[0], 'A001', 'random')
+    server.stop()
+
+
+def main():
+    name = sys.argv[1].replace('-', '_')
+    fn = globals().get('case_' + name)
+    if fn is None:
+        print('no such case: %s' % sys.argv[1])
+        return 2
+    work = tempfile.mkdtemp(prefix='evg-sync-')
+    try:
+        fn(work)
+    except AssertionError as e:
+        ok(False, 'stopped: %s' % e)
+    except Exception as e:
+        import traceback
+        traceback.print_exc()
+        ok(False, 'crashed: %r' % e)
+    finally:
+        print('1..%d' % _n)
+        # Leave the files for a look when something failed.
+        if _failures == 0:
+            shutil.rmtree(work, ignore_errors=True)
+        else:
+            print('# files kept in %s' % work)
+        # Stop any server still running (they are our children).
+        for p in RUNNING:
+            if p.poll() is None:
+                p.kill()
+    return 1 if _failures else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
