@@ -67,7 +67,8 @@ parse (Options            *options,
   g_autoptr(GError) error = NULL;
   const GOptionEntry common[] = {
     { "database", 'd', 0, G_OPTION_ARG_FILENAME, &options->database,
-      N_("The server database (default: $EVG_SERVER_DATABASE or " DEFAULT_DATABASE ")"),
+      N_("The server database (default: $EVG_SERVER_DATABASE, else "
+         "/var/lib/e-vanguard-server/server.db)"),
       N_("PATH") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &options->json, N_("Print the result as JSON"), NULL },
     { NULL }
