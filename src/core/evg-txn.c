@@ -50,6 +50,14 @@ exec_cached (EvgTxn      *txn,
   return stmt != NULL && step_done (txn, stmt, error);
 }
 
+/* A table's entry in `changed` is NULL once it stands for "any row". */
+static void
+free_ids (gpointer ids)
+{
+  if (ids != NULL)
+    g_ptr_array_unref (ids);
+}
+
 EvgTxn *
 evg_txn_new_internal (EvgStore  *store,
                       GError   **error)
@@ -60,8 +68,7 @@ evg_txn_new_internal (EvgStore  *store,
   int rc;
 
   txn->store = store;
-  txn->changed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                        (GDestroyNotify) g_ptr_array_unref);
+  txn->changed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, free_ids);
   txn->scratch = g_string_new (NULL);
 
   /* IMMEDIATE takes the write lock now, so the clock read below cannot be
