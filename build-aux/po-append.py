@@ -36,10 +36,16 @@ scope = {}
 exec(open(sys.argv[1], encoding='utf-8').read(), scope)
 have = parse_ids(po)
 out = []
+# A value is the translation, or (msgid_plural, translation) for a message
+# with plural forms; Chinese has one form.
 for msgid, msgstr in scope['T'].items():
     if esc(msgid) in have:
         continue
-    out.append('\nmsgid "%s"\nmsgstr "%s"\n' % (esc(msgid), esc(msgstr)))
+    if isinstance(msgstr, tuple):
+        out.append('\nmsgid "%s"\nmsgid_plural "%s"\nmsgstr[0] "%s"\n'
+                   % (esc(msgid), esc(msgstr[0]), esc(msgstr[1])))
+    else:
+        out.append('\nmsgid "%s"\nmsgstr "%s"\n' % (esc(msgid), esc(msgstr)))
 with open(po, 'a', encoding='utf-8') as f:
     f.write(''.join(out))
 print('appended %d translations' % len(out))

@@ -16,7 +16,9 @@ struct _EvgContext
   GObject   parent_instance;
 
   /* Owned */
-  EvgStore *store;
+  EvgStore      *store;
+  EvgRoster     *roster;
+  EvgSyncClient *sync_client;
 };
 
 G_DEFINE_FINAL_TYPE (EvgContext, evg_context, G_TYPE_OBJECT)
@@ -36,6 +38,8 @@ evg_context_dispose (GObject *object)
 {
   EvgContext *self = (EvgContext *)object;
 
+  g_clear_object (&self->sync_client);
+  g_clear_object (&self->roster);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (evg_context_parent_class)->dispose (object);
@@ -113,12 +117,42 @@ evg_context_init (EvgContext *self)
 {
 }
 
+/**
+ * evg_context_new:
+ * @store: the open database
+ *
+ * Makes the services over @store.  Fails when the roster cannot be read,
+ * which means the database is damaged.
+ */
 EvgContext *
-evg_context_new (EvgStore *store)
+evg_context_new (EvgStore  *store,
+                 GError   **error)
 {
+  g_autoptr(EvgContext) self = NULL;
+
   g_return_val_if_fail (EVG_IS_STORE (store), NULL);
 
-  return g_object_new (EVG_TYPE_CONTEXT, "store", store, NULL);
+  self = g_object_new (EVG_TYPE_CONTEXT, "store", store, NULL);
+  self->roster = evg_roster_new (store, error);
+  if (self->roster == NULL)
+    return NULL;
+  self->sync_client = evg_sync_client_new (store);
+
+  return g_steal_pointer (&self);
+}
+
+EvgRoster *
+evg_context_get_roster (EvgContext *self)
+{
+  g_return_val_if_fail (EVG_IS_CONTEXT (self), NULL);
+  return self->roster;
+}
+
+EvgSyncClient *
+evg_context_get_sync_client (EvgContext *self)
+{
+  g_return_val_if_fail (EVG_IS_CONTEXT (self), NULL);
+  return self->sync_client;
 }
 
 EvgStore *

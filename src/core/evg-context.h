@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "evg-roster.h"
 #include "evg-store.h"
+#include "evg-sync-client.h"
 #include "evg-types.h"
 
 G_BEGIN_DECLS
@@ -10,8 +12,11 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (EvgContext, evg_context, EVG, CONTEXT, GObject)
 
-EvgContext *evg_context_new              (EvgStore    *store);
-EvgStore   *evg_context_get_store        (EvgContext  *self);
+EvgContext    *evg_context_new             (EvgStore    *store,
+                                            GError     **error);
+EvgStore      *evg_context_get_store       (EvgContext  *self);
+EvgRoster     *evg_context_get_roster      (EvgContext  *self);
+EvgSyncClient *evg_context_get_sync_client (EvgContext  *self);
 char       *evg_context_dup_branch_name  (EvgContext  *self);
 char       *evg_context_dup_branch_code  (EvgContext  *self);
 gboolean    evg_context_set_branch       (EvgContext  *self,

@@ -69,9 +69,9 @@ evg_application_startup (GApplication *app)
   path = self->database != NULL ? g_strdup (self->database) : evg_store_default_path ();
   store = evg_store_open (path, &self->open_error);
   if (store != NULL)
-    self->context = evg_context_new (store);
-  else
-    g_warning ("Cannot open %s: %s", path, self->open_error->message);
+    self->context = evg_context_new (store, &self->open_error);
+  if (self->context == NULL)
+    g_message ("Cannot open %s: %s", path, self->open_error->message);
 }
 
 static void
@@ -141,6 +141,24 @@ evg_application_preferences (GSimpleAction *action,
 }
 
 static void
+evg_application_preferences_sync (GSimpleAction *action,
+                                  GVariant      *parameter,
+                                  gpointer       user_data)
+{
+  EvgApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  EvgPreferencesWindow *prefs;
+
+  if (self->context == NULL)
+    return;
+
+  prefs = evg_preferences_window_new (self->context);
+  gtk_window_set_transient_for (GTK_WINDOW (prefs), parent);
+  evg_preferences_window_show_sync (prefs);
+  gtk_window_present (GTK_WINDOW (prefs));
+}
+
+static void
 evg_application_quit (GSimpleAction *action,
                       GVariant      *parameter,
                       gpointer       user_data)
@@ -156,6 +174,7 @@ evg_application_quit (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { "about", evg_application_about },
   { "preferences", evg_application_preferences },
+  { "preferences-sync", evg_application_preferences_sync },
   { "quit", evg_application_quit },
 };
 

@@ -16,9 +16,19 @@ struct _EvgPreferencesWindow
   AdwEntryRow          *branch_code_row;
   GtkLabel             *branch_error_label;
   GtkButton            *branch_save_button;
+  AdwPreferencesPage   *sync_page;
+  AdwEntryRow          *server_url_row;
+  AdwEntryRow          *token_row;
+  GtkLabel             *sync_result_label;
+  GtkButton            *forget_button;
+  GtkSpinner           *test_spinner;
+  GtkButton            *test_button;
+  GtkButton            *sync_save_button;
+  GtkSwitch            *auto_sync_switch;
 
   /* Owned */
   EvgContext           *context;
+  GCancellable         *cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (EvgPreferencesWindow, evg_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -100,13 +110,163 @@ on_branch_save (EvgPreferencesWindow *self)
 }
 
 static void
+show_sync_result (EvgPreferencesWindow *self,
+                  const char           *message,
+                  gboolean              is_error)
+{
+  gtk_label_set_label (self->sync_result_label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->sync_result_label), message != NULL);
+  if (is_error)
+    gtk_widget_add_css_class (GTK_WIDGET (self->sync_result_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->sync_result_label), "error");
+}
+
+static void
+update_sync_buttons (EvgPreferencesWindow *self)
+{
+  EvgSyncClient *client = evg_context_get_sync_client (self->context);
+  const char *url = gtk_editable_get_text (GTK_EDITABLE (self->server_url_row));
+  const char *token = gtk_editable_get_text (GTK_EDITABLE (self->token_row));
+  gboolean busy = gtk_spinner_get_spinning (self->test_spinner);
+  gboolean filled = *url != '\0' && *token != '\0';
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->test_button), filled && !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sync_save_button), filled && !busy);
+  gtk_widget_set_visible (GTK_WIDGET (self->forget_button), evg_sync_client_get_configured (client));
+}
+
+static void
+on_sync_fields_changed (EvgPreferencesWindow *self)
+{
+  show_sync_result (self, NULL, FALSE);
+  update_sync_buttons (self);
+}
+
+static void
+set_testing (EvgPreferencesWindow *self,
+             gboolean              testing)
+{
+  gtk_spinner_set_spinning (self->test_spinner, testing);
+  update_sync_buttons (self);
+}
+
+/* Builds the sentence shown for a failed connection: what went wrong and,
+ * when the client knows it, what to do about it. */
+static char *
+describe_sync_error (const GError *error)
+{
+  const char *hint = evg_sync_error_get_hint (error);
+
+  if (hint != NULL)
+    return g_strdup_printf ("%s %s", error->message, hint);
+  return g_strdup (error->message);
+}
+
+static void
+test_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(EvgPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *name = NULL;
+
+  if (!evg_sync_client_test_connection_finish (EVG_SYNC_CLIENT (source), result, &code, &name, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *message = describe_sync_error (error);
+
+          set_testing (self, FALSE);
+          show_sync_result (self, message, TRUE);
+        }
+      return;
+    }
+
+  set_testing (self, FALSE);
+  {
+    g_autofree char *message = g_strdup_printf (_("The connection works. The server knows this "
+                                                  "workstation as branch %s (%s)."),
+                                                code != NULL ? code : "",
+                                                name != NULL ? name : "");
+    show_sync_result (self, message, FALSE);
+  }
+}
+
+static void
+on_test_clicked (EvgPreferencesWindow *self)
+{
+  set_testing (self, TRUE);
+  show_sync_result (self, _("Connecting to the server…"), FALSE);
+  evg_sync_client_test_connection_async (evg_context_get_sync_client (self->context),
+                                         gtk_editable_get_text (GTK_EDITABLE (self->server_url_row)),
+                                         gtk_editable_get_text (GTK_EDITABLE (self->token_row)),
+                                         self->cancellable,
+                                         test_done,
+                                         g_object_ref (self));
+}
+
+static void
+on_sync_save_clicked (EvgPreferencesWindow *self)
+{
+  EvgSyncClient *client = evg_context_get_sync_client (self->context);
+  g_autoptr(GError) error = NULL;
+
+  if (!evg_sync_client_configure (client,
+                                  gtk_editable_get_text (GTK_EDITABLE (self->server_url_row)),
+                                  gtk_editable_get_text (GTK_EDITABLE (self->token_row)),
+                                  &error))
+    {
+      g_autofree char *message = describe_sync_error (error);
+
+      show_sync_result (self, message, TRUE);
+      return;
+    }
+
+  evg_sync_client_sync_now (client);
+  show_sync_result (self, _("Saved. The first sync has started; the header shows how it goes."),
+                    FALSE);
+  update_sync_buttons (self);
+}
+
+static void
+on_forget_clicked (EvgPreferencesWindow *self)
+{
+  EvgSyncClient *client = evg_context_get_sync_client (self->context);
+  g_autoptr(GError) error = NULL;
+
+  if (!evg_sync_client_forget (client, &error))
+    {
+      show_sync_result (self, error->message, TRUE);
+      return;
+    }
+
+  gtk_editable_set_text (GTK_EDITABLE (self->token_row), "");
+  show_sync_result (self, _("Sync is off. Everything stays on this computer; changes made "
+                            "meanwhile are sent if you set up sync again."), FALSE);
+  update_sync_buttons (self);
+}
+
+static void
 evg_preferences_window_constructed (GObject *object)
 {
   EvgPreferencesWindow *self = EVG_PREFERENCES_WINDOW (object);
   g_autofree char *name = evg_context_dup_branch_name (self->context);
   g_autofree char *code = evg_context_dup_branch_code (self->context);
 
+  EvgSyncClient *client;
+
   G_OBJECT_CLASS (evg_preferences_window_parent_class)->constructed (object);
+
+  client = evg_context_get_sync_client (self->context);
+  gtk_editable_set_text (GTK_EDITABLE (self->server_url_row),
+                         evg_sync_client_get_server_url (client) != NULL
+                         ? evg_sync_client_get_server_url (client) : "");
+  g_object_bind_property (client, "auto-sync", self->auto_sync_switch, "active",
+                          G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
+  update_sync_buttons (self);
 
   gtk_editable_set_text (GTK_EDITABLE (self->branch_name_row), name != NULL ? name : "");
   gtk_editable_set_text (GTK_EDITABLE (self->branch_code_row), code != NULL ? code : "");
@@ -125,8 +285,11 @@ evg_preferences_window_dispose (GObject *object)
 {
   EvgPreferencesWindow *self = (EvgPreferencesWindow *)object;
 
+  /* A test still running must not report into a closed window. */
+  g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), EVG_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->context);
+  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (evg_preferences_window_parent_class)->dispose (object);
 }
@@ -190,6 +353,19 @@ evg_preferences_window_class_init (EvgPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, branch_code_row);
   gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, branch_error_label);
   gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, branch_save_button);
+  gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, sync_page);
+  gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, server_url_row);
+  gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, token_row);
+  gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, sync_result_label);
+  gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, forget_button);
+  gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, test_spinner);
+  gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, test_button);
+  gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, sync_save_button);
+  gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, auto_sync_switch);
+  gtk_widget_class_bind_template_callback (widget_class, on_sync_fields_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_test_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_sync_save_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_forget_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_branch_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_branch_save);
 }
@@ -198,10 +374,18 @@ static void
 evg_preferences_window_init (EvgPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
 }
 
 EvgPreferencesWindow *
 evg_preferences_window_new (EvgContext *context)
 {
   return g_object_new (EVG_TYPE_PREFERENCES_WINDOW, "context", context, NULL);
+}
+
+void
+evg_preferences_window_show_sync (EvgPreferencesWindow *self)
+{
+  g_return_if_fail (EVG_IS_PREFERENCES_WINDOW (self));
+  adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (self), self->sync_page);
 }

@@ -11,6 +11,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (EvgPreferencesWindow, evg_preferences_window, EVG, PREFERENCES_WINDOW, AdwPreferencesWindow)
 
-EvgPreferencesWindow *evg_preferences_window_new (EvgContext *context);
+EvgPreferencesWindow *evg_preferences_window_new       (EvgContext           *context);
+void                  evg_preferences_window_show_sync (EvgPreferencesWindow *self);
 
 G_END_DECLS

@@ -6,6 +6,9 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "evg-conflicts-window.h"
+#include "evg-roster-page.h"
+#include "evg-sync-indicator.h"
 #include "evg-window.h"
 
 static const char * const page_names[] = { "roster", "calendar", "checkins", "inbox" };
@@ -23,7 +26,8 @@ struct _EvgWindow
   AdwToastOverlay      *toast_overlay;
   GtkStack             *main_stack;
   AdwStatusPage        *error_page;
-  GtkLabel             *sync_label;
+  EvgSyncIndicator     *sync_indicator;
+  EvgRosterPage        *roster_page;
 
   /* Owned */
   EvgContext           *context;
@@ -92,6 +96,23 @@ back_action (GtkWidget  *widget,
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
+static void
+show_conflicts_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  EvgWindow *self = EVG_WINDOW (widget);
+  EvgConflictsWindow *conflicts;
+
+  if (self->context == NULL)
+    return;
+
+  conflicts = evg_conflicts_window_new (evg_context_get_sync_client (self->context));
+  gtk_window_set_transient_for (GTK_WINDOW (conflicts), GTK_WINDOW (self));
+  gtk_window_set_modal (GTK_WINDOW (conflicts), TRUE);
+  gtk_window_present (GTK_WINDOW (conflicts));
+}
+
 static gboolean
 evg_window_close_request (GtkWindow *window)
 {
@@ -125,6 +146,9 @@ evg_window_constructed (GObject *object)
       g_signal_connect_object (self->context, "notify::branch-code",
                                G_CALLBACK (update_roster_state), self, G_CONNECT_SWAPPED);
       update_roster_state (self);
+      evg_sync_indicator_set_client (self->sync_indicator,
+                                     evg_context_get_sync_client (self->context));
+      evg_roster_page_set_context (self->roster_page, self->context);
     }
 }
 
@@ -204,7 +228,8 @@ evg_window_class_init (EvgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EvgWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, EvgWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, EvgWindow, error_page);
-  gtk_widget_class_bind_template_child (widget_class, EvgWindow, sync_label);
+  gtk_widget_class_bind_template_child (widget_class, EvgWindow, sync_indicator);
+  gtk_widget_class_bind_template_child (widget_class, EvgWindow, roster_page);
   gtk_widget_class_bind_template_callback (widget_class, on_visible_page_changed);
 
   for (guint i = 0; i < G_N_ELEMENTS (page_names); i++)
@@ -214,11 +239,14 @@ evg_window_class_init (EvgWindowClass *klass)
       gtk_widget_class_install_action (widget_class, action, NULL, show_page_action);
     }
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "win.show-conflicts", NULL, show_conflicts_action);
 }
 
 static void
 evg_window_init (EvgWindow *self)
 {
+  g_type_ensure (EVG_TYPE_SYNC_INDICATOR);
+  g_type_ensure (EVG_TYPE_ROSTER_PAGE);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new (APP_ID);

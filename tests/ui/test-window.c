@@ -32,7 +32,8 @@ fixture_setup (Fixture       *f,
   path = g_build_filename (f->dir, "ui.db", NULL);
   store = evg_store_open (path, &error);
   g_assert_no_error (error);
-  f->context = evg_context_new (store);
+  f->context = evg_context_new (store, &error);
+  g_assert_no_error (error);
 
   f->app = shared_app;
 }

@@ -1,0 +1,715 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "evg-roster-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "evg-member-detail.h"
+#include "evg-member-editor.h"
+#include "evg-roster-page.h"
+#include "evg-import-dialog.h"
+#include "evg-member-io.h"
+#include "evg-party-groups-window.h"
+
+/* The member roster: a search entry and filters over a lazy list of the
+ * branch's members, with the selected member's details beside it. */
+struct _EvgRosterPage
+{
+  GtkWidget          parent_instance;
+
+  /* Template widgets */
+  GtkSearchEntry    *search_entry;
+  GtkDropDown       *scope_dropdown;
+  GtkDropDown       *category_dropdown;
+  GtkDropDown       *group_dropdown;
+  GtkDropDown       *standing_dropdown;
+  GtkCheckButton    *mobile_check;
+  GtkCheckButton    *lost_check;
+  GtkStack          *content_stack;
+  GtkColumnView     *column_view;
+  EvgMemberDetail   *detail;
+  GtkLabel          *count_label;
+
+  /* Owned */
+  EvgContext        *context;
+  EvgMemberList     *list;
+  GtkSingleSelection *selection;
+  GPtrArray         *category_codes;   /* NULL entry = any */
+  GPtrArray         *standing_codes;
+  GPtrArray         *group_ids;
+  GDate              today;
+  int                probed_sort;       /* set while asking the view's sorter */
+  gboolean           syncing_sort;
+};
+
+G_DEFINE_FINAL_TYPE (EvgRosterPage, evg_roster_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_CONTEXT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+typedef enum
+{
+  COLUMN_NAME,
+  COLUMN_GENDER,
+  COLUMN_AGE,
+  COLUMN_CATEGORY,
+  COLUMN_PARTY_GROUP,
+  COLUMN_PARTY_AGE,
+  COLUMN_PHONE,
+  N_COLUMNS
+} Column;
+
+static const struct {
+  const char    *title;
+  EvgMemberSort  sort;      /* meaningful when sortable */
+  gboolean       sortable;
+  gboolean       expand;
+} columns[N_COLUMNS] = {
+  [COLUMN_NAME]        = { N_("Name"), EVG_MEMBER_SORT_NAME, TRUE, TRUE },
+  [COLUMN_GENDER]      = { N_("Gender"), EVG_MEMBER_SORT_GENDER, TRUE, FALSE },
+  [COLUMN_AGE]         = { N_("Age"), EVG_MEMBER_SORT_AGE, TRUE, FALSE },
+  [COLUMN_CATEGORY]    = { N_("Category"), EVG_MEMBER_SORT_CATEGORY, TRUE, FALSE },
+  [COLUMN_PARTY_GROUP] = { N_("Party Group"), EVG_MEMBER_SORT_PARTY_GROUP, TRUE, TRUE },
+  [COLUMN_PARTY_AGE]   = { N_("Party Age"), EVG_MEMBER_SORT_PARTY_AGE, TRUE, FALSE },
+  [COLUMN_PHONE]       = { N_("Phone"), 0, FALSE, FALSE },
+};
+
+static char *
+cell_text (EvgRosterPage *self,
+           EvgMember     *member,
+           Column         column)
+{
+  int years;
+
+  switch (column)
+    {
+    case COLUMN_NAME:
+      return g_strdup (evg_member_get_name (member));
+    case COLUMN_GENDER:
+      return evg_member_dup_display (member, EVG_MEMBER_GENDER);
+    case COLUMN_AGE:
+      years = evg_member_get_age (member, &self->today);
+      return years == EVG_MEMBER_NONE ? g_strdup ("") : g_strdup_printf ("%d", years);
+    case COLUMN_CATEGORY:
+      return evg_member_dup_display (member, EVG_MEMBER_CATEGORY);
+    case COLUMN_PARTY_GROUP:
+      return g_strdup (evg_member_get_party_group_name (member) != NULL
+                       ? evg_member_get_party_group_name (member) : "");
+    case COLUMN_PARTY_AGE:
+      years = evg_member_get_party_age (member, &self->today);
+      return years == EVG_MEMBER_NONE ? g_strdup ("—") : g_strdup_printf ("%d", years);
+    case COLUMN_PHONE:
+      return evg_member_dup_masked_phone (member);
+    case N_COLUMNS:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+setup_cell (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_cell (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           EvgRosterPage            *self)
+{
+  Column column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "column"));
+  EvgMember *member = gtk_list_item_get_item (item);
+  g_autofree char *text = member != NULL ? cell_text (self, member, column) : NULL;
+
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), text != NULL ? text : "");
+}
+
+/* GTK 4.8 cannot say which column the user sorted by, and our list sorts
+ * itself (sorting 100,000 materialised rows in GTK would defeat the lazy
+ * model).  So each column gets a sorter that only records that it was asked;
+ * asking the view's sorter to compare two items then tells which column is
+ * primary, and the sign of its answer tells the direction. */
+static int
+probe_compare (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  EvgRosterPage *self = g_object_get_data (G_OBJECT (user_data), "page");
+
+  if (self->probed_sort < 0)
+    self->probed_sort = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (user_data), "sort"));
+  return -1;
+}
+
+static void
+on_sorter_changed (EvgRosterPage *self)
+{
+  g_autoptr(GObject) probe = NULL;
+  GtkSorter *sorter;
+  GtkOrdering order;
+
+  /* The view also reports changes while it is being torn down. */
+  if (self->syncing_sort || self->list == NULL || self->column_view == NULL)
+    return;
+
+  sorter = gtk_column_view_get_sorter (self->column_view);
+  probe = g_object_new (G_TYPE_OBJECT, NULL);
+
+  self->probed_sort = -1;
+  order = gtk_sorter_compare (sorter, probe, probe);
+  if (self->probed_sort < 0)
+    evg_member_list_set_sort (self->list, EVG_MEMBER_SORT_NAME, FALSE);
+  else
+    evg_member_list_set_sort (self->list, self->probed_sort, order == GTK_ORDERING_LARGER);
+}
+
+static void
+build_columns (EvgRosterPage *self)
+{
+  for (guint i = 0; i < N_COLUMNS; i++)
+    {
+      g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+      g_autoptr(GtkColumnViewColumn) column = NULL;
+
+      g_object_set_data (G_OBJECT (factory), "column", GUINT_TO_POINTER (i));
+      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), NULL);
+      g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), self);
+
+      column = gtk_column_view_column_new (_(columns[i].title), g_object_ref (factory));
+      gtk_column_view_column_set_expand (column, columns[i].expand);
+      gtk_column_view_column_set_resizable (column, TRUE);
+      if (columns[i].sortable)
+        {
+          GtkSorter *sorter = GTK_SORTER (gtk_custom_sorter_new (NULL, NULL, NULL));
+
+          /* The sorter is its own user data, so it can say which it is. */
+          gtk_custom_sorter_set_sort_func (GTK_CUSTOM_SORTER (sorter), probe_compare, sorter, NULL);
+          g_object_set_data (G_OBJECT (sorter), "page", self);
+          g_object_set_data (G_OBJECT (sorter), "sort", GINT_TO_POINTER (columns[i].sort));
+          gtk_column_view_column_set_sorter (column, sorter);
+          g_object_unref (sorter);
+        }
+      gtk_column_view_append_column (self->column_view, column);
+    }
+
+  g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
+                           G_CALLBACK (on_sorter_changed), self, G_CONNECT_SWAPPED);
+}
+
+static void
+update_count (EvgRosterPage *self)
+{
+  guint shown, total;
+  g_autofree char *text = NULL;
+  gboolean filtered;
+
+  if (self->list == NULL)
+    return;
+
+  shown = g_list_model_get_n_items (G_LIST_MODEL (self->list));
+  total = evg_member_list_get_n_total (self->list);
+  filtered = shown != total;
+
+  if (filtered)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Showing %u of %u member",
+                                         "Showing %u of %u members", total), shown, total);
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u member", "%u members", total), total);
+  gtk_label_set_label (self->count_label, text);
+
+  if (evg_roster_get_n_members (evg_context_get_roster (self->context)) == 0 &&
+      evg_member_list_get_scope (self->list) == EVG_MEMBER_SCOPE_CURRENT)
+    gtk_stack_set_visible_child_name (self->content_stack, "empty");
+  else if (shown == 0)
+    gtk_stack_set_visible_child_name (self->content_stack, "no-results");
+  else
+    gtk_stack_set_visible_child_name (self->content_stack, "list");
+}
+
+static void
+on_search_changed (EvgRosterPage *self)
+{
+  if (self->list != NULL)
+    evg_member_list_set_search_text (self->list, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+}
+
+static const char *
+selected_code (GtkDropDown *dropdown,
+               GPtrArray   *codes)
+{
+  guint pos = gtk_drop_down_get_selected (dropdown);
+
+  return codes != NULL && pos < codes->len ? g_ptr_array_index (codes, pos) : NULL;
+}
+
+static void
+on_filters_changed (EvgRosterPage *self)
+{
+  static const EvgMemberScope scopes[] = {
+    EVG_MEMBER_SCOPE_CURRENT, EVG_MEMBER_SCOPE_FORMER, EVG_MEMBER_SCOPE_ALL,
+  };
+  guint scope = gtk_drop_down_get_selected (self->scope_dropdown);
+
+  if (self->list == NULL)
+    return;
+
+  evg_member_list_set_scope (self->list, scopes[MIN (scope, G_N_ELEMENTS (scopes) - 1)]);
+  evg_member_list_set_category (self->list, selected_code (self->category_dropdown, self->category_codes));
+  evg_member_list_set_party_group (self->list, selected_code (self->group_dropdown, self->group_ids));
+  evg_member_list_set_standing (self->list, selected_code (self->standing_dropdown, self->standing_codes));
+  evg_member_list_set_only_mobile (self->list, gtk_check_button_get_active (self->mobile_check));
+  evg_member_list_set_only_lost_contact (self->list, gtk_check_button_get_active (self->lost_check));
+}
+
+/* Fills a filter drop-down with "Any" and the labels of a choice field. */
+static GPtrArray *
+fill_choice_dropdown (GtkDropDown    *dropdown,
+                      EvgMemberField  field)
+{
+  g_autoptr(GtkStringList) strings = gtk_string_list_new (NULL);
+  GPtrArray *codes = g_ptr_array_new ();
+  const EvgChoice *choices;
+  guint n;
+
+  gtk_string_list_append (strings, _("Any"));
+  g_ptr_array_add (codes, NULL);
+  choices = evg_member_field_get_choices (field, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      gtk_string_list_append (strings, _(choices[i].label));
+      g_ptr_array_add (codes, (gpointer) choices[i].code);
+    }
+  gtk_drop_down_set_model (dropdown, G_LIST_MODEL (strings));
+  return codes;
+}
+
+static void
+fill_group_dropdown (EvgRosterPage *self)
+{
+  g_autoptr(GtkStringList) strings = gtk_string_list_new (NULL);
+  GListModel *groups = evg_roster_get_party_groups (evg_context_get_roster (self->context));
+  const char *current = selected_code (self->group_dropdown, self->group_ids);
+  guint selected = 0;
+
+  g_clear_pointer (&self->group_ids, g_ptr_array_unref);
+  self->group_ids = g_ptr_array_new_with_free_func (g_free);
+  gtk_string_list_append (strings, _("Any"));
+  g_ptr_array_add (self->group_ids, NULL);
+  for (guint i = 0; i < g_list_model_get_n_items (groups); i++)
+    {
+      g_autoptr(EvgPartyGroup) group = g_list_model_get_item (groups, i);
+
+      gtk_string_list_append (strings, evg_party_group_get_name (group));
+      if (g_strcmp0 (current, evg_party_group_get_id (group)) == 0)
+        selected = i + 1;
+      g_ptr_array_add (self->group_ids, g_strdup (evg_party_group_get_id (group)));
+    }
+
+  g_signal_handlers_block_by_func (self->group_dropdown, on_filters_changed, self);
+  gtk_drop_down_set_model (self->group_dropdown, G_LIST_MODEL (strings));
+  gtk_drop_down_set_selected (self->group_dropdown, selected);
+  g_signal_handlers_unblock_by_func (self->group_dropdown, on_filters_changed, self);
+}
+
+static EvgMember *
+selected_member (EvgRosterPage *self)
+{
+  return self->selection != NULL ? gtk_single_selection_get_selected_item (self->selection) : NULL;
+}
+
+static void
+on_selection_changed (EvgRosterPage *self)
+{
+  EvgMember *member = selected_member (self);
+
+  evg_member_detail_set_member (self->detail, member);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "roster.delete", member != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "roster.edit", member != NULL);
+}
+
+static void
+open_editor (EvgRosterPage *self,
+             EvgMember     *member)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  EvgMemberEditor *editor = evg_member_editor_new (evg_context_get_roster (self->context), member);
+
+  gtk_window_set_transient_for (GTK_WINDOW (editor), GTK_WINDOW (root));
+  gtk_window_present (GTK_WINDOW (editor));
+}
+
+static void
+on_row_activated (EvgRosterPage *self,
+                  guint          position)
+{
+  g_autoptr(EvgMember) member = g_list_model_get_item (G_LIST_MODEL (self->list), position);
+
+  if (member != NULL)
+    open_editor (self, member);
+}
+
+static void
+add_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  open_editor (EVG_ROSTER_PAGE (widget), NULL);
+}
+
+static void
+edit_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  EvgRosterPage *self = EVG_ROSTER_PAGE (widget);
+  EvgMember *member = selected_member (self);
+
+  if (member != NULL)
+    open_editor (self, member);
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  evg_roster_page_focus_search (EVG_ROSTER_PAGE (widget));
+}
+
+static void
+show_toast (EvgRosterPage *self,
+            AdwToast      *toast)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  else
+    g_object_unref (g_object_ref_sink (toast));
+}
+
+static void
+undo_delete (AdwToast      *toast,
+             EvgRosterPage *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (toast), "member-id");
+  g_autoptr(GError) error = NULL;
+
+  if (!evg_roster_restore (evg_context_get_roster (self->context), id, &error))
+    show_toast (self, adw_toast_new (error->message));
+}
+
+/* Deleting is for entry mistakes: it asks nothing, and Undo brings the
+ * record back.  A member who leaves the branch is recorded, not deleted. */
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  EvgRosterPage *self = EVG_ROSTER_PAGE (widget);
+  EvgMember *member = selected_member (self);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *title = NULL;
+  AdwToast *toast;
+
+  if (member == NULL)
+    return;
+
+  id = g_strdup (evg_member_get_id (member));
+  title = g_strdup_printf (_("“%s” deleted"), evg_member_get_name (member));
+  if (!evg_roster_delete (evg_context_get_roster (self->context), id, &error))
+    {
+      show_toast (self, adw_toast_new (error->message));
+      return;
+    }
+
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_object_set_data_full (G_OBJECT (toast), "member-id", g_steal_pointer (&id), g_free);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_delete), self, 0);
+  show_toast (self, toast);
+}
+
+static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  EvgRosterPage *self = EVG_ROSTER_PAGE (widget);
+
+  EvgImportDialog *dialog = evg_import_dialog_new (evg_context_get_roster (self->context));
+
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (gtk_widget_get_root (widget)));
+  evg_import_dialog_choose_file (dialog);
+}
+
+static void
+on_export_chosen (GtkNativeDialog *chooser,
+                  int              response,
+                  EvgRosterPage   *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      path = g_file_get_path (file);
+      if (!evg_roster_export (evg_context_get_roster (self->context), self->list, path, &error))
+        show_toast (self, adw_toast_new (error->message));
+      else
+        {
+          g_autofree char *name = g_file_get_basename (file);
+          g_autofree char *text = g_strdup_printf (_("Saved the list to “%s”"), name);
+
+          show_toast (self, adw_toast_new (text));
+        }
+    }
+  g_object_unref (chooser);
+}
+
+/* Exports what the list shows (search and filters applied) as a CSV that
+ * Excel and WPS open directly. */
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  EvgRosterPage *self = EVG_ROSTER_PAGE (widget);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d");
+  g_autofree char *name = g_strdup_printf (_("member-roster-%s.csv"), stamp);
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (_("Export the Member Roster"),
+                                         GTK_WINDOW (gtk_widget_get_root (widget)),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE,
+                                         _("_Export"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_export_chosen), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+party_groups_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  EvgRosterPage *self = EVG_ROSTER_PAGE (widget);
+
+  EvgPartyGroupsWindow *window = evg_party_groups_window_new (evg_context_get_roster (self->context));
+
+  gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (gtk_widget_get_root (widget)));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+attach_list (EvgRosterPage *self)
+{
+  EvgRoster *roster = evg_context_get_roster (self->context);
+
+  self->list = evg_member_list_new (roster);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->list)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+
+  g_signal_connect_object (self->list, "items-changed", G_CALLBACK (update_count), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->selection, "notify::selected-item",
+                           G_CALLBACK (on_selection_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (evg_roster_get_party_groups (roster), "items-changed",
+                           G_CALLBACK (fill_group_dropdown), self, G_CONNECT_SWAPPED);
+
+  evg_member_detail_set_roster (self->detail, roster);
+  fill_group_dropdown (self);
+  {
+    g_autoptr(GtkColumnViewColumn) first = g_list_model_get_item (gtk_column_view_get_columns (self->column_view), 0);
+
+    /* Show the order the list starts in: by name. */
+    self->syncing_sort = TRUE;
+    gtk_column_view_sort_by_column (self->column_view, first, GTK_SORT_ASCENDING);
+    self->syncing_sort = FALSE;
+  }
+  on_selection_changed (self);
+  update_count (self);
+}
+
+static void
+evg_roster_page_dispose (GObject *object)
+{
+  EvgRosterPage *self = (EvgRosterPage *)object;
+
+  if (self->column_view != NULL)
+    gtk_column_view_set_model (self->column_view, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), EVG_TYPE_ROSTER_PAGE);
+  {
+    GtkWidget *child;
+
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+      gtk_widget_unparent (child);
+  }
+  g_clear_object (&self->selection);
+  g_clear_object (&self->list);
+  g_clear_object (&self->context);
+  g_clear_pointer (&self->category_codes, g_ptr_array_unref);
+  g_clear_pointer (&self->standing_codes, g_ptr_array_unref);
+  g_clear_pointer (&self->group_ids, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (evg_roster_page_parent_class)->dispose (object);
+}
+
+static void
+evg_roster_page_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  EvgRosterPage *self = EVG_ROSTER_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      g_value_set_object (value, self->context);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+evg_roster_page_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  EvgRosterPage *self = EVG_ROSTER_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      evg_roster_page_set_context (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+evg_roster_page_class_init (EvgRosterPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = evg_roster_page_dispose;
+  object_class->get_property = evg_roster_page_get_property;
+  object_class->set_property = evg_roster_page_set_property;
+
+  properties[PROP_CONTEXT] =
+    g_param_spec_object ("context", NULL, NULL,
+                         EVG_TYPE_CONTEXT,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/evanguard/Workstation/ui/evg-roster-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, EvgRosterPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, EvgRosterPage, scope_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, EvgRosterPage, category_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, EvgRosterPage, group_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, EvgRosterPage, standing_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, EvgRosterPage, mobile_check);
+  gtk_widget_class_bind_template_child (widget_class, EvgRosterPage, lost_check);
+  gtk_widget_class_bind_template_child (widget_class, EvgRosterPage, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, EvgRosterPage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, EvgRosterPage, detail);
+  gtk_widget_class_bind_template_child (widget_class, EvgRosterPage, count_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_filters_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
+
+  gtk_widget_class_install_action (widget_class, "roster.add", NULL, add_action);
+  gtk_widget_class_install_action (widget_class, "roster.edit", NULL, edit_action);
+  gtk_widget_class_install_action (widget_class, "roster.delete", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "roster.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "roster.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "roster.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "roster.party-groups", NULL, party_groups_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "roster.add", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "roster.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "roster.delete", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, 0, "roster.delete", NULL);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+evg_roster_page_init (EvgRosterPage *self)
+{
+  g_type_ensure (EVG_TYPE_MEMBER_DETAIL);
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  evg_date_set_today (&self->today);
+  self->category_codes = fill_choice_dropdown (self->category_dropdown, EVG_MEMBER_CATEGORY);
+  self->standing_codes = fill_choice_dropdown (self->standing_dropdown, EVG_MEMBER_STANDING);
+  gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->column_view));
+  build_columns (self);
+}
+
+EvgRosterPage *
+evg_roster_page_new (EvgContext *context)
+{
+  return g_object_new (EVG_TYPE_ROSTER_PAGE, "context", context, NULL);
+}
+
+EvgContext *
+evg_roster_page_get_context (EvgRosterPage *self)
+{
+  g_return_val_if_fail (EVG_IS_ROSTER_PAGE (self), NULL);
+  return self->context;
+}
+
+void
+evg_roster_page_set_context (EvgRosterPage *self,
+                             EvgContext    *context)
+{
+  g_return_if_fail (EVG_IS_ROSTER_PAGE (self));
+
+  if (self->context == context)
+    return;
+
+  /* The context is set once, by the window; the list follows it. */
+  g_return_if_fail (self->context == NULL);
+  self->context = g_object_ref (context);
+  attach_list (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTEXT]);
+}
+
+EvgMemberList *
+evg_roster_page_get_list (EvgRosterPage *self)
+{
+  g_return_val_if_fail (EVG_IS_ROSTER_PAGE (self), NULL);
+  return self->list;
+}
+
+void
+evg_roster_page_focus_search (EvgRosterPage *self)
+{
+  g_return_if_fail (EVG_IS_ROSTER_PAGE (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
