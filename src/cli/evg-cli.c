@@ -12,6 +12,7 @@
 
 static const EvgCliCommand commands[] = {
   { "info", N_("Show the database, its schema version and record counts"), evg_cli_info },
+  { "members", N_("Import, export, list and show party members"), evg_cli_members },
   { "sync", N_("Sync with the central server: setup, now, status, conflicts"), evg_cli_sync },
 };
 

@@ -58,6 +58,7 @@ void            evg_cli_error            (const char           *format,
 
 /* Subcommands, one file each. */
 int evg_cli_info (EvgCli *cli, int argc, char **argv);
+int evg_cli_members (EvgCli *cli, int argc, char **argv);
 int evg_cli_sync (EvgCli *cli, int argc, char **argv);
 
 G_END_DECLS

@@ -954,7 +954,7 @@ evg_member_dup_display (EvgMember      *self,
   switch (fields[field].info.kind)
     {
     case EVG_FIELD_KIND_CHOICE:
-      return g_strdup (evg_member_choice_label (field, value));
+      return g_strdup (value != NULL ? evg_member_choice_label (field, value) : "");
     case EVG_FIELD_KIND_BOOLEAN:
       return g_strdup (g_strcmp0 (value, "1") == 0 ? _("Yes") : _("No"));
     case EVG_FIELD_KIND_PARTY_GROUP:
@@ -1086,8 +1086,9 @@ evg_member_validate (EvgMember   *self,
         id_ok = TRUE;
     }
 
-  /* 2 性别 */
-  require (issues, self, EVG_MEMBER_GENDER);
+  /* 2 性别 (a valid ID number fills it in; a wrong one is reported once) */
+  if (id_number == NULL || id_ok)
+    require (issues, self, EVG_MEMBER_GENDER);
   if (self->values[EVG_MEMBER_GENDER] != NULL)
     {
       const char *gender = self->values[EVG_MEMBER_GENDER];
@@ -1110,7 +1111,8 @@ evg_member_validate (EvgMember   *self,
                                 self->values[EVG_MEMBER_ETHNICITY]));
 
   /* 5 出生日期 */
-  require (issues, self, EVG_MEMBER_BIRTH_DATE);
+  if (id_number == NULL || id_ok)
+    require (issues, self, EVG_MEMBER_BIRTH_DATE);
   if (self->values[EVG_MEMBER_BIRTH_DATE] != NULL &&
       check_date (issues, self, EVG_MEMBER_BIRTH_DATE, today, &birth))
     {

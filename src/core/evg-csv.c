@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "evg-csv"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "evg-csv.h"
+
+G_DEFINE_QUARK (evg-csv-error-quark, evg_csv_error)
+
+struct _EvgCsvReader
+{
+  char       *text;       /* the whole file as UTF-8 */
+  gsize       len;
+  gsize       pos;
+  guint       line;       /* physical line of pos, from 1 */
+  char        delimiter;
+  const char *encoding;
+  GString    *cells;      /* this row's cells, each ending in \0 */
+  GArray     *starts;     /* offsets into cells */
+  GPtrArray  *fields;     /* pointers into cells, handed out */
+};
+
+/* Turns the file into UTF-8.  Text that is valid UTF-8 is taken as UTF-8:
+ * GBK text of any length is almost never valid UTF-8, while the reverse
+ * guess would misread every UTF-8 file. */
+static char *
+to_utf8 (const char   *data,
+         gsize         len,
+         gsize        *out_len,
+         const char  **encoding,
+         GError      **error)
+{
+  const guchar *u = (const guchar *) data;
+  g_autoptr(GError) local = NULL;
+  char *converted;
+
+  if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF)
+    {
+      data += 3;
+      len -= 3;
+      *encoding = "UTF-8";
+    }
+  else if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF)))
+    {
+      *encoding = u[0] == 0xFF ? "UTF-16LE" : "UTF-16BE";
+      converted = g_convert (data + 2, (gssize) len - 2, "UTF-8", *encoding, NULL, out_len, &local);
+      if (converted == NULL)
+        {
+          g_set_error (error, EVG_CSV_ERROR, EVG_CSV_ERROR_ENCODING,
+                       _("The file looks like Unicode text but cannot be read: %s"), local->message);
+          return NULL;
+        }
+      return converted;
+    }
+  else
+    *encoding = "UTF-8";
+
+  if (g_utf8_validate (data, (gssize) len, NULL))
+    {
+      *out_len = len;
+      return g_strndup (data, len);
+    }
+
+  /* GB18030 is a superset of GBK and GB2312, so one try covers all three. */
+  converted = g_convert (data, (gssize) len, "UTF-8", "GB18030", NULL, out_len, &local);
+  if (converted == NULL || !g_utf8_validate (converted, (gssize) *out_len, NULL))
+    {
+      g_free (converted);
+      g_set_error (error, EVG_CSV_ERROR, EVG_CSV_ERROR_ENCODING,
+                   _("The file is not text in UTF-8 or GBK; save it from the spreadsheet as "
+                     "“CSV UTF-8” and try again."));
+      return NULL;
+    }
+  *encoding = "GB18030";
+  return converted;
+}
+
+/**
+ * evg_csv_reader_new:
+ * @data: the file's bytes, in any encoding the reader knows
+ *
+ * Returns: (transfer full) (nullable): a reader, or %NULL when @data is not
+ *   readable text
+ */
+EvgCsvReader *
+evg_csv_reader_new (const char  *data,
+                    gsize        len,
+                    GError     **error)
+{
+  g_autoptr(EvgCsvReader) self = g_new0 (EvgCsvReader, 1);
+  gsize commas = 0, tabs = 0;
+  gboolean quoted = FALSE;
+
+  self->text = to_utf8 (data, len, &self->len, &self->encoding, error);
+  if (self->text == NULL)
+    return NULL;
+  self->line = 1;
+  self->cells = g_string_new (NULL);
+  self->starts = g_array_new (FALSE, FALSE, sizeof (gsize));
+  self->fields = g_ptr_array_new ();
+
+  /* The header row decides the separator. */
+  for (gsize i = 0; i < self->len; i++)
+    {
+      char c = self->text[i];
+
+      if (c == '"')
+        quoted = !quoted;
+      else if (!quoted && (c == '\n' || c == '\r'))
+        break;
+      else if (!quoted && c == ',')
+        commas++;
+      else if (!quoted && c == '\t')
+        tabs++;
+    }
+  self->delimiter = tabs > commas ? '\t' : ',';
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * evg_csv_reader_new_for_path:
+ *
+ * Returns: (transfer full) (nullable): a reader for the file, or %NULL with
+ *   a #GFileError or an #EVG_CSV_ERROR
+ */
+EvgCsvReader *
+evg_csv_reader_new_for_path (const char  *path,
+                             GError     **error)
+{
+  g_autofree char *data = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &data, &len, error))
+    return NULL;
+  return evg_csv_reader_new (data, len, error);
+}
+
+void
+evg_csv_reader_free (EvgCsvReader *reader)
+{
+  if (reader == NULL)
+    return;
+  g_free (reader->text);
+  if (reader->cells != NULL)
+    g_string_free (reader->cells, TRUE);
+  g_clear_pointer (&reader->starts, g_array_unref);
+  g_clear_pointer (&reader->fields, g_ptr_array_unref);
+  g_free (reader);
+}
+
+/* The encoding the file was in: "UTF-8", "GB18030", "UTF-16LE"… */
+const char *
+evg_csv_reader_get_encoding (EvgCsvReader *reader)
+{
+  return reader->encoding;
+}
+
+/* How far through the file the reader is, from 0 to 1. */
+double
+evg_csv_reader_get_fraction (EvgCsvReader *reader)
+{
+  return reader->len > 0 ? (double) reader->pos / (double) reader->len : 1.0;
+}
+
+static void
+end_cell (EvgCsvReader *self)
+{
+  g_string_append_c (self->cells, '\0');
+}
+
+/**
+ * evg_csv_reader_next:
+ * @fields: (out) (transfer none): the row's cells, valid until the next call
+ * @line: (out) (optional): the line the row starts on, from 1
+ *
+ * Reads the next row, skipping blank lines.
+ *
+ * Returns: %FALSE at the end of the file
+ */
+gboolean
+evg_csv_reader_next (EvgCsvReader  *self,
+                     GPtrArray    **fields,
+                     guint         *line)
+{
+  const char *text = self->text;
+  gsize pos = self->pos, len = self->len;
+  gboolean quoted = FALSE;
+  gsize start;
+
+  /* Blank lines between rows are no rows. */
+  while (pos < len && (text[pos] == '\n' || text[pos] == '\r'))
+    {
+      if (text[pos] == '\n' || (text[pos] == '\r' && (pos + 1 >= len || text[pos + 1] != '\n')))
+        self->line++;
+      pos++;
+    }
+  if (pos >= len)
+    {
+      self->pos = pos;
+      return FALSE;
+    }
+
+  if (line != NULL)
+    *line = self->line;
+  g_string_truncate (self->cells, 0);
+  g_array_set_size (self->starts, 0);
+  start = 0;
+  g_array_append_val (self->starts, start);
+
+  while (pos < len)
+    {
+      char c = text[pos];
+
+      if (quoted)
+        {
+          if (c == '"')
+            {
+              if (pos + 1 < len && text[pos + 1] == '"')
+                {
+                  g_string_append_c (self->cells, '"');
+                  pos += 2;
+                  continue;
+                }
+              quoted = FALSE;
+              pos++;
+              continue;
+            }
+          if (c == '\n' || (c == '\r' && (pos + 1 >= len || text[pos + 1] != '\n')))
+            self->line++;
+          g_string_append_c (self->cells, c);
+          pos++;
+          continue;
+        }
+
+      if (c == '"')
+        {
+          quoted = TRUE;
+          pos++;
+          continue;
+        }
+      if (c == self->delimiter)
+        {
+          end_cell (self);
+          start = self->cells->len;
+          g_array_append_val (self->starts, start);
+          pos++;
+          continue;
+        }
+      if (c == '\n' || c == '\r')
+        {
+          if (c == '\r' && pos + 1 < len && text[pos + 1] == '\n')
+            pos++;
+          pos++;
+          self->line++;
+          break;
+        }
+
+      /* Copy a run of plain characters at once. */
+      {
+        gsize run = pos;
+
+        while (run < len && text[run] != '"' && text[run] != self->delimiter &&
+               text[run] != '\n' && text[run] != '\r')
+          run++;
+        g_string_append_len (self->cells, text + pos, (gssize) (run - pos));
+        pos = run;
+      }
+    }
+  end_cell (self);
+  self->pos = pos;
+
+  g_ptr_array_set_size (self->fields, 0);
+  for (guint i = 0; i < self->starts->len; i++)
+    g_ptr_array_add (self->fields, self->cells->str + g_array_index (self->starts, gsize, i));
+  *fields = self->fields;
+  return TRUE;
+}
+
+void
+evg_csv_append_bom (GString *out)
+{
+  g_string_append (out, "\xEF\xBB\xBF");
+}
+
+/* Appends one row, quoting the cells that need it, ending in CRLF. */
+void
+evg_csv_append_row (GString     *out,
+                    const char **fields,
+                    guint        n_fields)
+{
+  for (guint i = 0; i < n_fields; i++)
+    {
+      const char *value = fields[i] != NULL ? fields[i] : "";
+      gboolean quote = strpbrk (value, ",\"\r\n\t") != NULL ||
+                       (*value != '\0' && (value[0] == ' ' || value[strlen (value) - 1] == ' '));
+
+      if (i > 0)
+        g_string_append_c (out, ',');
+      if (!quote)
+        {
+          g_string_append (out, value);
+          continue;
+        }
+      g_string_append_c (out, '"');
+      for (const char *p = value; *p != '\0'; p++)
+        {
+          if (*p == '"')
+            g_string_append_c (out, '"');
+          g_string_append_c (out, *p);
+        }
+      g_string_append_c (out, '"');
+    }
+  g_string_append (out, "\r\n");
+}

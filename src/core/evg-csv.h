@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* CSV as branches keep it in WPS or Excel.  The reader takes UTF-8 with or
+ * without a byte-order mark, UTF-16 with one (Excel's "Unicode text") and
+ * GB18030/GBK, telling them apart by themselves; CRLF, LF or CR line ends;
+ * comma- or tab-separated; quoted fields with doubled quotes and line
+ * breaks inside.  The writer writes UTF-8 with a byte-order mark and CRLF,
+ * which is what makes Excel and WPS open Chinese text correctly. */
+
+#define EVG_CSV_ERROR (evg_csv_error_quark ())
+
+typedef enum
+{
+  EVG_CSV_ERROR_ENCODING,   /* not text in any encoding we know */
+  EVG_CSV_ERROR_EMPTY,
+} EvgCsvError;
+
+typedef struct _EvgCsvReader EvgCsvReader;
+
+GQuark         evg_csv_error_quark         (void);
+
+EvgCsvReader  *evg_csv_reader_new          (const char    *data,
+                                            gsize          len,
+                                            GError       **error);
+EvgCsvReader  *evg_csv_reader_new_for_path (const char    *path,
+                                            GError       **error);
+void           evg_csv_reader_free         (EvgCsvReader  *reader);
+const char    *evg_csv_reader_get_encoding (EvgCsvReader  *reader);
+gboolean       evg_csv_reader_next         (EvgCsvReader  *reader,
+                                            GPtrArray    **fields,
+                                            guint         *line);
+double         evg_csv_reader_get_fraction (EvgCsvReader  *reader);
+
+void           evg_csv_append_bom          (GString       *out);
+void           evg_csv_append_row          (GString       *out,
+                                            const char   **fields,
+                                            guint          n_fields);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EvgCsvReader, evg_csv_reader_free)
+
+G_END_DECLS

@@ -1,0 +1,791 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "evg-member-io"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "evg-csv.h"
+#include "evg-field-set.h"
+#include "evg-member-io.h"
+#include "evg-roster-private.h"
+#include "evg-store-private.h"
+#include "evg-txn.h"
+
+/* Rows between checks for cancellation and progress reports. */
+#define CHECK_EVERY 256
+
+/* The national form's 所在党支部: written on export, ignored on import
+ * since every member of the file belongs to this workstation's branch. */
+#define BRANCH_HEADER "所在党支部"
+
+static void
+rejection_free (EvgImportRejection *r)
+{
+  g_free (r->field);
+  g_free (r->column);
+  g_free (r->message);
+  g_free (r);
+}
+
+static EvgImportRejection *
+rejection_copy (const EvgImportRejection *r)
+{
+  EvgImportRejection *copy = g_new0 (EvgImportRejection, 1);
+
+  copy->line = r->line;
+  copy->field = g_strdup (r->field);
+  copy->column = g_strdup (r->column);
+  copy->message = g_strdup (r->message);
+  return copy;
+}
+
+static EvgImportResult *
+import_result_new (void)
+{
+  EvgImportResult *result = g_new0 (EvgImportResult, 1);
+
+  result->rejected = g_ptr_array_new_with_free_func ((GDestroyNotify) rejection_free);
+  result->ignored_columns = g_ptr_array_new_with_free_func (g_free);
+  return result;
+}
+
+EvgImportResult *
+evg_import_result_copy (const EvgImportResult *result)
+{
+  EvgImportResult *copy;
+
+  g_return_val_if_fail (result != NULL, NULL);
+
+  copy = import_result_new ();
+  copy->added = result->added;
+  copy->updated = result->updated;
+  copy->unchanged = result->unchanged;
+  copy->n_rejected_rows = result->n_rejected_rows;
+  copy->groups_added = result->groups_added;
+  copy->written = result->written;
+  copy->encoding = g_strdup (result->encoding);
+  for (guint i = 0; i < result->rejected->len; i++)
+    g_ptr_array_add (copy->rejected, rejection_copy (g_ptr_array_index (result->rejected, i)));
+  for (guint i = 0; i < result->ignored_columns->len; i++)
+    g_ptr_array_add (copy->ignored_columns, g_strdup (g_ptr_array_index (result->ignored_columns, i)));
+  return copy;
+}
+
+void
+evg_import_result_free (EvgImportResult *result)
+{
+  if (result == NULL)
+    return;
+  g_ptr_array_unref (result->rejected);
+  g_ptr_array_unref (result->ignored_columns);
+  g_free (result->encoding);
+  g_free (result);
+}
+
+G_DEFINE_BOXED_TYPE (EvgImportResult, evg_import_result, evg_import_result_copy, evg_import_result_free)
+
+typedef struct
+{
+  EvgStore        *store;
+  EvgTxn          *txn;            /* NULL for a dry run */
+  EvgImportResult *result;
+  int              columns[EVG_MEMBER_N_FIELDS];  /* field → column, or -1 */
+  GPtrArray       *headers;
+  GHashTable      *groups;         /* name → id, existing and new */
+  GHashTable      *seen;           /* ID number → first line */
+  EvgFieldSet     *fields;
+  GDate            today;
+} Import;
+
+static void
+reject (Import     *import,
+        guint       line,
+        const char *field,
+        const char *message)
+{
+  EvgImportRejection *r = g_new0 (EvgImportRejection, 1);
+  int f = field != NULL ? evg_member_field_from_name (field) : -1;
+
+  r->line = line;
+  r->field = g_strdup (field);
+  if (f >= 0 && import->columns[f] >= 0)
+    r->column = g_strdup (g_ptr_array_index (import->headers, import->columns[f]));
+  r->message = g_strdup (message);
+  g_ptr_array_add (import->result->rejected, r);
+}
+
+static gboolean
+load_groups (Import  *import,
+             GError **error)
+{
+  sqlite3_stmt *stmt = evg_store_prepare (import->store,
+                                          "SELECT id, name FROM party_group WHERE deleted = 0", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_hash_table_insert (import->groups, g_strdup ((const char *) sqlite3_column_text (stmt, 1)),
+                         g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+/* Finds the group called @name, making it (in the import's transaction)
+ * when there is none yet. */
+static const char *
+resolve_group (Import      *import,
+               const char  *name,
+               GError     **error)
+{
+  g_autofree char *clean = g_strstrip (g_strdup (name));
+  const char *id = g_hash_table_lookup (import->groups, clean);
+  g_autofree char *new_id = NULL;
+
+  if (id != NULL)
+    return id;
+
+  if (import->txn != NULL)
+    {
+      g_autoptr(EvgFieldSet) fields = evg_field_set_new_for ("party_group");
+
+      evg_field_set_set (fields, "name", clean);
+      evg_field_set_set_int (fields, "sort_order", g_hash_table_size (import->groups));
+      new_id = evg_txn_insert (import->txn, fields, NULL, error);
+      if (new_id == NULL)
+        return NULL;
+    }
+  else
+    new_id = g_uuid_string_random ();
+
+  import->result->groups_added++;
+  id = new_id;
+  g_hash_table_insert (import->groups, g_steal_pointer (&clean), g_steal_pointer (&new_id));
+  return id;
+}
+
+/* Strips what spreadsheets wrap around numbers kept as text: ="…", a
+ * leading apostrophe or tab. */
+static const char *
+unwrap_cell (const char *cell,
+             GString    *scratch)
+{
+  gsize len;
+
+  while (*cell == '\t' || *cell == ' ')
+    cell++;
+  len = strlen (cell);
+  if (len >= 3 && cell[0] == '=' && cell[1] == '"' && cell[len - 1] == '"')
+    {
+      g_string_assign (scratch, "");
+      g_string_append_len (scratch, cell + 2, (gssize) len - 3);
+      return scratch->str;
+    }
+  if (cell[0] == '\'')
+    return cell + 1;
+  return cell;
+}
+
+static gboolean
+is_blank (const char *cell)
+{
+  for (const char *p = cell; *p != '\0'; p++)
+    if (!g_ascii_isspace (*p))
+      return FALSE;
+  return TRUE;
+}
+
+/* Handles one data row: FALSE only when the write itself failed. */
+static gboolean
+import_row (Import     *import,
+            GPtrArray  *cells,
+            guint       line,
+            GString    *scratch,
+            GError    **error)
+{
+  g_autoptr(EvgMember) existing = NULL;
+  g_autoptr(EvgMember) member = NULL;
+  g_autoptr(GPtrArray) issues = NULL;
+  g_autofree char *id_number = NULL;
+  guint before = import->result->rejected->len;
+  int id_col = import->columns[EVG_MEMBER_ID_NUMBER];
+
+  if (id_col >= 0 && (guint) id_col < cells->len)
+    {
+      const char *cell = unwrap_cell (g_ptr_array_index (cells, id_col), scratch);
+
+      if (!is_blank (cell))
+        id_number = evg_id_number_normalize (cell);
+    }
+
+  if (id_number != NULL)
+    {
+      gpointer first = g_hash_table_lookup (import->seen, id_number);
+
+      if (first != NULL)
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("The same ID number is already on line %u of the file."),
+                             GPOINTER_TO_UINT (first));
+
+          reject (import, line, "id_number", message);
+          import->result->n_rejected_rows++;
+          return TRUE;
+        }
+      g_hash_table_insert (import->seen, g_strdup (id_number), GUINT_TO_POINTER (line));
+      existing = evg_roster_read_member (import->store, "id_number", id_number);
+    }
+
+  member = existing != NULL ? evg_member_copy (existing) : evg_member_new ();
+  for (guint f = 0; f < EVG_MEMBER_N_FIELDS; f++)
+    {
+      int col = import->columns[f];
+      const char *cell;
+
+      if (col < 0 || (guint) col >= cells->len)
+        continue;
+      cell = unwrap_cell (g_ptr_array_index (cells, col), scratch);
+      /* A blank cell never overwrites what the member has. */
+      if (is_blank (cell))
+        continue;
+
+      if (f == EVG_MEMBER_PARTY_GROUP_ID)
+        {
+          const char *group = resolve_group (import, cell, error);
+
+          if (group == NULL)
+            return FALSE;
+          evg_member_set (member, f, group);
+        }
+      else
+        evg_member_set_text (member, f, cell);
+    }
+  evg_member_complete (member);
+
+  issues = evg_member_validate (member, &import->today);
+  for (guint i = 0; i < issues->len; i++)
+    {
+      EvgValidationIssue *issue = g_ptr_array_index (issues, i);
+
+      reject (import, line, issue->field, issue->message);
+    }
+  if (import->result->rejected->len > before)
+    {
+      import->result->n_rejected_rows++;
+      return TRUE;
+    }
+
+  if (existing != NULL && evg_member_equal_fields (existing, member))
+    {
+      import->result->unchanged++;
+      return TRUE;
+    }
+
+  if (import->txn != NULL)
+    {
+      evg_field_set_clear (import->fields);
+      evg_member_fill_field_set (member, import->fields);
+      if (existing != NULL)
+        {
+          if (!evg_txn_update (import->txn, evg_member_get_id (existing), import->fields, error))
+            return FALSE;
+        }
+      else
+        {
+          g_autofree char *id = evg_txn_insert (import->txn, import->fields, NULL, error);
+
+          if (id == NULL)
+            return FALSE;
+        }
+    }
+
+  if (existing != NULL)
+    import->result->updated++;
+  else
+    import->result->added++;
+  return TRUE;
+}
+
+/* Maps the header row to fields; FALSE when the file is not a roster. */
+static gboolean
+read_header (Import     *import,
+             GPtrArray  *cells,
+             GError    **error)
+{
+  for (guint f = 0; f < EVG_MEMBER_N_FIELDS; f++)
+    import->columns[f] = -1;
+
+  for (guint i = 0; i < cells->len; i++)
+    {
+      const char *header = g_ptr_array_index (cells, i);
+      int field;
+
+      /* A BOM inside the header (a file saved twice) is no part of it. */
+      if (g_str_has_prefix (header, "\xEF\xBB\xBF"))
+        header += 3;
+      g_ptr_array_add (import->headers, g_strstrip (g_strdup (header)));
+      header = g_ptr_array_index (import->headers, i);
+      field = evg_member_field_from_header (header);
+
+      if (field < 0)
+        {
+          if (*header != '\0' && !g_str_equal (header, BRANCH_HEADER))
+            g_ptr_array_add (import->result->ignored_columns, g_strdup (header));
+          continue;
+        }
+      if (import->columns[field] >= 0)
+        {
+          g_set_error (error, EVG_ROSTER_ERROR, EVG_ROSTER_ERROR_UNREADABLE,
+                       _("The columns “%s” and “%s” both hold %s; keep one of them."),
+                       (const char *) g_ptr_array_index (import->headers, import->columns[field]),
+                       header, _(evg_member_field_get_info (field)->label));
+          return FALSE;
+        }
+      import->columns[field] = (int) i;
+    }
+
+  if (import->columns[EVG_MEMBER_NAME] < 0 || import->columns[EVG_MEMBER_ID_NUMBER] < 0)
+    {
+      g_set_error (error, EVG_ROSTER_ERROR, EVG_ROSTER_ERROR_UNREADABLE,
+                   _("The first row must name the columns, with at least 姓名 (name) and "
+                     "公民身份证号 (id_number); this file has neither of them or no header row."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * evg_member_import:
+ * @store: the store to write to; a worker's own connection for a
+ *   background import
+ * @path: a CSV file
+ * @flags: %EVG_IMPORT_FLAGS_DRY_RUN for the preview
+ * @progress: (nullable): called now and then with the fraction done
+ *
+ * Reads a roster spreadsheet: the national form's Chinese headers or
+ * DOMAIN.md field names, in any order.  A row with the ID number of an
+ * existing member updates it (blank cells never overwrite); other rows add
+ * members; rows that break a rule are rejected with their line, column and
+ * reason.  Unless this is a dry run, the accepted rows are then written in
+ * one transaction: all of them or, when a write fails or @cancellable is
+ * cancelled, none.
+ *
+ * Returns: (transfer full): the counts and rejections, or %NULL with
+ *   %EVG_ROSTER_ERROR_UNREADABLE when the file cannot be read as a roster at
+ *   all (nothing is written), a store error, or %G_IO_ERROR_CANCELLED
+ */
+EvgImportResult *
+evg_member_import (EvgStore         *store,
+                   const char       *path,
+                   EvgImportFlags    flags,
+                   EvgProgressFunc   progress,
+                   gpointer          progress_data,
+                   GCancellable     *cancellable,
+                   GError          **error)
+{
+  g_autoptr(EvgCsvReader) reader = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autoptr(GString) scratch = g_string_new (NULL);
+  g_autoptr(EvgTxn) txn = NULL;
+  Import import = { 0 };
+  EvgImportResult *result = NULL;
+  GPtrArray *cells;
+  guint line, rows = 0;
+  double reported = 0;
+
+  g_return_val_if_fail (EVG_IS_STORE (store), NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  reader = evg_csv_reader_new_for_path (path, &local);
+  if (reader == NULL)
+    {
+      g_set_error (error, EVG_ROSTER_ERROR, EVG_ROSTER_ERROR_UNREADABLE,
+                   _("“%s” cannot be read: %s"), path, local->message);
+      return NULL;
+    }
+  if (!evg_csv_reader_next (reader, &cells, &line))
+    {
+      g_set_error (error, EVG_ROSTER_ERROR, EVG_ROSTER_ERROR_UNREADABLE,
+                   _("“%s” is empty."), path);
+      return NULL;
+    }
+
+  import.store = store;
+  import.result = import_result_new ();
+  import.result->encoding = g_strdup (evg_csv_reader_get_encoding (reader));
+  import.headers = g_ptr_array_new_with_free_func (g_free);
+  import.groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  import.seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  import.fields = evg_field_set_new_for ("member");
+  evg_date_set_today (&import.today);
+
+  if (!read_header (&import, cells, error) || !load_groups (&import, error))
+    goto out;
+
+  if ((flags & EVG_IMPORT_FLAGS_DRY_RUN) == 0)
+    {
+      txn = evg_store_begin (store, error);
+      if (txn == NULL)
+        goto out;
+      import.txn = txn;
+    }
+
+  while (evg_csv_reader_next (reader, &cells, &line))
+    {
+      gboolean empty = TRUE;
+
+      for (guint i = 0; i < cells->len && empty; i++)
+        empty = is_blank (g_ptr_array_index (cells, i));
+      if (empty)
+        continue;
+
+      if (!import_row (&import, cells, line, scratch, error))
+        {
+          g_prefix_error (error, _("Nothing was imported: writing line %u failed: "), line);
+          goto out;
+        }
+
+      if (++rows % CHECK_EVERY == 0)
+        {
+          double fraction = evg_csv_reader_get_fraction (reader);
+
+          if (g_cancellable_set_error_if_cancelled (cancellable, error))
+            goto out;
+          if (progress != NULL && fraction - reported >= 0.01)
+            {
+              progress (fraction, progress_data);
+              reported = fraction;
+            }
+        }
+    }
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    goto out;
+  if (txn != NULL)
+    {
+      if (!evg_txn_commit (txn, error))
+        goto out;
+      import.result->written = TRUE;
+    }
+  if (progress != NULL)
+    progress (1.0, progress_data);
+  result = g_steal_pointer (&import.result);
+
+out:
+  /* Freeing an uncommitted transaction rolls every row of it back. */
+  g_clear_pointer (&txn, evg_txn_free);
+  g_clear_pointer (&import.result, evg_import_result_free);
+  g_ptr_array_unref (import.headers);
+  g_hash_table_unref (import.groups);
+  g_hash_table_unref (import.seen);
+  evg_field_set_free (import.fields);
+  return result;
+}
+
+/**
+ * evg_roster_import:
+ *
+ * evg_member_import() on the roster's own store, blocking: for the command
+ * line and tests.  Windows use evg_roster_import_async().
+ */
+EvgImportResult *
+evg_roster_import (EvgRoster        *self,
+                   const char       *path,
+                   EvgImportFlags    flags,
+                   EvgProgressFunc   progress,
+                   gpointer          progress_data,
+                   GCancellable     *cancellable,
+                   GError          **error)
+{
+  g_return_val_if_fail (EVG_IS_ROSTER (self), NULL);
+  return evg_member_import (evg_roster_get_store (self), path, flags, progress, progress_data,
+                            cancellable, error);
+}
+
+typedef struct
+{
+  char           *path;
+  EvgImportFlags  flags;
+  EvgStore       *store;            /* the main connection, for its path */
+  GMainContext   *context;
+  EvgProgressFunc progress;
+  gpointer        progress_data;
+  GDestroyNotify  progress_data_free;
+  gint            pending;          /* a progress report is on its way */
+  double          fraction;
+} ImportTask;
+
+static void
+import_task_free (ImportTask *data)
+{
+  g_free (data->path);
+  g_clear_object (&data->store);
+  g_main_context_unref (data->context);
+  if (data->progress_data_free != NULL)
+    data->progress_data_free (data->progress_data);
+  g_free (data);
+}
+
+static gboolean
+report_progress (gpointer user_data)
+{
+  GTask *task = user_data;
+  ImportTask *data = g_task_get_task_data (task);
+
+  g_atomic_int_set (&data->pending, 0);
+  if (data->progress != NULL && !g_task_get_completed (task))
+    data->progress (data->fraction, data->progress_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs in the worker: hands the fraction to the main loop, at most one
+ * report in flight so a slow main loop is not flooded. */
+static void
+worker_progress (double   fraction,
+                 gpointer user_data)
+{
+  GTask *task = user_data;
+  ImportTask *data = g_task_get_task_data (task);
+
+  data->fraction = fraction;
+  if (g_atomic_int_compare_and_exchange (&data->pending, 0, 1))
+    g_main_context_invoke_full (data->context, G_PRIORITY_DEFAULT, report_progress,
+                                g_object_ref (task), g_object_unref);
+}
+
+static void
+import_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ImportTask *data = task_data;
+  g_autoptr(EvgStore) worker = NULL;
+  g_autoptr(GError) error = NULL;
+  EvgImportResult *result;
+
+  worker = evg_store_open_sibling (data->store, &error);
+  if (worker == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  result = evg_member_import (worker, data->path, data->flags, worker_progress, task,
+                              cancellable, &error);
+  if (result == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, result, (GDestroyNotify) evg_import_result_free);
+}
+
+/**
+ * evg_roster_import_async:
+ * @progress: (nullable): called on the calling thread's main context with
+ *   the fraction done
+ *
+ * Runs evg_member_import() in a worker thread on its own connection, so the
+ * window keeps drawing; cancel @cancellable to stop it (nothing is then
+ * written).  When rows were written, the roster's lists update before
+ * @callback runs.
+ */
+void
+evg_roster_import_async (EvgRoster           *self,
+                         const char          *path,
+                         EvgImportFlags       flags,
+                         EvgProgressFunc      progress,
+                         gpointer             progress_data,
+                         GDestroyNotify       progress_data_free,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ImportTask *data;
+
+  g_return_if_fail (EVG_IS_ROSTER (self));
+  g_return_if_fail (path != NULL);
+
+  data = g_new0 (ImportTask, 1);
+  data->path = g_strdup (path);
+  data->flags = flags;
+  data->store = g_object_ref (evg_roster_get_store (self));
+  data->context = g_main_context_ref_thread_default ();
+  data->progress = progress;
+  data->progress_data = progress_data;
+  data->progress_data_free = progress_data_free;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, evg_roster_import_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) import_task_free);
+  g_task_run_in_thread (task, import_thread);
+}
+
+EvgImportResult *
+evg_roster_import_finish (EvgRoster     *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  EvgImportResult *import;
+
+  g_return_val_if_fail (EVG_IS_ROSTER (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  import = g_task_propagate_pointer (G_TASK (result), error);
+  if (import != NULL && import->written)
+    {
+      EvgStore *store = evg_roster_get_store (self);
+
+      /* The worker's connection told only itself; tell the main one, which
+       * the roster (and every other service) listens to. */
+      if (import->groups_added > 0)
+        evg_store_emit_changed (store, "party_group", NULL);
+      else if (import->added + import->updated > 0)
+        evg_store_emit_changed (store, "member", NULL);
+    }
+  return import;
+}
+
+/* Writes one member as a row of the national form. */
+static void
+append_member (GString    *out,
+               EvgMember  *member,
+               const char *branch,
+               GPtrArray  *row)
+{
+  g_ptr_array_set_size (row, 0);
+  for (guint f = 0; f < EVG_MEMBER_N_FIELDS; f++)
+    {
+      const EvgMemberFieldInfo *info = evg_member_field_get_info (f);
+      const char *value = evg_member_get (member, f);
+
+      if (f == EVG_MEMBER_PARTY_GROUP_ID)
+        {
+          g_ptr_array_add (row, g_strdup (branch));
+          g_ptr_array_add (row, g_strdup (evg_member_get_party_group_name (member)));
+          continue;
+        }
+
+      switch (info->kind)
+        {
+        case EVG_FIELD_KIND_CHOICE:
+          g_ptr_array_add (row, g_strdup (evg_member_choice_chinese (f, value)));
+          break;
+        case EVG_FIELD_KIND_BOOLEAN:
+          g_ptr_array_add (row, g_strdup (g_strcmp0 (value, "1") == 0 ? "是" : "否"));
+          break;
+        case EVG_FIELD_KIND_ID_NUMBER:
+        case EVG_FIELD_KIND_PHONE:
+          /* A leading tab makes Excel and WPS keep long digit strings as
+           * text instead of showing 1.10105E+17; import strips it. */
+          g_ptr_array_add (row, value != NULL ? g_strconcat ("\t", value, NULL) : NULL);
+          break;
+        default:
+          g_ptr_array_add (row, g_strdup (value));
+          break;
+        }
+    }
+  evg_csv_append_row (out, (const char **) row->pdata, row->len);
+}
+
+/**
+ * evg_roster_export_bytes:
+ * @list: (nullable): the view to export, in its order; %NULL for every
+ *   member, current and former
+ *
+ * Returns: (transfer full): the roster as CSV in UTF-8 with a byte-order
+ *   mark, Chinese headers in the national form's order; importing it again
+ *   changes nothing
+ */
+GBytes *
+evg_roster_export_bytes (EvgRoster      *self,
+                         EvgMemberList  *list,
+                         GError        **error)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GPtrArray) row = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *branch = NULL;
+  EvgStore *store;
+
+  g_return_val_if_fail (EVG_IS_ROSTER (self), NULL);
+  g_return_val_if_fail (list == NULL || EVG_IS_MEMBER_LIST (list), NULL);
+
+  store = evg_roster_get_store (self);
+  branch = evg_store_get_meta (store, "branch_name");
+
+  evg_csv_append_bom (out);
+  for (guint f = 0; f < EVG_MEMBER_N_FIELDS; f++)
+    {
+      if (f == EVG_MEMBER_PARTY_GROUP_ID)
+        g_ptr_array_add (row, g_strdup (BRANCH_HEADER));
+      g_ptr_array_add (row, g_strdup (evg_member_field_get_info (f)->header));
+    }
+  evg_csv_append_row (out, (const char **) row->pdata, row->len);
+
+  if (list != NULL)
+    {
+      GArray *entries = evg_member_list_peek_entries (list);
+
+      for (guint i = 0; i < entries->len; i++)
+        {
+          g_autoptr(EvgMember) member = evg_roster_get_entry_member (self, g_array_index (entries, guint, i));
+
+          append_member (out, member, branch, row);
+        }
+    }
+  else
+    {
+      EvgMemberIndex *index = evg_roster_get_index (self);
+      guint n = evg_member_index_get_n_entries (index);
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(EvgMember) member = NULL;
+
+          if (!evg_member_index_get_entry (index, i)->live)
+            continue;
+          /* Not through the cache: an export would only churn it. */
+          {
+            char rowid[32];
+
+            g_snprintf (rowid, sizeof rowid, "%" G_GINT64_FORMAT,
+                        evg_member_index_get_entry (index, i)->rowid);
+            member = evg_roster_read_member (store, "rowid", rowid);
+          }
+          if (member == NULL)
+            continue;
+          evg_member_set_party_group_name (member,
+                                           evg_member_index_get_group_name (index,
+                                                                            (guint16) evg_member_index_find_group (index, evg_member_get (member, EVG_MEMBER_PARTY_GROUP_ID))));
+          append_member (out, member, branch, row);
+        }
+    }
+
+  return g_string_free_to_bytes (g_steal_pointer (&out));
+}
+
+/**
+ * evg_roster_export:
+ *
+ * Writes evg_roster_export_bytes() to @path, replacing it atomically.
+ */
+gboolean
+evg_roster_export (EvgRoster      *self,
+                   EvgMemberList  *list,
+                   const char     *path,
+                   GError        **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  gsize len;
+  const char *data;
+
+  g_return_val_if_fail (EVG_IS_ROSTER (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  bytes = evg_roster_export_bytes (self, list, error);
+  if (bytes == NULL)
+    return FALSE;
+  data = g_bytes_get_data (bytes, &len);
+  return g_file_set_contents_full (path, data, (gssize) len, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+}

@@ -1,0 +1,120 @@
+#!/bin/sh
+# `e-vanguard-cli members …`: exit statuses and JSON that scripts rely on.
+set -u
+cli="${EVG_WRAPPER:-} ${EVG_CLI:?EVG_CLI must name the e-vanguard-cli binary}"
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+failures=0
+n=0
+db="$dir/m.db"
+
+check () {
+  n=$((n + 1))
+  want=$1; shift
+  desc=$1; shift
+  "$@" >"$dir/out" 2>"$dir/err"
+  got=$?
+  if [ "$got" -eq "$want" ]; then
+    echo "ok $n - $desc"
+  else
+    echo "not ok $n - $desc (exit $got, wanted $want)"
+    sed 's/^/# /' "$dir/err"
+    failures=$((failures + 1))
+  fi
+}
+
+py () {
+  n=$((n + 1))
+  desc=$1; shift
+  if python3 - "$@" >"$dir/pyerr" 2>&1; then
+    echo "ok $n - $desc"
+  else
+    echo "not ok $n - $desc"
+    sed 's/^/# /' "$dir/pyerr"
+    failures=$((failures + 1))
+  fi
+}
+
+printf '\357\273\277姓名,公民身份证号,人员类别,加入党组织日期,转为正式党员日期,联系电话,党小组\r\n' > "$dir/good.csv"
+printf '张三,110105198001010016,正式党员,2005/7/1,2006年7月1日,13812345678,第一党小组\r\n' >> "$dir/good.csv"
+printf '李四,110105198001010024,预备党员,2024-09-01,,,\r\n' >> "$dir/good.csv"
+
+cp "$dir/good.csv" "$dir/some-bad.csv"
+printf '王五,110105198001010025,正式党员,2005-07-01,2006-07-01,,\r\n' >> "$dir/some-bad.csv"
+printf 'name,id_number,category,joined_on,full_member_on\n赵六,11010519491231002X,full,1970-07-01,1971-07-01\n' > "$dir/english.csv"
+
+check 0 "members --help lists the subcommands" $cli members --help
+grep -q 'import' "$dir/out" && grep -q 'export' "$dir/out" || { echo "not ok - help"; failures=$((failures + 1)); }
+check 2 "members with an unknown subcommand" $cli members frobnicate
+check 2 "import without a file" $cli --database "$db" members import
+check 2 "import of a missing file" $cli --database "$db" members import "$dir/none.csv" --json
+printf '\377\376\000\000\377' > "$dir/junk.csv"
+check 2 "import of a file that is no CSV roster" $cli --database "$db" members import "$dir/junk.csv"
+
+check 3 "dry run with a bad row" $cli --database "$db" members import "$dir/some-bad.csv" --dry-run --json
+py "dry run reports and writes nothing" "$dir/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["added"] == 2 and d["updated"] == 0 and d["unchanged"] == 0, d
+assert len(d["rejected"]) == 1, d
+r = d["rejected"][0]
+assert r["line"] == 4 and r["field"] == "id_number" and r["message"], r
+assert d["written"] is False, d
+PY
+check 0 "list is empty after the dry run" $cli --database "$db" members list --json
+py "empty list" "$dir/out" <<'PY'
+import json, sys
+assert json.load(open(sys.argv[1])) == []
+PY
+
+check 3 "import with a bad row imports the others" $cli --database "$db" members import "$dir/some-bad.csv" --json
+py "import JSON" "$dir/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert (d["added"], d["updated"], d["unchanged"]) == (2, 0, 0), d
+assert [r["line"] for r in d["rejected"]] == [4], d
+PY
+check 0 "import of good rows again changes nothing" $cli --database "$db" members import "$dir/good.csv" --json
+py "unchanged" "$dir/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert (d["added"], d["updated"], d["unchanged"], d["rejected"]) == (0, 0, 2, []), d
+PY
+check 0 "English headers" $cli --database "$db" members import "$dir/english.csv"
+
+check 0 "list --search by pinyin initials" $cli --database "$db" members list --search zs --json
+py "search finds 张三 with masked numbers" "$dir/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert [m["name"] for m in d] == ["张三"], d
+m = d[0]
+assert m["id_number"] == "110105********0016", m
+assert m["phone"] == "138****5678", m
+assert m["party_group"] == "第一党小组" and m["category"] == "full", m
+assert m["joined_on"] == "2005-07-01" and m["full_member_on"] == "2006-07-01", m
+assert isinstance(m["party_age"], int) and m["days_to_full"] is None, m
+PY
+check 0 "list in text" $cli --database "$db" members list
+[ "$(wc -l < "$dir/out")" -eq 3 ] || { echo "not ok - three members listed"; failures=$((failures + 1)); }
+
+check 0 "show by ID number" $cli --database "$db" members show 11010519491231002x --json
+py "show JSON" "$dir/out" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+assert m["name"] == "赵六" and m["id_number"] == "11010519491231002X", m
+assert m["gender"] == "female" and m["birth_date"] == "1949-12-31", m
+assert m["lost_contact"] is False and m["mobile_member"] is False, m
+PY
+check 1 "show of an unknown ID number" $cli --database "$db" members show 110105198001010099
+
+check 0 "export" $cli --database "$db" members export "$dir/export.csv"
+head -c 3 "$dir/export.csv" | od -An -tx1 | grep -q 'ef bb bf' || { echo "not ok - export has a BOM"; failures=$((failures + 1)); }
+check 0 "re-import of the export" $cli --database "$db" members import "$dir/export.csv" --json
+py "round trip changes nothing" "$dir/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert (d["added"], d["updated"], d["unchanged"], d["rejected"]) == (0, 0, 3, []), d
+PY
+
+echo "1..$n"
+[ "$failures" -eq 0 ]

@@ -1,0 +1,525 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "evg-csv.h"
+#include "evg-member-io.h"
+#include "evg-member-list.h"
+#include "evg-roster.h"
+#include "evg-store-private.h"
+#include "evg-test-outbox.h"
+#include "evg-test-util.h"
+
+typedef struct
+{
+  char      *dir;
+  EvgStore  *store;
+  EvgRoster *roster;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  f->dir = evg_test_make_dir ();
+  path = g_build_filename (f->dir, "import.db", NULL);
+  f->store = evg_store_open (path, &error);
+  g_assert_no_error (error);
+  f->roster = evg_roster_new (f->store, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  evg_test_assert_outbox_covers_all (f->store);
+  g_assert_finalize_object (f->roster);
+  g_assert_finalize_object (f->store);
+  evg_test_remove_dir (f->dir);
+  g_free (f->dir);
+}
+
+static char *
+write_file (Fixture    *f,
+            const char *name,
+            const char *data,
+            gssize      len)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (f->dir, name, NULL);
+
+  g_file_set_contents (path, data, len, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static gint64
+count (Fixture    *f,
+       const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (evg_store_get_db (f->store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
+static EvgImportResult *
+import (Fixture        *f,
+        const char     *path,
+        EvgImportFlags  flags)
+{
+  g_autoptr(GError) error = NULL;
+  EvgImportResult *result = evg_roster_import (f->roster, path, flags, NULL, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  return result;
+}
+
+static const char chinese_csv[] =
+  "姓名,性别,民族,公民身份证号,出生日期,学历,人员类别,党小组,加入党组织日期,转为正式党员日期,联系电话\r\n"
+  "张三,男,汉族,110105198001010016,1980-01-01,大学本科,正式党员,第一党小组,2005/7/1,2006年7月1日,13812345678\r\n"
+  "李四,女,回族,110105198001010024,1980/1/1,研究生,预备党员,第一党小组,2024-09-01,,\"010-12345678\"\r\n"
+  "\"王,五\",,,11010519491231002x,,高中,正式党员,第二党小组,1970-07-01,1971-07-01,\r\n";
+
+static void
+test_chinese_headers_utf8_bom (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autofree char *bytes = g_strconcat ("\xEF\xBB\xBF", chinese_csv, NULL);
+  g_autofree char *path = write_file (f, "bom.csv", bytes, -1);
+  g_autoptr(EvgImportResult) preview = import (f, path, EVG_IMPORT_FLAGS_DRY_RUN);
+  g_autoptr(EvgImportResult) result = NULL;
+  g_autoptr(EvgMember) wang = NULL;
+
+  /* The preview writes nothing. */
+  g_assert_cmpuint (preview->added, ==, 3);
+  g_assert_cmpuint (preview->n_rejected_rows, ==, 0);
+  g_assert_cmpuint (preview->groups_added, ==, 2);
+  g_assert_false (preview->written);
+  g_assert_cmpstr (preview->encoding, ==, "UTF-8");
+  g_assert_cmpint (count (f, "SELECT count(*) FROM member"), ==, 0);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM outbox"), ==, 0);
+
+  result = import (f, path, EVG_IMPORT_FLAGS_NONE);
+  g_assert_cmpuint (result->added, ==, 3);
+  g_assert_true (result->written);
+  g_assert_cmpuint (evg_roster_get_n_members (f->roster), ==, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (evg_roster_get_party_groups (f->roster)), ==, 2);
+
+  /* Quoted commas, a lower-case x, gender and birth date from the ID. */
+  wang = evg_roster_lookup_id_number (f->roster, "11010519491231002X");
+  g_assert_nonnull (wang);
+  g_assert_cmpstr (evg_member_get_name (wang), ==, "王,五");
+  g_assert_cmpstr (evg_member_get (wang, EVG_MEMBER_GENDER), ==, "female");
+  g_assert_cmpstr (evg_member_get (wang, EVG_MEMBER_BIRTH_DATE), ==, "1949-12-31");
+  g_assert_cmpstr (evg_member_get (wang, EVG_MEMBER_EDUCATION), ==, "high_school");
+  g_assert_cmpstr (evg_member_get_party_group_name (wang), ==, "第二党小组");
+}
+
+static void
+test_gbk (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gsize len = 0;
+  g_autofree char *gbk = g_convert (chinese_csv, -1, "GBK", "UTF-8", NULL, &len, &error);
+  g_autofree char *path = NULL;
+  g_autoptr(EvgImportResult) result = NULL;
+  g_autoptr(EvgMember) li = NULL;
+
+  g_assert_no_error (error);
+  g_assert_false (g_utf8_validate (gbk, (gssize) len, NULL));
+  path = write_file (f, "gbk.csv", gbk, (gssize) len);
+  result = import (f, path, EVG_IMPORT_FLAGS_NONE);
+  g_assert_cmpstr (result->encoding, ==, "GB18030");
+  g_assert_cmpuint (result->added, ==, 3);
+  li = evg_roster_lookup_id_number (f->roster, "110105198001010024");
+  g_assert_cmpstr (evg_member_get_name (li), ==, "李四");
+  g_assert_cmpstr (evg_member_get (li, EVG_MEMBER_ETHNICITY), ==, "回族");
+  g_assert_cmpstr (evg_member_get_party_group_name (li), ==, "第一党小组");
+}
+
+static void
+test_english_headers_any_order (Fixture       *f,
+                                gconstpointer  data)
+{
+  /* LF line ends, English field names in their own order, an unknown column. */
+  const char *csv =
+    "phone,category,joined_on,full_member_on,id_number,name,shoe_size,party_group\n"
+    "13812345678,full,2005-07-01,2006-07-01,110105198001010016,Zhang San,42,Group A\n"
+    "\n"
+    ",probationary,2024-09-01,,110105198001010024,李四,40,\n";
+  g_autofree char *path = write_file (f, "en.csv", csv, -1);
+  g_autoptr(EvgImportResult) result = import (f, path, EVG_IMPORT_FLAGS_NONE);
+  g_autoptr(EvgMemberList) list = evg_member_list_new (f->roster);
+
+  g_assert_cmpuint (result->added, ==, 2);
+  g_assert_cmpuint (result->ignored_columns->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (result->ignored_columns, 0), ==, "shoe_size");
+
+  evg_member_list_set_search_text (list, "ls");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
+  evg_member_list_set_search_text (list, "zhang san");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
+}
+
+static void
+test_rejections (Fixture       *f,
+                 gconstpointer  data)
+{
+  const char *csv =
+    "姓名,公民身份证号,人员类别,加入党组织日期,转为正式党员日期,联系电话\n"
+    "张三,110105198001010016,正式党员,2005-07-01,2006-07-01,13812345678\n"
+    ",110105198001010024,预备党员,2024-09-01,,\n"
+    "王五,110105198001010025,正式党员,2005-07-01,2006-07-01,\n"
+    "赵六,110105198001010016,正式党员,2005-07-01,2006-07-01,\n"
+    "钱七,110105198101010013,正式党员,1990-07-01,1991-07-01,12345\n";
+  g_autofree char *path = write_file (f, "bad.csv", csv, -1);
+  g_autoptr(EvgImportResult) result = import (f, path, EVG_IMPORT_FLAGS_NONE);
+  EvgImportRejection *r;
+
+  g_assert_cmpuint (result->added, ==, 1);
+  g_assert_cmpuint (result->n_rejected_rows, ==, 4);
+  g_assert_true (result->written);
+
+  r = g_ptr_array_index (result->rejected, 0);
+  g_assert_cmpuint (r->line, ==, 3);
+  g_assert_cmpstr (r->field, ==, "name");
+  g_assert_cmpstr (r->column, ==, "姓名");
+  r = g_ptr_array_index (result->rejected, 1);
+  g_assert_cmpuint (r->line, ==, 4);
+  g_assert_cmpstr (r->field, ==, "id_number");
+  g_assert_cmpstr (r->column, ==, "公民身份证号");
+  r = g_ptr_array_index (result->rejected, 2);
+  g_assert_cmpuint (r->line, ==, 5);
+  g_assert_cmpstr (r->field, ==, "id_number");
+  g_assert_nonnull (strstr (r->message, "2"));
+  /* 钱七 joined at 9 and has a bad phone: both reported. */
+  g_assert_cmpuint (result->rejected->len, ==, 5);
+  r = g_ptr_array_index (result->rejected, 3);
+  g_assert_cmpuint (r->line, ==, 6);
+  g_assert_cmpstr (r->field, ==, "joined_on");
+  r = g_ptr_array_index (result->rejected, 4);
+  g_assert_cmpstr (r->field, ==, "phone");
+  g_assert_cmpint (count (f, "SELECT count(*) FROM member"), ==, 1);
+}
+
+static void
+test_blank_never_overwrites (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autofree char *path = write_file (f, "full.csv", chinese_csv, -1);
+  g_autoptr(EvgImportResult) first = import (f, path, EVG_IMPORT_FLAGS_NONE);
+  const char *update =
+    "公民身份证号,姓名,联系电话,民族,家庭住址,学历\n"
+    "110105198001010016,,,,北京市东城区1号,\n"      /* only the address is new */
+    "110105198001010024,李四,,回族,,\n"            /* nothing new */
+    "11010519491231002X,,13900001111,,,\n";        /* the phone is new */
+  g_autofree char *path2 = write_file (f, "update.csv", update, -1);
+  g_autoptr(EvgImportResult) second = NULL;
+  g_autoptr(EvgMember) zhang = NULL;
+  g_autoptr(EvgMember) wang = NULL;
+  gint64 outbox;
+
+  g_assert_cmpuint (first->added, ==, 3);
+  outbox = count (f, "SELECT count(*) FROM outbox");
+
+  second = import (f, path2, EVG_IMPORT_FLAGS_NONE);
+  g_assert_cmpuint (second->added, ==, 0);
+  g_assert_cmpuint (second->updated, ==, 2);
+  g_assert_cmpuint (second->unchanged, ==, 1);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM outbox"), ==, outbox + 2);
+
+  zhang = evg_roster_lookup_id_number (f->roster, "110105198001010016");
+  g_assert_cmpstr (evg_member_get_name (zhang), ==, "张三");
+  g_assert_cmpstr (evg_member_get (zhang, EVG_MEMBER_PHONE), ==, "13812345678");
+  g_assert_cmpstr (evg_member_get (zhang, EVG_MEMBER_ETHNICITY), ==, "汉族");
+  g_assert_cmpstr (evg_member_get (zhang, EVG_MEMBER_EDUCATION), ==, "bachelor");
+  g_assert_cmpstr (evg_member_get (zhang, EVG_MEMBER_ADDRESS), ==, "北京市东城区1号");
+  wang = evg_roster_lookup_id_number (f->roster, "11010519491231002X");
+  g_assert_cmpstr (evg_member_get (wang, EVG_MEMBER_PHONE), ==, "13900001111");
+  g_assert_cmpstr (evg_member_get_party_group_name (wang), ==, "第二党小组");
+
+  /* Only the changed field travels to the server. */
+  g_assert_cmpint (count (f, "SELECT count(*) FROM outbox WHERE op = 'update' "
+                             "AND fields = '{\"address\":\"北京市东城区1号\"}'"), ==, 1);
+}
+
+static void
+test_all_or_nothing (Fixture       *f,
+                     gconstpointer  data)
+{
+  const char *csv =
+    "姓名,公民身份证号,人员类别,加入党组织日期,转为正式党员日期,党小组\n"
+    "张三,110105198001010016,正式党员,2005-07-01,2006-07-01,新小组\n"
+    "失败,110105198001010024,正式党员,2005-07-01,2006-07-01,\n"
+    "王五,11010519491231002X,正式党员,1970-07-01,1971-07-01,\n";
+  g_autofree char *path = write_file (f, "fail.csv", csv, -1);
+  g_autoptr(GError) error = NULL;
+  EvgImportResult *result;
+
+  /* The database refuses the second row's write, as a full disk would. */
+  g_assert_true (evg_store_exec (f->store,
+                                 "CREATE TRIGGER fail BEFORE INSERT ON member "
+                                 "WHEN NEW.name = '失败' BEGIN SELECT RAISE (ABORT, 'injected'); END",
+                                 NULL));
+
+  result = evg_roster_import (f->roster, path, EVG_IMPORT_FLAGS_NONE, NULL, NULL, NULL, &error);
+  g_assert_null (result);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "3"));
+  g_assert_cmpint (count (f, "SELECT count(*) FROM member"), ==, 0);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM party_group"), ==, 0);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM outbox"), ==, 0);
+  g_assert_cmpuint (evg_roster_get_n_members (f->roster), ==, 0);
+}
+
+static void
+test_round_trip (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *path = write_file (f, "in.csv", chinese_csv, -1);
+  g_autofree char *out = g_build_filename (f->dir, "out.csv", NULL);
+  g_autoptr(EvgImportResult) first = import (f, path, EVG_IMPORT_FLAGS_NONE);
+  g_autoptr(EvgImportResult) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgMember) li = evg_roster_lookup_id_number (f->roster, "110105198001010024");
+  g_autofree char *text = NULL;
+  g_autofree char *text2 = NULL;
+  gint64 outbox;
+
+  /* Make every kind of field hold something. */
+  evg_member_set_text (li, EVG_MEMBER_MOBILE_MEMBER, "是");
+  evg_member_set_text (li, EVG_MEMBER_MOBILE_DESTINATION, "广东省深圳市");
+  evg_member_set_text (li, EVG_MEMBER_DUES_MONTHLY, "12.5");
+  evg_member_set_text (li, EVG_MEMBER_DUES_PAID_UNTIL, "2024年6月");
+  evg_member_set_text (li, EVG_MEMBER_NOTE, "备注，含逗号和\"引号\"\n和换行");
+  g_free (evg_roster_save (f->roster, li, &error));
+  g_assert_no_error (error);
+  g_assert_true (evg_roster_record_departure (f->roster,
+                                             evg_member_get_id (li), "去世", "2025-01-02", &error));
+  g_assert_no_error (error);
+
+  g_assert_true (evg_roster_export (f->roster, NULL, out, &error));
+  g_assert_no_error (error);
+  g_file_get_contents (out, &text, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (text, "\xEF\xBB\xBF姓名,性别,民族,公民身份证号,出生日期,学历,人员类别,"
+                                         "所在党支部,所在党小组,加入党组织日期,转为正式党员日期,"));
+  g_assert_nonnull (strstr (text, ",去世,2025-01-02\r\n"));
+
+  outbox = count (f, "SELECT count(*) FROM outbox");
+  again = import (f, out, EVG_IMPORT_FLAGS_NONE);
+  g_assert_cmpuint (again->added, ==, 0);
+  g_assert_cmpuint (again->updated, ==, 0);
+  g_assert_cmpuint (again->unchanged, ==, 3);
+  g_assert_cmpuint (again->n_rejected_rows, ==, 0);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM outbox"), ==, outbox);
+
+  /* Exporting again gives the same file. */
+  g_assert_true (evg_roster_export (f->roster, NULL, out, &error));
+  g_file_get_contents (out, &text2, NULL, &error);
+  g_assert_cmpstr (text, ==, text2);
+
+  /* A filtered view exports only what it shows. */
+  {
+    g_autoptr(EvgMemberList) list = evg_member_list_new (f->roster);
+    g_autoptr(GBytes) bytes = NULL;
+    g_autoptr(GPtrArray) lines = NULL;
+    g_autofree char *copy = NULL;
+
+    evg_member_list_set_search_text (list, "zhangsan");
+    bytes = evg_roster_export_bytes (f->roster, list, &error);
+    g_assert_no_error (error);
+    copy = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+    g_assert_nonnull (strstr (copy, "张三"));
+    g_assert_null (strstr (copy, "王,五"));
+  }
+}
+
+static void
+test_unreadable (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *missing = g_build_filename (f->dir, "missing.csv", NULL);
+  g_autofree char *binary = write_file (f, "binary.csv", "\xff\xff\xff\x00\x81\x30", 6);
+  g_autofree char *noheader = write_file (f, "noheader.csv", "张三,110105198001010016\n", -1);
+  g_autofree char *empty = write_file (f, "empty.csv", "", 0);
+  const char *paths[] = { missing, binary, noheader, empty };
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      EvgImportResult *result = evg_roster_import (f->roster, paths[i], EVG_IMPORT_FLAGS_NONE,
+                                                   NULL, NULL, NULL, &error);
+
+      g_assert_null (result);
+      g_assert_error (error, EVG_ROSTER_ERROR, EVG_ROSTER_ERROR_UNREADABLE);
+      g_clear_error (&error);
+    }
+  g_assert_cmpint (count (f, "SELECT count(*) FROM outbox"), ==, 0);
+}
+
+static void
+test_csv_reader (void)
+{
+  const char *text = "a,\"b\"\"c\",\"d\r\ne\"\r\n\r\n1,,3\rx\ty";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgCsvReader) reader = evg_csv_reader_new (text, strlen (text), &error);
+  GPtrArray *cells;
+  guint line;
+
+  g_assert_no_error (error);
+  g_assert_true (evg_csv_reader_next (reader, &cells, &line));
+  g_assert_cmpuint (line, ==, 1);
+  g_assert_cmpuint (cells->len, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (cells, 1), ==, "b\"c");
+  g_assert_cmpstr (g_ptr_array_index (cells, 2), ==, "d\r\ne");
+  g_assert_true (evg_csv_reader_next (reader, &cells, &line));
+  g_assert_cmpuint (line, ==, 4);
+  g_assert_cmpuint (cells->len, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (cells, 1), ==, "");
+  g_assert_true (evg_csv_reader_next (reader, &cells, &line));
+  g_assert_cmpuint (line, ==, 5);
+  g_assert_cmpstr (g_ptr_array_index (cells, 0), ==, "x\ty");
+  g_assert_false (evg_csv_reader_next (reader, &cells, &line));
+
+  {
+    g_autoptr(GString) out = g_string_new (NULL);
+    const char *row[] = { "plain", "with,comma", "say \"hi\"", NULL, "\tlead" };
+
+    evg_csv_append_row (out, row, G_N_ELEMENTS (row));
+    g_assert_cmpstr (out->str, ==, "plain,\"with,comma\",\"say \"\"hi\"\"\",,\"\tlead\"\r\n");
+  }
+}
+
+typedef struct
+{
+  GMainLoop        *loop;
+  EvgImportResult  *result;
+  GError           *error;
+  guint             progress_calls;
+  double            last_fraction;
+  guint             changes;
+} AsyncData;
+
+static void
+on_progress (double   fraction,
+             gpointer user_data)
+{
+  AsyncData *d = user_data;
+
+  g_assert_cmpfloat (fraction, >=, d->last_fraction);
+  d->last_fraction = fraction;
+  d->progress_calls++;
+}
+
+static void
+on_imported (GObject      *source,
+             GAsyncResult *res,
+             gpointer      user_data)
+{
+  AsyncData *d = user_data;
+
+  d->result = evg_roster_import_finish (EVG_ROSTER (source), res, &d->error);
+  g_main_loop_quit (d->loop);
+}
+
+static void
+on_items_changed (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  AsyncData  *d)
+{
+  d->changes++;
+}
+
+static char *
+big_csv (Fixture *f,
+         guint    n)
+{
+  g_autoptr(GString) csv = g_string_new ("姓名,公民身份证号,人员类别,加入党组织日期,转为正式党员日期\n");
+
+  for (guint i = 0; i < n; i++)
+    {
+      char first17[18];
+
+      g_snprintf (first17, sizeof first17, "110105%04u0101%03u", 1950 + i / 1000, i % 1000);
+      g_string_append_printf (csv, "成员%u,%s%c,正式党员,2000-07-01,2001-07-01\n", i, first17,
+                              evg_id_number_check_char (first17));
+    }
+  return write_file (f, "big.csv", csv->str, (gssize) csv->len);
+}
+
+static void
+test_async (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *path = big_csv (f, 3000);
+  g_autoptr(EvgMemberList) list = evg_member_list_new (f->roster);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  AsyncData d = { 0 };
+
+  d.loop = g_main_loop_new (NULL, FALSE);
+  g_signal_connect (list, "items-changed", G_CALLBACK (on_items_changed), &d);
+
+  /* Cancelled before it starts: nothing is written. */
+  g_cancellable_cancel (cancellable);
+  evg_roster_import_async (f->roster, path, EVG_IMPORT_FLAGS_NONE, NULL, NULL, NULL,
+                           cancellable, on_imported, &d);
+  g_main_loop_run (d.loop);
+  g_assert_null (d.result);
+  g_assert_error (d.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&d.error);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM member"), ==, 0);
+
+  evg_roster_import_async (f->roster, path, EVG_IMPORT_FLAGS_NONE, on_progress, &d, NULL,
+                           NULL, on_imported, &d);
+  g_main_loop_run (d.loop);
+  g_assert_no_error (d.error);
+  g_assert_nonnull (d.result);
+  g_assert_cmpuint (d.result->added, ==, 3000);
+  g_assert_true (d.result->written);
+  g_assert_cmpuint (d.progress_calls, >=, 1);
+  /* The list heard of the rows the worker wrote. */
+  g_assert_cmpuint (d.changes, >=, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 3000);
+  g_assert_cmpuint (evg_roster_get_n_members (f->roster), ==, 3000);
+
+  evg_import_result_free (d.result);
+  g_main_loop_unref (d.loop);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/evg/csv/reader", test_csv_reader);
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/evg/roster/import/utf8-bom-chinese-headers", test_chinese_headers_utf8_bom);
+  ADD ("/evg/roster/import/gbk", test_gbk);
+  ADD ("/evg/roster/import/english-headers", test_english_headers_any_order);
+  ADD ("/evg/roster/import/rejections", test_rejections);
+  ADD ("/evg/roster/import/blank-never-overwrites", test_blank_never_overwrites);
+  ADD ("/evg/roster/import/all-or-nothing", test_all_or_nothing);
+  ADD ("/evg/roster/import/unreadable", test_unreadable);
+  ADD ("/evg/roster/import/async", test_async);
+  ADD ("/evg/roster/export/round-trip", test_round_trip);
+#undef ADD
+
+  return g_test_run ();
+}
