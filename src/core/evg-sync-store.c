@@ -303,7 +303,10 @@ evg_sync_ack_batch (EvgStore             *store,
                     EvgSyncReport        *report,
                     GError              **error)
 {
+  g_autoptr(GHashTable) answers = g_hash_table_new (g_str_hash, g_str_equal);
   sqlite3_stmt *stmt;
+  guint unanswered = 0;
+  int rc;
 
   if (g_strcmp0 (batch_id, response->batch_id) != 0)
     {
@@ -311,40 +314,35 @@ evg_sync_ack_batch (EvgStore             *store,
                    _("The server answered a different batch than the one sent."));
       return FALSE;
     }
+  for (guint i = 0; i < response->results->len; i++)
+    {
+      EvgSyncResult *result = g_ptr_array_index (response->results, i);
+
+      g_hash_table_insert (answers, result->change_id, result);
+    }
 
   if (!begin (store, error))
     return FALSE;
 
-  for (guint i = 0; i < response->results->len; i++)
+  /* Walks the batch, not the answer: an answer can only settle entries
+   * that were sent, and an entry it leaves out is not taken as settled. */
+  stmt = evg_store_prepare (store, "SELECT change_id, tbl, row_id, fields FROM outbox "
+                                   "WHERE state = 'sent' ORDER BY seq", error);
+  if (stmt == NULL)
+    return rollback (store);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      EvgSyncResult *result = g_ptr_array_index (response->results, i);
-      g_autofree char *table = NULL;
-      g_autofree char *row_id = NULL;
-      g_autofree char *fields = NULL;
-      int rc;
+      const char *change_id = (const char *) sqlite3_column_text (stmt, 0);
+      const char *table = (const char *) sqlite3_column_text (stmt, 1);
+      const char *row_id = (const char *) sqlite3_column_text (stmt, 2);
+      const char *fields = (const char *) sqlite3_column_text (stmt, 3);
+      EvgSyncResult *result = g_hash_table_lookup (answers, change_id);
 
-      stmt = evg_store_prepare (store, "SELECT tbl, row_id, fields FROM outbox "
-                                       "WHERE change_id = ? AND state = 'sent'", error);
-      if (stmt == NULL)
-        return rollback (store);
-      sqlite3_bind_text (stmt, 1, result->change_id, -1, SQLITE_STATIC);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
+      if (result == NULL)
         {
-          table = column_dup (stmt, 0);
-          row_id = column_dup (stmt, 1);
-          fields = column_dup (stmt, 2);
+          unanswered++;
+          continue;
         }
-      sqlite3_reset (stmt);
-      if (table == NULL)
-        continue;   /* not ours, or acked already */
-
-      stmt = evg_store_prepare (store, "UPDATE outbox SET state = 'acked' WHERE change_id = ?", error);
-      if (stmt == NULL)
-        return rollback (store);
-      sqlite3_bind_text (stmt, 1, result->change_id, -1, SQLITE_STATIC);
-      if (!step_done (store, stmt, error))
-        return rollback (store);
 
       switch (result->status)
         {
@@ -361,8 +359,8 @@ evg_sync_ack_batch (EvgStore             *store,
             report->pushed++;
             report->conflicts++;
             if (!add_conflict (store, table, row_id, result->kind != NULL ? result->kind : "conflict",
-                               fields, remote, result->change_id, error))
-              return rollback (store);
+                               fields, remote, change_id, error))
+              goto fail;
           }
           break;
         case EVG_SYNC_STATUS_REJECTED:
@@ -375,20 +373,48 @@ evg_sync_ack_batch (EvgStore             *store,
             g_string_append_c (remote, '}');
             remote_text = g_string_free (remote, FALSE);
             report->rejected++;
-            if (!add_conflict (store, table, row_id, "rejected", fields, remote_text,
-                               result->change_id, error))
-              return rollback (store);
+            if (!add_conflict (store, table, row_id, "rejected", fields, remote_text, change_id, error))
+              goto fail;
           }
           break;
         }
     }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      evg_store_set_error (store, rc, error);
+      return rollback (store);
+    }
 
-  /* Entries of the batch that the answer left out go into a later batch
-   * rather than being resent forever under an id the server has answered. */
-  stmt = evg_store_prepare (store, "UPDATE outbox SET state = 'pending', batch_id = NULL "
-                                   "WHERE state = 'sent'", error);
-  if (stmt == NULL || !step_done (store, stmt, error))
-    return rollback (store);
+  if (unanswered == 0)
+    {
+      stmt = evg_store_prepare (store, "UPDATE outbox SET state = 'acked' WHERE state = 'sent'", error);
+      if (stmt == NULL || !step_done (store, stmt, error))
+        return rollback (store);
+    }
+  else
+    {
+      GHashTableIter iter;
+      gpointer key;
+
+      g_hash_table_iter_init (&iter, answers);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        {
+          stmt = evg_store_prepare (store, "UPDATE outbox SET state = 'acked' "
+                                           "WHERE change_id = ? AND state = 'sent'", error);
+          if (stmt == NULL)
+            return rollback (store);
+          sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+          if (!step_done (store, stmt, error))
+            return rollback (store);
+        }
+      /* Entries the answer left out go into a later batch rather than
+       * being resent forever under an id the server has answered. */
+      stmt = evg_store_prepare (store, "UPDATE outbox SET state = 'pending', batch_id = NULL "
+                                       "WHERE state = 'sent'", error);
+      if (stmt == NULL || !step_done (store, stmt, error))
+        return rollback (store);
+    }
 
   stmt = evg_store_prepare (store, "UPDATE sync_state SET server_epoch = coalesce (server_epoch, ?) "
                                    "WHERE id = 1", error);
@@ -399,6 +425,10 @@ evg_sync_ack_batch (EvgStore             *store,
     return rollback (store);
 
   return commit (store, error) || rollback (store);
+
+fail:
+  sqlite3_reset (stmt);
+  return rollback (store);
 }
 
 static void
@@ -668,7 +698,21 @@ apply_one (ApplyContext   *ctx,
       goto out;
     }
   existed = record.exists;
-  evg_sync_merge (spec, &record, change, ctx->site, &merge);
+  if (!existed && change->op == EVG_SYNC_OP_INSERT)
+    {
+      /* A record new here is just the change: the common case of a first
+       * download, so it skips the merge. */
+      g_autofree char *clock = evg_sync_clock_make (change->hlc, change->site);
+
+      json_object_unref (record.values);
+      record.values = json_object_ref (change->fields);
+      json_object_set_string_member (record.clocks, "*", clock);
+      merge.written = g_ptr_array_new_with_free_func (g_free);
+      merge.row_hlc = g_strdup (change->hlc);
+      merge.clocks_changed = TRUE;
+    }
+  else
+    evg_sync_merge (spec, &record, change, ctx->site, &merge);
 
   if (merge.written->len > 0 || merge.clocks_changed)
     {

@@ -9,6 +9,7 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "evg-server-db.h"
 #include "evg-server.h"
@@ -198,6 +199,18 @@ cmd_serve (Options  *options,
           return 2;
         }
     }
+
+  /* Each branch syncing at once holds a connection: allow as many open
+   * files as the system lets this user have. */
+  {
+    struct rlimit limit;
+
+    if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
+      {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit (RLIMIT_NOFILE, &limit);
+      }
+  }
 
   server = evg_server_new (database_path (options), certificate, (guint) workers, &error);
   if (server == NULL || !evg_server_listen (server, address, &error))

@@ -370,12 +370,24 @@ evg_server_listen (EvgServer           *self,
                    GError             **error)
 {
   SoupServerListenOptions options = 0;
+  g_autoptr(GSocket) socket = NULL;
 
   g_return_val_if_fail (EVG_IS_SERVER (self), FALSE);
 
   if (soup_server_is_https (self->soup))
     options |= SOUP_SERVER_LISTEN_HTTPS;
-  return soup_server_listen (self->soup, G_SOCKET_ADDRESS (address), options, error);
+
+  /* Our own socket, for a deep accept queue: GLib's default of 10 resets
+   * connections when many branches sync at the same moment. */
+  socket = g_socket_new (g_socket_address_get_family (G_SOCKET_ADDRESS (address)),
+                         G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    return FALSE;
+  g_socket_set_listen_backlog (socket, 4096);
+  if (!g_socket_bind (socket, G_SOCKET_ADDRESS (address), TRUE, error) ||
+      !g_socket_listen (socket, error))
+    return FALSE;
+  return soup_server_listen_socket (self->soup, socket, options, error);
 }
 
 GSList *
