@@ -969,6 +969,94 @@ def case_random(work):
     server.stop()
 
 
+def case_server_cli(work):
+    """The server refuses plain HTTP off loopback, serves HTTPS with a PEM
+    certificate, and a client's test says exactly what is wrong: TLS, no
+    route, a server too old, not an E-Vanguard server."""
+    import http.server
+    import ssl
+    server = Server(work)
+    token = server.add_branch('A001', '第一支部')
+    r = subprocess.run([SERVER, '--version'], capture_output=True, text=True)
+    ok(r.returncode == 0 and r.stdout.startswith('e-vanguard-server '), '--version')
+    r = subprocess.run([SERVER, 'serve', '--database', server.db, '--listen', '0.0.0.0:0'],
+                       capture_output=True, text=True, timeout=30)
+    ok(r.returncode == 2 and 'Refusing' in r.stderr, 'plain HTTP on 0.0.0.0 is refused')
+    r = subprocess.run([SERVER, 'serve', '--database', server.db, '--listen', '127.0.0.1:0',
+                        '--tls-certificate', 'x.pem'], capture_output=True, text=True, timeout=30)
+    ok(r.returncode == 2, 'a certificate without its key is a usage error')
+    p = subprocess.Popen([SERVER, 'serve', '--database', server.db, '--listen', '0.0.0.0:0',
+                          '--insecure'], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = p.stdout.readline()
+    ok('listening on' in line, '--insecure allows it')
+    p.terminate()
+    ok(p.wait(timeout=30) == 0, 'SIGTERM stops the server cleanly')
+    p.stdout.close()
+    p.stderr.close()
+    d = Device(work, 'd')
+    if shutil.which('openssl'):
+        cert, key = os.path.join(work, 'cert.pem'), os.path.join(work, 'key.pem')
+        subprocess.run(['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2',
+                        '-subj', '/CN=127.0.0.1', '-keyout', key, '-out', cert],
+                       capture_output=True, check=True)
+        p = subprocess.Popen([SERVER, 'serve', '--database', server.db, '--listen', '127.0.0.1:0',
+                              '--tls-certificate', cert, '--tls-key', key],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        RUNNING.append(p)
+        line = p.stdout.readline()
+        port = int(line.strip().rstrip('/').rsplit(':', 1)[1])
+        ok(line.startswith('listening on https://'), 'serves HTTPS with a PEM certificate')
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        conn = __import__('http.client').client.HTTPSConnection('127.0.0.1', port, context=ctx, timeout=30)
+        conn.request('GET', '/v1/health', headers={'Authorization': 'Bearer ' + token})
+        answer = json.loads(conn.getresponse().read())
+        ok(answer['branch']['code'] == 'A001', 'health over HTTPS knows the token')
+        r = d.cli('sync', 'setup', 'https://127.0.0.1:%d' % port, token)
+        ok(r.returncode == 1 and 'secure connection' in r.stderr,
+           'an untrusted certificate: the test says TLS (%s)' % r.stderr.strip().split('\n')[0])
+        p.terminate()
+        p.wait(timeout=30)
+        p.stdout.close()
+        p.stderr.close()
+    else:
+        ok(True, '# SKIP openssl is not installed')
+
+    class Old(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = b'{"status": "ok"}' if self.path == '/other/v1/health' else b'not here'
+            self.send_response(200 if self.path.startswith('/other') else 404)
+            self.send_header('Content-Length', str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Old)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    r = d.cli('sync', 'setup', 'http://127.0.0.1:%d' % httpd.server_address[1], token)
+    ok(r.returncode == 1 and 'too old' in r.stderr, 'a server without /v1/health: too old')
+    r = d.cli('sync', 'setup', 'http://127.0.0.1:%d/other' % httpd.server_address[1], token)
+    ok(r.returncode == 1 and 'not lead to an E-Vanguard server' in r.stderr,
+       'another service answering JSON: not an E-Vanguard server')
+    httpd.shutdown()
+    r = d.cli('sync', 'setup', 'http://no-such-host.invalid:8443', token)
+    ok(r.returncode == 1 and 'cannot be found' in r.stderr, 'an unknown host name: cannot be found')
+    ok(not os.path.exists(os.path.join(d.dir, 'config', 'e-vanguard', 'sync')),
+       'no failed setup stored a token')
+    server.start()
+    d.setup(server.url, token)
+    tok_dir = os.path.join(d.dir, 'config', 'e-vanguard', 'sync')
+    files = os.listdir(tok_dir)
+    mode = os.stat(os.path.join(tok_dir, files[0])).st_mode & 0o777
+    ok(len(files) == 1 and mode == 0o600 and (os.stat(tok_dir).st_mode & 0o777) == 0o700,
+       'the token file is readable by the user alone (%o)' % mode)
+    ok(token not in open(d.db, 'rb').read().decode('latin-1'), 'the token is not in the database')
+    server.stop()
+
+
 def main():
     name = sys.argv[1].replace('-', '_')
     fn = globals().get('case_' + name)
