@@ -10,6 +10,7 @@
 #include "evg-store-private.h"
 #include "evg-test-outbox.h"
 #include "evg-test-util.h"
+#include "evg-txn.h"
 
 typedef struct
 {
@@ -501,6 +502,48 @@ test_async (Fixture       *f,
   g_main_loop_unref (d.loop);
 }
 
+/* The bulk mode the import relies on: after one failed write the whole
+ * transaction refuses to commit, so freeing it writes nothing. */
+static void
+test_txn_all_or_nothing (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgTxn) txn = evg_store_begin (f->store, &error);
+  g_autoptr(EvgFieldSet) fields = evg_field_set_new_for ("party_group");
+  g_autofree char *a = NULL, *b = NULL, *c = NULL;
+
+  g_assert_no_error (error);
+  evg_txn_set_all_or_nothing (txn);
+  evg_field_set_set (fields, "name", "一组");
+  a = evg_txn_insert (txn, fields, NULL, &error);
+  g_assert_no_error (error);
+  b = evg_txn_insert (txn, fields, NULL, &error);
+  g_assert_no_error (error);
+
+  /* Ids are UUIDs that sort in the order they were made. */
+  g_assert_true (g_uuid_string_is_valid (a));
+  g_assert_true (g_uuid_string_is_valid (b));
+  g_assert_cmpint (a[14], ==, '7');
+  g_assert_cmpstr (a, <, b);
+
+  /* A write that fails (the id is taken) poisons the transaction. */
+  c = evg_txn_insert (txn, fields, a, &error);
+  g_assert_null (c);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  c = evg_txn_insert (txn, fields, NULL, &error);
+  g_assert_null (c);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_false (evg_txn_commit (txn, &error));
+  g_assert_nonnull (error);
+  g_clear_pointer (&txn, evg_txn_free);
+
+  g_assert_cmpint (count (f, "SELECT count(*) FROM party_group"), ==, 0);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM outbox"), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -519,6 +562,7 @@ main (int   argc,
   ADD ("/evg/roster/import/unreadable", test_unreadable);
   ADD ("/evg/roster/import/async", test_async);
   ADD ("/evg/roster/export/round-trip", test_round_trip);
+  ADD ("/evg/txn/all-or-nothing", test_txn_all_or_nothing);
 #undef ADD
 
   return g_test_run ();

@@ -97,6 +97,7 @@ typedef struct
   GHashTable      *seen;           /* ID number → first line */
   EvgFieldSet     *fields;
   GDate            today;
+  gboolean         any_existing;   /* FALSE: no row can update a member */
 } Import;
 
 static void
@@ -234,7 +235,8 @@ import_row (Import     *import,
           return TRUE;
         }
       g_hash_table_insert (import->seen, g_strdup (id_number), GUINT_TO_POINTER (line));
-      existing = evg_roster_read_member (import->store, "id_number", id_number);
+      if (import->any_existing)
+        existing = evg_roster_read_member (import->store, "id_number", id_number);
     }
 
   member = existing != NULL ? evg_member_copy (existing) : evg_member_new ();
@@ -259,7 +261,7 @@ import_row (Import     *import,
           evg_member_set (member, f, group);
         }
       else
-        evg_member_set_text (member, f, cell);
+        evg_member_take_text (member, f, cell);
     }
   evg_member_complete (member);
 
@@ -285,7 +287,9 @@ import_row (Import     *import,
   if (import->txn != NULL)
     {
       evg_field_set_clear (import->fields);
-      evg_member_fill_field_set (member, import->fields);
+      /* A new row leaves its empty columns out, which keeps its outbox
+       * entry short; an update names every column and keeps the changed. */
+      evg_member_fill_field_set (member, import->fields, existing == NULL);
       if (existing != NULL)
         {
           if (!evg_txn_update (import->txn, evg_member_get_id (existing), import->fields, error))
@@ -422,12 +426,21 @@ evg_member_import (EvgStore         *store,
 
   if (!read_header (&import, cells, error) || !load_groups (&import, error))
     goto out;
+  {
+    sqlite3_stmt *stmt = evg_store_prepare (store, "SELECT EXISTS (SELECT 1 FROM member WHERE deleted = 0)", error);
+
+    if (stmt == NULL)
+      goto out;
+    import.any_existing = sqlite3_step (stmt) != SQLITE_ROW || sqlite3_column_int (stmt, 0) != 0;
+    sqlite3_reset (stmt);
+  }
 
   if ((flags & EVG_IMPORT_FLAGS_DRY_RUN) == 0)
     {
       txn = evg_store_begin (store, error);
       if (txn == NULL)
         goto out;
+      evg_txn_set_all_or_nothing (txn);
       import.txn = txn;
     }
 

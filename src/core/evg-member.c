@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "evg-member.h"
+#include "evg-roster-private.h"
 
 /* One member as the roster shows and edits it.  Values are held in the
  * store's form (ISO dates, English codes, "0"/"1"); evg_member_set_text()
@@ -40,6 +41,7 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+static guint notify_signal;
 
 typedef struct
 {
@@ -386,8 +388,12 @@ value_is_canonical (EvgMemberField  field,
         return g_strcmp0 (evg_member_choice_parse (field, value), value) == 0;
       return find_choice (field, value) != NULL;
     case EVG_FIELD_KIND_DATE:
-      normal = evg_normalize_date (value);
-      return g_strcmp0 (normal, value) == 0;
+      {
+        GDate date;
+
+        return strlen (value) == 10 && value[4] == '-' && value[7] == '-' &&
+               evg_parse_date (value, &date);
+      }
     case EVG_FIELD_KIND_YEAR_MONTH:
       return strlen (value) == 7 && evg_parse_year_month (value, &y, &m);
     case EVG_FIELD_KIND_MONEY:
@@ -555,6 +561,7 @@ evg_member_class_init (EvgMemberClass *klass)
     }
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+  notify_signal = g_signal_lookup ("notify", G_TYPE_OBJECT);
 }
 
 static void
@@ -685,6 +692,11 @@ evg_member_set (EvgMember      *self,
   g_free (self->values[field]);
   self->values[field] = g_strdup (value);
 
+  /* Most members are made by an import or a list and watched by nobody;
+   * GLib 2.74 does not skip the notification work by itself. */
+  if (!g_signal_has_handler_pending (self, notify_signal, 0, TRUE))
+    return;
+
   g_object_freeze_notify (G_OBJECT (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FIRST_FIELD + field]);
   notify_derived (self, field);
@@ -724,13 +736,28 @@ evg_member_set_text (EvgMember      *self,
                      EvgMemberField  field,
                      const char     *text)
 {
+  const char *value;
+
+  g_return_val_if_fail (EVG_IS_MEMBER (self), FALSE);
+  g_return_val_if_fail (field < EVG_MEMBER_N_FIELDS, FALSE);
+
+  evg_member_take_text (self, field, text);
+  value = self->values[field];
+  return value == NULL || (fields[field].info.kind == EVG_FIELD_KIND_BOOLEAN && g_str_equal (value, "0")) ||
+         value_is_canonical (field, value);
+}
+
+/* evg_member_set_text() without saying whether the text was understood,
+ * which costs a second look at it: for imports, which validate anyway. */
+void
+evg_member_take_text (EvgMember      *self,
+                      EvgMemberField  field,
+                      const char     *text)
+{
   g_autofree char *stripped = NULL;
   g_autofree char *normal = NULL;
   const char *value;
   gboolean flag;
-
-  g_return_val_if_fail (EVG_IS_MEMBER (self), FALSE);
-  g_return_val_if_fail (field < EVG_MEMBER_N_FIELDS, FALSE);
 
   stripped = g_strstrip (g_strdup (text != NULL ? text : ""));
   value = stripped;
@@ -777,7 +804,6 @@ evg_member_set_text (EvgMember      *self,
     }
 
   evg_member_set (self, field, value);
-  return *value == '\0' || value_is_canonical (field, value);
 }
 
 /* Whether @a and @b hold the same values, ignoring their ids. */

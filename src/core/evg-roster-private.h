@@ -15,8 +15,12 @@ EvgMember      *evg_roster_get_entry_member (EvgRoster  *self,
 EvgMember      *evg_roster_read_member      (EvgStore   *store,
                                              const char *where,
                                              const char *value);
+void            evg_member_take_text        (EvgMember      *self,
+                                             EvgMemberField  field,
+                                             const char     *text);
 void            evg_member_fill_field_set   (EvgMember  *member,
-                                             EvgFieldSet *fields);
+                                             EvgFieldSet *fields,
+                                             gboolean    skip_empty);
 
 G_END_DECLS
 

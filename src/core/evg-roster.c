@@ -544,10 +544,16 @@ evg_roster_validate (EvgRoster *self,
  * (which drops the values that did not change). */
 void
 evg_member_fill_field_set (EvgMember   *member,
-                           EvgFieldSet *fields)
+                           EvgFieldSet *fields,
+                           gboolean     skip_empty)
 {
   for (guint i = 0; i < EVG_MEMBER_N_FIELDS; i++)
-    evg_field_set_set_index (fields, i, evg_member_get (member, i));
+    {
+      const char *value = evg_member_get (member, i);
+
+      if (value != NULL || !skip_empty)
+        evg_field_set_set_index (fields, i, value);
+    }
 }
 
 static gboolean
@@ -596,7 +602,7 @@ evg_roster_save (EvgRoster  *self,
     return NULL;
 
   fields = evg_field_set_new_for ("member");
-  evg_member_fill_field_set (member, fields);
+  evg_member_fill_field_set (member, fields, evg_member_get_id (member) == NULL);
 
   txn = evg_store_begin (self->store, error);
   if (txn == NULL)

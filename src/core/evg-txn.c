@@ -22,7 +22,72 @@ struct _EvgTxn
   GHashTable *changed;      /* table name → GPtrArray of ids, or NULL for "all" */
   GString    *scratch;
   gboolean    open;
+  gboolean    all_or_nothing;
+  gboolean    failed;       /* a write failed in an all-or-nothing transaction */
+
+  /* Insert statements by table and columns, which bulk imports reuse row
+   * after row instead of writing the SQL out each time. */
+  GHashTable *insert_sql;   /* "table:mask" → SQL */
+  const EvgTableSpec *last_spec;
+  guint64             last_mask;
+  const char         *last_sql;
 };
+
+G_LOCK_DEFINE_STATIC (uuid);
+
+/* A time-ordered UUID (version 7 of RFC 9562): 48 bits of milliseconds, a
+ * 12-bit counter that keeps ids made in the same millisecond in order, and
+ * 62 random bits that keep them unique across replicas.  Because new ids
+ * sort after old ones, the indexes on row ids and change ids grow at their
+ * end instead of at random places, which makes a 100,000-row import several
+ * times quicker than with random (version 4) ids.  Written out by hand: an
+ * import makes two per row. */
+static void
+make_uuid (char out[37])
+{
+  static const char hex[] = "0123456789abcdef";
+  static guint64 last_ms;
+  static guint counter;
+  guint64 ms = (guint64) (g_get_real_time () / 1000);
+  guint8 bytes[16];
+  guint32 r1 = g_random_int (), r2 = g_random_int ();
+  guint o = 0;
+
+  G_LOCK (uuid);
+  if (ms <= last_ms)
+    {
+      /* Same millisecond, or the clock went back: stay in order. */
+      ms = last_ms;
+      if (++counter > 0xfff)
+        {
+          ms++;
+          counter = 0;
+        }
+    }
+  else
+    counter = g_random_int_range (0, 0x400);
+  last_ms = ms;
+  bytes[6] = (guint8) (0x70 | ((counter >> 8) & 0x0f));
+  bytes[7] = (guint8) (counter & 0xff);
+  G_UNLOCK (uuid);
+
+  for (guint i = 0; i < 6; i++)
+    bytes[i] = (guint8) (ms >> (8 * (5 - i)));
+  bytes[8] = (guint8) (0x80 | (r1 & 0x3f));
+  bytes[9] = (guint8) (r1 >> 8);
+  bytes[10] = (guint8) (r1 >> 16);
+  bytes[11] = (guint8) (r1 >> 24);
+  memcpy (bytes + 12, &r2, 4);
+
+  for (guint i = 0; i < 16; i++)
+    {
+      if (i == 4 || i == 6 || i == 8 || i == 10)
+        out[o++] = '-';
+      out[o++] = hex[bytes[i] >> 4];
+      out[o++] = hex[bytes[i] & 0x0f];
+    }
+  out[o] = '\0';
+}
 
 static gboolean
 step_done (EvgTxn        *txn,
@@ -70,6 +135,7 @@ evg_txn_new_internal (EvgStore  *store,
   txn->store = store;
   txn->changed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, free_ids);
   txn->scratch = g_string_new (NULL);
+  txn->insert_sql = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   /* IMMEDIATE takes the write lock now, so the clock read below cannot be
    * raced by another connection writing at the same time. */
@@ -135,12 +201,17 @@ static gboolean
 savepoint (EvgTxn      *txn,
            GError     **error)
 {
-  if (!txn->open)
+  if (!txn->open || txn->failed)
     {
       g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_INVALID,
-                   "The transaction is already finished");
+                   txn->open ? "An earlier write of this transaction failed"
+                             : "The transaction is already finished");
       return FALSE;
     }
+  /* An all-or-nothing transaction is never committed after a failed write,
+   * so a write needs no savepoint of its own to undo. */
+  if (txn->all_or_nothing)
+    return TRUE;
   return exec_cached (txn, "SAVEPOINT evg_write", error);
 }
 
@@ -151,6 +222,12 @@ release (EvgTxn    *txn,
          gboolean   ok,
          GError   **error)
 {
+  if (txn->all_or_nothing)
+    {
+      if (!ok)
+        txn->failed = TRUE;
+      return ok;
+    }
   if (!ok)
     {
       exec_cached (txn, "ROLLBACK TO evg_write", NULL);
@@ -170,9 +247,10 @@ append_outbox (EvgTxn      *txn,
                const char  *base_hlc,
                GError     **error)
 {
-  g_autofree char *change_id = g_uuid_string_random ();
+  char change_id[37];
   sqlite3_stmt *stmt;
 
+  make_uuid (change_id);
   stmt = evg_store_prepare (txn->store,
                             "INSERT INTO outbox (change_id, tbl, row_id, op, fields, hlc, base_hlc) "
                             "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -238,9 +316,10 @@ evg_txn_insert (EvgTxn       *txn,
                 GError      **error)
 {
   const EvgTableSpec *spec = evg_field_set_get_table (fields);
-  g_autofree char *new_id = id != NULL ? g_strdup (id) : g_uuid_string_random ();
+  g_autofree char *new_id = NULL;
   char hlc[EVG_HLC_TEXT_LEN + 1];
-  g_autofree char *field_hlc = NULL;
+  char field_hlc[EVG_HLC_TEXT_LEN + 16];
+  const char *insert_sql;
   g_autofree char *json = NULL;
   sqlite3_stmt *stmt;
   GString *sql = txn->scratch;
@@ -252,19 +331,46 @@ evg_txn_insert (EvgTxn       *txn,
   if (!check_writable (spec, fields, TRUE, error) || !savepoint (txn, error))
     return NULL;
 
+  if (id != NULL)
+    new_id = g_strdup (id);
+  else
+    {
+      new_id = g_malloc (37);
+      make_uuid (new_id);
+    }
+
   evg_hlc_format (evg_hlc_now (txn->hlc), hlc);
-  field_hlc = g_strdup_printf ("{\"*\":\"%s\"}", hlc);
+  memcpy (field_hlc, "{\"*\":\"", 6);
+  memcpy (field_hlc + 6, hlc, EVG_HLC_TEXT_LEN);
+  memcpy (field_hlc + 6 + EVG_HLC_TEXT_LEN, "\"}", 3);
 
-  g_string_printf (sql, "INSERT INTO %s (id, branch, hlc, field_hlc, deleted", spec->name);
-  for (guint i = 0; i < spec->n_columns; i++)
-    if (evg_field_set_has_index (fields, i))
-      g_string_append_printf (sql, ", %s", spec->columns[i].name);
-  g_string_append (sql, ") VALUES (?, ?, ?, ?, 0");
-  for (guint i = 0; i < evg_field_set_count (fields); i++)
-    g_string_append (sql, ", ?");
-  g_string_append_c (sql, ')');
+  if (txn->last_spec == spec && txn->last_mask == evg_field_set_get_mask (fields))
+    insert_sql = txn->last_sql;
+  else
+    {
+      g_string_printf (sql, "%s:%" G_GINT64_MODIFIER "x", spec->name, evg_field_set_get_mask (fields));
+      insert_sql = g_hash_table_lookup (txn->insert_sql, sql->str);
+    }
+  if (insert_sql == NULL)
+    {
+      char *key = g_strdup (sql->str);
 
-  stmt = evg_store_prepare (txn->store, sql->str, error);
+      g_string_printf (sql, "INSERT INTO %s (id, branch, hlc, field_hlc, deleted", spec->name);
+      for (guint i = 0; i < spec->n_columns; i++)
+        if (evg_field_set_has_index (fields, i))
+          g_string_append_printf (sql, ", %s", spec->columns[i].name);
+      g_string_append (sql, ") VALUES (?, ?, ?, ?, 0");
+      for (guint i = 0; i < evg_field_set_count (fields); i++)
+        g_string_append (sql, ", ?");
+      g_string_append_c (sql, ')');
+      insert_sql = g_strdup (sql->str);
+      g_hash_table_insert (txn->insert_sql, key, (char *) insert_sql);
+    }
+  txn->last_spec = spec;
+  txn->last_mask = evg_field_set_get_mask (fields);
+  txn->last_sql = insert_sql;
+
+  stmt = evg_store_prepare (txn->store, insert_sql, error);
   if (stmt == NULL)
     return release (txn, FALSE, NULL), NULL;
 
@@ -599,6 +705,21 @@ evg_txn_restore (EvgTxn       *txn,
 }
 
 /**
+ * evg_txn_set_all_or_nothing:
+ *
+ * Makes the transaction one unit for bulk work such as an import: the
+ * writes skip their own savepoints, and once one fails no other write is
+ * accepted and evg_txn_commit() refuses, so freeing the transaction rolls
+ * all of it back.  Call it before the first write.
+ */
+void
+evg_txn_set_all_or_nothing (EvgTxn *txn)
+{
+  g_return_if_fail (txn != NULL);
+  txn->all_or_nothing = TRUE;
+}
+
+/**
  * evg_txn_commit:
  *
  * Makes every write of the transaction durable at once, then tells the
@@ -615,6 +736,13 @@ evg_txn_commit (EvgTxn  *txn,
 
   g_return_val_if_fail (txn != NULL, FALSE);
   g_return_val_if_fail (txn->open, FALSE);
+
+  if (txn->failed)
+    {
+      g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_INVALID,
+                   "An earlier write of this transaction failed; nothing was written");
+      return FALSE;
+    }
 
   evg_hlc_format (evg_hlc_get_last (txn->hlc), hlc);
   stmt = evg_store_prepare (txn->store, "UPDATE sync_state SET last_hlc = ? WHERE id = 1", error);
@@ -654,5 +782,6 @@ evg_txn_free (EvgTxn *txn)
   g_clear_pointer (&txn->changed, g_hash_table_unref);
   g_string_free (txn->scratch, TRUE);
   g_clear_pointer (&txn->branch, g_free);
+  g_clear_pointer (&txn->insert_sql, g_hash_table_unref);
   g_free (txn);
 }

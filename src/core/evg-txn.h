@@ -33,6 +33,7 @@ gboolean    evg_txn_restore    (EvgTxn       *txn,
                                 const char   *id,
                                 EvgFieldSet  *fields,
                                 GError      **error);
+void        evg_txn_set_all_or_nothing (EvgTxn *txn);
 gboolean    evg_txn_commit     (EvgTxn       *txn,
                                 GError      **error);
 void        evg_txn_free       (EvgTxn       *txn);

@@ -166,9 +166,28 @@ evg_parse_date (const char *text,
 char *
 evg_format_date (const GDate *date)
 {
+  guint y, m, d;
+  char *out;
+
   g_return_val_if_fail (date != NULL && g_date_valid (date), NULL);
-  return g_strdup_printf ("%04u-%02u-%02u", g_date_get_year (date),
-                          (guint) g_date_get_month (date), g_date_get_day (date));
+
+  /* Written by hand: imports format two or three dates a row. */
+  y = g_date_get_year (date);
+  m = (guint) g_date_get_month (date);
+  d = g_date_get_day (date);
+  out = g_malloc (11);
+  out[0] = (char) ('0' + y / 1000 % 10);
+  out[1] = (char) ('0' + y / 100 % 10);
+  out[2] = (char) ('0' + y / 10 % 10);
+  out[3] = (char) ('0' + y % 10);
+  out[4] = '-';
+  out[5] = (char) ('0' + m / 10);
+  out[6] = (char) ('0' + m % 10);
+  out[7] = '-';
+  out[8] = (char) ('0' + d / 10);
+  out[9] = (char) ('0' + d % 10);
+  out[10] = '\0';
+  return out;
 }
 
 /**
@@ -243,16 +262,34 @@ evg_normalize_year_month (const char *text)
   return g_strdup_printf ("%04u-%02u", y, m);
 }
 
-/* Sets @date to today in local time. */
+G_LOCK_DEFINE_STATIC (today);
+
+/* Sets @date to today in local time.  Finding the local time zone costs
+ * system calls, and an import asks for today several times a row, so the
+ * answer is kept for a second. */
 void
 evg_date_set_today (GDate *date)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  static gint64 computed_at = G_MININT64;
+  static guint32 julian;
+  gint64 now_s = g_get_real_time () / G_USEC_PER_SEC;
 
+  G_LOCK (today);
+  if (now_s != computed_at)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+      GDate d;
+
+      g_date_clear (&d, 1);
+      g_date_set_dmy (&d, (GDateDay) g_date_time_get_day_of_month (now),
+                      (GDateMonth) g_date_time_get_month (now),
+                      (GDateYear) g_date_time_get_year (now));
+      julian = g_date_get_julian (&d);
+      computed_at = now_s;
+    }
   g_date_clear (date, 1);
-  g_date_set_dmy (date, (GDateDay) g_date_time_get_day_of_month (now),
-                  (GDateMonth) g_date_time_get_month (now),
-                  (GDateYear) g_date_time_get_year (now));
+  g_date_set_julian (date, julian);
+  G_UNLOCK (today);
 }
 
 /**
