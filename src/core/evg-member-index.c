@@ -511,6 +511,13 @@ evg_member_index_get_entry (EvgMemberIndex *self,
   return &g_array_index (self->entries, EvgIndexEntry, i);
 }
 
+/* All entries at once, for loops that visit every member. */
+const EvgIndexEntry *
+evg_member_index_peek_entries (EvgMemberIndex *self)
+{
+  return (const EvgIndexEntry *) (gpointer) self->entries->data;
+}
+
 guint
 evg_member_index_get_group_rank (EvgMemberIndex *self,
                                  guint16         group)

@@ -53,6 +53,7 @@ guint                evg_member_index_get_n_entries (EvgMemberIndex *self);
 guint                evg_member_index_get_n_live   (EvgMemberIndex  *self);
 const EvgIndexEntry *evg_member_index_get_entry    (EvgMemberIndex  *self,
                                                     guint            i);
+const EvgIndexEntry *evg_member_index_peek_entries (EvgMemberIndex  *self);
 int                  evg_member_index_find_rowid   (EvgMemberIndex  *self,
                                                     gint64           rowid);
 guint                evg_member_index_get_group_rank (EvgMemberIndex *self,

@@ -239,41 +239,72 @@ in_scope (EvgMemberList       *self,
     }
 }
 
+/* Counts the members of the scope, for "shown of N".  Searching and
+ * filtering leave it alone, so it is counted only when the index or the
+ * scope changed. */
+static void
+count_total (EvgMemberList *self)
+{
+  const EvgIndexEntry *entries = evg_member_index_peek_entries (self->index);
+  const guint *order = (const guint *) (gpointer) self->order->data;
+  guint n_total = 0;
+
+  for (guint i = 0; i < self->order->len; i++)
+    if (entries[order[i]].live && in_scope (self, &entries[order[i]]))
+      n_total++;
+
+  if (n_total != self->n_total)
+    {
+      self->n_total = n_total;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_TOTAL]);
+    }
+}
+
 /* Works out what is shown now and tells the model's users exactly which
  * range changed.  @changed marks entries whose contents changed in place
- * (NULL: none), which must be reported even where they stay. */
+ * (NULL: none), which must be reported even where they stay.  This runs on
+ * every keystroke over all 100,000 entries, hence the plain loops. */
 static void
 refilter (EvgMemberList *self,
           const guint8  *changed,
           gboolean       everything)
 {
   g_autoptr(GArray) old = self->visible;
-  const guint *o, *v;
-  guint n_old, n_new, prefix = 0, suffix = 0;
-  guint n_total = 0;
+  const EvgIndexEntry *entries = evg_member_index_peek_entries (self->index);
+  const guint *order = (const guint *) (gpointer) self->order->data;
+  const guint8 *marks;
+  const guint *o;
+  guint *v;
+  guint n_old, n_new = 0, prefix = 0, suffix = 0;
   int group = self->party_group != NULL ? evg_member_index_find_group (self->index, self->party_group) : 0;
+  gboolean filtered = self->category != NULL || self->standing != NULL || self->only_mobile ||
+                      self->only_lost_contact || self->party_group != NULL;
 
   if (self->party_group != NULL && group == 0)
     group = -1;
 
   ensure_marks (self);
-  self->visible = g_array_sized_new (FALSE, FALSE, sizeof (guint), old->len);
+  marks = self->marks;
+  self->visible = g_array_sized_new (FALSE, FALSE, sizeof (guint), self->order->len);
+  g_array_set_size (self->visible, self->order->len);
+  v = (guint *) (gpointer) self->visible->data;
   for (guint i = 0; i < self->order->len; i++)
     {
-      guint e = g_array_index (self->order, guint, i);
-      const EvgIndexEntry *entry = evg_member_index_get_entry (self->index, e);
+      guint e = order[i];
+      const EvgIndexEntry *entry;
 
-      if (!entry->live || !in_scope (self, entry))
+      if (!marks[e])
         continue;
-      n_total++;
-      if (self->marks[e] && passes_filters (self, entry, group))
-        g_array_append_val (self->visible, e);
+      entry = &entries[e];
+      if (!entry->live || !in_scope (self, entry) ||
+          (filtered && !passes_filters (self, entry, group)))
+        continue;
+      v[n_new++] = e;
     }
+  g_array_set_size (self->visible, n_new);
 
   n_old = old->len;
-  n_new = self->visible->len;
   o = (const guint *) (gpointer) old->data;
-  v = (const guint *) (gpointer) self->visible->data;
 
   if (!everything)
     {
@@ -286,11 +317,6 @@ refilter (EvgMemberList *self,
         suffix++;
     }
 
-  if (n_total != self->n_total)
-    {
-      self->n_total = n_total;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_TOTAL]);
-    }
   if (prefix + suffix < n_old || prefix + suffix < n_new)
     g_list_model_items_changed (G_LIST_MODEL (self), prefix, n_old - prefix - suffix,
                                 n_new - prefix - suffix);
@@ -340,6 +366,7 @@ on_index_changed (EvgMemberList *self,
     {
       sort_all (self);
       match_all (self);
+      count_total (self);
       refilter (self, NULL, TRUE);
       return;
     }
@@ -361,6 +388,7 @@ on_index_changed (EvgMemberList *self,
     for (guint i = 0; i < changed->len; i++)
       reposition (self, g_array_index (changed, guint, i));
 
+  count_total (self);
   refilter (self, flags, FALSE);
 }
 
@@ -408,6 +436,7 @@ evg_member_list_constructed (GObject *object)
                            G_CONNECT_SWAPPED);
   sort_all (self);
   match_all (self);
+  count_total (self);
   refilter (self, NULL, TRUE);
 }
 
@@ -828,6 +857,7 @@ evg_member_list_set_scope (EvgMemberList  *self,
   if (self->scope == scope)
     return;
   self->scope = scope;
+  count_total (self);
   refilter (self, NULL, FALSE);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCOPE]);
 }
