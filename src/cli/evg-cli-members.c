@@ -89,10 +89,10 @@ members_import (EvgCli  *cli,
                 char   **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(EvgRoster) roster = NULL;
   g_autoptr(EvgImportResult) result = NULL;
   g_autoptr(GError) error = NULL;
   gboolean dry_run = FALSE;
+  EvgStore *store;
   GOptionEntry entries[] = {
     { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run,
       N_("Check the file and report what would change, without writing"), NULL },
@@ -114,11 +114,12 @@ members_import (EvgCli  *cli,
       return EVG_CLI_USAGE;
     }
 
-  roster = open_roster (cli);
-  if (roster == NULL)
+  /* No roster: nothing here shows a list, so its index need not be built. */
+  store = evg_cli_get_store (cli);
+  if (store == NULL)
     return EVG_CLI_USAGE;
 
-  result = evg_roster_import (roster, argv[1],
+  result = evg_member_import (store, argv[1],
                               dry_run ? EVG_IMPORT_FLAGS_DRY_RUN : EVG_IMPORT_FLAGS_NONE,
                               NULL, NULL, NULL, &error);
   if (result == NULL)
