@@ -197,6 +197,13 @@ on_sync_clicked (EvgSyncIndicator *self)
     evg_sync_client_sync_now (self->client);
 }
 
+/* A button that opens another window closes the popover on its way. */
+static void
+on_popover_button_clicked (EvgSyncIndicator *self)
+{
+  gtk_menu_button_popdown (self->button);
+}
+
 static void
 evg_sync_indicator_map (GtkWidget *widget)
 {
@@ -302,6 +309,7 @@ evg_sync_indicator_class_init (EvgSyncIndicatorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EvgSyncIndicator, setup_button);
   gtk_widget_class_bind_template_child (widget_class, EvgSyncIndicator, conflicts_button);
   gtk_widget_class_bind_template_callback (widget_class, on_sync_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_popover_button_clicked);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
