@@ -398,6 +398,16 @@ http_init (Http         *http,
                                                  "idle-timeout", 60,
                                                  "user-agent", "e-vanguard/" PACKAGE_VERSION,
                                                  NULL);
+  /* A server on this machine never goes through a proxy; skipping the
+   * system's proxy lookup saves its start-up on every sync. */
+  {
+    g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+    const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
+
+    if (g_strcmp0 (host, "127.0.0.1") == 0 || g_strcmp0 (host, "::1") == 0 ||
+        g_strcmp0 (host, "localhost") == 0)
+      soup_session_set_proxy_resolver (http->session, NULL);
+  }
   http->base_url = g_strdup (url);
   while (g_str_has_suffix (http->base_url, "/"))
     http->base_url[strlen (http->base_url) - 1] = '\0';
@@ -896,6 +906,7 @@ struct _EvgSyncClient
   gboolean         running;
   gboolean         again;
   gboolean         emitting;
+  gboolean         watching_network;
 };
 
 G_DEFINE_FINAL_TYPE (EvgSyncClient, evg_sync_client, G_TYPE_OBJECT)
@@ -1155,8 +1166,6 @@ evg_sync_client_constructed (GObject *object)
   G_OBJECT_CLASS (evg_sync_client_parent_class)->constructed (object);
 
   g_signal_connect_object (self->store, "changed", G_CALLBACK (on_store_changed), self, 0);
-  g_signal_connect_object (g_network_monitor_get_default (), "network-changed",
-                           G_CALLBACK (on_network_changed), self, 0);
 
   /* Show the last run's failure until the next run says otherwise. */
   if (evg_sync_read_state (self->store, &info, NULL) && info.last_error != NULL)
@@ -1444,6 +1453,13 @@ evg_sync_client_set_auto_sync (EvgSyncClient *self,
     return;
   self->auto_sync = auto_sync;
   restart_periodic (self);
+  /* Watched only when syncing by itself: command-line runs skip its set-up. */
+  if (auto_sync && !self->watching_network)
+    {
+      g_signal_connect_object (g_network_monitor_get_default (), "network-changed",
+                               G_CALLBACK (on_network_changed), self, 0);
+      self->watching_network = TRUE;
+    }
   if (!auto_sync)
     g_clear_handle_id (&self->debounce_id, g_source_remove);
   else if (self->server_url != NULL)

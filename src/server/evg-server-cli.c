@@ -219,6 +219,11 @@ cmd_serve (Options  *options,
       return 1;
     }
 
+  /* Before the “listening” line: whoever reads it may signal at once. */
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGTERM, on_quit_signal, loop);
+  g_unix_signal_add (SIGINT, on_quit_signal, loop);
+
   uris = evg_server_get_uris (server);
   for (GSList *l = uris; l != NULL; l = l->next)
     {
@@ -230,9 +235,6 @@ cmd_serve (Options  *options,
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   fflush (stdout);
 
-  loop = g_main_loop_new (NULL, FALSE);
-  g_unix_signal_add (SIGTERM, on_quit_signal, loop);
-  g_unix_signal_add (SIGINT, on_quit_signal, loop);
   g_main_loop_run (loop);
 
   evg_server_shutdown (server);

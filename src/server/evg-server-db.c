@@ -52,7 +52,8 @@ static const char * const migrations[] = {
   "  created_at INTEGER NOT NULL,"
   "  revoked_at INTEGER"
   ");"
-  /* The merged state of each record, for the conflict policy. */
+  /* The merged state of each record, for the conflict policy.  A rowid
+   * table: its rows are too wide to live in the key's b-tree. */
   "CREATE TABLE record ("
   "  tbl     TEXT NOT NULL,"
   "  row_id  TEXT NOT NULL,"
@@ -61,8 +62,8 @@ static const char * const migrations[] = {
   "  deleted INTEGER NOT NULL DEFAULT 0,"
   "  fields  TEXT NOT NULL,"
   "  clocks  TEXT NOT NULL,"
-  "  PRIMARY KEY (tbl, row_id)"
-  ") WITHOUT ROWID;"
+  "  UNIQUE (tbl, row_id)"
+  ");"
   /* What clients pull.  seq only grows, and rows are never changed. */
   "CREATE TABLE change_log ("
   "  seq         INTEGER PRIMARY KEY AUTOINCREMENT,"
@@ -1233,6 +1234,20 @@ evg_server_db_push (EvgServerDb    *db,
   sqlite3_bind_int64 (stmt, 4, now_ms ());
   if (!step_done (db, stmt, &error))
     goto fail;
+
+  /* Stored answers only spare a client work when it resends its last
+   * batch; change ids keep a late resend exactly-once without them, so
+   * answers older than a week are dropped now and then. */
+  if (g_random_int_range (0, 64) == 0)
+    {
+      stmt = prepare (db, "DELETE FROM batch WHERE branch = ? AND created_at < ?", &error);
+      if (stmt == NULL)
+        goto fail;
+      sqlite3_bind_text (stmt, 1, branch, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, now_ms () - 7 * 24 * 3600 * G_GINT64_CONSTANT (1000));
+      if (!step_done (db, stmt, &error))
+        goto fail;
+    }
 
   evg_server_failpoint ("server-push-before-commit");
   if (!exec (db, "COMMIT", &error))
