@@ -767,6 +767,93 @@ out:
   return ok;
 }
 
+/* A pulled record that points at a record this replica does not have (a
+ * member's party group, say) would make the commit fail on the deferred
+ * foreign key, and every later sync would stop at the same page.  Such a
+ * reference is cleared here and kept as a conflict instead. */
+static gboolean
+clear_dangling_references (ApplyContext  *ctx,
+                           EvgSyncReport *report,
+                           GError       **error)
+{
+  sqlite3 *db = evg_store_get_db (ctx->store);
+  sqlite3_stmt *check = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, "PRAGMA foreign_key_check", -1, &check, NULL) != SQLITE_OK)
+    {
+      evg_store_set_error (ctx->store, sqlite3_errcode (db), error);
+      return FALSE;
+    }
+  while ((rc = sqlite3_step (check)) == SQLITE_ROW)
+    {
+      g_autofree char *table = g_strdup ((const char *) sqlite3_column_text (check, 0));
+      gint64 rowid = sqlite3_column_int64 (check, 1);
+      int fkid = sqlite3_column_int (check, 3);
+      g_autofree char *list_sql = g_strdup_printf ("PRAGMA foreign_key_list(%s)", table);
+      g_autofree char *column = NULL;
+      g_autofree char *row_id = NULL;
+      g_autofree char *value = NULL;
+      sqlite3_stmt *stmt = NULL;
+
+      if (evg_schema_lookup_table (table) == NULL)
+        continue;
+      sqlite3_prepare_v2 (db, list_sql, -1, &stmt, NULL);
+      while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+        if (sqlite3_column_int (stmt, 0) == fkid)
+          column = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      sqlite3_finalize (stmt);
+      if (column == NULL)
+        continue;
+
+      g_free (list_sql);
+      list_sql = g_strdup_printf ("SELECT id, %s FROM %s WHERE rowid = ?", column, table);
+      stmt = NULL;
+      sqlite3_prepare_v2 (db, list_sql, -1, &stmt, NULL);
+      sqlite3_bind_int64 (stmt, 1, rowid);
+      if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          row_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+          value = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+        }
+      sqlite3_finalize (stmt);
+
+      g_free (list_sql);
+      list_sql = g_strdup_printf ("UPDATE %s SET %s = NULL WHERE rowid = ?", table, column);
+      stmt = NULL;
+      sqlite3_prepare_v2 (db, list_sql, -1, &stmt, NULL);
+      sqlite3_bind_int64 (stmt, 1, rowid);
+      rc = stmt != NULL ? sqlite3_step (stmt) : SQLITE_ERROR;
+      sqlite3_finalize (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          sqlite3_finalize (check);
+          evg_store_set_error (ctx->store, sqlite3_errcode (db), error);
+          return FALSE;
+        }
+
+      {
+        GString *remote = g_string_new ("{");
+        g_autofree char *remote_text = NULL;
+
+        evg_json_append_string (remote, column);
+        g_string_append_c (remote, ':');
+        evg_json_append_string (remote, value != NULL ? value : "");
+        g_string_append_c (remote, '}');
+        remote_text = g_string_free (remote, FALSE);
+        report->conflicts++;
+        if (!add_conflict (ctx->store, table, row_id != NULL ? row_id : "", "unapplied", NULL,
+                           remote_text, NULL, error))
+          {
+            sqlite3_finalize (check);
+            return FALSE;
+          }
+      }
+    }
+  sqlite3_finalize (check);
+  return TRUE;
+}
+
 /**
  * evg_sync_apply_pull:
  *
@@ -813,7 +900,19 @@ evg_sync_apply_pull (EvgStore             *store,
     goto out;
 
   evg_sync_failpoint ("client-pull-before-commit");
-  ok = commit (store, error);
+  {
+    g_autoptr(GError) commit_error = NULL;
+
+    ok = commit (store, &commit_error);
+    /* A deferred foreign key failing at COMMIT leaves the transaction open:
+     * clear what dangles and commit again.  Checking only then keeps the
+     * scan off the normal path. */
+    if (!ok && sqlite3_extended_errcode (evg_store_get_db (store)) == SQLITE_CONSTRAINT_FOREIGNKEY &&
+        sqlite3_get_autocommit (evg_store_get_db (store)) == 0)
+      ok = clear_dangling_references (&ctx, report, error) && commit (store, error);
+    else if (!ok)
+      g_propagate_error (error, g_steal_pointer (&commit_error));
+  }
 
 out:
   if (!ok)

@@ -942,6 +942,23 @@ def case_conflicts(work):
        b.dump()[('party_group', gid)]['name'] == '第一党小组（改）', 'the kept edit brought the group back')
     ok(not [c for c in b.open_conflicts() if c[3] == 'identity'], 'b\'s identity conflict was settled by a\'s choice')
     accounted(server, [a, b], 'A001', 'conflicts')
+    # Records no replica can store as sent must not stop sync: a member in a
+    # party group that does not exist, and a second member with an ID number
+    # already taken.  Each becomes a conflict; the rest still arrives.
+    bad = [change('member', 'm-dangling', 'insert', {'name': '李四', 'party_group_id': 'no-such-group'}),
+           change('member', 'm-twin', 'insert', {'name': '王五', 'id_number': '11010519491231002X'}),
+           change('party_group', 'g-after', 'insert', {'name': '后来的小组'})]
+    status, answer = http(server.port, 'POST', '/v1/push', body=push_body(bad), token=ta)
+    ok(status == 200 and all(r['status'] == 'applied' for r in answer['results']), 'the server takes them')
+    r = b.sync()
+    kinds = [c[3] for c in b.open_conflicts()]
+    ok(kinds.count('unapplied') == 2, 'both become conflicts on the device (%s)' % kinds)
+    dump = b.dump()
+    ok(dump[('member', 'm-dangling')]['party_group_id'] is None, 'the dangling reference is cleared')
+    ok(('member', 'm-twin') not in dump and ('party_group', 'g-after') in dump,
+       'the twin is kept aside and the rest of the page arrived')
+    r = b.sync()
+    ok(r['pulled'] == 0, 'the next sync is not stuck on them')
     server.stop()
 
 
