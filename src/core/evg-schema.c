@@ -103,6 +103,25 @@ static const char * const migrations[] = {
   "CREATE UNIQUE INDEX member_id_number ON member (id_number)"
   "  WHERE deleted = 0 AND id_number IS NOT NULL;"
   "CREATE INDEX member_party_group ON member (party_group_id) WHERE deleted = 0;",
+  /* 2 → 3: membership transfers (组织关系转接).  The sending branch makes
+   * one naming the receiving branch's code; the server routes it there, and
+   * when the receiver sets status to 'accepted' the server moves the member
+   * to the receiving branch. */
+  "CREATE TABLE transfer ("
+  "  id          TEXT PRIMARY KEY,"
+  "  branch      TEXT NOT NULL,"
+  "  hlc         TEXT NOT NULL,"
+  "  field_hlc   TEXT NOT NULL,"
+  "  deleted     INTEGER NOT NULL DEFAULT 0,"
+  "  member_id   TEXT NOT NULL,"
+  "  from_branch TEXT,"
+  "  to_branch   TEXT NOT NULL,"
+  "  status      TEXT NOT NULL DEFAULT 'issued',"
+  "  issued_on   TEXT,"
+  "  accepted_on TEXT,"
+  "  note        TEXT"
+  ");"
+  "CREATE INDEX transfer_member ON transfer (member_id);",
 };
 
 static const EvgColumnSpec party_group_columns[] = {
@@ -148,9 +167,24 @@ static const EvgTableSpec member_table = {
   "member", member_columns, G_N_ELEMENTS (member_columns), EVG_MERGE_FIELD_LWW,
 };
 
+static const EvgColumnSpec transfer_columns[] = {
+  { "member_id", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_IMMUTABLE },
+  { "from_branch", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_IMMUTABLE },
+  { "to_branch", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_IMMUTABLE },
+  { "status", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
+  { "issued_on", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
+  { "accepted_on", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
+  { "note", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
+};
+
+static const EvgTableSpec transfer_table = {
+  "transfer", transfer_columns, G_N_ELEMENTS (transfer_columns), EVG_MERGE_FIELD_LWW,
+};
+
 static const EvgTableSpec *tables[] = {
   &party_group_table,
   &member_table,
+  &transfer_table,
 };
 
 const EvgTableSpec **

@@ -899,6 +899,175 @@ typedef struct
   JsonObject    *remote;    /* owned */
 } ChangeOutcome;
 
+static gboolean
+log_change (EvgServerDb  *db,
+            const char   *change_id,
+            const char   *branch,
+            const char   *table,
+            const char   *row_id,
+            const char   *op,
+            const char   *fields_json,
+            const char   *hlc,
+            const char   *base_hlc,
+            const char   *site,
+            GError      **error)
+{
+  sqlite3_stmt *stmt = prepare (db, "INSERT INTO change_log (change_id, branch, tbl, row_id, op, "
+                                    "fields, hlc, base_hlc, site, received_at) "
+                                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, change_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, branch, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, table, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, row_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, op, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, fields_json, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, hlc, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 8, base_hlc, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 9, site, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 10, now_ms ());
+  return step_done (db, stmt, error);
+}
+
+static char *
+string_member (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return g_strdup (json_node_get_string (node));
+}
+
+/* Transfers (组织关系转接) are the one record two branches write: the
+ * sender makes it naming the receiver, the receiver may only accept or
+ * refuse it.  Returns FALSE with @outcome set when the write is refused;
+ * else *other is the branch that must see the change too. */
+static gboolean
+check_transfer (EvgServerDb    *db,
+                const char     *branch,
+                EvgSyncChange  *change,
+                StoredRecord   *stored,
+                char          **other,
+                ChangeOutcome  *outcome)
+{
+  g_autofree char *status = string_member (change->fields, "status");
+
+  *other = NULL;
+  if (stored->exists)
+    {
+      g_autoptr(JsonObject) fields = evg_sync_parse_object (stored->fields);
+      g_autofree char *to = string_member (fields, "to_branch");
+      JsonObjectIter iter;
+      const char *name;
+
+      if (g_strcmp0 (stored->branch, branch) == 0)
+        {
+          if (g_strcmp0 (status, "accepted") == 0)
+            goto invalid;
+          *other = g_steal_pointer (&to);
+          return TRUE;
+        }
+      if (g_strcmp0 (to, branch) != 0 || change->op != EVG_SYNC_OP_UPDATE)
+        goto not_owner;
+      json_object_iter_init (&iter, change->fields);
+      while (json_object_iter_next (&iter, &name, NULL))
+        if (!g_str_equal (name, "status") && !g_str_equal (name, "accepted_on"))
+          goto not_owner;
+      if (status != NULL && !g_str_equal (status, "accepted") && !g_str_equal (status, "refused"))
+        goto invalid;
+      *other = g_strdup (stored->branch);
+      return TRUE;
+    }
+  else
+    {
+      g_autofree char *to = string_member (change->fields, "to_branch");
+      g_autofree char *member = string_member (change->fields, "member_id");
+      EvgSyncChange probe = { 0 };
+      g_auto(StoredRecord) member_record = { 0 };
+
+      if (change->op != EVG_SYNC_OP_INSERT || to == NULL || member == NULL ||
+          g_str_equal (to, branch) || !branch_exists (db, to) ||
+          (status != NULL && !g_str_equal (status, "issued")))
+        goto invalid;
+      probe.table = (char *) "member";
+      probe.row_id = member;
+      if (!load_record (db, &probe, &member_record, NULL) ||
+          !member_record.exists || g_strcmp0 (member_record.branch, branch) != 0)
+        goto not_owner;
+      *other = g_steal_pointer (&to);
+      return TRUE;
+    }
+
+invalid:
+  outcome->status = EVG_SYNC_STATUS_REJECTED;
+  outcome->reason = "invalid";
+  return FALSE;
+not_owner:
+  outcome->status = EVG_SYNC_STATUS_REJECTED;
+  outcome->reason = "not_owner";
+  return FALSE;
+}
+
+/* Moves the member to the receiving branch in the same transaction as the
+ * acceptance, and gives that branch the member's record.  The sender keeps
+ * its copy; its later edits come back not_owner. */
+static gboolean
+move_member (EvgServerDb  *db,
+             const char   *transfer_id,
+             JsonObject   *transfer,
+             const char   *from,
+             GError      **error)
+{
+  g_autofree char *member = string_member (transfer, "member_id");
+  g_autofree char *to = string_member (transfer, "to_branch");
+  g_autofree char *change_id = g_strconcat (transfer_id, ".m", NULL);
+  g_autoptr(JsonObject) fields = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_auto(StoredRecord) record = { 0 };
+  EvgSyncChange probe = { 0 };
+  sqlite3_stmt *stmt;
+  char *hlc = NULL;
+
+  probe.table = (char *) "member";
+  probe.row_id = member;
+  if (member == NULL || to == NULL || !load_record (db, &probe, &record, error))
+    return member == NULL || to == NULL;
+  if (!record.exists || g_strcmp0 (record.branch, from) != 0)
+    return TRUE;
+
+  stmt = prepare (db, "UPDATE record SET branch = ?1 WHERE tbl = 'member' AND row_id = ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, to, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, member, -1, SQLITE_STATIC);
+  if (!step_done (db, stmt, error))
+    return FALSE;
+
+  /* The party group belongs to the old branch: the member arrives without. */
+  fields = evg_sync_parse_object (record.fields);
+  json_object_remove_member (fields, "party_group_id");
+  evg_sync_append_fields (text, fields);
+  stmt = prepare (db, "SELECT hlc FROM record WHERE tbl = 'member' AND row_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, member, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    hlc = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  {
+    gboolean ok = log_change (db, change_id, to, "member", member, "insert", text->str,
+                              hlc, NULL, "transfer", error);
+
+    g_free (hlc);
+    return ok;
+  }
+}
+
+
 /* Applies one change inside the push transaction.  Returns FALSE only on a
  * database failure, which aborts the whole batch. */
 static gboolean
@@ -911,6 +1080,9 @@ apply_change (EvgServerDb    *db,
 {
   const EvgTableSpec *spec = evg_schema_lookup_table (change->table);
   g_auto(StoredRecord) stored = { 0 };
+  g_autofree char *routed_to = NULL;
+  g_autofree char *owner = NULL;
+  gboolean was_accepted = FALSE;
   EvgSyncRecord record = { 0 };
   EvgSyncMergeResult merge = { 0 };
   g_autoptr(GString) values_text = NULL;
@@ -948,7 +1120,15 @@ apply_change (EvgServerDb    *db,
   if (!load_record (db, change, &stored, error))
     return FALSE;
 
-  if (stored.exists && g_strcmp0 (stored.branch, branch) != 0)
+  if (g_str_equal (change->table, "transfer"))
+    {
+      if (!check_transfer (db, branch, change, &stored, &routed_to, outcome))
+        return TRUE;
+      owner = g_strdup (stored.exists ? stored.branch : branch);
+      was_accepted = stored.exists && stored.fields != NULL &&
+                     strstr (stored.fields, "\"status\":\"accepted\"") != NULL;
+    }
+  else if (stored.exists && g_strcmp0 (stored.branch, branch) != 0)
     {
       outcome->status = EVG_SYNC_STATUS_REJECTED;
       outcome->reason = "not_owner";
@@ -1031,6 +1211,23 @@ apply_change (EvgServerDb    *db,
     goto fail;
 
   outcome->seq = sqlite3_last_insert_rowid (db->db);
+
+  if (routed_to != NULL)
+    {
+      /* The other branch of a transfer sees it too, under its own id. */
+      g_autofree char *routed_id = g_strconcat (change->change_id, ".r", NULL);
+      g_autoptr(JsonObject) merged = evg_sync_parse_object (values_text->str);
+      g_autofree char *status = string_member (merged, "status");
+
+      if (!log_change (db, routed_id, routed_to, change->table, change->row_id,
+                       evg_sync_op_to_string (change->op), fields_json, change->hlc,
+                       change->base_hlc, change->site, error))
+        goto fail;
+      if (!was_accepted && g_strcmp0 (status, "accepted") == 0 &&
+          !move_member (db, change->row_id, merged, owner, error))
+        goto fail;
+    }
+
   if (merge.conflict != EVG_SYNC_CONFLICT_NONE)
     {
       outcome->status = EVG_SYNC_STATUS_CONFLICT;

@@ -27,7 +27,7 @@ CLI = os.environ['EVG_CLI']
 SERVER = os.environ['EVG_SERVER']
 TOOL = os.environ['EVG_SYNC_TOOL']
 WRAPPER = os.environ.get('EVG_WRAPPER', '').split()
-TABLES = ['party_group', 'member']
+TABLES = ['party_group', 'member', 'transfer']
 
 _n = 0
 _failures = 0
@@ -208,7 +208,9 @@ class Device:
 def accounted(server, devices, branch, what):
     """Every change of every device is acked and on the server exactly once,
     and the server holds no change that no device made."""
-    log = server.log_ids(branch)
+    # Entries the server made for routing (a transfer's copy for the other
+    # branch, a transferred member) are not any device's changes.
+    log = [cid for cid in server.log_ids(branch) if not cid.endswith(('.r', '.m'))]
     ok(len(log) == len(set(log)), '%s: no change id twice in the server log' % what)
     made = set()
     for d in devices:
@@ -1071,6 +1073,64 @@ def case_server_cli(work):
     ok(len(files) == 1 and mode == 0o600 and (os.stat(tok_dir).st_mode & 0o777) == 0o700,
        'the token file is readable by the user alone (%o)' % mode)
     ok(token not in open(d.db, 'rb').read().decode('latin-1'), 'the token is not in the database')
+    server.stop()
+
+
+def case_transfer(work):
+    """A member transferred to another branch while the old branch edits the
+    record offline: the move happens once, on the server, when the receiver
+    accepts; the late edit comes back not_owner as a conflict, not a loss."""
+    server = Server(work).start()
+    ta = new_branch(server, 'A001', '第一支部')
+    tb = new_branch(server, 'B002', '第二支部')
+    tc = new_branch(server, 'C003', '第三支部')
+    a, b, c = Device(work, 'a'), Device(work, 'b'), Device(work, 'c')
+    a.setup(server.url, ta)
+    b.setup(server.url, tb)
+    c.setup(server.url, tc)
+    gid = a.tool('insert', 'party_group', '-', 'name=第一党小组')
+    mid = a.tool('insert', 'member', '-', 'name=赵六', 'phone=13700000000', 'party_group_id=' + gid)
+    a.sync()
+    tid = a.tool('insert', 'transfer', '-', 'member_id=' + mid, 'from_branch=A001', 'to_branch=B002',
+                 'issued_on=2026-11-28')
+    a.sync()
+    b.sync()
+    ok(b.dump().get(('transfer', tid), {}).get('status') == 'issued', 'the transfer is routed to B')
+    ok(('member', mid) not in b.dump(), 'B does not see the member before accepting')
+    c.sync()
+    ok(('transfer', tid) not in c.dump(), 'a third branch sees nothing')
+    # A edits the member offline, not knowing what B will do.
+    a.tool('update', 'member', mid, 'phone=13711111111')
+    b.tool('update', 'transfer', tid, 'status=accepted', 'accepted_on=2026-11-29')
+    b.sync()
+    bm = b.dump().get(('member', mid))
+    ok(bm is not None and bm['name'] == '赵六' and bm['phone'] == '13700000000',
+       'on acceptance the member arrives at B')
+    ok(bm is not None and bm['party_group_id'] is None, 'without the old branch\'s party group')
+    ok(server.query("SELECT branch FROM record WHERE tbl = 'member' AND row_id = ?", (mid,)) == [('B002',)],
+       'the server moved the member to B')
+    r = a.sync(expect=3)
+    ok(r['rejected'] == 1 and any(k[3] == 'rejected' and 'not_owner' in k[5] for k in a.open_conflicts()),
+       'A\'s late edit comes back not_owner and is kept as a conflict')
+    ok(a.dump()[('transfer', tid)]['status'] == 'accepted', 'A learns that the transfer was accepted')
+    ok(a.dump()[('member', mid)]['phone'] == '13711111111', 'A keeps its copy with its edit')
+    b.sync()
+    ok(b.dump()[('member', mid)]['phone'] == '13700000000', 'B\'s member is untouched by A\'s edit')
+    b.tool('update', 'member', mid, 'phone=13622222222')
+    b.sync()
+    ok(server.query("SELECT fields FROM record WHERE tbl = 'member' AND row_id = ?", (mid,))[0][0].count('13622222222') == 1,
+       'B now edits the member')
+    # Only the named branch may accept, and only the sender may issue.
+    status, answer = http(server.port, 'POST', '/v1/push', token=tc, body=push_body(
+        [change('transfer', tid, 'update', {'status': 'accepted'}, base=None)]))
+    ok(answer['results'][0]['reason'] == 'not_owner', 'a third branch cannot accept it')
+    status, answer = http(server.port, 'POST', '/v1/push', token=ta, body=push_body(
+        [change('transfer', 't-self', 'insert', {'member_id': gid, 'to_branch': 'B002', 'status': 'accepted'})]))
+    ok(answer['results'][0]['status'] == 'rejected', 'the sender cannot accept its own transfer')
+    status, answer = http(server.port, 'POST', '/v1/push', token=tc, body=push_body(
+        [change('transfer', 't-steal', 'insert', {'member_id': mid, 'to_branch': 'C003'})]))
+    ok(answer['results'][0]['status'] == 'rejected', 'nobody can transfer another branch\'s member')
+    accounted(server, [b], 'B002', 'transfer B')
     server.stop()
 
 
