@@ -236,6 +236,44 @@ bad (GError    **error,
   return FALSE;
 }
 
+/* json-glib parses nested arrays and objects by recursion, so a body of a
+ * few megabytes of "[" would overflow the stack and take the server down.
+ * Nothing in the protocol nests deeper than three levels; refuse anything
+ * deeper before parsing. */
+#define MAX_DEPTH 8
+
+static gboolean
+nesting_is_shallow (const char *data,
+                    gsize       length)
+{
+  gboolean in_string = FALSE;
+  int depth = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > MAX_DEPTH)
+            return FALSE;
+        }
+      else if (c == ']' || c == '}')
+        depth--;
+    }
+  return TRUE;
+}
+
 static JsonNode *
 parse_root (const char  *data,
             gsize        length,
@@ -248,6 +286,12 @@ parse_root (const char  *data,
   if (data == NULL || length == 0)
     {
       bad (error, "empty body");
+      return NULL;
+    }
+  if (!nesting_is_shallow (data, length))
+    {
+      g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_BAD_RESPONSE,
+                   "Malformed JSON: nested deeper than %d levels", MAX_DEPTH);
       return NULL;
     }
   if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error))

@@ -563,6 +563,9 @@ def case_malformed(work):
         ('protocol 99', json.dumps({'protocol': 99, 'batch_id': 'b', 'site': 's', 'changes': []}), 400, 'unsupported_protocol'),
         ('bad batch id', json.dumps({'protocol': 1, 'batch_id': 'a b', 'site': 's', 'changes': []}), 400, 'bad_request'),
         ('empty body', '', 400, 'malformed_json'),
+        ('2 MB of nested arrays', '[' * 2000000, 400, 'malformed_json'),
+        ('nested fields', push_body([change('party_group', 'r1', 'insert',
+                                            {'name': [[[[[[[[[['x']]]]]]]]]]})]), 400, 'malformed_json'),
     ]
     for what, body, code, err in cases:
         status, answer = http(server.port, 'POST', '/v1/push', body=body, token=ta)
