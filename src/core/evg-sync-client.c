@@ -366,6 +366,7 @@ typedef struct
   guint         max_attempts;
   guint         base_delay_ms;
   char         *resync_epoch;   /* set by a 409 resync answer */
+  gint64        server_time;    /* set by a 409 clock_skew answer */
 } Http;
 
 static void
@@ -501,6 +502,8 @@ set_response_error (Http        *http,
   else if (g_str_equal (code, EVG_SYNC_CODE_CLOCK_SKEW))
     {
       gint64 ahead_min = server_time > 0 ? (evg_hlc_wall_ms () - server_time) / 60000 : 0;
+
+      http->server_time = server_time;
 
       if (ahead_min > 0)
         g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_CLOCK_SKEW,
@@ -678,6 +681,7 @@ run_sync (Job           *job,
   g_autofree char *url = NULL;
   g_autofree char *token = NULL;
   guint resyncs = 0;
+  gboolean rebased = FALSE;
   gint64 total;
 
   store = evg_store_open (job->database, error);
@@ -720,6 +724,17 @@ again:
           if (g_error_matches (local_error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_RESYNC) && resyncs++ < 3)
             {
               if (!evg_sync_begin_resync (store, http.resync_epoch, error))
+                return FALSE;
+              goto again;
+            }
+          /* The clock was ahead when these changes were made but is right
+           * now: give them clocks from now on and send them again. */
+          if (g_error_matches (local_error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_CLOCK_SKEW) &&
+              http.server_time > 0 && !rebased &&
+              evg_hlc_wall_ms () <= http.server_time + EVG_SYNC_MAX_SKEW_MS / 2)
+            {
+              rebased = TRUE;
+              if (evg_sync_rebase_clocks (store, http.server_time, error) < 0)
                 return FALSE;
               goto again;
             }

@@ -45,6 +45,9 @@ gboolean  evg_sync_apply_pull         (EvgStore             *store,
 gboolean  evg_sync_begin_resync       (EvgStore             *store,
                                        const char           *epoch,
                                        GError              **error);
+gint64    evg_sync_rebase_clocks      (EvgStore             *store,
+                                       gint64                server_ms,
+                                       GError              **error);
 gboolean  evg_sync_record_result      (EvgStore             *store,
                                        gboolean              success,
                                        const char           *error_message,

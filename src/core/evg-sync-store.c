@@ -955,6 +955,145 @@ evg_sync_begin_resync (EvgStore    *store,
   return commit (store, error) || rollback (store);
 }
 
+/* Replaces one clock text by another wherever a local write stored it. */
+static gboolean
+restamp_row (EvgStore    *store,
+             const char  *table,
+             const char  *row_id,
+             const char  *old_hlc,
+             const char  *new_hlc,
+             GError     **error)
+{
+  g_autofree char *sql = NULL;
+  g_autofree char *quoted_old = g_strdup_printf ("\"%s\"", old_hlc);
+  g_autofree char *quoted_new = g_strdup_printf ("\"%s\"", new_hlc);
+  sqlite3_stmt *stmt;
+
+  if (evg_schema_lookup_table (table) == NULL)
+    return TRUE;
+  sql = g_strdup_printf ("UPDATE %s SET hlc = CASE WHEN hlc = ?1 THEN ?2 ELSE hlc END, "
+                         "field_hlc = replace (field_hlc, ?3, ?4) WHERE id = ?5", table);
+  stmt = evg_store_prepare (store, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, old_hlc, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, new_hlc, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, quoted_old, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, quoted_new, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, row_id, -1, SQLITE_STATIC);
+  return step_done (store, stmt, error);
+}
+
+/**
+ * evg_sync_rebase_clocks:
+ * @server_ms: the server's time from its clock_skew answer
+ *
+ * Changes stamped while this PC's clock ran ahead are refused by the server
+ * until real time catches up with them, which may be years.  Once the
+ * clock is right again, the unsent changes get new clocks from now on, in
+ * their original order, in the outbox and in their rows alike, and the
+ * local clock is wound back to match.  They have reached nobody yet, so
+ * nobody else has seen the old stamps.  Returns the number restamped.
+ */
+gint64
+evg_sync_rebase_clocks (EvgStore  *store,
+                        gint64     server_ms,
+                        GError   **error)
+{
+  g_autoptr(GPtrArray) seqs = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) renamed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  char limit[EVG_HLC_TEXT_LEN + 1];
+  guint64 next = evg_hlc_pack (MAX (server_ms, evg_hlc_wall_ms ()), 0);
+  sqlite3_stmt *stmt;
+  gint64 count = 0;
+  int rc;
+
+  evg_hlc_format (evg_hlc_pack (server_ms + EVG_SYNC_MAX_SKEW_MS / 2, 0), limit);
+  if (!begin (store, error))
+    return -1;
+
+  stmt = evg_store_prepare (store, "SELECT seq, tbl, row_id, hlc, base_hlc FROM outbox "
+                                   "WHERE state != 'acked' AND hlc > ? ORDER BY seq", error);
+  if (stmt == NULL)
+    return rollback (store), -1;
+  sqlite3_bind_text (stmt, 1, limit, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      char fresh[EVG_HLC_TEXT_LEN + 1];
+      const char *old_hlc = (const char *) sqlite3_column_text (stmt, 3);
+
+      evg_hlc_format (++next, fresh);
+      g_hash_table_insert (renamed, g_strdup (old_hlc), g_strdup (fresh));
+      /* seq, table, row, old clock */
+      g_ptr_array_add (seqs, g_strdup_printf ("%" G_GINT64_FORMAT "\x1f%s\x1f%s\x1f%s",
+                                              (gint64) sqlite3_column_int64 (stmt, 0),
+                                              sqlite3_column_text (stmt, 1),
+                                              sqlite3_column_text (stmt, 2), old_hlc));
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      evg_store_set_error (store, rc, error);
+      return rollback (store), -1;
+    }
+
+  for (guint i = 0; i < seqs->len; i++)
+    {
+      g_auto(GStrv) parts = g_strsplit (g_ptr_array_index (seqs, i), "\x1f", 4);
+      const char *fresh = g_hash_table_lookup (renamed, parts[3]);
+
+      if (!restamp_row (store, parts[1], parts[2], parts[3], fresh, error))
+        return rollback (store), -1;
+      /* A base from the bad clock is one of these changes: map it too. */
+      stmt = evg_store_prepare (store, "UPDATE outbox SET hlc = ?2, state = 'pending', batch_id = NULL, "
+                                       "base_hlc = coalesce (?3, base_hlc) WHERE seq = ?1", error);
+      if (stmt == NULL)
+        return rollback (store), -1;
+      sqlite3_bind_int64 (stmt, 1, g_ascii_strtoll (parts[0], NULL, 10));
+      sqlite3_bind_text (stmt, 2, fresh, -1, SQLITE_STATIC);
+      sqlite3_bind_null (stmt, 3);
+      {
+        g_autofree char *base = NULL;
+        sqlite3_stmt *get = evg_store_prepare (store, "SELECT base_hlc FROM outbox WHERE seq = ?", error);
+
+        if (get == NULL)
+          return rollback (store), -1;
+        sqlite3_bind_int64 (get, 1, g_ascii_strtoll (parts[0], NULL, 10));
+        if (sqlite3_step (get) == SQLITE_ROW && sqlite3_column_type (get, 0) != SQLITE_NULL)
+          base = g_strdup ((const char *) sqlite3_column_text (get, 0));
+        sqlite3_reset (get);
+        if (base != NULL && g_hash_table_contains (renamed, base))
+          sqlite3_bind_text (stmt, 3, g_hash_table_lookup (renamed, base), -1, SQLITE_TRANSIENT);
+      }
+      if (!step_done (store, stmt, error))
+        return rollback (store), -1;
+      count++;
+    }
+
+  /* The batch the server refused was never stored there: the entries it
+   * held go out again in a new one. */
+  stmt = evg_store_prepare (store, "UPDATE outbox SET state = 'pending', batch_id = NULL "
+                                   "WHERE state = 'sent'", error);
+  if (stmt == NULL || !step_done (store, stmt, error))
+    return rollback (store), -1;
+
+  {
+    char last[EVG_HLC_TEXT_LEN + 1];
+
+    evg_hlc_format (next, last);
+    stmt = evg_store_prepare (store, "UPDATE sync_state SET last_hlc = ? WHERE id = 1", error);
+    if (stmt == NULL)
+      return rollback (store), -1;
+    sqlite3_bind_text (stmt, 1, last, -1, SQLITE_STATIC);
+    if (!step_done (store, stmt, error))
+      return rollback (store), -1;
+  }
+
+  if (!commit (store, error))
+    return rollback (store), -1;
+  return count;
+}
+
 gboolean
 evg_sync_record_result (EvgStore    *store,
                         gboolean     success,
