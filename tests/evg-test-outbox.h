@@ -10,8 +10,8 @@
  * clock belongs to an outbox entry for that row, so no write reached a
  * synced table without also being queued for the server.  Service tests
  * call it after their operations.  Rows written by a sync pull carry the
- * remote clock and are exempt when @allow_remote is TRUE and the row's
- * clock is recorded in sync_applied (if such a table exists). */
+ * remote clock and have no outbox entry, so it is for stores that have not
+ * pulled. */
 static inline void
 evg_test_assert_outbox_covers_all (EvgStore *store)
 {

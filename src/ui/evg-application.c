@@ -17,6 +17,7 @@ struct _EvgApplication
   char           *database;
   EvgContext     *context;
   GError         *open_error;
+  GSettings      *settings;
 };
 
 G_DEFINE_FINAL_TYPE (EvgApplication, evg_application, ADW_TYPE_APPLICATION)
@@ -26,6 +27,7 @@ evg_application_finalize (GObject *object)
 {
   EvgApplication *self = (EvgApplication *)object;
 
+  g_clear_object (&self->settings);
   g_clear_object (&self->context);
   g_clear_error (&self->open_error);
   g_clear_pointer (&self->database, g_free);
@@ -71,7 +73,20 @@ evg_application_startup (GApplication *app)
   if (store != NULL)
     self->context = evg_context_new (store, &self->open_error);
   if (self->context == NULL)
-    g_message ("Cannot open %s: %s", path, self->open_error->message);
+    {
+      g_message ("Cannot open %s: %s", path, self->open_error->message);
+      return;
+    }
+
+  /* Background sync is a desktop preference; the client does nothing
+   * until a server is set up. */
+  {
+    EvgSyncClient *client = evg_context_get_sync_client (self->context);
+
+    self->settings = g_settings_new (APP_ID);
+    evg_sync_client_set_interval (client, 60 * g_settings_get_uint (self->settings, "sync-interval"));
+    g_settings_bind (self->settings, "auto-sync", client, "auto-sync", G_SETTINGS_BIND_DEFAULT);
+  }
 }
 
 static void

@@ -57,8 +57,12 @@ kind_label (const char *kind)
 {
   if (g_strcmp0 (kind, "not_owner") == 0)
     return _("Refused: the record now belongs to another branch");
-  if (g_strcmp0 (kind, "delete_edit") == 0)
-    return _("Edited here while deleted elsewhere, or the other way round");
+  if (g_strcmp0 (kind, "edit_deleted") == 0)
+    return _("Edited here, but deleted elsewhere");
+  if (g_strcmp0 (kind, "delete_edited") == 0)
+    return _("Deleted here, but edited elsewhere");
+  if (g_strcmp0 (kind, "unapplied") == 0)
+    return _("Received, but it clashes with a record here (for example the same ID number)");
   if (g_strcmp0 (kind, "identity") == 0)
     return _("Identity details changed in two places");
   if (g_strcmp0 (kind, "rejected") == 0)

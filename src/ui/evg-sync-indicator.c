@@ -97,7 +97,8 @@ update (EvgSyncIndicator *self)
       state = evg_sync_client_get_state (self->client);
       pending = evg_sync_client_get_pending_count (self->client);
       conflicts = evg_sync_client_get_conflict_count (self->client);
-      detail = evg_sync_describe_last_synced (evg_sync_client_get_last_synced (self->client),
+      /* The client counts in seconds, the description in microseconds. */
+      detail = evg_sync_describe_last_synced (evg_sync_client_get_last_synced (self->client) * G_USEC_PER_SEC,
                                               g_get_real_time ());
     }
 
