@@ -107,6 +107,32 @@ test_window_switches_pages (Fixture       *f,
 }
 
 static void
+test_window_shortcuts_on_demand (Fixture       *f,
+                                 gconstpointer  data)
+{
+  EvgWindow *window = evg_window_new (f->app, f->context, NULL);
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWindow *shortcuts = NULL;
+
+  gtk_window_present (GTK_WINDOW (window));
+  spin ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
+  spin ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_SHORTCUTS_WINDOW (toplevel))
+        shortcuts = toplevel;
+    }
+  g_assert_nonnull (shortcuts);
+  g_assert_true (gtk_window_get_transient_for (shortcuts) == GTK_WINDOW (window));
+  gtk_window_destroy (shortcuts);
+  close_window (window);
+}
+
+static void
 test_window_first_run_asks_for_branch (Fixture       *f,
                                        gconstpointer  data)
 {
@@ -219,6 +245,7 @@ main (int    argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/evg/ui/window/pages", test_window_switches_pages);
   ADD ("/evg/ui/window/first-run", test_window_first_run_asks_for_branch);
+  ADD ("/evg/ui/window/shortcuts", test_window_shortcuts_on_demand);
   ADD ("/evg/ui/window/open-error", test_window_shows_open_error);
   ADD ("/evg/ui/preferences/branch", test_preferences_validate_and_save);
 #undef ADD
