@@ -502,6 +502,48 @@ test_async (Fixture       *f,
   g_main_loop_unref (d.loop);
 }
 
+static void
+on_exported (GObject      *source,
+             GAsyncResult *res,
+             gpointer      user_data)
+{
+  AsyncData *d = user_data;
+
+  if (!evg_roster_export_finish (EVG_ROSTER (source), res, &d->error))
+    g_assert_nonnull (d->error);
+  g_main_loop_quit (d->loop);
+}
+
+static void
+test_export_async (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *path = write_file (f, "in.csv", chinese_csv, -1);
+  g_autofree char *out = g_build_filename (f->dir, "async.csv", NULL);
+  g_autoptr(EvgImportResult) first = import (f, path, EVG_IMPORT_FLAGS_NONE);
+  g_autoptr(EvgMemberList) list = evg_member_list_new (f->roster);
+  g_autoptr(GBytes) expected = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize len;
+  AsyncData d = { 0 };
+
+  d.loop = g_main_loop_new (NULL, FALSE);
+  evg_member_list_set_search_text (list, "ls");
+  expected = evg_roster_export_bytes (f->roster, list, &error);
+  g_assert_no_error (error);
+
+  evg_roster_export_async (f->roster, list, out, NULL, on_exported, &d);
+  g_main_loop_run (d.loop);
+  g_assert_no_error (d.error);
+  g_file_get_contents (out, &text, &len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (text, len, g_bytes_get_data (expected, NULL), g_bytes_get_size (expected));
+  g_assert_nonnull (strstr (text, "李四"));
+  g_assert_null (strstr (text, "张三"));
+  g_main_loop_unref (d.loop);
+}
+
 /* The bulk mode the import relies on: after one failed write the whole
  * transaction refuses to commit, so freeing it writes nothing. */
 static void
@@ -562,6 +604,7 @@ main (int   argc,
   ADD ("/evg/roster/import/unreadable", test_unreadable);
   ADD ("/evg/roster/import/async", test_async);
   ADD ("/evg/roster/export/round-trip", test_round_trip);
+  ADD ("/evg/roster/export/async", test_export_async);
   ADD ("/evg/txn/all-or-nothing", test_txn_all_or_nothing);
 #undef ADD
 

@@ -702,6 +702,84 @@ append_member (GString    *out,
   evg_csv_append_row (out, (const char **) row->pdata, row->len);
 }
 
+/* The rows to export, taken on the main thread where the index lives. */
+static GArray *
+export_rowids (EvgRoster     *self,
+               EvgMemberList *list)
+{
+  EvgMemberIndex *index = evg_roster_get_index (self);
+  GArray *rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  if (list != NULL)
+    {
+      GArray *entries = evg_member_list_peek_entries (list);
+
+      for (guint i = 0; i < entries->len; i++)
+        g_array_append_val (rowids, evg_member_index_get_entry (index, g_array_index (entries, guint, i))->rowid);
+    }
+  else
+    {
+      guint n = evg_member_index_get_n_entries (index);
+
+      for (guint i = 0; i < n; i++)
+        if (evg_member_index_get_entry (index, i)->live)
+          g_array_append_val (rowids, evg_member_index_get_entry (index, i)->rowid);
+    }
+  return rowids;
+}
+
+/* Writes the CSV of @rowids, reading them from @store (which may be a
+ * worker's connection). */
+static GBytes *
+export_rows (EvgStore      *store,
+             GArray        *rowids,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  g_autoptr(GString) out = g_string_sized_new (rowids->len * 200 + 1024);
+  g_autoptr(GPtrArray) row = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autofree char *branch = evg_store_get_meta (store, "branch_name");
+  sqlite3_stmt *stmt;
+
+  stmt = evg_store_prepare (store, "SELECT id, name FROM party_group", error);
+  if (stmt == NULL)
+    return NULL;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_hash_table_insert (groups, g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
+                         g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+  sqlite3_reset (stmt);
+
+  evg_csv_append_bom (out);
+  for (guint f = 0; f < EVG_MEMBER_N_FIELDS; f++)
+    {
+      if (f == EVG_MEMBER_PARTY_GROUP_ID)
+        g_ptr_array_add (row, g_strdup (BRANCH_HEADER));
+      g_ptr_array_add (row, g_strdup (evg_member_field_get_info (f)->header));
+    }
+  evg_csv_append_row (out, (const char **) row->pdata, row->len);
+
+  for (guint i = 0; i < rowids->len; i++)
+    {
+      g_autoptr(EvgMember) member = NULL;
+      const char *group;
+      char rowid[32];
+
+      if (i % 1024 == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+
+      g_snprintf (rowid, sizeof rowid, "%" G_GINT64_FORMAT, g_array_index (rowids, gint64, i));
+      member = evg_roster_read_member (store, "rowid", rowid);
+      if (member == NULL)
+        continue;
+      group = evg_member_get (member, EVG_MEMBER_PARTY_GROUP_ID);
+      evg_member_set_party_group_name (member, group != NULL ? g_hash_table_lookup (groups, group) : NULL);
+      append_member (out, member, branch, row);
+    }
+
+  return g_string_free_to_bytes (g_steal_pointer (&out));
+}
+
 /**
  * evg_roster_export_bytes:
  * @list: (nullable): the view to export, in its order; %NULL for every
@@ -716,72 +794,32 @@ evg_roster_export_bytes (EvgRoster      *self,
                          EvgMemberList  *list,
                          GError        **error)
 {
-  g_autoptr(GString) out = g_string_new (NULL);
-  g_autoptr(GPtrArray) row = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *branch = NULL;
-  EvgStore *store;
+  g_autoptr(GArray) rowids = NULL;
 
   g_return_val_if_fail (EVG_IS_ROSTER (self), NULL);
   g_return_val_if_fail (list == NULL || EVG_IS_MEMBER_LIST (list), NULL);
 
-  store = evg_roster_get_store (self);
-  branch = evg_store_get_meta (store, "branch_name");
+  rowids = export_rowids (self, list);
+  return export_rows (evg_roster_get_store (self), rowids, NULL, error);
+}
 
-  evg_csv_append_bom (out);
-  for (guint f = 0; f < EVG_MEMBER_N_FIELDS; f++)
-    {
-      if (f == EVG_MEMBER_PARTY_GROUP_ID)
-        g_ptr_array_add (row, g_strdup (BRANCH_HEADER));
-      g_ptr_array_add (row, g_strdup (evg_member_field_get_info (f)->header));
-    }
-  evg_csv_append_row (out, (const char **) row->pdata, row->len);
+static gboolean
+write_bytes (const char  *path,
+             GBytes      *bytes,
+             GError     **error)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
 
-  if (list != NULL)
-    {
-      GArray *entries = evg_member_list_peek_entries (list);
-
-      for (guint i = 0; i < entries->len; i++)
-        {
-          g_autoptr(EvgMember) member = evg_roster_get_entry_member (self, g_array_index (entries, guint, i));
-
-          append_member (out, member, branch, row);
-        }
-    }
-  else
-    {
-      EvgMemberIndex *index = evg_roster_get_index (self);
-      guint n = evg_member_index_get_n_entries (index);
-
-      for (guint i = 0; i < n; i++)
-        {
-          g_autoptr(EvgMember) member = NULL;
-
-          if (!evg_member_index_get_entry (index, i)->live)
-            continue;
-          /* Not through the cache: an export would only churn it. */
-          {
-            char rowid[32];
-
-            g_snprintf (rowid, sizeof rowid, "%" G_GINT64_FORMAT,
-                        evg_member_index_get_entry (index, i)->rowid);
-            member = evg_roster_read_member (store, "rowid", rowid);
-          }
-          if (member == NULL)
-            continue;
-          evg_member_set_party_group_name (member,
-                                           evg_member_index_get_group_name (index,
-                                                                            (guint16) evg_member_index_find_group (index, evg_member_get (member, EVG_MEMBER_PARTY_GROUP_ID))));
-          append_member (out, member, branch, row);
-        }
-    }
-
-  return g_string_free_to_bytes (g_steal_pointer (&out));
+  return g_file_set_contents_full (path, data, (gssize) len, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
 }
 
 /**
  * evg_roster_export:
  *
- * Writes evg_roster_export_bytes() to @path, replacing it atomically.
+ * Writes evg_roster_export_bytes() to @path, replacing it atomically.  It
+ * takes a second or two for 100,000 members; windows use
+ * evg_roster_export_async().
  */
 gboolean
 evg_roster_export (EvgRoster      *self,
@@ -790,15 +828,91 @@ evg_roster_export (EvgRoster      *self,
                    GError        **error)
 {
   g_autoptr(GBytes) bytes = NULL;
-  gsize len;
-  const char *data;
 
   g_return_val_if_fail (EVG_IS_ROSTER (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
   bytes = evg_roster_export_bytes (self, list, error);
-  if (bytes == NULL)
-    return FALSE;
-  data = g_bytes_get_data (bytes, &len);
-  return g_file_set_contents_full (path, data, (gssize) len, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+  return bytes != NULL && write_bytes (path, bytes, error);
+}
+
+typedef struct
+{
+  EvgStore *store;
+  GArray   *rowids;
+  char     *path;
+} ExportTask;
+
+static void
+export_task_free (ExportTask *data)
+{
+  g_clear_object (&data->store);
+  g_array_unref (data->rowids);
+  g_free (data->path);
+  g_free (data);
+}
+
+static void
+export_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ExportTask *data = task_data;
+  g_autoptr(EvgStore) worker = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  worker = evg_store_open_sibling (data->store, &error);
+  if (worker != NULL)
+    bytes = export_rows (worker, data->rowids, cancellable, &error);
+  if (bytes == NULL || !write_bytes (data->path, bytes, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * evg_roster_export_async:
+ * @list: (nullable): the view to export, as it is now; %NULL for everyone
+ *
+ * evg_roster_export() in a worker thread with its own connection, so the
+ * window keeps drawing.  The members to write are taken when this is
+ * called; the file is replaced only when all of it was written.
+ */
+void
+evg_roster_export_async (EvgRoster           *self,
+                         EvgMemberList       *list,
+                         const char          *path,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ExportTask *data;
+
+  g_return_if_fail (EVG_IS_ROSTER (self));
+  g_return_if_fail (list == NULL || EVG_IS_MEMBER_LIST (list));
+  g_return_if_fail (path != NULL);
+
+  data = g_new0 (ExportTask, 1);
+  data->store = g_object_ref (evg_roster_get_store (self));
+  data->rowids = export_rowids (self, list);
+  data->path = g_strdup (path);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, evg_roster_export_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) export_task_free);
+  g_task_run_in_thread (task, export_thread);
+}
+
+gboolean
+evg_roster_export_finish (EvgRoster     *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (EVG_IS_ROSTER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -102,6 +102,15 @@ gboolean         evg_roster_export          (EvgRoster             *self,
                                              EvgMemberList         *list,
                                              const char            *path,
                                              GError               **error);
+void             evg_roster_export_async    (EvgRoster             *self,
+                                             EvgMemberList         *list,
+                                             const char            *path,
+                                             GCancellable          *cancellable,
+                                             GAsyncReadyCallback    callback,
+                                             gpointer               user_data);
+gboolean         evg_roster_export_finish   (EvgRoster             *self,
+                                             GAsyncResult          *result,
+                                             GError               **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EvgImportResult, evg_import_result_free)
 
