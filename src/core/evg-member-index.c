@@ -81,7 +81,7 @@ evg_member_index_free (EvgMemberIndex *self)
 }
 
 static gint32
-julian (const char *text)
+julian_slow (const char *text)
 {
   guint y, m, d;
 
@@ -100,6 +100,56 @@ julian (const char *text)
     g_date_set_dmy (&date, (GDateDay) d, (GDateMonth) m, (GDateYear) y);
     return (gint32) g_date_get_julian (&date);
   }
+}
+
+/* Days from 1 January of year 1 to the given date, as g_date_get_julian()
+ * counts them (1 for 0001-01-01). */
+static gint32
+julian_day (guint y, guint m, guint d)
+{
+  static const guint16 before[12] = { 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334 };
+  guint yy = y - 1;
+  guint days = yy * 365 + yy / 4 - yy / 100 + yy / 400 + before[m - 1] + d;
+
+  if (m > 2 && g_date_is_leap_year ((GDateYear) y))
+    days++;
+  return (gint32) days;
+}
+
+static inline guint
+digits (const char *text,
+        guint       n)
+{
+  guint v = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (!g_ascii_isdigit (text[i]))
+        return G_MAXUINT;
+      v = v * 10 + (guint) (text[i] - '0');
+    }
+  return v;
+}
+
+static gint32
+julian (const char *text,
+        int         len)
+{
+  guint y, m, d;
+
+  /* The store keeps dates as YYYY-MM-DD, so a fixed-format read is enough. */
+  if (text == NULL)
+    return 0;
+  if (len != 10 || text[4] != '-' || text[7] != '-')
+    return julian_slow (text);
+  y = digits (text, 4);
+  m = digits (text + 5, 2);
+  d = digits (text + 8, 2);
+  if (y == G_MAXUINT || m == G_MAXUINT || d == G_MAXUINT)
+    return julian_slow (text);
+  if (!g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y))
+    return 0;
+  return julian_day (y, m, d);
 }
 
 static void
@@ -179,8 +229,14 @@ read_entry (EvgMemberIndex *self,
 
   entry->rowid = sqlite3_column_int64 (stmt, 0);
   entry->live = sqlite3_column_int (stmt, 1) == 0;
-  entry->birth = julian ((const char *) sqlite3_column_text (stmt, 5));
-  entry->full_on = julian ((const char *) sqlite3_column_text (stmt, 8));
+  {
+    const char *birth = (const char *) sqlite3_column_text (stmt, 5);
+    const char *full_on;
+
+    entry->birth = julian (birth, sqlite3_column_bytes (stmt, 5));
+    full_on = (const char *) sqlite3_column_text (stmt, 8);
+    entry->full_on = julian (full_on, sqlite3_column_bytes (stmt, 8));
+  }
   entry->group = group != NULL ? (guint16) GPOINTER_TO_UINT (g_hash_table_lookup (self->group_by_id, group)) : 0;
 
   if (g_strcmp0 (gender, "male") == 0)
@@ -269,6 +325,25 @@ evg_member_index_load_groups (EvgMemberIndex  *self,
   return TRUE;
 }
 
+/* A typical search record is about 60 bytes. */
+#define TEXT_PER_MEMBER 64
+#define MAX_HINT (1u << 22)
+
+/* An upper bound for the number of member rows, to size arrays by. */
+static guint
+max_rowid (EvgStore *store)
+{
+  sqlite3_stmt *stmt = evg_store_prepare (store, "SELECT max(rowid) FROM member", NULL);
+  gint64 n = 0;
+
+  if (stmt == NULL)
+    return 0;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return (guint) CLAMP (n, 0, (gint64) MAX_HINT);
+}
+
 /**
  * evg_member_index_load:
  *
@@ -283,6 +358,7 @@ evg_member_index_load (EvgMemberIndex  *self,
   g_autoptr(GString) scratch = g_string_new (NULL);
   g_autoptr(GString) initials = g_string_new (NULL);
   sqlite3_stmt *stmt;
+  guint hint;
   int rc;
 
   if (!evg_member_index_load_groups (self, store, error))
@@ -292,8 +368,20 @@ evg_member_index_load (EvgMemberIndex  *self,
   if (stmt == NULL)
     return FALSE;
 
-  g_array_set_size (self->entries, 0);
-  g_array_set_size (self->records, 0);
+  /* Size the arrays and the text buffer once, rather than growing them
+   * (and copying them) row by row.  max(rowid) is a lookup, where count(*)
+   * would read the whole table; it bounds the row count. */
+  hint = max_rowid (store);
+  g_array_unref (self->entries);
+  g_array_unref (self->records);
+  self->entries = g_array_sized_new (FALSE, FALSE, sizeof (EvgIndexEntry), hint);
+  self->records = g_array_sized_new (FALSE, FALSE, sizeof (Record), hint);
+  if (self->text_alloc < (gsize) hint * TEXT_PER_MEMBER)
+    {
+      g_free (self->text);
+      self->text_alloc = (gsize) hint * TEXT_PER_MEMBER;
+      self->text = g_malloc (self->text_alloc);
+    }
   self->text_len = 0;
   self->dead_bytes = 0;
   self->n_live = 0;
@@ -639,4 +727,62 @@ evg_member_index_compare_names (EvgMemberIndex *self,
   const EvgIndexEntry *eb = &g_array_index (self->entries, EvgIndexEntry, b);
 
   return strcmp (self->text + ea->text, self->text + eb->text);
+}
+
+static inline guint64
+pack_key (const guchar *p,
+          gboolean     *ended)
+{
+  guint64 key = 0;
+  guint j;
+
+  for (j = 0; j < 8 && p[j] != '\0'; j++)
+    key = (key << 8) | p[j];
+  *ended = j < 8;
+  return j == 0 ? 0 : j == 8 ? key : key << (8 * (8 - j));
+}
+
+/**
+ * evg_member_index_make_name_keys:
+ *
+ * Returns: (transfer full): for each entry, the first 16 bytes of its
+ *   search record as two big-endian numbers (padded with zeroes), so that
+ *   comparing two keys orders entries as evg_member_index_compare_names()
+ *   does whenever the keys differ; zeroes for dead entries
+ */
+EvgNameKey *
+evg_member_index_make_name_keys (EvgMemberIndex *self)
+{
+  const EvgIndexEntry *entries = (const EvgIndexEntry *) (gpointer) self->entries->data;
+  guint n = self->entries->len;
+  EvgNameKey *keys = g_new (EvgNameKey, MAX (n, 1));
+
+  for (guint i = 0; i < n; i++)
+    {
+      const guchar *p;
+      gboolean ended;
+
+      keys[i].hi = keys[i].lo = 0;
+      if (!entries[i].live)
+        continue;
+      p = (const guchar *) self->text + entries[i].text;
+      keys[i].hi = pack_key (p, &ended);
+      if (!ended)
+        keys[i].lo = pack_key (p + 8, &ended);
+    }
+  return keys;
+}
+
+/* evg_member_index_compare_names() for two entries whose keys (see
+ * evg_member_index_make_name_keys()) are equal, the last byte of which is
+ * not zero: both records go on past their first 16 bytes. */
+int
+evg_member_index_compare_names_after_key (EvgMemberIndex *self,
+                                          guint           a,
+                                          guint           b)
+{
+  const char *ta = self->text + g_array_index (self->entries, EvgIndexEntry, a).text;
+  const char *tb = self->text + g_array_index (self->entries, EvgIndexEntry, b).text;
+
+  return strcmp (ta + 16, tb + 16);
 }

@@ -73,5 +73,14 @@ gboolean             evg_member_index_match        (EvgMemberIndex  *self,
 int                  evg_member_index_compare_names (EvgMemberIndex *self,
                                                      guint           a,
                                                      guint           b);
+typedef struct
+{
+  guint64 hi, lo;
+} EvgNameKey;
+
+EvgNameKey          *evg_member_index_make_name_keys (EvgMemberIndex *self);
+int                  evg_member_index_compare_names_after_key (EvgMemberIndex *self,
+                                                               guint           a,
+                                                               guint           b);
 
 G_END_DECLS

@@ -49,6 +49,9 @@ struct _EvgMemberList
 
   /* Borrowed */
   EvgMemberIndex *index;
+
+  /* While sort_all() runs: the entries' name keys */
+  const EvgNameKey *name_keys;
 };
 
 typedef struct
@@ -105,6 +108,28 @@ search_step_free (gpointer data)
   g_free (step);
 }
 
+static inline int
+compare_names (EvgMemberList *self,
+               guint          a,
+               guint          b)
+{
+  if (self->name_keys != NULL)
+    {
+      const EvgNameKey *ka = &self->name_keys[a], *kb = &self->name_keys[b];
+
+      if (ka->hi != kb->hi)
+        return ka->hi < kb->hi ? -1 : 1;
+      if (ka->lo != kb->lo)
+        return ka->lo < kb->lo ? -1 : 1;
+      /* Equal keys: either both records ended within them, and are equal,
+       * or both go on. */
+      if ((ka->lo & 0xff) == 0)
+        return 0;
+      return evg_member_index_compare_names_after_key (self->index, a, b);
+    }
+  return evg_member_index_compare_names (self->index, a, b);
+}
+
 /* Orders entries for the current sort.  Unknown values go last in either
  * direction, and ties are broken by name, always ascending. */
 static int
@@ -114,8 +139,9 @@ compare_entries (gconstpointer a,
 {
   EvgMemberList *self = user_data;
   guint ia = *(const guint *) a, ib = *(const guint *) b;
-  const EvgIndexEntry *ea = evg_member_index_get_entry (self->index, ia);
-  const EvgIndexEntry *eb = evg_member_index_get_entry (self->index, ib);
+  const EvgIndexEntry *entries = evg_member_index_peek_entries (self->index);
+  const EvgIndexEntry *ea = &entries[ia];
+  const EvgIndexEntry *eb = &entries[ib];
   gint64 ka = 0, kb = 0;
   gboolean unknown_a = FALSE, unknown_b = FALSE;
   int cmp;
@@ -123,7 +149,7 @@ compare_entries (gconstpointer a,
   switch (self->sort)
     {
     case EVG_MEMBER_SORT_NAME:
-      cmp = evg_member_index_compare_names (self->index, ia, ib);
+      cmp = compare_names (self, ia, ib);
       return self->descending ? -cmp : cmp;
     case EVG_MEMBER_SORT_GENDER:
       ka = ea->flags & (EVG_INDEX_MALE | EVG_INDEX_FEMALE);
@@ -158,7 +184,7 @@ compare_entries (gconstpointer a,
     return unknown_a ? 1 : -1;
   if (!unknown_a && ka != kb)
     return (ka < kb) != self->descending ? -1 : 1;
-  return evg_member_index_compare_names (self->index, ia, ib);
+  return compare_names (self, ia, ib);
 }
 
 static void
@@ -166,11 +192,25 @@ sort_all (EvgMemberList *self)
 {
   guint n = evg_member_index_get_n_entries (self->index);
 
-  g_array_set_size (self->order, 0);
+  const EvgIndexEntry *entries = evg_member_index_peek_entries (self->index);
+  g_autofree EvgNameKey *keys = NULL;
+  guint *order;
+  guint n_live = 0;
+
+  /* Sized for every entry up front, then trimmed. */
+  g_array_set_size (self->order, n);
+  order = (guint *) (gpointer) self->order->data;
   for (guint i = 0; i < n; i++)
-    if (evg_member_index_get_entry (self->index, i)->live)
-      g_array_append_val (self->order, i);
+    if (entries[i].live)
+      order[n_live++] = i;
+  g_array_set_size (self->order, n_live);
+
+  /* Most comparisons are settled by the first bytes of the names, compared
+   * as numbers rather than with strcmp() on the records. */
+  keys = evg_member_index_make_name_keys (self->index);
+  self->name_keys = keys;
   g_array_sort_with_data (self->order, compare_entries, self);
+  self->name_keys = NULL;
 }
 
 static void
