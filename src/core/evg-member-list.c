@@ -187,6 +187,18 @@ compare_entries (gconstpointer a,
   return compare_names (self, ia, ib);
 }
 
+/* compare_entries() for the name sort, which the list starts with. */
+static int
+compare_entry_names (gconstpointer a,
+                     gconstpointer b,
+                     gpointer      user_data)
+{
+  EvgMemberList *self = user_data;
+  int cmp = compare_names (self, *(const guint *) a, *(const guint *) b);
+
+  return self->descending ? -cmp : cmp;
+}
+
 static void
 sort_all (EvgMemberList *self)
 {
@@ -209,7 +221,9 @@ sort_all (EvgMemberList *self)
    * as numbers rather than with strcmp() on the records. */
   keys = evg_member_index_make_name_keys (self->index);
   self->name_keys = keys;
-  g_array_sort_with_data (self->order, compare_entries, self);
+  g_array_sort_with_data (self->order,
+                          self->sort == EVG_MEMBER_SORT_NAME ? compare_entry_names : compare_entries,
+                          self);
   self->name_keys = NULL;
 }
 
