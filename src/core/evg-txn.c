@@ -31,6 +31,12 @@ struct _EvgTxn
   const EvgTableSpec *last_spec;
   guint64             last_mask;
   const char         *last_sql;
+  /* The store's prepared statements for the last insert and for outbox
+   * entries, kept so that a row after row import neither hashes their SQL
+   * nor clears bindings it sets again anyway.  The store owns them and
+   * outlives the transaction. */
+  sqlite3_stmt       *last_stmt;
+  sqlite3_stmt       *outbox_stmt;
 };
 
 G_LOCK_DEFINE_STATIC (uuid);
@@ -251,12 +257,19 @@ append_outbox (EvgTxn      *txn,
   sqlite3_stmt *stmt;
 
   make_uuid (change_id);
-  stmt = evg_store_prepare (txn->store,
-                            "INSERT INTO outbox (change_id, tbl, row_id, op, fields, hlc, base_hlc) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                            error);
+  /* Every parameter is bound below, so the statement needs no clearing;
+   * step_done() has reset it. */
+  stmt = txn->outbox_stmt;
   if (stmt == NULL)
-    return FALSE;
+    {
+      stmt = evg_store_prepare (txn->store,
+                                "INSERT INTO outbox (change_id, tbl, row_id, op, fields, hlc, base_hlc) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                error);
+      if (stmt == NULL)
+        return FALSE;
+      txn->outbox_stmt = stmt;
+    }
 
   sqlite3_bind_text (stmt, 1, change_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, table, -1, SQLITE_STATIC);
@@ -320,7 +333,6 @@ evg_txn_insert (EvgTxn       *txn,
   char hlc[EVG_HLC_TEXT_LEN + 1];
   char field_hlc[EVG_HLC_TEXT_LEN + 16];
   const char *insert_sql;
-  g_autofree char *json = NULL;
   sqlite3_stmt *stmt;
   GString *sql = txn->scratch;
   gboolean ok;
@@ -344,8 +356,14 @@ evg_txn_insert (EvgTxn       *txn,
   memcpy (field_hlc + 6, hlc, EVG_HLC_TEXT_LEN);
   memcpy (field_hlc + 6 + EVG_HLC_TEXT_LEN, "\"}", 3);
 
-  if (txn->last_spec == spec && txn->last_mask == evg_field_set_get_mask (fields))
-    insert_sql = txn->last_sql;
+  if (txn->last_stmt != NULL && txn->last_spec == spec &&
+      txn->last_mask == evg_field_set_get_mask (fields))
+    {
+      /* The same table and columns as the previous insert: its statement,
+       * reset by step_done(), takes new values for every parameter. */
+      stmt = txn->last_stmt;
+      goto bind;
+    }
   else
     {
       g_string_printf (sql, "%s:%" G_GINT64_MODIFIER "x", spec->name, evg_field_set_get_mask (fields));
@@ -369,11 +387,14 @@ evg_txn_insert (EvgTxn       *txn,
   txn->last_spec = spec;
   txn->last_mask = evg_field_set_get_mask (fields);
   txn->last_sql = insert_sql;
+  txn->last_stmt = NULL;
 
   stmt = evg_store_prepare (txn->store, insert_sql, error);
   if (stmt == NULL)
     return release (txn, FALSE, NULL), NULL;
+  txn->last_stmt = stmt;
 
+bind:
   sqlite3_bind_text (stmt, 1, new_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, txn->branch, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, hlc, -1, SQLITE_STATIC);
@@ -386,10 +407,11 @@ evg_txn_insert (EvgTxn       *txn,
   ok = step_done (txn, stmt, error);
   if (ok)
     {
+      /* Bound as is: nothing touches the scratch buffer until the outbox
+       * statement has run and been reset. */
       g_string_truncate (sql, 0);
       evg_field_set_append_json (fields, sql);
-      json = g_strdup (sql->str);
-      ok = append_outbox (txn, spec->name, new_id, "insert", json, hlc, NULL, error);
+      ok = append_outbox (txn, spec->name, new_id, "insert", sql->str, hlc, NULL, error);
     }
 
   if (!release (txn, ok, error))
