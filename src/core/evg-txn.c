@@ -481,6 +481,62 @@ read_current (EvgTxn        *txn,
   return TRUE;
 }
 
+/* Writes @fields to row @id with a new clock, and with @restore also clears
+ * its tombstone, then queues the change; both update paths end here.  The
+ * caller holds the savepoint and releases it with the result. */
+static gboolean
+write_row (EvgTxn       *txn,
+           const char   *id,
+           EvgFieldSet  *fields,
+           const char   *base_hlc,
+           gboolean      restore,
+           GError      **error)
+{
+  const EvgTableSpec *spec = evg_field_set_get_table (fields);
+  char hlc[EVG_HLC_TEXT_LEN + 1];
+  g_autofree char *json = NULL;
+  GString *sql = txn->scratch;
+  sqlite3_stmt *stmt;
+  int pos;
+
+  evg_hlc_format (evg_hlc_now (txn->hlc), hlc);
+  g_string_printf (sql, "UPDATE %s SET hlc = ?1", spec->name);
+  if (restore)
+    g_string_append (sql, ", deleted = 0");
+  /* Numbered: a bare “?” after ?1 would take number 2, the id's. */
+  pos = 3;
+  for (guint i = 0; i < spec->n_columns; i++)
+    if (evg_field_set_has_index (fields, i))
+      g_string_append_printf (sql, ", %s = ?%d", spec->columns[i].name, pos++);
+  g_string_append (sql, ", field_hlc = json_set(field_hlc");
+  if (restore)
+    g_string_append (sql, ", '$.deleted', ?1");
+  for (guint i = 0; i < spec->n_columns; i++)
+    if (evg_field_set_has_index (fields, i))
+      g_string_append_printf (sql, ", '$.%s', ?1", spec->columns[i].name);
+  g_string_append (sql, ") WHERE id = ?2");
+
+  stmt = evg_store_prepare (txn->store, sql->str, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, hlc, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_STATIC);
+  pos = 3;
+  for (guint i = 0; i < spec->n_columns; i++)
+    if (evg_field_set_has_index (fields, i))
+      bind_value (stmt, pos++, &spec->columns[i], evg_field_set_get_index (fields, i));
+
+  if (!step_done (txn, stmt, error))
+    return FALSE;
+
+  g_string_truncate (sql, 0);
+  evg_field_set_append_json (fields, sql);
+  if (restore)
+    g_string_insert (sql, 1, evg_field_set_count (fields) > 0 ? "\"deleted\":0," : "\"deleted\":0");
+  json = g_strdup (sql->str);
+  return append_outbox (txn, spec->name, id, "update", json, hlc, base_hlc, error);
+}
+
 /**
  * evg_txn_update:
  * @txn: an open transaction
@@ -497,13 +553,7 @@ evg_txn_update (EvgTxn       *txn,
                 GError      **error)
 {
   const EvgTableSpec *spec = evg_field_set_get_table (fields);
-  char hlc[EVG_HLC_TEXT_LEN + 1];
   g_autofree char *base_hlc = NULL;
-  g_autofree char *json = NULL;
-  GString *sql = txn->scratch;
-  sqlite3_stmt *stmt;
-  gboolean ok;
-  int pos;
 
   g_return_val_if_fail (txn != NULL, FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
@@ -517,41 +567,7 @@ evg_txn_update (EvgTxn       *txn,
   if (evg_field_set_count (fields) == 0)
     return release (txn, TRUE, error);
 
-  evg_hlc_format (evg_hlc_now (txn->hlc), hlc);
-
-  g_string_printf (sql, "UPDATE %s SET hlc = ?1", spec->name);
-  /* Numbered: a bare “?” after ?1 would take number 2, the id's. */
-  pos = 3;
-  for (guint i = 0; i < spec->n_columns; i++)
-    if (evg_field_set_has_index (fields, i))
-      g_string_append_printf (sql, ", %s = ?%d", spec->columns[i].name, pos++);
-  g_string_append (sql, ", field_hlc = json_set(field_hlc");
-  for (guint i = 0; i < spec->n_columns; i++)
-    if (evg_field_set_has_index (fields, i))
-      g_string_append_printf (sql, ", '$.%s', ?1", spec->columns[i].name);
-  g_string_append (sql, ") WHERE id = ?2");
-
-  stmt = evg_store_prepare (txn->store, sql->str, error);
-  if (stmt == NULL)
-    return release (txn, FALSE, NULL);
-
-  sqlite3_bind_text (stmt, 1, hlc, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_STATIC);
-  pos = 3;
-  for (guint i = 0; i < spec->n_columns; i++)
-    if (evg_field_set_has_index (fields, i))
-      bind_value (stmt, pos++, &spec->columns[i], evg_field_set_get_index (fields, i));
-
-  ok = step_done (txn, stmt, error);
-  if (ok)
-    {
-      g_string_truncate (sql, 0);
-      evg_field_set_append_json (fields, sql);
-      json = g_strdup (sql->str);
-      ok = append_outbox (txn, spec->name, id, "update", json, hlc, base_hlc, error);
-    }
-
-  if (!release (txn, ok, error))
+  if (!release (txn, write_row (txn, id, fields, base_hlc, FALSE, error), error))
     return FALSE;
 
   note_changed (txn, spec->name, id);
@@ -620,13 +636,11 @@ write_forced (EvgTxn       *txn,
               GError      **error)
 {
   const EvgTableSpec *spec = evg_field_set_get_table (fields);
-  char hlc[EVG_HLC_TEXT_LEN + 1];
   g_autofree char *base_hlc = NULL;
-  g_autofree char *json = NULL;
   GString *sql = txn->scratch;
   sqlite3_stmt *stmt;
   gboolean ok;
-  int rc, pos;
+  int rc;
 
   g_return_val_if_fail (txn != NULL, FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
@@ -650,43 +664,7 @@ write_forced (EvgTxn       *txn,
       return release (txn, FALSE, NULL);
     }
 
-  evg_hlc_format (evg_hlc_now (txn->hlc), hlc);
-  g_string_printf (sql, "UPDATE %s SET hlc = ?1", spec->name);
-  if (restore)
-    g_string_append (sql, ", deleted = 0");
-  /* Numbered: a bare “?” after ?1 would take number 2, the id's. */
-  pos = 3;
-  for (guint i = 0; i < spec->n_columns; i++)
-    if (evg_field_set_has_index (fields, i))
-      g_string_append_printf (sql, ", %s = ?%d", spec->columns[i].name, pos++);
-  g_string_append (sql, ", field_hlc = json_set(field_hlc");
-  if (restore)
-    g_string_append (sql, ", '$.deleted', ?1");
-  for (guint i = 0; i < spec->n_columns; i++)
-    if (evg_field_set_has_index (fields, i))
-      g_string_append_printf (sql, ", '$.%s', ?1", spec->columns[i].name);
-  g_string_append (sql, ") WHERE id = ?2");
-
-  stmt = evg_store_prepare (txn->store, sql->str, error);
-  if (stmt == NULL)
-    return release (txn, FALSE, NULL);
-  sqlite3_bind_text (stmt, 1, hlc, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_STATIC);
-  pos = 3;
-  for (guint i = 0; i < spec->n_columns; i++)
-    if (evg_field_set_has_index (fields, i))
-      bind_value (stmt, pos++, &spec->columns[i], evg_field_set_get_index (fields, i));
-
-  ok = step_done (txn, stmt, error);
-  if (ok)
-    {
-      g_string_truncate (sql, 0);
-      evg_field_set_append_json (fields, sql);
-      if (restore)
-        g_string_insert (sql, 1, evg_field_set_count (fields) > 0 ? "\"deleted\":0," : "\"deleted\":0");
-      json = g_strdup (sql->str);
-      ok = append_outbox (txn, spec->name, id, "update", json, hlc, base_hlc, error);
-    }
+  ok = write_row (txn, id, fields, base_hlc, restore, error);
 
   if (!release (txn, ok, error))
     return FALSE;
