@@ -867,29 +867,6 @@ load_record (EvgServerDb   *db,
   return TRUE;
 }
 
-static void
-append_object_text (GString    *out,
-                    JsonObject *object)
-{
-  JsonObjectIter iter;
-  const char *name;
-  JsonNode *value;
-  gboolean first = TRUE;
-
-  g_string_append_c (out, '{');
-  json_object_iter_init (&iter, object);
-  while (json_object_iter_next (&iter, &name, &value))
-    {
-      if (!first)
-        g_string_append_c (out, ',');
-      first = FALSE;
-      evg_json_append_string (out, name);
-      g_string_append_c (out, ':');
-      evg_sync_append_json_value (out, value);
-    }
-  g_string_append_c (out, '}');
-}
-
 typedef struct
 {
   EvgSyncStatus  status;
@@ -1172,8 +1149,8 @@ apply_change (EvgServerDb    *db,
       record.values = stored.exists ? evg_sync_parse_object (stored.fields) : json_object_new ();
       record.clocks = stored.exists ? evg_sync_parse_object (stored.clocks) : json_object_new ();
       evg_sync_merge (spec, &record, change, NULL, &merge);
-      append_object_text (values_text, record.values);
-      append_object_text (clocks_text, record.clocks);
+      evg_sync_append_fields (values_text, record.values);
+      evg_sync_append_fields (clocks_text, record.clocks);
     }
 
   stmt = prepare (db, "INSERT INTO record (tbl, row_id, branch, hlc, deleted, fields, clocks) "
@@ -1272,7 +1249,7 @@ append_outcome (GString       *out,
   if (outcome->remote != NULL)
     {
       g_string_append (out, ",\"remote\":");
-      append_object_text (out, outcome->remote);
+      evg_sync_append_fields (out, outcome->remote);
     }
   g_string_append_c (out, '}');
 }
