@@ -202,7 +202,7 @@ evg_sync_merge (const EvgTableSpec *spec,
     {
       json_object_set_string_member (record->clocks, "*", clock);
       result->clocks_changed = TRUE;
-      json_object_iter_init (&iter, change->fields);
+      json_object_iter_init (&iter, evg_sync_change_get_fields (change));
       while (json_object_iter_next (&iter, &name, &value))
         {
           if (g_str_equal (name, "deleted"))
@@ -252,7 +252,7 @@ evg_sync_merge (const EvgTableSpec *spec,
     }
 
   if (record->deleted && change->op == EVG_SYNC_OP_UPDATE &&
-      !json_object_has_member (change->fields, "deleted") &&
+      !json_object_has_member (evg_sync_change_get_fields (change), "deleted") &&
       unseen (clock_of (record, "deleted"), base))
     {
       contest (result, EVG_SYNC_CONFLICT_EDIT_DELETED, record, NULL);
@@ -260,7 +260,7 @@ evg_sync_merge (const EvgTableSpec *spec,
         json_object_set_int_member (result->contested, "deleted", 1);
     }
 
-  json_object_iter_init (&iter, change->fields);
+  json_object_iter_init (&iter, evg_sync_change_get_fields (change));
   while (json_object_iter_next (&iter, &name, &value))
     {
       const char *local = clock_of (record, name);

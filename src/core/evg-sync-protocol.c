@@ -7,6 +7,7 @@
 
 #include "evg-field-set.h"
 #include "evg-hlc.h"
+#include "evg-json.h"
 #include "evg-schema.h"
 #include "evg-sync-protocol.h"
 
@@ -63,7 +64,10 @@ evg_sync_change_free (EvgSyncChange *change)
   g_free (change->change_id);
   g_free (change->table);
   g_free (change->row_id);
-  g_clear_pointer (&change->fields, json_object_unref);
+  g_free (change->fields_json);
+  g_free (change->values);
+  g_free (change->value_text);
+  g_clear_pointer (&change->fields_object, json_object_unref);
   g_free (change->hlc);
   g_free (change->base_hlc);
   g_free (change->site);
@@ -78,7 +82,7 @@ evg_sync_result_free (EvgSyncResult *result)
   g_free (result->change_id);
   g_free (result->reason);
   g_free (result->kind);
-  g_clear_pointer (&result->remote, json_object_unref);
+  g_free (result->remote);
   g_free (result);
 }
 
@@ -350,54 +354,381 @@ get_int (JsonObject  *obj,
   return TRUE;
 }
 
-static JsonArray *
-get_array (JsonObject  *obj,
-           const char  *name,
-           GError     **error)
-{
-  JsonNode *node = json_object_get_member (obj, name);
+/* --------------------------------------------------------- streaming readers
+ *
+ * The three bodies that carry changes by the thousand are read with
+ * EvgJsonReader instead of a json-glib tree (see evg-json.h for why).  They
+ * check the same things: a member of the wrong type, or a required one
+ * missing or null, is "Malformed message: NAME"; text that is not JSON is
+ * "Malformed JSON: …".  Unknown members are skipped, so a newer peer may
+ * add some; a member given twice counts once, the last time. */
 
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    {
-      bad (error, name);
-      return NULL;
-    }
-  return json_node_get_array (node);
+typedef struct
+{
+  EvgJsonReader  json;
+  GString       *name;     /* the member being read */
+  GString       *text;     /* scratch for string values */
+} Reader;
+
+static void
+reader_init (Reader     *r,
+             const char *data,
+             gsize       length)
+{
+  evg_json_reader_init (&r->json, data, length);
+  r->name = g_string_sized_new (32);
+  r->text = g_string_sized_new (64);
 }
 
-EvgSyncChange *
-evg_sync_change_from_json (JsonNode  *node,
-                           gboolean   with_seq,
-                           GError   **error)
+static void
+reader_clear (Reader *r)
+{
+  if (r->name != NULL)
+    g_string_free (r->name, TRUE);
+  if (r->text != NULL)
+    g_string_free (r->text, TRUE);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Reader, reader_clear)
+
+static gboolean
+syntax (Reader  *r,
+        GError **error)
+{
+  g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_BAD_RESPONSE,
+               "Malformed JSON: %s at byte %" G_GSIZE_FORMAT,
+               r->json.error != NULL ? r->json.error : "a value was expected",
+               evg_json_reader_offset (&r->json));
+  return FALSE;
+}
+
+/* The member's value is of the wrong type, or it is not JSON at all. */
+static gboolean
+wrong (Reader      *r,
+       const char  *name,
+       GError     **error)
+{
+  if (evg_json_reader_peek (&r->json) == EVG_JSON_INVALID)
+    return syntax (r, error);
+  return bad (error, name);
+}
+
+static gboolean
+read_string_member (Reader  *r,
+                    char   **out,
+                    GError **error)
+{
+  g_clear_pointer (out, g_free);
+  switch (evg_json_reader_peek (&r->json))
+    {
+    case EVG_JSON_NULL:
+      return evg_json_reader_read_null (&r->json) || syntax (r, error);
+    case EVG_JSON_STRING:
+      if (!evg_json_reader_read_string (&r->json, r->text))
+        return syntax (r, error);
+      *out = g_strndup (r->text->str, r->text->len);
+      return TRUE;
+    default:
+      return wrong (r, r->name->str, error);
+    }
+}
+
+static gboolean
+read_int_member (Reader    *r,
+                 gint64    *out,
+                 gboolean  *present,
+                 GError   **error)
+{
+  gboolean is_int;
+
+  *present = FALSE;
+  *out = 0;
+  switch (evg_json_reader_peek (&r->json))
+    {
+    case EVG_JSON_NULL:
+      return evg_json_reader_read_null (&r->json) || syntax (r, error);
+    case EVG_JSON_NUMBER:
+      if (!evg_json_reader_read_number (&r->json, out, &is_int))
+        return syntax (r, error);
+      if (!is_int)
+        return bad (error, r->name->str);
+      *present = TRUE;
+      return TRUE;
+    default:
+      return wrong (r, r->name->str, error);
+    }
+}
+
+/* Starts reading the member's value as an object or array. */
+static gboolean
+begin_member (Reader      *r,
+              EvgJsonKind  kind,
+              GError     **error)
+{
+  if (evg_json_reader_peek (&r->json) != kind)
+    return wrong (r, r->name->str, error);
+  if (kind == EVG_JSON_OBJECT ? evg_json_reader_begin_object (&r->json)
+                              : evg_json_reader_begin_array (&r->json))
+    return TRUE;
+  return syntax (r, error);
+}
+
+static gboolean
+skip_member (Reader  *r,
+             GError **error)
+{
+  return evg_json_reader_skip (&r->json) || syntax (r, error);
+}
+
+/* The end of an object or array: FALSE with @error set if the reader
+ * stopped on an error rather than at the closing bracket. */
+static gboolean
+ended (Reader  *r,
+       GError **error)
+{
+  return r->json.error == NULL || syntax (r, error);
+}
+
+typedef struct
+{
+  gsize            name;   /* offsets into the text, which moves as it grows */
+  EvgSyncValueType type;
+  gint64           number;
+  gsize            text;
+} ValueAt;
+
+/* Reads a flat object of column values into @json, written exactly as
+ * evg_sync_append_fields() writes (booleans as 1 and 0), and when @values
+ * is given also into @values and @text.  A column named twice is refused:
+ * which of the two was meant cannot be known. */
+static gboolean
+read_fields (Reader   *r,
+             GString  *json,
+             GArray   *values,
+             GString  *text,
+             GError  **error)
+{
+  guint count = 0;
+
+  if (!begin_member (r, EVG_JSON_OBJECT, error))
+    return FALSE;
+  g_string_append_c (json, '{');
+  while (evg_json_reader_next_member (&r->json, r->name))
+    {
+      ValueAt at = { 0 };
+      gboolean flag;
+
+      if (values != NULL)
+        {
+          for (guint i = 0; i < values->len; i++)
+            if (strcmp (text->str + g_array_index (values, ValueAt, i).name, r->name->str) == 0)
+              return bad (error, "fields");
+          at.name = text->len;
+          g_string_append_len (text, r->name->str, r->name->len + 1);
+        }
+      if (count++ > 0)
+        g_string_append_c (json, ',');
+      evg_json_append_string (json, r->name->str);
+      g_string_append_c (json, ':');
+
+      switch (evg_json_reader_peek (&r->json))
+        {
+        case EVG_JSON_NULL:
+          if (!evg_json_reader_read_null (&r->json))
+            return syntax (r, error);
+          at.type = EVG_SYNC_VALUE_NULL;
+          g_string_append (json, "null");
+          break;
+        case EVG_JSON_BOOLEAN:
+          if (!evg_json_reader_read_boolean (&r->json, &flag))
+            return syntax (r, error);
+          at.type = EVG_SYNC_VALUE_BOOLEAN;
+          at.number = flag ? 1 : 0;
+          g_string_append_c (json, flag ? '1' : '0');
+          break;
+        case EVG_JSON_NUMBER:
+          if (!evg_json_reader_read_number (&r->json, &at.number, &flag))
+            return syntax (r, error);
+          at.type = flag ? EVG_SYNC_VALUE_INT : EVG_SYNC_VALUE_OTHER;
+          if (flag)
+            g_string_append_printf (json, "%" G_GINT64_FORMAT, at.number);
+          else
+            g_string_append (json, "null");
+          break;
+        case EVG_JSON_STRING:
+          if (!evg_json_reader_read_string (&r->json, r->text))
+            return syntax (r, error);
+          at.type = EVG_SYNC_VALUE_STRING;
+          evg_json_append_string (json, r->text->str);
+          if (values != NULL)
+            {
+              at.text = text->len;
+              g_string_append_len (text, r->text->str, r->text->len + 1);
+            }
+          break;
+        case EVG_JSON_OBJECT:
+        case EVG_JSON_ARRAY:
+          /* Kept as "other" so the change is refused on its own, not the
+           * whole batch with it. */
+          if (!skip_member (r, error))
+            return FALSE;
+          at.type = EVG_SYNC_VALUE_OTHER;
+          g_string_append (json, "null");
+          break;
+        case EVG_JSON_INVALID:
+        default:
+          return syntax (r, error);
+        }
+      if (values != NULL)
+        g_array_append_val (values, at);
+    }
+  if (!ended (r, error))
+    return FALSE;
+  g_string_append_c (json, '}');
+  return TRUE;
+}
+
+static gboolean
+read_change_fields (Reader         *r,
+                    EvgSyncChange  *change,
+                    GError        **error)
+{
+  g_autoptr(GString) json = g_string_sized_new (512);
+  g_autoptr(GString) text = g_string_sized_new (256);
+  g_autoptr(GArray) values = g_array_sized_new (FALSE, FALSE, sizeof (ValueAt), 24);
+
+  if (change->fields_json != NULL)
+    return bad (error, "fields");
+  if (!read_fields (r, json, values, text, error))
+    return FALSE;
+
+  change->n_values = values->len;
+  change->values = g_new (EvgSyncValue, MAX (values->len, 1));
+  change->value_text = g_string_free (g_steal_pointer (&text), FALSE);
+  for (guint i = 0; i < values->len; i++)
+    {
+      ValueAt *at = &g_array_index (values, ValueAt, i);
+      EvgSyncValue *value = &change->values[i];
+
+      value->name = change->value_text + at->name;
+      value->type = at->type;
+      value->number = at->number;
+      value->text = at->type == EVG_SYNC_VALUE_STRING ? change->value_text + at->text : NULL;
+    }
+  change->fields_json = g_string_free (g_steal_pointer (&json), FALSE);
+  return TRUE;
+}
+
+static EvgSyncChange *
+read_change (Reader   *r,
+             gboolean  with_seq,
+             GError  **error)
 {
   g_autoptr(EvgSyncChange) change = g_new0 (EvgSyncChange, 1);
   g_autofree char *op = NULL;
-  JsonObject *obj;
-  JsonNode *fields;
+  gboolean have_seq = FALSE;
 
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return bad (error, "change"), NULL;
-  obj = json_node_get_object (node);
+  g_string_assign (r->name, "change");
+  if (!begin_member (r, EVG_JSON_OBJECT, error))
+    return NULL;
+  while (evg_json_reader_next_member (&r->json, r->name))
+    {
+      const char *name = r->name->str;
+      gboolean ok;
 
-  if (!get_string (obj, "change_id", FALSE, &change->change_id, error) ||
-      !get_string (obj, "table", FALSE, &change->table, error) ||
-      !get_string (obj, "row_id", FALSE, &change->row_id, error) ||
-      !get_string (obj, "op", FALSE, &op, error) ||
-      !get_string (obj, "hlc", FALSE, &change->hlc, error) ||
-      !get_string (obj, "base_hlc", TRUE, &change->base_hlc, error) ||
-      !get_string (obj, "site", FALSE, &change->site, error) ||
-      !get_int (obj, "seq", !with_seq, &change->seq, error))
+      if (strcmp (name, "change_id") == 0)
+        ok = read_string_member (r, &change->change_id, error);
+      else if (strcmp (name, "table") == 0)
+        ok = read_string_member (r, &change->table, error);
+      else if (strcmp (name, "row_id") == 0)
+        ok = read_string_member (r, &change->row_id, error);
+      else if (strcmp (name, "op") == 0)
+        ok = read_string_member (r, &op, error);
+      else if (strcmp (name, "hlc") == 0)
+        ok = read_string_member (r, &change->hlc, error);
+      else if (strcmp (name, "base_hlc") == 0)
+        ok = read_string_member (r, &change->base_hlc, error);
+      else if (strcmp (name, "site") == 0)
+        ok = read_string_member (r, &change->site, error);
+      else if (strcmp (name, "seq") == 0)
+        ok = read_int_member (r, &change->seq, &have_seq, error);
+      else if (strcmp (name, "fields") == 0)
+        ok = read_change_fields (r, change, error);
+      else
+        ok = skip_member (r, error);
+      if (!ok)
+        return NULL;
+    }
+  if (!ended (r, error))
     return NULL;
 
-  if (!evg_sync_op_from_string (op, &change->op))
+  if (change->change_id == NULL)
+    return bad (error, "change_id"), NULL;
+  if (change->table == NULL)
+    return bad (error, "table"), NULL;
+  if (change->row_id == NULL)
+    return bad (error, "row_id"), NULL;
+  if (op == NULL || !evg_sync_op_from_string (op, &change->op))
     return bad (error, "op"), NULL;
-
-  fields = json_object_get_member (obj, "fields");
-  if (fields == NULL || !JSON_NODE_HOLDS_OBJECT (fields))
+  if (change->hlc == NULL)
+    return bad (error, "hlc"), NULL;
+  if (change->site == NULL)
+    return bad (error, "site"), NULL;
+  if (with_seq && !have_seq)
+    return bad (error, "seq"), NULL;
+  if (change->fields_json == NULL)
     return bad (error, "fields"), NULL;
-  change->fields = json_object_ref (json_node_get_object (fields));
 
   return g_steal_pointer (&change);
+}
+
+static gboolean
+read_changes (Reader     *r,
+              gboolean    with_seq,
+              GPtrArray  *changes,
+              GError    **error)
+{
+  g_ptr_array_set_size (changes, 0);
+  if (!begin_member (r, EVG_JSON_ARRAY, error))
+    return FALSE;
+  while (evg_json_reader_next_element (&r->json))
+    {
+      EvgSyncChange *change = read_change (r, with_seq, error);
+
+      if (change == NULL)
+        return FALSE;
+      g_ptr_array_add (changes, change);
+    }
+  return ended (r, error);
+}
+
+/* Starts a body: it must be an object. */
+static gboolean
+begin_body (Reader      *r,
+            const char  *data,
+            gsize        length,
+            GError     **error)
+{
+  if (data == NULL || length == 0)
+    return bad (error, "empty body");
+  reader_init (r, data, length);
+  if (evg_json_reader_peek (&r->json) == EVG_JSON_INVALID)
+    return syntax (r, error);
+  if (evg_json_reader_peek (&r->json) != EVG_JSON_OBJECT)
+    {
+      /* Broken JSON is told apart from JSON of the wrong shape. */
+      if (!evg_json_reader_skip (&r->json))
+        return syntax (r, error);
+      return bad (error, "not a JSON object");
+    }
+  return evg_json_reader_begin_object (&r->json) || syntax (r, error);
+}
+
+static gboolean
+end_body (Reader  *r,
+          GError **error)
+{
+  return ended (r, error) && (evg_json_reader_end (&r->json) || syntax (r, error));
 }
 
 EvgSyncPushRequest *
@@ -405,38 +736,96 @@ evg_sync_push_request_parse (const char  *data,
                              gsize        length,
                              GError     **error)
 {
-  g_autoptr(JsonNode) root = parse_root (data, length, error);
-  g_autoptr(EvgSyncPushRequest) request = NULL;
-  JsonObject *obj;
-  JsonArray *changes;
-  gint64 protocol;
+  g_auto(Reader) r = { 0 };
+  g_autoptr(EvgSyncPushRequest) request = g_new0 (EvgSyncPushRequest, 1);
+  gboolean have_protocol = FALSE, have_changes = FALSE;
+  gint64 protocol = 0;
 
-  if (root == NULL)
-    return NULL;
-  obj = json_node_get_object (root);
-
-  request = g_new0 (EvgSyncPushRequest, 1);
   request->changes = g_ptr_array_new_with_free_func ((GDestroyNotify) evg_sync_change_free);
-  if (!get_int (obj, "protocol", FALSE, &protocol, error) ||
-      !get_string (obj, "batch_id", FALSE, &request->batch_id, error) ||
-      !get_string (obj, "site", FALSE, &request->site, error) ||
-      !get_string (obj, "epoch", TRUE, &request->epoch, error))
+  if (!begin_body (&r, data, length, error))
     return NULL;
-  request->protocol = (int) CLAMP (protocol, G_MININT, G_MAXINT);
-
-  changes = get_array (obj, "changes", error);
-  if (changes == NULL)
-    return NULL;
-  for (guint i = 0; i < json_array_get_length (changes); i++)
+  while (evg_json_reader_next_member (&r.json, r.name))
     {
-      EvgSyncChange *change = evg_sync_change_from_json (json_array_get_element (changes, i),
-                                                         FALSE, error);
-      if (change == NULL)
-        return NULL;
-      g_ptr_array_add (request->changes, change);
-    }
+      const char *name = r.name->str;
+      gboolean ok;
 
+      if (strcmp (name, "protocol") == 0)
+        ok = read_int_member (&r, &protocol, &have_protocol, error);
+      else if (strcmp (name, "batch_id") == 0)
+        ok = read_string_member (&r, &request->batch_id, error);
+      else if (strcmp (name, "site") == 0)
+        ok = read_string_member (&r, &request->site, error);
+      else if (strcmp (name, "epoch") == 0)
+        ok = read_string_member (&r, &request->epoch, error);
+      else if (strcmp (name, "changes") == 0)
+        ok = have_changes = read_changes (&r, FALSE, request->changes, error);
+      else
+        ok = skip_member (&r, error);
+      if (!ok)
+        return NULL;
+    }
+  if (!end_body (&r, error))
+    return NULL;
+
+  if (!have_protocol)
+    return bad (error, "protocol"), NULL;
+  if (request->batch_id == NULL)
+    return bad (error, "batch_id"), NULL;
+  if (request->site == NULL)
+    return bad (error, "site"), NULL;
+  if (!have_changes)
+    return bad (error, "changes"), NULL;
+  request->protocol = (int) CLAMP (protocol, G_MININT, G_MAXINT);
   return g_steal_pointer (&request);
+}
+
+static EvgSyncResult *
+read_result (Reader  *r,
+             GError **error)
+{
+  g_autoptr(EvgSyncResult) result = g_new0 (EvgSyncResult, 1);
+  g_autofree char *status = NULL;
+  gboolean have_seq;
+
+  g_string_assign (r->name, "result");
+  if (!begin_member (r, EVG_JSON_OBJECT, error))
+    return NULL;
+  while (evg_json_reader_next_member (&r->json, r->name))
+    {
+      const char *name = r->name->str;
+      gboolean ok;
+
+      if (strcmp (name, "change_id") == 0)
+        ok = read_string_member (r, &result->change_id, error);
+      else if (strcmp (name, "status") == 0)
+        ok = read_string_member (r, &status, error);
+      else if (strcmp (name, "seq") == 0)
+        ok = read_int_member (r, &result->seq, &have_seq, error);
+      else if (strcmp (name, "reason") == 0)
+        ok = read_string_member (r, &result->reason, error);
+      else if (strcmp (name, "kind") == 0)
+        ok = read_string_member (r, &result->kind, error);
+      else if (strcmp (name, "remote") == 0 && evg_json_reader_peek (&r->json) == EVG_JSON_OBJECT)
+        {
+          g_autoptr(GString) remote = g_string_new (NULL);
+
+          ok = read_fields (r, remote, NULL, NULL, error);
+          g_free (result->remote);
+          result->remote = g_string_free (g_steal_pointer (&remote), FALSE);
+        }
+      else
+        ok = skip_member (r, error);
+      if (!ok)
+        return NULL;
+    }
+  if (!ended (r, error))
+    return NULL;
+
+  if (result->change_id == NULL)
+    return bad (error, "change_id"), NULL;
+  if (status == NULL || !status_from_string (status, &result->status))
+    return bad (error, "status"), NULL;
+  return g_steal_pointer (&result);
 }
 
 EvgSyncPushResponse *
@@ -444,50 +833,53 @@ evg_sync_push_response_parse (const char  *data,
                               gsize        length,
                               GError     **error)
 {
-  g_autoptr(JsonNode) root = parse_root (data, length, error);
-  g_autoptr(EvgSyncPushResponse) response = NULL;
-  JsonObject *obj;
-  JsonArray *results;
+  g_auto(Reader) r = { 0 };
+  g_autoptr(EvgSyncPushResponse) response = g_new0 (EvgSyncPushResponse, 1);
+  gboolean have_results = FALSE, have_time;
 
-  if (root == NULL)
-    return NULL;
-  obj = json_node_get_object (root);
-
-  response = g_new0 (EvgSyncPushResponse, 1);
   response->results = g_ptr_array_new_with_free_func ((GDestroyNotify) evg_sync_result_free);
-  if (!get_string (obj, "batch_id", FALSE, &response->batch_id, error) ||
-      !get_string (obj, "epoch", FALSE, &response->epoch, error) ||
-      !get_int (obj, "server_time", TRUE, &response->server_time, error))
+  if (!begin_body (&r, data, length, error))
     return NULL;
-
-  results = get_array (obj, "results", error);
-  if (results == NULL)
-    return NULL;
-  for (guint i = 0; i < json_array_get_length (results); i++)
+  while (evg_json_reader_next_member (&r.json, r.name))
     {
-      JsonNode *node = json_array_get_element (results, i);
-      g_autoptr(EvgSyncResult) result = g_new0 (EvgSyncResult, 1);
-      g_autofree char *status = NULL;
-      JsonObject *r;
-      JsonNode *remote;
+      const char *name = r.name->str;
+      gboolean ok;
 
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        return bad (error, "result"), NULL;
-      r = json_node_get_object (node);
-      if (!get_string (r, "change_id", FALSE, &result->change_id, error) ||
-          !get_string (r, "status", FALSE, &status, error) ||
-          !get_int (r, "seq", TRUE, &result->seq, error) ||
-          !get_string (r, "reason", TRUE, &result->reason, error) ||
-          !get_string (r, "kind", TRUE, &result->kind, error))
+      if (strcmp (name, "batch_id") == 0)
+        ok = read_string_member (&r, &response->batch_id, error);
+      else if (strcmp (name, "epoch") == 0)
+        ok = read_string_member (&r, &response->epoch, error);
+      else if (strcmp (name, "server_time") == 0)
+        ok = read_int_member (&r, &response->server_time, &have_time, error);
+      else if (strcmp (name, "results") == 0)
+        {
+          g_ptr_array_set_size (response->results, 0);
+          ok = begin_member (&r, EVG_JSON_ARRAY, error);
+          while (ok && evg_json_reader_next_element (&r.json))
+            {
+              EvgSyncResult *result = read_result (&r, error);
+
+              ok = result != NULL;
+              if (ok)
+                g_ptr_array_add (response->results, result);
+            }
+          ok = ok && ended (&r, error);
+          have_results = ok;
+        }
+      else
+        ok = skip_member (&r, error);
+      if (!ok)
         return NULL;
-      if (!status_from_string (status, &result->status))
-        return bad (error, "status"), NULL;
-      remote = json_object_get_member (r, "remote");
-      if (remote != NULL && JSON_NODE_HOLDS_OBJECT (remote))
-        result->remote = json_object_ref (json_node_get_object (remote));
-      g_ptr_array_add (response->results, g_steal_pointer (&result));
     }
+  if (!end_body (&r, error))
+    return NULL;
 
+  if (response->batch_id == NULL)
+    return bad (error, "batch_id"), NULL;
+  if (response->epoch == NULL)
+    return bad (error, "epoch"), NULL;
+  if (!have_results)
+    return bad (error, "results"), NULL;
   return g_steal_pointer (&response);
 }
 
@@ -496,43 +888,85 @@ evg_sync_pull_response_parse (const char  *data,
                               gsize        length,
                               GError     **error)
 {
-  g_autoptr(JsonNode) root = parse_root (data, length, error);
-  g_autoptr(EvgSyncPullResponse) response = NULL;
-  JsonObject *obj;
-  JsonArray *changes;
-  JsonNode *has_more;
+  g_auto(Reader) r = { 0 };
+  g_autoptr(EvgSyncPullResponse) response = g_new0 (EvgSyncPullResponse, 1);
+  gboolean have_next = FALSE, have_more = FALSE, have_changes = FALSE, have_time;
 
-  if (root == NULL)
-    return NULL;
-  obj = json_node_get_object (root);
-
-  response = g_new0 (EvgSyncPullResponse, 1);
   response->changes = g_ptr_array_new_with_free_func ((GDestroyNotify) evg_sync_change_free);
-  if (!get_string (obj, "epoch", FALSE, &response->epoch, error) ||
-      !get_int (obj, "server_time", TRUE, &response->server_time, error) ||
-      !get_int (obj, "next", FALSE, &response->next, error))
+  if (!begin_body (&r, data, length, error))
     return NULL;
-
-  has_more = json_object_get_member (obj, "has_more");
-  if (has_more == NULL || !JSON_NODE_HOLDS_VALUE (has_more) ||
-      json_node_get_value_type (has_more) != G_TYPE_BOOLEAN)
-    return bad (error, "has_more"), NULL;
-  response->has_more = json_node_get_boolean (has_more);
-
-  changes = get_array (obj, "changes", error);
-  if (changes == NULL)
-    return NULL;
-  g_ptr_array_set_size (response->changes, 0);
-  for (guint i = 0; i < json_array_get_length (changes); i++)
+  while (evg_json_reader_next_member (&r.json, r.name))
     {
-      EvgSyncChange *change = evg_sync_change_from_json (json_array_get_element (changes, i),
-                                                         TRUE, error);
-      if (change == NULL)
-        return NULL;
-      g_ptr_array_add (response->changes, change);
-    }
+      const char *name = r.name->str;
+      gboolean ok;
 
+      if (strcmp (name, "epoch") == 0)
+        ok = read_string_member (&r, &response->epoch, error);
+      else if (strcmp (name, "server_time") == 0)
+        ok = read_int_member (&r, &response->server_time, &have_time, error);
+      else if (strcmp (name, "next") == 0)
+        ok = read_int_member (&r, &response->next, &have_next, error);
+      else if (strcmp (name, "has_more") == 0)
+        {
+          if (evg_json_reader_peek (&r.json) != EVG_JSON_BOOLEAN)
+            ok = wrong (&r, "has_more", error);
+          else
+            ok = have_more = evg_json_reader_read_boolean (&r.json, &response->has_more) ||
+                             syntax (&r, error);
+        }
+      else if (strcmp (name, "changes") == 0)
+        ok = have_changes = read_changes (&r, TRUE, response->changes, error);
+      else
+        ok = skip_member (&r, error);
+      if (!ok)
+        return NULL;
+    }
+  if (!end_body (&r, error))
+    return NULL;
+
+  if (response->epoch == NULL)
+    return bad (error, "epoch"), NULL;
+  if (!have_next)
+    return bad (error, "next"), NULL;
+  if (!have_more)
+    return bad (error, "has_more"), NULL;
+  if (!have_changes)
+    return bad (error, "changes"), NULL;
   return g_steal_pointer (&response);
+}
+
+/* The fields as a JsonObject, for the merge; made on first use and kept
+ * with the change. */
+JsonObject *
+evg_sync_change_get_fields (EvgSyncChange *change)
+{
+  if (change->fields_object != NULL)
+    return change->fields_object;
+
+  change->fields_object = json_object_new ();
+  for (guint i = 0; i < change->n_values; i++)
+    {
+      const EvgSyncValue *value = &change->values[i];
+
+      switch (value->type)
+        {
+        case EVG_SYNC_VALUE_INT:
+          json_object_set_int_member (change->fields_object, value->name, value->number);
+          break;
+        case EVG_SYNC_VALUE_BOOLEAN:
+          json_object_set_boolean_member (change->fields_object, value->name, value->number != 0);
+          break;
+        case EVG_SYNC_VALUE_STRING:
+          json_object_set_string_member (change->fields_object, value->name, value->text);
+          break;
+        case EVG_SYNC_VALUE_NULL:
+        case EVG_SYNC_VALUE_OTHER:
+        default:
+          json_object_set_null_member (change->fields_object, value->name);
+          break;
+        }
+    }
+  return change->fields_object;
 }
 
 EvgSyncHealth *
@@ -642,9 +1076,6 @@ evg_sync_change_validate (EvgSyncChange  *change,
                           GError        **error)
 {
   const EvgTableSpec *spec;
-  JsonObjectIter iter;
-  const char *name;
-  JsonNode *value;
 
   if (!evg_sync_id_is_valid (change->change_id))
     return invalid (error, "invalid", "change_id");
@@ -661,33 +1092,31 @@ evg_sync_change_validate (EvgSyncChange  *change,
   if (spec == NULL)
     return invalid (error, "unknown table", change->table);
 
-  if (change->op == EVG_SYNC_OP_DELETE && json_object_get_size (change->fields) > 0)
+  if (change->op == EVG_SYNC_OP_DELETE && change->n_values > 0)
     return invalid (error, "a delete carries no fields:", change->table);
 
-  json_object_iter_init (&iter, change->fields);
-  while (json_object_iter_next (&iter, &name, &value))
+  for (guint i = 0; i < change->n_values; i++)
     {
-      int col = evg_table_spec_find_column (spec, name);
-      GType type;
+      const EvgSyncValue *value = &change->values[i];
+      int col = evg_table_spec_find_column (spec, value->name);
 
       if (col < 0)
         {
           /* “deleted” may be written by an update that restores a row. */
-          if (g_str_equal (name, "deleted") && change->op == EVG_SYNC_OP_UPDATE &&
-              JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_INT64 &&
-              (json_node_get_int (value) == 0 || json_node_get_int (value) == 1))
+          if (g_str_equal (value->name, "deleted") && change->op == EVG_SYNC_OP_UPDATE &&
+              value->type == EVG_SYNC_VALUE_INT && (value->number == 0 || value->number == 1))
             continue;
-          return invalid (error, "unknown column", name);
+          return invalid (error, "unknown column", value->name);
         }
-      if (JSON_NODE_HOLDS_NULL (value))
+      if (value->type == EVG_SYNC_VALUE_NULL)
         continue;
-      if (!JSON_NODE_HOLDS_VALUE (value))
-        return invalid (error, "object or array in column", name);
-      type = json_node_get_value_type (value);
-      if (spec->columns[col].type == EVG_COLUMN_INT && type != G_TYPE_INT64 && type != G_TYPE_BOOLEAN)
-        return invalid (error, "integer needed in column", name);
-      if (spec->columns[col].type == EVG_COLUMN_TEXT && type != G_TYPE_STRING)
-        return invalid (error, "string needed in column", name);
+      if (value->type == EVG_SYNC_VALUE_OTHER)
+        return invalid (error, "fraction, object or array in column", value->name);
+      if (spec->columns[col].type == EVG_COLUMN_INT && value->type != EVG_SYNC_VALUE_INT &&
+          value->type != EVG_SYNC_VALUE_BOOLEAN)
+        return invalid (error, "integer needed in column", value->name);
+      if (spec->columns[col].type == EVG_COLUMN_TEXT && value->type != EVG_SYNC_VALUE_STRING)
+        return invalid (error, "string needed in column", value->name);
     }
 
   return TRUE;

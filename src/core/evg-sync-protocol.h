@@ -97,17 +97,44 @@ typedef enum
   EVG_SYNC_STATUS_REJECTED,
 } EvgSyncStatus;
 
+typedef enum
+{
+  EVG_SYNC_VALUE_NULL,
+  EVG_SYNC_VALUE_INT,
+  EVG_SYNC_VALUE_BOOLEAN,
+  EVG_SYNC_VALUE_STRING,
+  EVG_SYNC_VALUE_OTHER,      /* a fraction, object or array: no column takes it */
+} EvgSyncValueType;
+
+/* One member of a change's fields, as read: nothing is converted. */
 typedef struct
 {
-  char       *change_id;
-  char       *table;
-  char       *row_id;
-  EvgSyncOp   op;
-  JsonObject *fields;      /* column → value (string, integer, boolean or null) */
-  char       *hlc;
-  char       *base_hlc;    /* nullable */
-  char       *site;
-  gint64      seq;         /* the server's sequence number, in pull answers */
+  const char       *name;
+  EvgSyncValueType  type;
+  gint64            number;    /* INT, and BOOLEAN as 0 or 1 */
+  const char       *text;      /* STRING */
+} EvgSyncValue;
+
+typedef struct
+{
+  char         *change_id;
+  char         *table;
+  char         *row_id;
+  EvgSyncOp     op;
+  char         *hlc;
+  char         *base_hlc;    /* nullable */
+  char         *site;
+  gint64        seq;         /* the server's sequence number, in pull answers */
+
+  /* The fields (column → string, integer, boolean or null) in three forms:
+   * the text as the outbox and the server's log store it, written the way
+   * evg_sync_append_fields() writes; the members in order; and a JsonObject
+   * made only when a merge asks for one (evg_sync_change_get_fields()). */
+  char         *fields_json;
+  EvgSyncValue *values;
+  guint         n_values;
+  char         *value_text;  /* holds the values' names and strings */
+  JsonObject   *fields_object;
 } EvgSyncChange;
 
 typedef struct
@@ -117,7 +144,7 @@ typedef struct
   gint64         seq;
   char          *reason;   /* for rejected: not_owner, append_only, invalid, … */
   char          *kind;     /* for conflict: identity, edit_deleted, delete_edited */
-  JsonObject    *remote;   /* for conflict: the server's values of the contested fields */
+  char          *remote;   /* for conflict: the server's values of the contested fields, as JSON */
 } EvgSyncResult;
 
 typedef struct
@@ -193,10 +220,8 @@ char                *evg_sync_error_body             (const char           *code
                                                       const char           *epoch);
 
 /* Readers.  Each checks every member's type, so the rest of the code can
- * trust what it gets; anything else is an EVG_SYNC_ERROR_BAD_RESPONSE. */
-EvgSyncChange       *evg_sync_change_from_json       (JsonNode             *node,
-                                                      gboolean              with_seq,
-                                                      GError              **error);
+ * trust what it gets; anything else is an EVG_SYNC_ERROR_BAD_RESPONSE whose
+ * message starts with "Malformed JSON" when the text is not JSON at all. */
 EvgSyncPushRequest  *evg_sync_push_request_parse     (const char           *data,
                                                       gsize                 length,
                                                       GError              **error);
@@ -216,6 +241,7 @@ gboolean             evg_sync_error_parse            (const char           *data
                                                       gint64               *server_time,
                                                       char                **epoch);
 
+JsonObject          *evg_sync_change_get_fields      (EvgSyncChange        *change);
 gboolean             evg_sync_change_validate        (EvgSyncChange        *change,
                                                       GError              **error);
 gboolean             evg_sync_id_is_valid            (const char           *id);

@@ -354,7 +354,7 @@ evg_sync_ack_batch (EvgStore             *store,
           break;
         case EVG_SYNC_STATUS_CONFLICT:
           {
-            g_autofree char *remote = object_text (result->remote);
+            const char *remote = result->remote != NULL ? result->remote : "{}";
 
             report->pushed++;
             report->conflicts++;
@@ -635,7 +635,7 @@ close_settled_conflicts (ApplyContext   *ctx,
       gint64 id = sqlite3_column_int64 (stmt, 0);
 
       for (GList *l = names; l != NULL; l = l->next)
-        all = all && json_object_has_member (change->fields, l->data);
+        all = all && json_object_has_member (evg_sync_change_get_fields (change), l->data);
       if (all)
         g_array_append_val (settled, id);
     }
@@ -685,11 +685,9 @@ apply_one (ApplyContext   *ctx,
    * this version cannot read is kept as a conflict rather than lost. */
   if (spec == NULL || !evg_sync_change_validate (change, &local_error))
     {
-      g_autofree char *fields = object_text (change->fields);
-
       report->conflicts++;
-      return add_conflict (ctx->store, change->table, change->row_id, "unapplied", NULL, fields,
-                           change->change_id, error);
+      return add_conflict (ctx->store, change->table, change->row_id, "unapplied", NULL,
+                           change->fields_json, change->change_id, error);
     }
 
   if (!load_local (ctx, spec, change->row_id, &record, error))
@@ -705,7 +703,7 @@ apply_one (ApplyContext   *ctx,
       g_autofree char *clock = evg_sync_clock_make (change->hlc, change->site);
 
       json_object_unref (record.values);
-      record.values = json_object_ref (change->fields);
+      record.values = json_object_ref (evg_sync_change_get_fields (change));
       json_object_set_string_member (record.clocks, "*", clock);
       merge.written = g_ptr_array_new_with_free_func (g_free);
       merge.row_hlc = g_strdup (change->hlc);
@@ -724,14 +722,10 @@ apply_one (ApplyContext   *ctx,
               ok = FALSE;
               goto out;
             }
-          {
-            g_autofree char *fields = object_text (change->fields);
-
-            report->conflicts++;
-            ok = add_conflict (ctx->store, change->table, change->row_id, "unapplied", NULL, fields,
-                               change->change_id, error);
-            goto out;
-          }
+          report->conflicts++;
+          ok = add_conflict (ctx->store, change->table, change->row_id, "unapplied", NULL,
+                             change->fields_json, change->change_id, error);
+          goto out;
         }
       g_hash_table_add (changed_tables, g_strdup (spec->name));
     }
@@ -747,14 +741,11 @@ apply_one (ApplyContext   *ctx,
   if (merge.conflict != EVG_SYNC_CONFLICT_NONE)
     {
       g_autofree char *local = object_text (merge.contested);
-      g_autofree char *remote = NULL;
       const char *kind = evg_sync_conflict_kind_to_string (merge.conflict);
-
       /* Seen from this side, the other side's action has the opposite name. */
-      if (merge.conflict == EVG_SYNC_CONFLICT_DELETE_EDITED)
-        remote = g_strdup ("{\"deleted\":1}");
-      else
-        remote = object_text (change->fields);
+      const char *remote = merge.conflict == EVG_SYNC_CONFLICT_DELETE_EDITED
+                           ? "{\"deleted\":1}" : change->fields_json;
+
       report->conflicts++;
       ok = add_conflict (ctx->store, change->table, change->row_id, kind, local, remote,
                          change->change_id, error);

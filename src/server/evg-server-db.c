@@ -931,7 +931,7 @@ check_transfer (EvgServerDb    *db,
                 char          **other,
                 ChangeOutcome  *outcome)
 {
-  g_autofree char *status = string_member (change->fields, "status");
+  g_autofree char *status = string_member (evg_sync_change_get_fields (change), "status");
 
   *other = NULL;
   if (stored->exists)
@@ -950,7 +950,7 @@ check_transfer (EvgServerDb    *db,
         }
       if (g_strcmp0 (to, branch) != 0 || change->op != EVG_SYNC_OP_UPDATE)
         goto not_owner;
-      json_object_iter_init (&iter, change->fields);
+      json_object_iter_init (&iter, evg_sync_change_get_fields (change));
       while (json_object_iter_next (&iter, &name, NULL))
         if (!g_str_equal (name, "status") && !g_str_equal (name, "accepted_on"))
           goto not_owner;
@@ -961,8 +961,8 @@ check_transfer (EvgServerDb    *db,
     }
   else
     {
-      g_autofree char *to = string_member (change->fields, "to_branch");
-      g_autofree char *member = string_member (change->fields, "member_id");
+      g_autofree char *to = string_member (evg_sync_change_get_fields (change), "to_branch");
+      g_autofree char *member = string_member (evg_sync_change_get_fields (change), "member_id");
       EvgSyncChange probe = { 0 };
       g_auto(StoredRecord) member_record = { 0 };
 
@@ -1280,7 +1280,6 @@ evg_server_db_push (EvgServerDb    *db,
   g_autoptr(GError) error = NULL;
   g_autoptr(EvgSyncPushRequest) request = NULL;
   g_autoptr(GString) out = NULL;
-  g_autoptr(GString) fields = NULL;
   sqlite3_stmt *stmt;
   gint64 limit_ms;
   int rc;
@@ -1366,7 +1365,6 @@ evg_server_db_push (EvgServerDb    *db,
   sqlite3_reset (stmt);
 
   out = g_string_sized_new (128 + 96 * request->changes->len);
-  fields = g_string_new (NULL);
   g_string_append (out, "{\"batch_id\":");
   evg_json_append_string (out, request->batch_id);
   g_string_append (out, ",\"epoch\":");
@@ -1388,9 +1386,7 @@ evg_server_db_push (EvgServerDb    *db,
         }
       else
         {
-          g_string_truncate (fields, 0);
-          evg_sync_append_fields (fields, change->fields);
-          if (!apply_change (db, branch, change, fields->str, &outcome, &error))
+          if (!apply_change (db, branch, change, change->fields_json, &outcome, &error))
             goto fail;
         }
       append_outcome (out, change, &outcome);
