@@ -464,6 +464,7 @@ typedef struct
   char       *branch;
   GString    *sql;
   GString    *text;
+  GHashTable *select_sql;    /* EvgTableSpec → the SELECT of load_local() */
   char        max_hlc[EVG_HLC_TEXT_LEN + 1];
 } ApplyContext;
 
@@ -475,15 +476,23 @@ load_local (ApplyContext        *ctx,
             EvgSyncRecord       *record,
             GError             **error)
 {
+  const char *sql = g_hash_table_lookup (ctx->select_sql, spec);
   sqlite3_stmt *stmt;
   int rc;
 
-  g_string_assign (ctx->sql, "SELECT field_hlc, deleted");
-  for (guint i = 0; i < spec->n_columns; i++)
-    g_string_append_printf (ctx->sql, ", %s", spec->columns[i].name);
-  g_string_append_printf (ctx->sql, " FROM %s WHERE id = ?", spec->name);
+  /* Made once per table and sync: a first download runs this per record. */
+  if (sql == NULL)
+    {
+      GString *text = g_string_new ("SELECT field_hlc, deleted");
 
-  stmt = evg_store_prepare (ctx->store, ctx->sql->str, error);
+      for (guint i = 0; i < spec->n_columns; i++)
+        g_string_append_printf (text, ", %s", spec->columns[i].name);
+      g_string_append_printf (text, " FROM %s WHERE id = ?", spec->name);
+      sql = g_string_free (text, FALSE);
+      g_hash_table_insert (ctx->select_sql, (gpointer) spec, (gpointer) sql);
+    }
+
+  stmt = evg_store_prepare (ctx->store, sql, error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, row_id, -1, SQLITE_STATIC);
@@ -517,6 +526,62 @@ load_local (ApplyContext        *ctx,
       return FALSE;
     }
   return TRUE;
+}
+
+/* Inserts a record this replica has never had, straight from the change:
+ * the common case of a first download, so it skips the merge and the
+ * JsonObjects.  Errors as write_record(). */
+static gboolean
+insert_new (ApplyContext        *ctx,
+            const EvgTableSpec  *spec,
+            EvgSyncChange       *change,
+            GError             **error)
+{
+  sqlite3_stmt *stmt;
+  int pos = 1;
+
+  g_string_truncate (ctx->text, 0);
+  g_string_append (ctx->text, "{\"*\":");
+  {
+    g_autofree char *clock = evg_sync_clock_make (change->hlc, change->site);
+
+    evg_json_append_string (ctx->text, clock);
+  }
+  g_string_append_c (ctx->text, '}');
+
+  g_string_truncate (ctx->sql, 0);
+  g_string_append (ctx->sql, "INSERT INTO ");
+  g_string_append (ctx->sql, spec->name);
+  g_string_append (ctx->sql, " (id, branch, hlc, field_hlc, deleted");
+  for (guint i = 0; i < change->n_values; i++)
+    {
+      g_string_append (ctx->sql, ", ");
+      g_string_append (ctx->sql, change->values[i].name);
+    }
+  g_string_append (ctx->sql, ") VALUES (?, ?, ?, ?, 0");
+  for (guint i = 0; i < change->n_values; i++)
+    g_string_append (ctx->sql, ", ?");
+  g_string_append_c (ctx->sql, ')');
+
+  stmt = evg_store_prepare (ctx->store, ctx->sql->str, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, pos++, change->row_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, pos++, ctx->branch, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, pos++, change->hlc, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, pos++, ctx->text->str, -1, SQLITE_STATIC);
+  for (guint i = 0; i < change->n_values; i++, pos++)
+    {
+      const EvgSyncValue *value = &change->values[i];
+
+      if (value->type == EVG_SYNC_VALUE_INT || value->type == EVG_SYNC_VALUE_BOOLEAN)
+        sqlite3_bind_int64 (stmt, pos, value->number);
+      else if (value->type == EVG_SYNC_VALUE_STRING)
+        sqlite3_bind_text (stmt, pos, value->text, -1, SQLITE_STATIC);
+      else
+        sqlite3_bind_null (stmt, pos);
+    }
+  return step_done (ctx->store, stmt, error);
 }
 
 /* Writes the merged record.  A constraint failure (the same ID number on
@@ -698,36 +763,19 @@ apply_one (ApplyContext   *ctx,
   existed = record.exists;
   if (!existed && change->op == EVG_SYNC_OP_INSERT)
     {
-      /* A record new here is just the change: the common case of a first
-       * download, so it skips the merge. */
-      g_autofree char *clock = evg_sync_clock_make (change->hlc, change->site);
-
-      json_object_unref (record.values);
-      record.values = json_object_ref (evg_sync_change_get_fields (change));
-      json_object_set_string_member (record.clocks, "*", clock);
-      merge.written = g_ptr_array_new_with_free_func (g_free);
-      merge.row_hlc = g_strdup (change->hlc);
-      merge.clocks_changed = TRUE;
+      /* Validation let through only columns of the table. */
+      if (!insert_new (ctx, spec, change, &local_error))
+        goto write_failed;
+      g_hash_table_add (changed_tables, g_strdup (spec->name));
     }
   else
-    evg_sync_merge (spec, &record, change, ctx->site, &merge);
-
-  if (merge.written->len > 0 || merge.clocks_changed)
     {
-      if (!write_record (ctx, spec, change->row_id, existed, &record, merge.row_hlc, &local_error))
-        {
-          if (!g_error_matches (local_error, EVG_STORE_ERROR, EVG_STORE_ERROR_CONSTRAINT))
-            {
-              g_propagate_error (error, g_steal_pointer (&local_error));
-              ok = FALSE;
-              goto out;
-            }
-          report->conflicts++;
-          ok = add_conflict (ctx->store, change->table, change->row_id, "unapplied", NULL,
-                             change->fields_json, change->change_id, error);
-          goto out;
-        }
-      g_hash_table_add (changed_tables, g_strdup (spec->name));
+      evg_sync_merge (spec, &record, change, ctx->site, &merge);
+      if ((merge.written->len > 0 || merge.clocks_changed) &&
+          !write_record (ctx, spec, change->row_id, existed, &record, merge.row_hlc, &local_error))
+        goto write_failed;
+      if (merge.written->len > 0 || merge.clocks_changed)
+        g_hash_table_add (changed_tables, g_strdup (spec->name));
     }
   report->pulled++;
 
@@ -749,6 +797,21 @@ apply_one (ApplyContext   *ctx,
       report->conflicts++;
       ok = add_conflict (ctx->store, change->table, change->row_id, kind, local, remote,
                          change->change_id, error);
+    }
+
+  goto out;
+
+write_failed:
+  if (!g_error_matches (local_error, EVG_STORE_ERROR, EVG_STORE_ERROR_CONSTRAINT))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      ok = FALSE;
+    }
+  else
+    {
+      report->conflicts++;
+      ok = add_conflict (ctx->store, change->table, change->row_id, "unapplied", NULL,
+                         change->fields_json, change->change_id, error);
     }
 
 out:
@@ -874,6 +937,7 @@ evg_sync_apply_pull (EvgStore             *store,
     ctx.branch = g_strdup ("");
   ctx.sql = g_string_new (NULL);
   ctx.text = g_string_new (NULL);
+  ctx.select_sql = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   evg_hlc_format (0, ctx.max_hlc);
 
   for (guint i = 0; i < page->changes->len; i++)
@@ -911,6 +975,7 @@ out:
   g_free (ctx.branch);
   g_string_free (ctx.sql, TRUE);
   g_string_free (ctx.text, TRUE);
+  g_hash_table_unref (ctx.select_sql);
   return ok;
 }
 
