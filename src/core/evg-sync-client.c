@@ -680,8 +680,9 @@ run_sync (Job           *job,
   g_auto(Http) http = { 0 };
   g_autofree char *url = NULL;
   g_autofree char *token = NULL;
+  g_autofree char *site = NULL;
   guint resyncs = 0;
-  gboolean rebased = FALSE;
+  gboolean rebased = FALSE, full_pages = FALSE;
   gint64 total;
 
   store = evg_store_open (job->database, error);
@@ -699,6 +700,7 @@ run_sync (Job           *job,
       return FALSE;
     }
   http_init (&http, url, token, cancellable);
+  site = g_uri_escape_string (evg_store_get_site_id (store), NULL, FALSE);
 
 again:
   total = MAX (1, evg_store_count_pending (store));
@@ -765,9 +767,10 @@ again:
       if (!evg_sync_read_state (store, &info, error))
         return FALSE;
       epoch = info.epoch != NULL ? g_uri_escape_string (info.epoch, NULL, FALSE) : NULL;
-      path = g_strdup_printf ("/v1/pull?since=%" G_GINT64_FORMAT "&limit=%d%s%s",
+      path = g_strdup_printf ("/v1/pull?since=%" G_GINT64_FORMAT "&limit=%d%s%s%s%s",
                               info.pull_cursor, EVG_SYNC_MAX_PULL_LIMIT,
-                              epoch != NULL ? "&epoch=" : "", epoch != NULL ? epoch : "");
+                              epoch != NULL ? "&epoch=" : "", epoch != NULL ? epoch : "",
+                              full_pages ? "" : "&site=", full_pages ? "" : site);
 
       bytes = http_call (&http, "GET", path, NULL, TRUE, &local_error);
       if (bytes == NULL)
@@ -791,8 +794,17 @@ again:
                        _("The server answered with a cursor that goes backwards."));
           return FALSE;
         }
-      if (!evg_sync_apply_pull (store, page, &job->report, job->changed_tables, error))
-        return FALSE;
+      if (!evg_sync_apply_pull (store, page, &job->report, job->changed_tables, &local_error))
+        {
+          if (g_error_matches (local_error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_UNKNOWN_STUB) &&
+              !full_pages)
+            {
+              full_pages = TRUE;
+              continue;
+            }
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
       report_progress (job, page->has_more ? 0.75 : 1.0);
       if (!page->has_more)
         break;

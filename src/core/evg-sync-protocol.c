@@ -175,6 +175,16 @@ evg_sync_append_change (GString    *out,
 }
 
 void
+evg_sync_append_stub (GString    *out,
+                      const char *change_id,
+                      gint64      seq)
+{
+  g_string_append_c (out, '{');
+  append_member (out, "change_id", change_id, FALSE);
+  g_string_append_printf (out, ",\"seq\":%" G_GINT64_FORMAT ",\"own\":true}", seq);
+}
+
+void
 evg_sync_append_json_value (GString  *out,
                             JsonNode *value)
 {
@@ -626,7 +636,7 @@ read_change (Reader   *r,
 {
   g_autoptr(EvgSyncChange) change = g_new0 (EvgSyncChange, 1);
   g_autofree char *op = NULL;
-  gboolean have_seq = FALSE;
+  gboolean have_seq = FALSE, own = FALSE;
 
   g_string_assign (r->name, "change");
   if (!begin_member (r, EVG_JSON_OBJECT, error))
@@ -654,6 +664,9 @@ read_change (Reader   *r,
         ok = read_int_member (r, &change->seq, &have_seq, error);
       else if (strcmp (name, "fields") == 0)
         ok = read_change_fields (r, change, error);
+      else if (strcmp (name, "own") == 0 && with_seq &&
+               evg_json_reader_peek (&r->json) == EVG_JSON_BOOLEAN)
+        ok = evg_json_reader_read_boolean (&r->json, &own) || syntax (r, error);
       else
         ok = skip_member (r, error);
       if (!ok)
@@ -664,6 +677,13 @@ read_change (Reader   *r,
 
   if (change->change_id == NULL)
     return bad (error, "change_id"), NULL;
+  if (own)
+    {
+      if (!have_seq)
+        return bad (error, "seq"), NULL;
+      change->stub = TRUE;
+      return g_steal_pointer (&change);
+    }
   if (change->table == NULL)
     return bad (error, "table"), NULL;
   if (change->row_id == NULL)

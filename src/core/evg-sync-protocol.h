@@ -12,8 +12,14 @@ G_BEGIN_DECLS
  *
  *   POST /v1/push   {"protocol":1,"batch_id":…,"site":…,"epoch":…|null,"changes":[change…]}
  *                → {"batch_id":…,"epoch":…,"server_time":ms,"results":[result…]}
- *   GET  /v1/pull?since=SEQ&limit=N[&epoch=E]
+ *   GET  /v1/pull?since=SEQ&limit=N[&epoch=E][&site=S]
  *                → {"epoch":…,"server_time":ms,"changes":[change…],"next":SEQ,"has_more":bool}
+ *                  With site=S, the changes made by site S come as stubs,
+ *                  {"change_id","seq","own":true}: that site made them and
+ *                  has them, so a first upload is not downloaded again.  A
+ *                  client that finds a stub it does not know (its database
+ *                  was copied from another workstation, say) asks again
+ *                  without site=.
  *   GET  /v1/health → {"service":"e-vanguard-server","version":…,"protocol":1,
  *                      "min_protocol":1,"epoch":…,"server_time":ms[,"branch":{"code","name"}]}
  *
@@ -80,6 +86,7 @@ typedef enum
   EVG_SYNC_ERROR_RESYNC,           /* the server was restored: start over */
   EVG_SYNC_ERROR_BUSY,             /* a sync is already running */
   EVG_SYNC_ERROR_WRONG_BRANCH,     /* the token belongs to another branch */
+  EVG_SYNC_ERROR_UNKNOWN_STUB,     /* a pulled stub of a change this database did not make */
 } EvgSyncError;
 
 typedef enum
@@ -125,6 +132,7 @@ typedef struct
   char         *base_hlc;    /* nullable */
   char         *site;
   gint64        seq;         /* the server's sequence number, in pull answers */
+  gboolean      stub;        /* pulled as {"change_id","seq","own":true}: nothing else is set */
 
   /* The fields (column → string, integer, boolean or null) in three forms:
    * the text as the outbox and the server's log store it, written the way
@@ -209,6 +217,9 @@ void                 evg_sync_append_change          (GString              *out,
                                                       const char           *hlc,
                                                       const char           *base_hlc,
                                                       const char           *site,
+                                                      gint64                seq);
+void                 evg_sync_append_stub            (GString              *out,
+                                                      const char           *change_id,
                                                       gint64                seq);
 void                 evg_sync_append_json_value      (GString              *out,
                                                       JsonNode             *value);

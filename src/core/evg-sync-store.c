@@ -732,12 +732,27 @@ apply_one (ApplyContext   *ctx,
            GHashTable     *changed_tables,
            GError        **error)
 {
-  const EvgTableSpec *spec = evg_schema_lookup_table (change->table);
+  const EvgTableSpec *spec;
   g_autoptr(GError) local_error = NULL;
   EvgSyncRecord record = { 0 };
   EvgSyncMergeResult merge = { 0 };
   gboolean own = FALSE, existed, ok = TRUE;
 
+  if (change->stub)
+    {
+      if (!is_own_change (ctx, change->change_id, &own, error))
+        return FALSE;
+      if (own)
+        return TRUE;
+      /* The server thinks this database made it, yet it does not know it:
+       * it must be a copy of another workstation's database.  The page is
+       * asked for again in full. */
+      g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_UNKNOWN_STUB,
+                   "The server sent only the id of change %s", change->change_id);
+      return FALSE;
+    }
+
+  spec = evg_schema_lookup_table (change->table);
   if (strncmp (change->hlc, ctx->max_hlc, EVG_HLC_TEXT_LEN) > 0 && evg_hlc_parse (change->hlc, NULL))
     g_strlcpy (ctx->max_hlc, change->hlc, sizeof ctx->max_hlc);
 

@@ -1467,6 +1467,7 @@ evg_server_db_pull (EvgServerDb    *db,
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) out = NULL;
   const char *epoch = query != NULL ? g_hash_table_lookup (query, "epoch") : NULL;
+  const char *site = query != NULL ? g_hash_table_lookup (query, "site") : NULL;
   gint64 since, limit, max_seq = 0, next, count = 0;
   sqlite3_stmt *stmt;
   int rc;
@@ -1531,6 +1532,11 @@ evg_server_db_pull (EvgServerDb    *db,
       if (count++ > 0)
         g_string_append_c (out, ',');
       next = sqlite3_column_int64 (stmt, 0);
+      if (site != NULL && g_strcmp0 (site, (const char *) sqlite3_column_text (stmt, 8)) == 0)
+        {
+          evg_sync_append_stub (out, (const char *) sqlite3_column_text (stmt, 1), next);
+          continue;
+        }
       evg_sync_append_change (out,
                               (const char *) sqlite3_column_text (stmt, 1),
                               (const char *) sqlite3_column_text (stmt, 2),

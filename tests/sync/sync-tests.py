@@ -440,6 +440,29 @@ def case_converge(work):
     server.stop()
 
 
+def case_copied_database(work):
+    """A workstation's own changes come back from the server as stubs.  A
+    database copied from another workstation has the same site id but not
+    that workstation's later changes: it must notice the stubs it does not
+    know and fetch them in full, losing nothing."""
+    server = Server(work).start()
+    token = new_branch(server)
+    a = Device(work, 'a')
+    a.setup(server.url, token)
+    a.tool('random', '30', '1')
+    a.sync()
+    c = Device(work, 'c')
+    shutil.copy(a.db, c.db)
+    shutil.copytree(os.path.join(a.dir, 'config'), os.path.join(c.dir, 'config'))
+    a.tool('random', '40', '2')
+    ra = a.sync()
+    ok(ra['pushed'] > 0 and ra['pulled'] == 0, 'the device does not download its own upload')
+    rc = c.sync()
+    ok(rc['pulled'] > 0, 'the copy fetched the changes it did not have (%d)' % rc['pulled'])
+    converged([a, c], 'a copied database')
+    server.stop()
+
+
 def case_isolation(work):
     """Two branches never see each other's records, and a branch cannot
     write a record another branch owns."""
