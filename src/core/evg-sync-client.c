@@ -603,6 +603,25 @@ http_call (Http        *http,
     }
 }
 
+/* One push, sent from its own thread (libsoup allows sending from any
+ * thread since 3.2) so the sync thread can make the next batch meanwhile. */
+typedef struct
+{
+  Http    *http;
+  GString *body;
+  GBytes  *bytes;
+  GError  *error;
+} PushCall;
+
+static gpointer
+push_thread (gpointer data)
+{
+  PushCall *call = data;
+
+  call->bytes = http_call (call->http, "POST", "/v1/push", call->body, TRUE, &call->error);
+  return NULL;
+}
+
 /* ----------------------------------------------------------------- worker */
 
 typedef struct
@@ -677,7 +696,10 @@ run_sync (Job           *job,
 {
   g_autoptr(EvgStore) store = NULL;
   g_autoptr(GString) body = g_string_new (NULL);
+  g_autoptr(GString) next_body = g_string_new (NULL);
+  g_autofree char *batch_id = NULL;
   g_auto(Http) http = { 0 };
+  guint n = 0;
   g_autofree char *url = NULL;
   g_autofree char *token = NULL;
   g_autofree char *site = NULL;
@@ -704,25 +726,40 @@ run_sync (Job           *job,
 
 again:
   total = MAX (1, evg_store_count_pending (store));
-  for (guint sent = 0; ; )
+  g_clear_pointer (&batch_id, g_free);
+  if (!evg_sync_take_batch (store, EVG_SYNC_CLIENT_BATCH, NULL, &batch_id, body, &n, error))
+    return FALSE;
+  for (guint sent = 0; n > 0; )
     {
       g_autoptr(GError) local_error = NULL;
-      g_autoptr(GBytes) bytes = NULL;
       g_autoptr(EvgSyncPushResponse) response = NULL;
-      g_autofree char *batch_id = NULL;
-      guint n = 0;
+      g_autofree char *next_id = NULL;
+      guint next_n = 0;
+      PushCall call = { &http, body, NULL, NULL };
+      GThread *thread;
+      gboolean taken;
       gsize len = 0;
       const char *data;
 
-      if (!evg_sync_take_batch (store, EVG_SYNC_CLIENT_BATCH, &batch_id, body, &n, error))
-        return FALSE;
-      if (n == 0)
-        break;
       evg_sync_failpoint ("client-push-before-send");
 
-      bytes = http_call (&http, "POST", "/v1/push", body, TRUE, &local_error);
-      if (bytes == NULL)
+      /* While the server works on this batch, the next one is made: the
+       * client's and the server's work overlap instead of taking turns. */
+      thread = g_thread_new ("evg-sync-push", push_thread, &call);
+      taken = evg_sync_take_batch (store, EVG_SYNC_CLIENT_BATCH, batch_id, &next_id, next_body,
+                                   &next_n, &local_error);
+      g_thread_join (thread);
+      if (!taken)
         {
+          g_clear_pointer (&call.bytes, g_bytes_unref);
+          g_clear_error (&call.error);
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+
+      if (call.bytes == NULL)
+        {
+          local_error = g_steal_pointer (&call.error);
           if (g_error_matches (local_error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_RESYNC) && resyncs++ < 3)
             {
               if (!evg_sync_begin_resync (store, http.resync_epoch, error))
@@ -744,13 +781,25 @@ again:
           return FALSE;
         }
       evg_sync_failpoint ("client-push-before-ack");
-      data = g_bytes_get_data (bytes, &len);
+      data = g_bytes_get_data (call.bytes, &len);
       response = evg_sync_push_response_parse (data, len, error);
-      if (response == NULL ||
-          !evg_sync_ack_batch (store, batch_id, response, &job->report, error))
+      taken = response != NULL &&
+              evg_sync_ack_batch (store, batch_id, response, &job->report, error);
+      g_bytes_unref (call.bytes);
+      if (!taken)
         return FALSE;
       sent += n;
       report_progress (job, 0.5 * MIN (1.0, (double) sent / (double) total));
+
+      g_free (batch_id);
+      batch_id = g_steal_pointer (&next_id);
+      n = next_n;
+      {
+        GString *swap = body;
+
+        body = next_body;
+        next_body = swap;
+      }
     }
 
   for (;;)

@@ -28,6 +28,7 @@ gboolean  evg_sync_read_state         (EvgStore             *store,
                                        GError              **error);
 gboolean  evg_sync_take_batch         (EvgStore             *store,
                                        guint                 max_changes,
+                                       const char           *in_flight,
                                        char                **batch_id,
                                        GString              *body,
                                        guint                *n_changes,

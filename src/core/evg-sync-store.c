@@ -128,16 +128,21 @@ evg_sync_read_state (EvgStore          *store,
  * evg_sync_take_batch:
  * @body: receives the whole push request
  *
- * Returns the batch to send: the batch already on its way if there is one
- * (it must go again unchanged, with the same id, until it is answered),
- * else up to @max_changes pending entries made into a new batch.  Marking
- * them commits before anything is sent, so a kill after this point resends
- * the very same batch.  *n_changes is 0 when nothing waits.
+ * Returns the batch to send: the oldest batch already on its way if there
+ * is one (it must go again unchanged, with the same id, until it is
+ * answered), else up to @max_changes pending entries made into a new batch.
+ * Marking them commits before anything is sent, so a kill after this point
+ * resends the very same batch.  *n_changes is 0 when nothing waits.
+ *
+ * @in_flight names a batch being sent right now: the client makes the next
+ * batch while the server works on that one, and sends it only after the
+ * answer, so batches still reach the server in order.
  */
 gboolean
-evg_sync_take_batch (EvgStore  *store,
-                     guint      max_changes,
-                     char     **batch_id,
+evg_sync_take_batch (EvgStore    *store,
+                     guint        max_changes,
+                     const char  *in_flight,
+                     char       **batch_id,
                      GString   *body,
                      guint     *n_changes,
                      GError   **error)
@@ -155,9 +160,10 @@ evg_sync_take_batch (EvgStore  *store,
     return FALSE;
 
   stmt = evg_store_prepare (store, "SELECT batch_id FROM outbox WHERE state = 'sent' "
-                                   "ORDER BY seq LIMIT 1", error);
+                                   "AND batch_id IS NOT ?1 ORDER BY seq LIMIT 1", error);
   if (stmt == NULL)
     return rollback (store);
+  sqlite3_bind_text (stmt, 1, in_flight, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     id = column_dup (stmt, 0);
   sqlite3_reset (stmt);
@@ -195,9 +201,11 @@ evg_sync_take_batch (EvgStore  *store,
   g_string_append (body, ",\"changes\":[");
 
   stmt = evg_store_prepare (store, "SELECT change_id, tbl, row_id, op, fields, hlc, base_hlc "
-                                   "FROM outbox WHERE state = 'sent' ORDER BY seq", error);
+                                   "FROM outbox WHERE state = 'sent' AND batch_id = ? ORDER BY seq",
+                            error);
   if (stmt == NULL)
     return rollback (store);
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       if (*n_changes > 0)
@@ -327,9 +335,10 @@ evg_sync_ack_batch (EvgStore             *store,
   /* Walks the batch, not the answer: an answer can only settle entries
    * that were sent, and an entry it leaves out is not taken as settled. */
   stmt = evg_store_prepare (store, "SELECT change_id, tbl, row_id, fields FROM outbox "
-                                   "WHERE state = 'sent' ORDER BY seq", error);
+                                   "WHERE state = 'sent' AND batch_id = ? ORDER BY seq", error);
   if (stmt == NULL)
     return rollback (store);
+  sqlite3_bind_text (stmt, 1, batch_id, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *change_id = (const char *) sqlite3_column_text (stmt, 0);
@@ -388,8 +397,12 @@ evg_sync_ack_batch (EvgStore             *store,
 
   if (unanswered == 0)
     {
-      stmt = evg_store_prepare (store, "UPDATE outbox SET state = 'acked' WHERE state = 'sent'", error);
-      if (stmt == NULL || !step_done (store, stmt, error))
+      stmt = evg_store_prepare (store, "UPDATE outbox SET state = 'acked' "
+                                       "WHERE state = 'sent' AND batch_id = ?", error);
+      if (stmt == NULL)
+        return rollback (store);
+      sqlite3_bind_text (stmt, 1, batch_id, -1, SQLITE_STATIC);
+      if (!step_done (store, stmt, error))
         return rollback (store);
     }
   else
@@ -401,18 +414,23 @@ evg_sync_ack_batch (EvgStore             *store,
       while (g_hash_table_iter_next (&iter, &key, NULL))
         {
           stmt = evg_store_prepare (store, "UPDATE outbox SET state = 'acked' "
-                                           "WHERE change_id = ? AND state = 'sent'", error);
+                                           "WHERE change_id = ? AND state = 'sent' AND batch_id = ?",
+                                    error);
           if (stmt == NULL)
             return rollback (store);
           sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+          sqlite3_bind_text (stmt, 2, batch_id, -1, SQLITE_STATIC);
           if (!step_done (store, stmt, error))
             return rollback (store);
         }
       /* Entries the answer left out go into a later batch rather than
        * being resent forever under an id the server has answered. */
       stmt = evg_store_prepare (store, "UPDATE outbox SET state = 'pending', batch_id = NULL "
-                                       "WHERE state = 'sent'", error);
-      if (stmt == NULL || !step_done (store, stmt, error))
+                                       "WHERE state = 'sent' AND batch_id = ?", error);
+      if (stmt == NULL)
+        return rollback (store);
+      sqlite3_bind_text (stmt, 1, batch_id, -1, SQLITE_STATIC);
+      if (!step_done (store, stmt, error))
         return rollback (store);
     }
 
