@@ -603,23 +603,80 @@ http_call (Http        *http,
     }
 }
 
-/* One push, sent from its own thread (libsoup allows sending from any
- * thread since 3.2) so the sync thread can make the next batch meanwhile. */
+/* A request sent from its own thread (libsoup allows sending from any
+ * thread since 3.2), so the sync thread can work meanwhile: make the next
+ * push batch, or apply a pulled page while the next one downloads. */
 typedef struct
 {
-  Http    *http;
-  GString *body;
-  GBytes  *bytes;
-  GError  *error;
-} PushCall;
+  Http       *http;
+  const char *method;
+  char       *path;
+  GString    *body;
+  GBytes     *bytes;
+  GError     *error;
+  GThread    *thread;
+} HttpCall;
 
 static gpointer
-push_thread (gpointer data)
+http_call_thread (gpointer data)
 {
-  PushCall *call = data;
+  HttpCall *call = data;
 
-  call->bytes = http_call (call->http, "POST", "/v1/push", call->body, TRUE, &call->error);
+  call->bytes = http_call (call->http, call->method, call->path, call->body, TRUE, &call->error);
   return NULL;
+}
+
+static void
+http_call_start (HttpCall   *call,
+                 Http       *http,
+                 const char *method,
+                 char       *path,
+                 GString    *body)
+{
+  g_assert (call->thread == NULL);
+  call->http = http;
+  call->method = method;
+  call->path = path;
+  call->body = body;
+  call->thread = g_thread_new ("evg-sync-http", http_call_thread, call);
+}
+
+/* Waits for the request and returns its answer, as http_call() would. */
+static GBytes *
+http_call_finish (HttpCall  *call,
+                  GError   **error)
+{
+  GBytes *bytes;
+
+  g_thread_join (g_steal_pointer (&call->thread));
+  g_clear_pointer (&call->path, g_free);
+  bytes = g_steal_pointer (&call->bytes);
+  if (bytes == NULL)
+    g_propagate_error (error, g_steal_pointer (&call->error));
+  return bytes;
+}
+
+static void
+http_call_discard (HttpCall *call)
+{
+  if (call->thread != NULL)
+    {
+      g_autoptr(GBytes) bytes = http_call_finish (call, NULL);
+    }
+  g_clear_error (&call->error);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HttpCall, http_call_discard)
+
+static char *
+pull_path (gint64      cursor,
+           const char *epoch,
+           const char *site)
+{
+  return g_strdup_printf ("/v1/pull?since=%" G_GINT64_FORMAT "&limit=%d%s%s%s%s",
+                          cursor, EVG_SYNC_MAX_PULL_LIMIT,
+                          epoch != NULL ? "&epoch=" : "", epoch != NULL ? epoch : "",
+                          site != NULL ? "&site=" : "", site != NULL ? site : "");
 }
 
 /* ----------------------------------------------------------------- worker */
@@ -699,6 +756,7 @@ run_sync (Job           *job,
   g_autoptr(GString) next_body = g_string_new (NULL);
   g_autofree char *batch_id = NULL;
   g_auto(Http) http = { 0 };
+  g_auto(HttpCall) ahead = { 0 };   /* after http: it is cleared first */
   guint n = 0;
   g_autofree char *url = NULL;
   g_autofree char *token = NULL;
@@ -735,8 +793,7 @@ again:
       g_autoptr(EvgSyncPushResponse) response = NULL;
       g_autofree char *next_id = NULL;
       guint next_n = 0;
-      PushCall call = { &http, body, NULL, NULL };
-      GThread *thread;
+      g_autoptr(GBytes) bytes = NULL;
       gboolean taken;
       gsize len = 0;
       const char *data;
@@ -745,21 +802,15 @@ again:
 
       /* While the server works on this batch, the next one is made: the
        * client's and the server's work overlap instead of taking turns. */
-      thread = g_thread_new ("evg-sync-push", push_thread, &call);
+      http_call_start (&ahead, &http, "POST", g_strdup ("/v1/push"), body);
       taken = evg_sync_take_batch (store, EVG_SYNC_CLIENT_BATCH, batch_id, &next_id, next_body,
-                                   &next_n, &local_error);
-      g_thread_join (thread);
+                                   &next_n, error);
+      bytes = http_call_finish (&ahead, &local_error);
       if (!taken)
-        {
-          g_clear_pointer (&call.bytes, g_bytes_unref);
-          g_clear_error (&call.error);
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
+        return FALSE;
 
-      if (call.bytes == NULL)
+      if (bytes == NULL)
         {
-          local_error = g_steal_pointer (&call.error);
           if (g_error_matches (local_error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_RESYNC) && resyncs++ < 3)
             {
               if (!evg_sync_begin_resync (store, http.resync_epoch, error))
@@ -781,12 +832,10 @@ again:
           return FALSE;
         }
       evg_sync_failpoint ("client-push-before-ack");
-      data = g_bytes_get_data (call.bytes, &len);
+      data = g_bytes_get_data (bytes, &len);
       response = evg_sync_push_response_parse (data, len, error);
-      taken = response != NULL &&
-              evg_sync_ack_batch (store, batch_id, response, &job->report, error);
-      g_bytes_unref (call.bytes);
-      if (!taken)
+      if (response == NULL ||
+          !evg_sync_ack_batch (store, batch_id, response, &job->report, error))
         return FALSE;
       sent += n;
       report_progress (job, 0.5 * MIN (1.0, (double) sent / (double) total));
@@ -816,12 +865,17 @@ again:
       if (!evg_sync_read_state (store, &info, error))
         return FALSE;
       epoch = info.epoch != NULL ? g_uri_escape_string (info.epoch, NULL, FALSE) : NULL;
-      path = g_strdup_printf ("/v1/pull?since=%" G_GINT64_FORMAT "&limit=%d%s%s%s%s",
-                              info.pull_cursor, EVG_SYNC_MAX_PULL_LIMIT,
-                              epoch != NULL ? "&epoch=" : "", epoch != NULL ? epoch : "",
-                              full_pages ? "" : "&site=", full_pages ? "" : site);
+      path = pull_path (info.pull_cursor, epoch, full_pages ? NULL : site);
 
-      bytes = http_call (&http, "GET", path, NULL, TRUE, &local_error);
+      /* The page fetched while the last one was applied, if it is the one
+       * wanted now. */
+      if (ahead.thread != NULL && g_strcmp0 (ahead.path, path) == 0)
+        bytes = http_call_finish (&ahead, &local_error);
+      else
+        {
+          http_call_discard (&ahead);
+          bytes = http_call (&http, "GET", path, NULL, TRUE, &local_error);
+        }
       if (bytes == NULL)
         {
           if (g_error_matches (local_error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_RESYNC) && resyncs++ < 3)
@@ -843,6 +897,9 @@ again:
                        _("The server answered with a cursor that goes backwards."));
           return FALSE;
         }
+      if (page->has_more)
+        http_call_start (&ahead, &http, "GET", pull_path (page->next, epoch, full_pages ? NULL : site),
+                         NULL);
       if (!evg_sync_apply_pull (store, page, &job->report, job->changed_tables, &local_error))
         {
           if (g_error_matches (local_error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_UNKNOWN_STUB) &&
