@@ -1115,10 +1115,25 @@ evg_sync_change_validate (EvgSyncChange  *change,
   if (change->op == EVG_SYNC_OP_DELETE && change->n_values > 0)
     return invalid (error, "a delete carries no fields:", change->table);
 
-  for (guint i = 0; i < change->n_values; i++)
+  for (guint i = 0, hint = 0; i < change->n_values; i++)
     {
       const EvgSyncValue *value = &change->values[i];
-      int col = evg_table_spec_find_column (spec, value->name);
+      int col = -1;
+
+      /* Fields come in column order as a rule, so the column after the
+       * last one found is tried first: the server checks every field of
+       * every change it is sent. */
+      for (guint k = 0; k < spec->n_columns; k++)
+        {
+          guint c = (hint + k) % spec->n_columns;
+
+          if (strcmp (spec->columns[c].name, value->name) == 0)
+            {
+              col = (int) c;
+              hint = c + 1;
+              break;
+            }
+        }
 
       if (col < 0)
         {
