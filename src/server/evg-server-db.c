@@ -91,6 +91,16 @@ static const char * const migrations[] = {
   "  created_at INTEGER NOT NULL,"
   "  PRIMARY KEY (branch, batch_id)"
   ") WITHOUT ROWID;",
+  /* A record made by one insert and never changed since holds exactly
+   * that change's fields: instead of a second copy, fields is '' and
+   * log_seq names the change.  A first upload writes half as much. */
+  "ALTER TABLE record ADD COLUMN log_seq INTEGER;"
+  "CREATE VIEW record_state AS"
+  "  SELECT tbl, row_id, branch, hlc, deleted,"
+  "         CASE WHEN log_seq IS NULL THEN fields"
+  "              ELSE (SELECT l.fields FROM change_log l WHERE l.seq = record.log_seq) END AS fields,"
+  "         clocks"
+  "  FROM record;",
 };
 
 static gint64
@@ -840,7 +850,7 @@ load_record (EvgServerDb   *db,
              StoredRecord  *record,
              GError       **error)
 {
-  sqlite3_stmt *stmt = prepare (db, "SELECT branch, deleted, fields, clocks FROM record "
+  sqlite3_stmt *stmt = prepare (db, "SELECT branch, deleted, fields, clocks FROM record_state "
                                     "WHERE tbl = ? AND row_id = ?", error);
   int rc;
 
@@ -1059,7 +1069,7 @@ apply_change (EvgServerDb    *db,
   g_auto(StoredRecord) stored = { 0 };
   g_autofree char *routed_to = NULL;
   g_autofree char *owner = NULL;
-  gboolean was_accepted = FALSE;
+  gboolean was_accepted = FALSE, shortcut;
   EvgSyncRecord record = { 0 };
   EvgSyncMergeResult merge = { 0 };
   g_autoptr(GString) values_text = NULL;
@@ -1131,7 +1141,8 @@ apply_change (EvgServerDb    *db,
 
   values_text = g_string_new (NULL);
   clocks_text = g_string_new (NULL);
-  if (!stored.exists && change->op == EVG_SYNC_OP_INSERT)
+  shortcut = !stored.exists && change->op == EVG_SYNC_OP_INSERT;
+  if (shortcut)
     {
       /* A new record is just the change: no merge to work out.  This is
        * the whole of a first upload, so it is worth the shortcut. */
@@ -1153,23 +1164,6 @@ apply_change (EvgServerDb    *db,
       evg_sync_append_fields (clocks_text, record.clocks);
     }
 
-  stmt = prepare (db, "INSERT INTO record (tbl, row_id, branch, hlc, deleted, fields, clocks) "
-                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (tbl, row_id) DO UPDATE SET "
-                      "hlc = excluded.hlc, deleted = excluded.deleted, fields = excluded.fields, "
-                      "clocks = excluded.clocks", error);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_text (stmt, 1, change->table, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, change->row_id, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, branch, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 4, merge.row_hlc, -1, SQLITE_STATIC);
-      sqlite3_bind_int (stmt, 5, record.deleted ? 1 : 0);
-      sqlite3_bind_text (stmt, 6, values_text->str, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 7, clocks_text->str, -1, SQLITE_STATIC);
-    }
-  if (stmt == NULL || !step_done (db, stmt, error))
-    goto fail;
-
   stmt = prepare (db, "INSERT INTO change_log (change_id, branch, tbl, row_id, op, fields, hlc, "
                       "base_hlc, site, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
   if (stmt == NULL)
@@ -1188,6 +1182,25 @@ apply_change (EvgServerDb    *db,
     goto fail;
 
   outcome->seq = sqlite3_last_insert_rowid (db->db);
+
+  stmt = prepare (db, "INSERT INTO record (tbl, row_id, branch, hlc, deleted, fields, clocks, log_seq) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (tbl, row_id) DO UPDATE SET "
+                      "hlc = excluded.hlc, deleted = excluded.deleted, fields = excluded.fields, "
+                      "clocks = excluded.clocks, log_seq = excluded.log_seq", error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, change->table, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, change->row_id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, branch, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 4, merge.row_hlc, -1, SQLITE_STATIC);
+      sqlite3_bind_int (stmt, 5, record.deleted ? 1 : 0);
+      sqlite3_bind_text (stmt, 6, shortcut ? "" : values_text->str, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 7, clocks_text->str, -1, SQLITE_STATIC);
+      if (shortcut)
+        sqlite3_bind_int64 (stmt, 8, outcome->seq);
+    }
+  if (stmt == NULL || !step_done (db, stmt, error))
+    goto fail;
 
   if (routed_to != NULL)
     {
