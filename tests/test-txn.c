@@ -328,6 +328,111 @@ test_txn_clock_shared_and_persisted (Fixture       *f,
   g_clear_object (&other);
 }
 
+/* Member rows named 成员0, 成员1, … for evg_txn_insert_rows(). */
+static GPtrArray *
+member_rows (guint n)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) evg_field_set_free);
+
+  for (guint i = 0; i < n; i++)
+    {
+      EvgFieldSet *fields = evg_field_set_new_for ("member");
+      g_autofree char *name = g_strdup_printf ("成员%u", i);
+
+      evg_field_set_set (fields, "name", name);
+      g_ptr_array_add (rows, fields);
+    }
+  return rows;
+}
+
+/* Many rows at once: each keeps its own id, clock and outbox entry, in
+ * order, and rows that leave out different columns still take the
+ * columns' defaults. */
+static void
+test_txn_insert_rows (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgTxn) txn = evg_store_begin (f->store, &error);
+  g_autoptr(GPtrArray) rows = member_rows (100);
+  g_autoptr(GString) json = g_string_new (NULL);
+  sqlite3_stmt *stmt = NULL;
+  guint written = 0, n = 0;
+
+  g_assert_no_error (error);
+  evg_txn_set_all_or_nothing (txn);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      EvgFieldSet *fields = g_ptr_array_index (rows, i);
+
+      if (i % 3 == 0)
+        evg_field_set_set (fields, "full_member_on", "2001-07-01");
+      /* lost_contact defaults to 0, not NULL: this row cannot share a
+       * statement with rows that name it. */
+      if (i != 50)
+        evg_field_set_set_int (fields, "lost_contact", i % 2);
+    }
+  g_assert_true (evg_txn_insert_rows (txn, (EvgFieldSet **) rows->pdata, rows->len, &written, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (written, ==, 100);
+  g_assert_true (evg_txn_commit (txn, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (count (f, "SELECT count(*) FROM member"), ==, 100);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM member WHERE full_member_on IS NOT NULL"), ==, 34);
+  g_assert_cmpint (count (f, "SELECT lost_contact FROM member WHERE name = '成员50'"), ==, 0);
+  g_assert_cmpint (count (f, "SELECT lost_contact FROM member WHERE name = '成员51'"), ==, 1);
+  g_assert_cmpint (count (f, "SELECT count(DISTINCT id) FROM member"), ==, 100);
+
+  /* The outbox holds each row's own fields, in the order of the rows and
+   * of their clocks. */
+  g_assert_cmpint (sqlite3_prepare_v2 (evg_store_get_db (f->store),
+                                       "SELECT o.fields, o.hlc > lag (o.hlc, 1, '') OVER (ORDER BY o.seq) "
+                                       "FROM outbox o JOIN member m ON m.id = o.row_id ORDER BY o.seq",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_string_truncate (json, 0);
+      evg_field_set_append_json (g_ptr_array_index (rows, n++), json);
+      g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, json->str);
+      g_assert_cmpint (sqlite3_column_int (stmt, 1), ==, 1);
+    }
+  sqlite3_finalize (stmt);
+  g_assert_cmpuint (n, ==, 100);
+  evg_test_assert_outbox_covers_all (f->store);
+}
+
+/* A row that fails inside a shared statement is named, and the
+ * transaction then writes nothing. */
+static void
+test_txn_insert_rows_failure (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgTxn) txn = NULL;
+  g_autoptr(GPtrArray) rows = member_rows (100);
+  guint written = 0;
+
+  g_assert_true (evg_store_exec (f->store,
+                                 "CREATE TRIGGER fail BEFORE INSERT ON member "
+                                 "WHEN NEW.name = '成员40' BEGIN SELECT RAISE (ABORT, 'injected'); END",
+                                 NULL));
+  txn = evg_store_begin (f->store, &error);
+  g_assert_no_error (error);
+  evg_txn_set_all_or_nothing (txn);
+  g_assert_false (evg_txn_insert_rows (txn, (EvgFieldSet **) rows->pdata, rows->len, &written, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "injected"));
+  g_assert_cmpuint (written, ==, 40);
+  g_clear_error (&error);
+  g_assert_false (evg_txn_commit (txn, &error));
+  g_assert_nonnull (error);
+  g_clear_pointer (&txn, evg_txn_free);
+
+  g_assert_cmpint (count (f, "SELECT count(*) FROM member"), ==, 0);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM outbox"), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -343,6 +448,8 @@ main (int    argc,
   ADD ("/evg/txn/rollback-on-free", test_txn_rollback_on_free);
   ADD ("/evg/txn/changed-signal", test_txn_changed_after_commit);
   ADD ("/evg/txn/clock-shared", test_txn_clock_shared_and_persisted);
+  ADD ("/evg/txn/insert-rows", test_txn_insert_rows);
+  ADD ("/evg/txn/insert-rows-failure", test_txn_insert_rows_failure);
 #undef ADD
 
   return g_test_run ();

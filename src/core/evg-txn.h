@@ -17,6 +17,11 @@ char       *evg_txn_insert     (EvgTxn       *txn,
                                 EvgFieldSet  *fields,
                                 const char   *id,
                                 GError      **error);
+gboolean    evg_txn_insert_rows (EvgTxn              *txn,
+                                 EvgFieldSet * const *rows,
+                                 guint                n_rows,
+                                 guint               *n_written,
+                                 GError             **error);
 gboolean    evg_txn_update     (EvgTxn       *txn,
                                 const char   *id,
                                 EvgFieldSet  *fields,
