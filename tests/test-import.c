@@ -256,6 +256,32 @@ test_blank_never_overwrites (Fixture       *f,
                              "AND fields = '{\"address\":\"北京市东城区1号\"}'"), ==, 1);
 }
 
+/* Makes the database refuse to write the member called 失败, as a full disk
+ * would, and checks that importing @path then names @line and writes
+ * nothing at all. */
+static void
+assert_write_fails (Fixture    *f,
+                    const char *path,
+                    const char *line)
+{
+  g_autoptr(GError) error = NULL;
+  EvgImportResult *result;
+
+  g_assert_true (evg_store_exec (f->store,
+                                 "CREATE TRIGGER fail BEFORE INSERT ON member "
+                                 "WHEN NEW.name = '失败' BEGIN SELECT RAISE (ABORT, 'injected'); END",
+                                 NULL));
+  result = evg_roster_import (f->roster, path, EVG_IMPORT_FLAGS_NONE, NULL, NULL, NULL, &error);
+  g_assert_null (result);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, line));
+  g_assert_cmpint (count (f, "SELECT count(*) FROM member"), ==, 0);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM party_group"), ==, 0);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM outbox"), ==, 0);
+  g_assert_cmpuint (evg_roster_get_n_members (f->roster), ==, 0);
+  g_assert_true (evg_store_exec (f->store, "DROP TRIGGER fail", NULL));
+}
+
 static void
 test_all_or_nothing (Fixture       *f,
                      gconstpointer  data)
@@ -266,23 +292,45 @@ test_all_or_nothing (Fixture       *f,
     "失败,110105198001010024,正式党员,2005-07-01,2006-07-01,\n"
     "王五,11010519491231002X,正式党员,1970-07-01,1971-07-01,\n";
   g_autofree char *path = write_file (f, "fail.csv", csv, -1);
+
+  /* The second row's write fails: line 3. */
+  assert_write_fails (f, path, "3");
+}
+
+/* The same in a file long enough for rows to be written together: the
+ * failing row is still the one named. */
+static void
+test_all_or_nothing_bulk (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GString) csv = g_string_new ("姓名,性别,公民身份证号,出生日期,人员类别,加入党组织日期,转为正式党员日期\n");
+  g_autofree char *path = NULL;
   g_autoptr(GError) error = NULL;
   EvgImportResult *result;
 
-  /* The database refuses the second row's write, as a full disk would. */
-  g_assert_true (evg_store_exec (f->store,
-                                 "CREATE TRIGGER fail BEFORE INSERT ON member "
-                                 "WHEN NEW.name = '失败' BEGIN SELECT RAISE (ABORT, 'injected'); END",
-                                 NULL));
+  for (guint i = 0; i < 300; i++)
+    {
+      char first17[18];
 
+      /* Born on day i of 1980, women (gender digit 2). */
+      g_snprintf (first17, sizeof first17, "1101051980%02u%02u%03u", 1 + i / 28, 1 + i % 28, 2);
+      g_string_append_printf (csv, "%s,女,%s%c,1980-%02u-%02u,正式党员,2005-07-01,2006-07-01\n",
+                              i == 200 ? "失败" : "成员", first17, evg_id_number_check_char (first17),
+                              1 + i / 28, 1 + i % 28);
+    }
+  path = write_file (f, "bulk.csv", csv->str, -1);
+  /* Row 200 of the data is line 202 of the file. */
+  assert_write_fails (f, path, "202");
+
+  /* Without the trigger every row is written, each with its entry. */
   result = evg_roster_import (f->roster, path, EVG_IMPORT_FLAGS_NONE, NULL, NULL, NULL, &error);
-  g_assert_null (result);
-  g_assert_nonnull (error);
-  g_assert_nonnull (strstr (error->message, "3"));
-  g_assert_cmpint (count (f, "SELECT count(*) FROM member"), ==, 0);
-  g_assert_cmpint (count (f, "SELECT count(*) FROM party_group"), ==, 0);
-  g_assert_cmpint (count (f, "SELECT count(*) FROM outbox"), ==, 0);
-  g_assert_cmpuint (evg_roster_get_n_members (f->roster), ==, 0);
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->added, ==, 300);
+  evg_import_result_free (result);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM member"), ==, 300);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM outbox"), ==, 300);
+  g_assert_cmpuint (evg_roster_get_n_members (f->roster), ==, 300);
+  evg_test_assert_outbox_covers_all (f->store);
 }
 
 static void
@@ -601,6 +649,7 @@ main (int   argc,
   ADD ("/evg/roster/import/rejections", test_rejections);
   ADD ("/evg/roster/import/blank-never-overwrites", test_blank_never_overwrites);
   ADD ("/evg/roster/import/all-or-nothing", test_all_or_nothing);
+  ADD ("/evg/roster/import/all-or-nothing-bulk", test_all_or_nothing_bulk);
   ADD ("/evg/roster/import/unreadable", test_unreadable);
   ADD ("/evg/roster/import/async", test_async);
   ADD ("/evg/roster/export/round-trip", test_round_trip);

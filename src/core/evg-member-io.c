@@ -16,6 +16,9 @@
 /* Rows between checks for cancellation and progress reports. */
 #define CHECK_EVERY 256
 
+/* New members held back to be written together by evg_txn_insert_rows(). */
+#define PENDING_ROWS 256
+
 /* The national form's 所在党支部: written on export, ignored on import
  * since every member of the file belongs to this workstation's branch. */
 #define BRANCH_HEADER "所在党支部"
@@ -96,6 +99,10 @@ typedef struct
   GHashTable      *groups;         /* name → id, existing and new */
   GHashTable      *seen;           /* ID number → first line */
   EvgFieldSet     *fields;
+  EvgFieldSet     *pending[PENDING_ROWS];   /* new members not written yet */
+  guint            pending_lines[PENDING_ROWS];
+  guint            n_pending;
+  guint            failed_line;    /* of the write that failed */
   GDate            today;
   gboolean         any_existing;   /* FALSE: no row can update a member */
 } Import;
@@ -197,7 +204,26 @@ is_blank (const char *cell)
   return TRUE;
 }
 
-/* Handles one data row: FALSE only when the write itself failed. */
+/* Writes the new members held back. */
+static gboolean
+flush_pending (Import  *import,
+               GError **error)
+{
+  guint written;
+
+  if (import->n_pending == 0)
+    return TRUE;
+  if (!evg_txn_insert_rows (import->txn, import->pending, import->n_pending, &written, error))
+    {
+      import->failed_line = import->pending_lines[MIN (written, import->n_pending - 1)];
+      return FALSE;
+    }
+  import->n_pending = 0;
+  return TRUE;
+}
+
+/* Handles one data row: FALSE only when a write failed, this row's or that
+ * of a row held back before it. */
 static gboolean
 import_row (Import     *import,
             GPtrArray  *cells,
@@ -254,8 +280,10 @@ import_row (Import     *import,
 
       if (f == EVG_MEMBER_PARTY_GROUP_ID)
         {
-          const char *group = resolve_group (import, cell, error);
+          const char *group;
 
+          import->failed_line = line;
+          group = resolve_group (import, cell, error);
           if (group == NULL)
             return FALSE;
           evg_member_set (member, f, group);
@@ -284,24 +312,31 @@ import_row (Import     *import,
       return TRUE;
     }
 
-  if (import->txn != NULL)
+  if (import->txn != NULL && existing != NULL)
     {
+      /* Held-back rows go first, so that rows are written in file order. */
+      if (!flush_pending (import, error))
+        return FALSE;
+      import->failed_line = line;
       evg_field_set_clear (import->fields);
-      /* A new row leaves its empty columns out, which keeps its outbox
-       * entry short; an update names every column and keeps the changed. */
-      evg_member_fill_field_set (member, import->fields, existing == NULL);
-      if (existing != NULL)
-        {
-          if (!evg_txn_update (import->txn, evg_member_get_id (existing), import->fields, error))
-            return FALSE;
-        }
-      else
-        {
-          g_autofree char *id = evg_txn_insert (import->txn, import->fields, NULL, error);
+      /* An update names every column and keeps the changed ones. */
+      evg_member_fill_field_set (member, import->fields, FALSE);
+      if (!evg_txn_update (import->txn, evg_member_get_id (existing), import->fields, error))
+        return FALSE;
+    }
+  else if (import->txn != NULL)
+    {
+      EvgFieldSet *fields = import->pending[import->n_pending];
 
-          if (id == NULL)
-            return FALSE;
-        }
+      if (fields == NULL)
+        fields = import->pending[import->n_pending] = evg_field_set_new_for ("member");
+      evg_field_set_clear (fields);
+      /* A new row leaves its empty columns out, which keeps its outbox
+       * entry short. */
+      evg_member_fill_field_set (member, fields, TRUE);
+      import->pending_lines[import->n_pending++] = line;
+      if (import->n_pending == PENDING_ROWS && !flush_pending (import, error))
+        return FALSE;
     }
 
   if (existing != NULL)
@@ -454,10 +489,7 @@ evg_member_import (EvgStore         *store,
         continue;
 
       if (!import_row (&import, cells, line, scratch, error))
-        {
-          g_prefix_error (error, _("Nothing was imported: writing line %u failed: "), line);
-          goto out;
-        }
+        goto write_failed;
 
       if (++rows % CHECK_EVERY == 0)
         {
@@ -477,6 +509,8 @@ evg_member_import (EvgStore         *store,
     goto out;
   if (txn != NULL)
     {
+      if (!flush_pending (&import, error))
+        goto write_failed;
       if (!evg_txn_commit (txn, error))
         goto out;
       import.result->written = TRUE;
@@ -484,6 +518,10 @@ evg_member_import (EvgStore         *store,
   if (progress != NULL)
     progress (1.0, progress_data);
   result = g_steal_pointer (&import.result);
+  goto out;
+
+write_failed:
+  g_prefix_error (error, _("Nothing was imported: writing line %u failed: "), import.failed_line);
 
 out:
   /* Freeing an uncommitted transaction rolls every row of it back. */
@@ -493,6 +531,8 @@ out:
   g_hash_table_unref (import.groups);
   g_hash_table_unref (import.seen);
   evg_field_set_free (import.fields);
+  for (guint i = 0; i < PENDING_ROWS; i++)
+    evg_field_set_free (import.pending[i]);
   return result;
 }
 
