@@ -798,11 +798,18 @@ again:
       gsize len = 0;
       const char *data;
 
-      evg_sync_failpoint ("client-push-before-send");
-
-      /* While the server works on this batch, the next one is made: the
-       * client's and the server's work overlap instead of taking turns. */
-      http_call_start (&ahead, &http, "POST", g_strdup ("/v1/push"), body);
+      /* While the server works on this batch, the next one is made, and
+       * it goes out as soon as this one is answered, before the answer is
+       * written down: the client's and the server's work overlap instead
+       * of taking turns.  Batches still reach the server one by one, in
+       * order, and an answer not yet written down only means its batch
+       * is sent again after a crash, which the server answers from its
+       * record of the batch. */
+      if (ahead.thread == NULL)
+        {
+          evg_sync_failpoint ("client-push-before-send");
+          http_call_start (&ahead, &http, "POST", g_strdup ("/v1/push"), body);
+        }
       taken = evg_sync_take_batch (store, EVG_SYNC_CLIENT_BATCH, batch_id, &next_id, next_body,
                                    &next_n, error);
       bytes = http_call_finish (&ahead, &local_error);
@@ -832,6 +839,11 @@ again:
           return FALSE;
         }
       evg_sync_failpoint ("client-push-before-ack");
+      if (next_n > 0)
+        {
+          evg_sync_failpoint ("client-push-before-send");
+          http_call_start (&ahead, &http, "POST", g_strdup ("/v1/push"), next_body);
+        }
       data = g_bytes_get_data (bytes, &len);
       response = evg_sync_push_response_parse (data, len, error);
       if (response == NULL ||
