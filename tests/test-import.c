@@ -512,6 +512,54 @@ big_csv (Fixture *f,
 }
 
 static void
+cancel_on_progress (double   fraction,
+                    gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+}
+
+/* Cancelled while rows are being checked and written, in batches: nothing
+ * is written, and the rows not yet read are never read. */
+static void
+test_cancel_midway (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *path = big_csv (f, 3000);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  EvgImportResult *result;
+
+  result = evg_roster_import (f->roster, path, EVG_IMPORT_FLAGS_NONE, cancel_on_progress,
+                              cancellable, cancellable, &error);
+  g_assert_null (result);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM member"), ==, 0);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM outbox"), ==, 0);
+  g_assert_cmpuint (evg_roster_get_n_members (f->roster), ==, 0);
+}
+
+/* A longer file again over the members it made: the checking thread looks
+ * them up on its own connection, finds them unchanged, and only the new
+ * rows are written. */
+static void
+test_import_again (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *first = big_csv (f, 1000);
+  g_autoptr(EvgImportResult) result = import (f, first, EVG_IMPORT_FLAGS_NONE);
+  g_autofree char *second = big_csv (f, 1300);
+  g_autoptr(EvgImportResult) again = import (f, second, EVG_IMPORT_FLAGS_NONE);
+
+  g_assert_cmpuint (result->added, ==, 1000);
+  g_assert_cmpuint (again->added, ==, 300);
+  g_assert_cmpuint (again->unchanged, ==, 1000);
+  g_assert_cmpuint (again->updated, ==, 0);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM member"), ==, 1300);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM outbox"), ==, 1300);
+  evg_test_assert_outbox_covers_all (f->store);
+}
+
+static void
 test_async (Fixture       *f,
             gconstpointer  data)
 {
@@ -652,6 +700,8 @@ main (int   argc,
   ADD ("/evg/roster/import/all-or-nothing-bulk", test_all_or_nothing_bulk);
   ADD ("/evg/roster/import/unreadable", test_unreadable);
   ADD ("/evg/roster/import/async", test_async);
+  ADD ("/evg/roster/import/cancel-midway", test_cancel_midway);
+  ADD ("/evg/roster/import/again", test_import_again);
   ADD ("/evg/roster/export/round-trip", test_round_trip);
   ADD ("/evg/roster/export/async", test_export_async);
   ADD ("/evg/txn/all-or-nothing", test_txn_all_or_nothing);

@@ -16,8 +16,29 @@
 /* Rows between checks for cancellation and progress reports. */
 #define CHECK_EVERY 256
 
-/* New members held back to be written together by evg_txn_insert_rows(). */
-#define PENDING_ROWS 256
+/* An import checks its rows in a thread of its own while the calling
+ * thread writes the rows checked before, so that the two cores of an
+ * ordinary office PC share the work.  The checking thread hands writes
+ * over in batches of BATCH_ROWS, at most N_BATCHES ahead of the writer. */
+#define BATCH_ROWS 256
+#define N_BATCHES  3
+
+/* One write the checking thread asks for. */
+typedef struct
+{
+  guint        line;
+  gboolean     update;
+  char        *id;      /* the member to update, a new group's id, or NULL */
+  EvgFieldSet *fields;  /* kept from one use to the next */
+} Write;
+
+typedef struct
+{
+  Write    writes[BATCH_ROWS];
+  guint    n_writes;
+  double   fraction;    /* of the file checked when the batch was handed over */
+  gboolean last;
+} Batch;
 
 /* The national form's 所在党支部: written on export, ignored on import
  * since every member of the file belongs to this workstation's branch. */
@@ -92,19 +113,24 @@ G_DEFINE_BOXED_TYPE (EvgImportResult, evg_import_result, evg_import_result_copy,
 typedef struct
 {
   EvgStore        *store;
+  EvgStore        *read_store;     /* where the checking thread looks members up */
   EvgTxn          *txn;            /* NULL for a dry run */
+  EvgCsvReader    *reader;
+  GCancellable    *cancellable;
   EvgImportResult *result;
   int              columns[EVG_MEMBER_N_FIELDS];  /* field → column, or -1 */
   GPtrArray       *headers;
   GHashTable      *groups;         /* name → id, existing and new */
   GHashTable      *seen;           /* ID number → first line */
-  EvgFieldSet     *fields;
-  EvgFieldSet     *pending[PENDING_ROWS];   /* new members not written yet */
-  guint            pending_lines[PENDING_ROWS];
-  guint            n_pending;
-  guint            failed_line;    /* of the write that failed */
   GDate            today;
   gboolean         any_existing;   /* FALSE: no row can update a member */
+
+  /* Between the checking thread and the writer; unused in a dry run. */
+  Batch           *batch;          /* being filled by the checking thread */
+  GAsyncQueue     *full;           /* batches to write, in order */
+  GAsyncQueue     *empty;          /* written batches, to be filled again */
+  gint             stop;           /* the writer gave up: check no further */
+  guint            failed_line;    /* of the write that failed */
 } Import;
 
 static void
@@ -140,12 +166,52 @@ load_groups (Import  *import,
   return TRUE;
 }
 
+/* Hands the batch being filled to the writer and takes an empty one. */
+static void
+hand_over (Import   *import,
+           gboolean  last)
+{
+  import->batch->fraction = evg_csv_reader_get_fraction (import->reader);
+  import->batch->last = last;
+  g_async_queue_push (import->full, import->batch);
+  import->batch = last ? NULL : g_async_queue_pop (import->empty);
+}
+
+/* Asks the writer for a write to @table, whose values the caller then
+ * sets in the returned field set. */
+static EvgFieldSet *
+queue_write (Import     *import,
+             guint       line,
+             const char *table,
+             const char *id,
+             gboolean    update)
+{
+  const EvgTableSpec *spec = evg_schema_lookup_table (table);
+  Write *write;
+
+  if (import->batch->n_writes == BATCH_ROWS)
+    hand_over (import, FALSE);
+  write = &import->batch->writes[import->batch->n_writes++];
+  write->line = line;
+  write->update = update;
+  g_free (write->id);
+  write->id = g_strdup (id);
+  if (write->fields != NULL && evg_field_set_get_table (write->fields) == spec)
+    evg_field_set_clear (write->fields);
+  else
+    {
+      evg_field_set_free (write->fields);
+      write->fields = evg_field_set_new (spec);
+    }
+  return write->fields;
+}
+
 /* Finds the group called @name, making it (in the import's transaction)
  * when there is none yet. */
 static const char *
-resolve_group (Import      *import,
-               const char  *name,
-               GError     **error)
+resolve_group (Import     *import,
+               const char *name,
+               guint       line)
 {
   g_autofree char *clean = g_strstrip (g_strdup (name));
   const char *id = g_hash_table_lookup (import->groups, clean);
@@ -156,13 +222,13 @@ resolve_group (Import      *import,
 
   if (import->txn != NULL)
     {
-      g_autoptr(EvgFieldSet) fields = evg_field_set_new_for ("party_group");
+      EvgFieldSet *fields;
 
+      /* Named now, as the members that follow refer to it. */
+      new_id = evg_txn_new_id ();
+      fields = queue_write (import, line, "party_group", new_id, FALSE);
       evg_field_set_set (fields, "name", clean);
       evg_field_set_set_int (fields, "sort_order", g_hash_table_size (import->groups));
-      new_id = evg_txn_insert (import->txn, fields, NULL, error);
-      if (new_id == NULL)
-        return NULL;
     }
   else
     new_id = g_uuid_string_random ();
@@ -204,32 +270,13 @@ is_blank (const char *cell)
   return TRUE;
 }
 
-/* Writes the new members held back. */
-static gboolean
-flush_pending (Import  *import,
-               GError **error)
-{
-  guint written;
-
-  if (import->n_pending == 0)
-    return TRUE;
-  if (!evg_txn_insert_rows (import->txn, import->pending, import->n_pending, &written, error))
-    {
-      import->failed_line = import->pending_lines[MIN (written, import->n_pending - 1)];
-      return FALSE;
-    }
-  import->n_pending = 0;
-  return TRUE;
-}
-
-/* Handles one data row: FALSE only when a write failed, this row's or that
- * of a row held back before it. */
-static gboolean
+/* Checks one data row, counts it and, unless this is a dry run, asks for
+ * its write. */
+static void
 import_row (Import     *import,
             GPtrArray  *cells,
             guint       line,
-            GString    *scratch,
-            GError    **error)
+            GString    *scratch)
 {
   g_autoptr(EvgMember) existing = NULL;
   g_autoptr(EvgMember) member = NULL;
@@ -258,11 +305,11 @@ import_row (Import     *import,
 
           reject (import, line, "id_number", message);
           import->result->n_rejected_rows++;
-          return TRUE;
+          return;
         }
       g_hash_table_insert (import->seen, g_strdup (id_number), GUINT_TO_POINTER (line));
       if (import->any_existing)
-        existing = evg_roster_read_member (import->store, "id_number", id_number);
+        existing = evg_roster_read_member (import->read_store, "id_number", id_number);
     }
 
   member = existing != NULL ? evg_member_copy (existing) : evg_member_new ();
@@ -279,15 +326,7 @@ import_row (Import     *import,
         continue;
 
       if (f == EVG_MEMBER_PARTY_GROUP_ID)
-        {
-          const char *group;
-
-          import->failed_line = line;
-          group = resolve_group (import, cell, error);
-          if (group == NULL)
-            return FALSE;
-          evg_member_set (member, f, group);
-        }
+        evg_member_set (member, f, resolve_group (import, cell, line));
       else
         evg_member_take_text (member, f, cell);
     }
@@ -303,47 +342,30 @@ import_row (Import     *import,
   if (import->result->rejected->len > before)
     {
       import->result->n_rejected_rows++;
-      return TRUE;
+      return;
     }
 
   if (existing != NULL && evg_member_equal_fields (existing, member))
     {
       import->result->unchanged++;
-      return TRUE;
+      return;
     }
 
-  if (import->txn != NULL && existing != NULL)
+  if (import->txn != NULL)
     {
-      /* Held-back rows go first, so that rows are written in file order. */
-      if (!flush_pending (import, error))
-        return FALSE;
-      import->failed_line = line;
-      evg_field_set_clear (import->fields);
-      /* An update names every column and keeps the changed ones. */
-      evg_member_fill_field_set (member, import->fields, FALSE);
-      if (!evg_txn_update (import->txn, evg_member_get_id (existing), import->fields, error))
-        return FALSE;
-    }
-  else if (import->txn != NULL)
-    {
-      EvgFieldSet *fields = import->pending[import->n_pending];
+      EvgFieldSet *fields = queue_write (import, line, "member",
+                                         existing != NULL ? evg_member_get_id (existing) : NULL,
+                                         existing != NULL);
 
-      if (fields == NULL)
-        fields = import->pending[import->n_pending] = evg_field_set_new_for ("member");
-      evg_field_set_clear (fields);
       /* A new row leaves its empty columns out, which keeps its outbox
-       * entry short. */
-      evg_member_fill_field_set (member, fields, TRUE);
-      import->pending_lines[import->n_pending++] = line;
-      if (import->n_pending == PENDING_ROWS && !flush_pending (import, error))
-        return FALSE;
+       * entry short; an update names every column and keeps the changed. */
+      evg_member_fill_field_set (member, fields, existing == NULL);
     }
 
   if (existing != NULL)
     import->result->updated++;
   else
     import->result->added++;
-  return TRUE;
 }
 
 /* Maps the header row to fields; FALSE when the file is not a roster. */
@@ -394,6 +416,164 @@ read_header (Import     *import,
   return TRUE;
 }
 
+/* Checks the data rows after the header.  Stops early, leaving the rest
+ * unread, when the import is cancelled or its writer gave up; the caller
+ * tells these apart from the end of the file. */
+static void
+check_rows (Import          *import,
+            EvgProgressFunc  progress,
+            gpointer         progress_data)
+{
+  g_autoptr(GString) scratch = g_string_new (NULL);
+  GPtrArray *cells;
+  guint line, rows = 0;
+  double reported = 0;
+
+  while (evg_csv_reader_next (import->reader, &cells, &line))
+    {
+      gboolean empty = TRUE;
+
+      for (guint i = 0; i < cells->len && empty; i++)
+        empty = is_blank (g_ptr_array_index (cells, i));
+      if (empty)
+        continue;
+
+      import_row (import, cells, line, scratch);
+
+      if (++rows % CHECK_EVERY == 0)
+        {
+          double fraction = evg_csv_reader_get_fraction (import->reader);
+
+          if (g_cancellable_is_cancelled (import->cancellable) || g_atomic_int_get (&import->stop))
+            return;
+          if (progress != NULL && fraction - reported >= 0.01)
+            {
+              progress (fraction, progress_data);
+              reported = fraction;
+            }
+        }
+    }
+}
+
+static gpointer
+check_thread (gpointer data)
+{
+  Import *import = data;
+
+  check_rows (import, NULL, NULL);
+  hand_over (import, TRUE);
+  return NULL;
+}
+
+/* Writes a batch in order: runs of new members together, the rest one by
+ * one. */
+static gboolean
+write_batch (Import  *import,
+             Batch   *batch,
+             GError **error)
+{
+  EvgFieldSet *run[BATCH_ROWS];
+  guint start = 0;
+
+  for (guint i = 0; i <= batch->n_writes; i++)
+    {
+      Write *write = i < batch->n_writes ? &batch->writes[i] : NULL;
+      g_autofree char *id = NULL;
+      guint written;
+
+      if (write != NULL && !write->update && write->id == NULL)
+        {
+          run[i - start] = write->fields;
+          continue;
+        }
+      if (i > start && !evg_txn_insert_rows (import->txn, run, i - start, &written, error))
+        {
+          import->failed_line = batch->writes[MIN (start + written, i - 1)].line;
+          return FALSE;
+        }
+      start = i + 1;
+      if (write == NULL)
+        break;
+
+      import->failed_line = write->line;
+      if (write->update)
+        {
+          if (!evg_txn_update (import->txn, write->id, write->fields, error))
+            return FALSE;
+        }
+      else
+        {
+          id = evg_txn_insert (import->txn, write->fields, write->id, error);
+          if (id == NULL)
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* Checks the rows in a thread while this one writes them, reporting
+ * progress as the writes are done.  FALSE when a write failed or the
+ * import was cancelled: then the transaction must not be committed. */
+static gboolean
+check_and_write (Import           *import,
+                 EvgProgressFunc   progress,
+                 gpointer          progress_data,
+                 GError          **error)
+{
+  Batch *batches = g_new0 (Batch, N_BATCHES);
+  GThread *thread;
+  double reported = 0;
+  gboolean ok = TRUE, last = FALSE;
+
+  import->full = g_async_queue_new ();
+  import->empty = g_async_queue_new ();
+  for (guint i = 1; i < N_BATCHES; i++)
+    g_async_queue_push (import->empty, &batches[i]);
+  import->batch = &batches[0];
+  thread = g_thread_new ("evg-import-check", check_thread, import);
+
+  /* After a failure the batches still on their way are taken and dropped,
+   * so that the checking thread is never left waiting. */
+  while (!last)
+    {
+      Batch *batch = g_async_queue_pop (import->full);
+
+      last = batch->last;
+      if (ok && g_cancellable_set_error_if_cancelled (import->cancellable, error))
+        ok = FALSE;
+      else if (ok && !write_batch (import, batch, error))
+        {
+          g_prefix_error (error, _("Nothing was imported: writing line %u failed: "),
+                          import->failed_line);
+          ok = FALSE;
+        }
+      else if (ok && progress != NULL && batch->fraction - reported >= 0.01)
+        {
+          progress (batch->fraction, progress_data);
+          reported = batch->fraction;
+        }
+      if (!ok)
+        g_atomic_int_set (&import->stop, 1);
+      batch->n_writes = 0;
+      if (!last)
+        g_async_queue_push (import->empty, batch);
+    }
+  g_thread_join (thread);
+
+  for (guint i = 0; i < N_BATCHES; i++)
+    for (guint j = 0; j < BATCH_ROWS; j++)
+      {
+        g_free (batches[i].writes[j].id);
+        evg_field_set_free (batches[i].writes[j].fields);
+      }
+  g_free (batches);
+  g_clear_pointer (&import->full, g_async_queue_unref);
+  g_clear_pointer (&import->empty, g_async_queue_unref);
+
+  /* The checking thread stops early only when cancelled. */
+  return ok && !g_cancellable_set_error_if_cancelled (import->cancellable, error);
+}
+
 /**
  * evg_member_import:
  * @store: the store to write to; a worker's own connection for a
@@ -425,13 +605,12 @@ evg_member_import (EvgStore         *store,
 {
   g_autoptr(EvgCsvReader) reader = NULL;
   g_autoptr(GError) local = NULL;
-  g_autoptr(GString) scratch = g_string_new (NULL);
   g_autoptr(EvgTxn) txn = NULL;
+  g_autoptr(EvgStore) sibling = NULL;
   Import import = { 0 };
   EvgImportResult *result = NULL;
   GPtrArray *cells;
-  guint line, rows = 0;
-  double reported = 0;
+  guint line;
 
   g_return_val_if_fail (EVG_IS_STORE (store), NULL);
   g_return_val_if_fail (path != NULL, NULL);
@@ -451,12 +630,14 @@ evg_member_import (EvgStore         *store,
     }
 
   import.store = store;
+  import.read_store = store;
+  import.reader = reader;
+  import.cancellable = cancellable;
   import.result = import_result_new ();
   import.result->encoding = g_strdup (evg_csv_reader_get_encoding (reader));
   import.headers = g_ptr_array_new_with_free_func (g_free);
   import.groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   import.seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  import.fields = evg_field_set_new_for ("member");
   evg_date_set_today (&import.today);
 
   if (!read_header (&import, cells, error) || !load_groups (&import, error))
@@ -470,47 +651,35 @@ evg_member_import (EvgStore         *store,
     sqlite3_reset (stmt);
   }
 
-  if ((flags & EVG_IMPORT_FLAGS_DRY_RUN) == 0)
+  if ((flags & EVG_IMPORT_FLAGS_DRY_RUN) != 0)
+    check_rows (&import, progress, progress_data);
+  else
     {
+      /* The checking thread looks existing members up on a connection of
+       * its own, as this one is busy writing.  It sees the members as they
+       * were before the import, which is all it asks about: each ID number
+       * is looked up once, and no write of the import changes another
+       * row's. */
+      if (import.any_existing)
+        {
+          sibling = evg_store_open_sibling (store, error);
+          if (sibling == NULL)
+            goto out;
+          import.read_store = sibling;
+        }
       txn = evg_store_begin (store, error);
       if (txn == NULL)
         goto out;
       evg_txn_set_all_or_nothing (txn);
       import.txn = txn;
-    }
-
-  while (evg_csv_reader_next (reader, &cells, &line))
-    {
-      gboolean empty = TRUE;
-
-      for (guint i = 0; i < cells->len && empty; i++)
-        empty = is_blank (g_ptr_array_index (cells, i));
-      if (empty)
-        continue;
-
-      if (!import_row (&import, cells, line, scratch, error))
-        goto write_failed;
-
-      if (++rows % CHECK_EVERY == 0)
-        {
-          double fraction = evg_csv_reader_get_fraction (reader);
-
-          if (g_cancellable_set_error_if_cancelled (cancellable, error))
-            goto out;
-          if (progress != NULL && fraction - reported >= 0.01)
-            {
-              progress (fraction, progress_data);
-              reported = fraction;
-            }
-        }
+      if (!check_and_write (&import, progress, progress_data, error))
+        goto out;
     }
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     goto out;
   if (txn != NULL)
     {
-      if (!flush_pending (&import, error))
-        goto write_failed;
       if (!evg_txn_commit (txn, error))
         goto out;
       import.result->written = TRUE;
@@ -518,10 +687,6 @@ evg_member_import (EvgStore         *store,
   if (progress != NULL)
     progress (1.0, progress_data);
   result = g_steal_pointer (&import.result);
-  goto out;
-
-write_failed:
-  g_prefix_error (error, _("Nothing was imported: writing line %u failed: "), import.failed_line);
 
 out:
   /* Freeing an uncommitted transaction rolls every row of it back. */
@@ -530,9 +695,6 @@ out:
   g_ptr_array_unref (import.headers);
   g_hash_table_unref (import.groups);
   g_hash_table_unref (import.seen);
-  evg_field_set_free (import.fields);
-  for (guint i = 0; i < PENDING_ROWS; i++)
-    evg_field_set_free (import.pending[i]);
   return result;
 }
 

@@ -116,6 +116,21 @@ make_uuid (char out[37])
   out[o] = '\0';
 }
 
+/**
+ * evg_txn_new_id:
+ *
+ * Returns: (transfer full): a new row id of the kind evg_txn_insert()
+ *   makes, for a row that must be named before it is written
+ */
+char *
+evg_txn_new_id (void)
+{
+  char *id = g_malloc (37);
+
+  make_uuid (id);
+  return id;
+}
+
 static gboolean
 step_done (EvgTxn        *txn,
            sqlite3_stmt  *stmt,
@@ -467,13 +482,7 @@ evg_txn_insert (EvgTxn       *txn,
   if (!check_writable (spec, fields, TRUE, error) || !savepoint (txn, error))
     return NULL;
 
-  if (id != NULL)
-    new_id = g_strdup (id);
-  else
-    {
-      new_id = g_malloc (37);
-      make_uuid (new_id);
-    }
+  new_id = id != NULL ? g_strdup (id) : evg_txn_new_id ();
 
   evg_hlc_format (evg_hlc_now (txn->hlc), hlc);
   format_field_hlc (field_hlc, hlc);

@@ -13,6 +13,7 @@ G_BEGIN_DECLS
  * other public way to write a synced table. */
 
 EvgStore   *evg_txn_get_store  (EvgTxn       *txn);
+char       *evg_txn_new_id     (void);
 char       *evg_txn_insert     (EvgTxn       *txn,
                                 EvgFieldSet  *fields,
                                 const char   *id,
