@@ -12,7 +12,8 @@ G_DEFINE_QUARK (evg-csv-error-quark, evg_csv_error)
 
 struct _EvgCsvReader
 {
-  char       *text;       /* the whole file as UTF-8 */
+  char       *data;       /* owned: the buffer that holds text */
+  const char *text;       /* the whole file as UTF-8 */
   gsize       len;
   gsize       pos;
   guint       line;       /* physical line of pos, from 1 */
@@ -25,48 +26,55 @@ struct _EvgCsvReader
 
 /* Turns the file into UTF-8.  Text that is valid UTF-8 is taken as UTF-8:
  * GBK text of any length is almost never valid UTF-8, while the reverse
- * guess would misread every UTF-8 file. */
+ * guess would misread every UTF-8 file.  Takes @data, and returns the
+ * buffer that holds the text: @data itself when it is UTF-8 already (a
+ * roster of 100,000 members is 17 MB, too much to copy for nothing), or
+ * else a converted copy. */
 static char *
-to_utf8 (const char   *data,
+to_utf8 (char         *data,
          gsize         len,
-         gsize        *out_len,
+         const char  **text,
+         gsize        *text_len,
          const char  **encoding,
          GError      **error)
 {
   const guchar *u = (const guchar *) data;
   g_autoptr(GError) local = NULL;
+  g_autofree char *taken = data;
+  gsize skip = 0;
   char *converted;
 
   if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF)
     {
-      data += 3;
-      len -= 3;
+      skip = 3;
       *encoding = "UTF-8";
     }
   else if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF)))
     {
       *encoding = u[0] == 0xFF ? "UTF-16LE" : "UTF-16BE";
-      converted = g_convert (data + 2, (gssize) len - 2, "UTF-8", *encoding, NULL, out_len, &local);
+      converted = g_convert (data + 2, (gssize) len - 2, "UTF-8", *encoding, NULL, text_len, &local);
       if (converted == NULL)
         {
           g_set_error (error, EVG_CSV_ERROR, EVG_CSV_ERROR_ENCODING,
                        _("The file looks like Unicode text but cannot be read: %s"), local->message);
           return NULL;
         }
+      *text = converted;
       return converted;
     }
   else
     *encoding = "UTF-8";
 
-  if (g_utf8_validate (data, (gssize) len, NULL))
+  if (g_utf8_validate (data + skip, (gssize) (len - skip), NULL))
     {
-      *out_len = len;
-      return g_strndup (data, len);
+      *text = data + skip;
+      *text_len = len - skip;
+      return g_steal_pointer (&taken);
     }
 
   /* GB18030 is a superset of GBK and GB2312, so one try covers all three. */
-  converted = g_convert (data, (gssize) len, "UTF-8", "GB18030", NULL, out_len, &local);
-  if (converted == NULL || !g_utf8_validate (converted, (gssize) *out_len, NULL))
+  converted = g_convert (data, (gssize) len, "UTF-8", "GB18030", NULL, text_len, &local);
+  if (converted == NULL || !g_utf8_validate (converted, (gssize) *text_len, NULL))
     {
       g_free (converted);
       g_set_error (error, EVG_CSV_ERROR, EVG_CSV_ERROR_ENCODING,
@@ -75,27 +83,22 @@ to_utf8 (const char   *data,
       return NULL;
     }
   *encoding = "GB18030";
+  *text = converted;
   return converted;
 }
 
-/**
- * evg_csv_reader_new:
- * @data: the file's bytes, in any encoding the reader knows
- *
- * Returns: (transfer full) (nullable): a reader, or %NULL when @data is not
- *   readable text
- */
-EvgCsvReader *
-evg_csv_reader_new (const char  *data,
-                    gsize        len,
-                    GError     **error)
+/* evg_csv_reader_new(), taking @data. */
+static EvgCsvReader *
+reader_new_take (char    *data,
+                 gsize    len,
+                 GError **error)
 {
   g_autoptr(EvgCsvReader) self = g_new0 (EvgCsvReader, 1);
   gsize commas = 0, tabs = 0;
   gboolean quoted = FALSE;
 
-  self->text = to_utf8 (data, len, &self->len, &self->encoding, error);
-  if (self->text == NULL)
+  self->data = to_utf8 (data, len, &self->text, &self->len, &self->encoding, error);
+  if (self->data == NULL)
     return NULL;
   self->line = 1;
   self->cells = g_string_new (NULL);
@@ -122,6 +125,21 @@ evg_csv_reader_new (const char  *data,
 }
 
 /**
+ * evg_csv_reader_new:
+ * @data: the file's bytes, in any encoding the reader knows
+ *
+ * Returns: (transfer full) (nullable): a reader, or %NULL when @data is not
+ *   readable text
+ */
+EvgCsvReader *
+evg_csv_reader_new (const char  *data,
+                    gsize        len,
+                    GError     **error)
+{
+  return reader_new_take (g_strndup (data, len), len, error);
+}
+
+/**
  * evg_csv_reader_new_for_path:
  *
  * Returns: (transfer full) (nullable): a reader for the file, or %NULL with
@@ -136,7 +154,7 @@ evg_csv_reader_new_for_path (const char  *path,
 
   if (!g_file_get_contents (path, &data, &len, error))
     return NULL;
-  return evg_csv_reader_new (data, len, error);
+  return reader_new_take (g_steal_pointer (&data), len, error);
 }
 
 void
@@ -144,7 +162,7 @@ evg_csv_reader_free (EvgCsvReader *reader)
 {
   if (reader == NULL)
     return;
-  g_free (reader->text);
+  g_free (reader->data);
   if (reader->cells != NULL)
     g_string_free (reader->cells, TRUE);
   g_clear_pointer (&reader->starts, g_array_unref);
