@@ -14,6 +14,15 @@
  * changed", which is cheaper for a list model than a long list. */
 #define MAX_REPORTED_IDS 1000
 
+/* An insert statement kept for the next insert into the same table and
+ * columns.  The store owns it and outlives the transaction. */
+typedef struct
+{
+  const EvgTableSpec *spec;
+  guint64             mask;
+  sqlite3_stmt       *stmt;
+} KeptInsert;
+
 struct _EvgTxn
 {
   EvgStore   *store;        /* borrowed: the store outlives its transactions */
@@ -28,14 +37,14 @@ struct _EvgTxn
   /* Insert statements by table and columns, which bulk imports reuse row
    * after row instead of writing the SQL out each time. */
   GHashTable *insert_sql;   /* "table:mask:rows" → SQL */
-  const EvgTableSpec *last_spec;
-  guint64             last_mask;
-  /* The store's prepared statements for the last insert and for outbox
-   * entries, kept so that a row after row import neither hashes their SQL
-   * nor clears bindings it sets again anyway.  The store owns them and
-   * outlives the transaction. */
-  sqlite3_stmt       *last_stmt;
-  sqlite3_stmt       *outbox_stmt;
+  /* The store's prepared statements for the last insert of one row and of
+   * BULK_ROWS rows, and for as many outbox entries, kept so that a row
+   * after row import neither hashes their SQL nor clears bindings it sets
+   * again anyway. */
+  KeptInsert    last_insert;
+  KeptInsert    bulk_insert;
+  sqlite3_stmt *outbox_stmt;
+  sqlite3_stmt *bulk_outbox_stmt;
 
   /* The columns of the last table written by evg_txn_insert_rows() whose
    * default is NULL: rows of one statement may differ only in those. */
@@ -279,26 +288,24 @@ release (EvgTxn    *txn,
   return exec_cached (txn, "RELEASE evg_write", error);
 }
 
-/* The statement that writes @n_rows outbox entries, for all their values. */
+/* The statement that writes @n_rows outbox entries (1 or BULK_ROWS), for
+ * all their values. */
 static sqlite3_stmt *
 outbox_statement (EvgTxn   *txn,
                   guint     n_rows,
                   GError  **error)
 {
-  GString *sql;
-  sqlite3_stmt *stmt;
+  sqlite3_stmt **kept = n_rows == 1 ? &txn->outbox_stmt : &txn->bulk_outbox_stmt;
+  g_autoptr(GString) sql = NULL;
 
-  if (n_rows == 1 && txn->outbox_stmt != NULL)
-    return txn->outbox_stmt;
+  if (*kept != NULL)
+    return *kept;
 
   sql = g_string_new ("INSERT INTO outbox (change_id, tbl, row_id, op, fields, hlc, base_hlc) VALUES ");
   for (guint i = 0; i < n_rows; i++)
     g_string_append (sql, i == 0 ? "(?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?)");
-  stmt = evg_store_prepare (txn->store, sql->str, error);
-  g_string_free (sql, TRUE);
-  if (n_rows == 1)
-    txn->outbox_stmt = stmt;
-  return stmt;
+  *kept = evg_store_prepare (txn->store, sql->str, error);
+  return *kept;
 }
 
 /* Binds one outbox entry as the @row'th of @stmt.  Nothing is copied: the
@@ -429,6 +436,26 @@ insert_statement (EvgTxn              *txn,
   return evg_store_prepare (txn->store, insert_sql, error);
 }
 
+/* insert_statement(), or the statement in @kept when it is for the same
+ * table and columns: step_done() has reset it, and every parameter takes a
+ * new value. */
+static sqlite3_stmt *
+kept_insert_statement (EvgTxn              *txn,
+                       KeptInsert          *kept,
+                       const EvgTableSpec  *spec,
+                       guint64              mask,
+                       guint                n_rows,
+                       GError             **error)
+{
+  if (kept->stmt == NULL || kept->spec != spec || kept->mask != mask)
+    {
+      kept->stmt = insert_statement (txn, spec, mask, n_rows, error);
+      kept->spec = spec;
+      kept->mask = mask;
+    }
+  return kept->stmt;
+}
+
 /* Binds a new row as the @row'th of an insert_statement() over the columns
  * of @mask.  A column of @mask that @fields lacks is bound NULL, which is
  * its default: evg_txn_insert_rows() puts rows together only then. */
@@ -487,20 +514,9 @@ evg_txn_insert (EvgTxn       *txn,
   evg_hlc_format (evg_hlc_now (txn->hlc), hlc);
   format_field_hlc (field_hlc, hlc);
 
-  /* The same table and columns as the previous insert: its statement,
-   * reset by step_done(), takes new values for every parameter. */
-  if (txn->last_stmt != NULL && txn->last_spec == spec && txn->last_mask == mask)
-    stmt = txn->last_stmt;
-  else
-    {
-      txn->last_stmt = NULL;
-      stmt = insert_statement (txn, spec, mask, 1, error);
-      if (stmt == NULL)
-        return release (txn, FALSE, NULL), NULL;
-      txn->last_spec = spec;
-      txn->last_mask = mask;
-      txn->last_stmt = stmt;
-    }
+  stmt = kept_insert_statement (txn, &txn->last_insert, spec, mask, 1, error);
+  if (stmt == NULL)
+    return release (txn, FALSE, NULL), NULL;
 
   bind_insert (stmt, 0, mask, fields, new_id, txn->branch, hlc, field_hlc);
   ok = step_done (txn, stmt, error);
@@ -600,7 +616,7 @@ insert_bulk (EvgTxn              *txn,
   GString *json = txn->scratch;
   sqlite3_stmt *stmt;
 
-  stmt = insert_statement (txn, spec, mask, BULK_ROWS, error);
+  stmt = kept_insert_statement (txn, &txn->bulk_insert, spec, mask, BULK_ROWS, error);
   if (stmt == NULL)
     return FALSE;
 
