@@ -123,6 +123,27 @@ test_push_request (void)
   g_assert_true (evg_sync_change_get_fields (change) == fields);
 }
 
+/* A change with more fields than any table has columns is refused before
+ * its names are compared with each other. */
+static void
+test_too_many_fields (void)
+{
+  g_autoptr(GString) body = g_string_new ("{\"protocol\":1,\"batch_id\":\"b\",\"site\":\"s\","
+                                          "\"changes\":[{\"change_id\":\"c\",\"table\":\"t\","
+                                          "\"row_id\":\"r\",\"op\":\"insert\",\"hlc\":\"h\","
+                                          "\"site\":\"s\",\"fields\":{");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgSyncPushRequest) request = NULL;
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_printf (body, "%s\"f%u\":1", i > 0 ? "," : "", i);
+  g_string_append (body, "}}]}");
+  request = evg_sync_push_request_parse (body->str, body->len, &error);
+  g_assert_null (request);
+  g_assert_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_BAD_RESPONSE);
+  g_assert_true (strstr (error->message, "fields") != NULL);
+}
+
 static void
 test_push_request_refused (void)
 {
@@ -237,6 +258,7 @@ main (int   argc,
   g_test_add_func ("/json/push-request", test_push_request);
   g_test_add_func ("/json/push-request-refused", test_push_request_refused);
   g_test_add_func ("/json/truncated", test_truncated);
+  g_test_add_func ("/json/too-many-fields", test_too_many_fields);
   g_test_add_func ("/json/pull-response", test_pull_response);
   g_test_add_func ("/json/push-response", test_push_response);
   return g_test_run ();

@@ -543,6 +543,10 @@ read_fields (Reader   *r,
       ValueAt at = { 0 };
       gboolean flag;
 
+      /* No table has nearly this many columns; the bound keeps the check
+       * for repeated names below from costing the square of a huge body. */
+      if (count >= EVG_SYNC_MAX_FIELDS)
+        return bad (error, "fields");
       if (values != NULL)
         {
           for (guint i = 0; i < values->len; i++)

@@ -50,6 +50,7 @@ G_BEGIN_DECLS
  * it would win every later edit made with a correct clock. */
 #define EVG_SYNC_MAX_SKEW_MS          (5 * 60 * 1000)
 #define EVG_SYNC_MAX_ID_LEN           64
+#define EVG_SYNC_MAX_FIELDS           256    /* members of one change's fields */
 
 #define EVG_SYNC_CODE_BAD_REQUEST     "bad_request"
 #define EVG_SYNC_CODE_MALFORMED_JSON  "malformed_json"
