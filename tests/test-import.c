@@ -494,9 +494,12 @@ on_items_changed (GListModel *model,
   d->changes++;
 }
 
+/* @n members called 成员0, 成员1, …, or with no name at all (so that every
+ * row is rejected) when @named is FALSE. */
 static char *
-big_csv (Fixture *f,
-         guint    n)
+big_csv (Fixture  *f,
+         guint     n,
+         gboolean  named)
 {
   g_autoptr(GString) csv = g_string_new ("姓名,公民身份证号,人员类别,加入党组织日期,转为正式党员日期\n");
 
@@ -504,8 +507,10 @@ big_csv (Fixture *f,
     {
       char first17[18];
 
+      if (named)
+        g_string_append_printf (csv, "成员%u", i);
       g_snprintf (first17, sizeof first17, "110105%04u0101%03u", 1950 + i / 1000, i % 1000);
-      g_string_append_printf (csv, "成员%u,%s%c,正式党员,2000-07-01,2001-07-01\n", i, first17,
+      g_string_append_printf (csv, ",%s%c,正式党员,2000-07-01,2001-07-01\n", first17,
                               evg_id_number_check_char (first17));
     }
   return write_file (f, "big.csv", csv->str, (gssize) csv->len);
@@ -524,7 +529,7 @@ static void
 test_cancel_midway (Fixture       *f,
                     gconstpointer  data)
 {
-  g_autofree char *path = big_csv (f, 3000);
+  g_autofree char *path = big_csv (f, 3000, TRUE);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
   EvgImportResult *result;
@@ -545,9 +550,9 @@ static void
 test_import_again (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autofree char *first = big_csv (f, 1000);
+  g_autofree char *first = big_csv (f, 1000, TRUE);
   g_autoptr(EvgImportResult) result = import (f, first, EVG_IMPORT_FLAGS_NONE);
-  g_autofree char *second = big_csv (f, 1300);
+  g_autofree char *second = big_csv (f, 1300, TRUE);
   g_autoptr(EvgImportResult) again = import (f, second, EVG_IMPORT_FLAGS_NONE);
 
   g_assert_cmpuint (result->added, ==, 1000);
@@ -559,11 +564,31 @@ test_import_again (Fixture       *f,
   evg_test_assert_outbox_covers_all (f->store);
 }
 
+/* Progress moves while rows are checked, even when none of them is
+ * written: every row here lacks its name. */
+static void
+test_progress_all_rejected (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *path = big_csv (f, 3000, FALSE);
+  g_autoptr(EvgImportResult) result = NULL;
+  AsyncData d = { 0 };
+
+  result = evg_roster_import (f->roster, path, EVG_IMPORT_FLAGS_NONE, on_progress, &d, NULL, NULL);
+  g_assert_nonnull (result);
+  g_assert_cmpuint (result->n_rejected_rows, ==, 3000);
+  g_assert_cmpuint (result->added, ==, 0);
+  /* About one report for every 256 rows, then the last one. */
+  g_assert_cmpuint (d.progress_calls, >=, 10);
+  g_assert_cmpfloat (d.last_fraction, ==, 1.0);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM member"), ==, 0);
+}
+
 static void
 test_async (Fixture       *f,
             gconstpointer  data)
 {
-  g_autofree char *path = big_csv (f, 3000);
+  g_autofree char *path = big_csv (f, 3000, TRUE);
   g_autoptr(EvgMemberList) list = evg_member_list_new (f->roster);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   AsyncData d = { 0 };
@@ -702,6 +727,7 @@ main (int   argc,
   ADD ("/evg/roster/import/async", test_async);
   ADD ("/evg/roster/import/cancel-midway", test_cancel_midway);
   ADD ("/evg/roster/import/again", test_import_again);
+  ADD ("/evg/roster/import/progress-all-rejected", test_progress_all_rejected);
   ADD ("/evg/roster/export/round-trip", test_round_trip);
   ADD ("/evg/roster/export/async", test_export_async);
   ADD ("/evg/txn/all-or-nothing", test_txn_all_or_nothing);

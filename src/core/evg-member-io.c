@@ -18,9 +18,10 @@
 
 /* An import checks its rows in a thread of its own while the calling
  * thread writes the rows checked before, so that the two cores of an
- * ordinary office PC share the work.  The checking thread hands writes
- * over in batches of BATCH_ROWS, at most N_BATCHES ahead of the writer. */
-#define BATCH_ROWS 256
+ * ordinary office PC share the work.  The checking thread hands its writes
+ * over every CHECK_EVERY rows, at most N_BATCHES batches ahead of the
+ * writer; a batch has room for the party groups that rows make too. */
+#define BATCH_ROWS (2 * CHECK_EVERY)
 #define N_BATCHES  3
 
 /* One write the checking thread asks for. */
@@ -446,7 +447,11 @@ check_rows (Import          *import,
 
           if (g_cancellable_is_cancelled (import->cancellable) || g_atomic_int_get (&import->stop))
             return;
-          if (progress != NULL && fraction - reported >= 0.01)
+          /* The writer reports progress as it goes, so it hears from this
+           * thread this often even when the rows were all rejected. */
+          if (import->batch != NULL)
+            hand_over (import, FALSE);
+          else if (progress != NULL && fraction - reported >= 0.01)
             {
               progress (fraction, progress_data);
               reported = fraction;
