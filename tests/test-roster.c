@@ -496,6 +496,60 @@ test_other_connection (Fixture       *f,
   assert_change (f, 0, 1, 1);
 }
 
+static void
+wait_loaded (EvgRoster *roster)
+{
+  while (evg_roster_get_loading (roster))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* The app reads the index in a worker: the roster looks empty and loading
+ * until then, lists made meanwhile fill with one insertion, in name order,
+ * and a change saved while the worker reads is not lost. */
+static void
+test_background_load (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *a = add (f, "王五", "19850101", 3, TRUE);
+  g_autofree char *b = add (f, "张三", "19800101", 1, TRUE);
+  g_autofree char *c = add (f, "李四", "19900101", 2, FALSE);
+  g_autofree char *d = NULL;
+
+  evg_roster_set_background_load (TRUE);
+  {
+    g_autoptr(EvgRoster) roster = evg_roster_new (f->store, &error);
+    g_autoptr(EvgMemberList) list = NULL;
+
+    g_assert_no_error (error);
+    g_assert_true (evg_roster_get_loading (roster));
+    g_assert_cmpuint (evg_roster_get_n_members (roster), ==, 0);
+    list = evg_member_list_new (roster);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 0);
+    g_signal_connect (list, "items-changed", G_CALLBACK (on_items_changed), f);
+    wait_loaded (roster);
+    assert_change (f, 0, 0, 3);
+    g_assert_cmpuint (evg_roster_get_n_members (roster), ==, 3);
+    assert_names (list, "李四 王五 张三");
+    g_signal_handlers_disconnect_by_data (list, f);
+  }
+  {
+    g_autoptr(EvgRoster) roster = evg_roster_new (f->store, &error);
+    g_autoptr(EvgMemberList) list = evg_member_list_new (roster);
+
+    g_assert_no_error (error);
+    g_assert_true (evg_roster_get_loading (roster));
+    /* Saved through the other roster while this one's worker reads. */
+    d = add (f, "赵六", "19700101", 4, TRUE);
+    wait_loaded (roster);
+    g_assert_cmpuint (evg_roster_get_n_members (roster), ==, 4);
+    assert_names (list, "李四 王五 张三 赵六");
+    evg_member_list_set_sort (list, EVG_MEMBER_SORT_NAME, TRUE);
+    assert_names (list, "赵六 张三 王五 李四");
+  }
+  evg_roster_set_background_load (FALSE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -510,6 +564,7 @@ main (int   argc,
   ADD ("/evg/roster/sort", test_sort);
   ADD ("/evg/roster/party-groups", test_party_groups);
   ADD ("/evg/roster/other-connection", test_other_connection);
+  ADD ("/evg/roster/background-load", test_background_load);
 #undef ADD
 
   return g_test_run ();

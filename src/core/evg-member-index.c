@@ -45,6 +45,8 @@ struct _EvgMemberIndex
   GPtrArray  *group_names;
   GArray     *group_ranks; /* index → position in the groups' display order */
   GHashTable *group_by_id; /* id → 1 + index */
+
+  GArray     *name_order;  /* (nullable) live entries by name, made by a worker */
 };
 
 #define MEMBER_COLUMNS \
@@ -77,7 +79,27 @@ evg_member_index_free (EvgMemberIndex *self)
   g_ptr_array_unref (self->group_ids);
   g_ptr_array_unref (self->group_names);
   g_array_unref (self->group_ranks);
+  g_clear_pointer (&self->name_order, g_array_unref);
   g_free (self);
+}
+
+/**
+ * evg_member_index_take:
+ * @other: (transfer full): an index read elsewhere, for example in a worker
+ *
+ * Moves what @other holds into @self and frees @other.  Lists keep a
+ * pointer to their roster's index, so an index read in a worker replaces
+ * the contents, never the pointer.
+ */
+void
+evg_member_index_take (EvgMemberIndex *self,
+                       EvgMemberIndex *other)
+{
+  EvgMemberIndex old = *self;
+
+  *self = *other;
+  *other = old;
+  evg_member_index_free (other);
 }
 
 static gint32
@@ -361,6 +383,7 @@ evg_member_index_load (EvgMemberIndex  *self,
   guint hint;
   int rc;
 
+  g_clear_pointer (&self->name_order, g_array_unref);
   if (!evg_member_index_load_groups (self, store, error))
     return FALSE;
 
@@ -512,6 +535,7 @@ evg_member_index_refresh (EvgMemberIndex  *self,
   g_autoptr(GString) initials = g_string_new (NULL);
   sqlite3_stmt *stmt;
 
+  g_clear_pointer (&self->name_order, g_array_unref);
   stmt = evg_store_prepare (store, "SELECT " MEMBER_COLUMNS " FROM member WHERE id = ?", error);
   if (stmt == NULL)
     return FALSE;
@@ -785,4 +809,83 @@ evg_member_index_compare_names_after_key (EvgMemberIndex *self,
   const char *tb = self->text + g_array_index (self->entries, EvgIndexEntry, b).text;
 
   return strcmp (ta + 16, tb + 16);
+}
+
+typedef struct
+{
+  EvgMemberIndex   *index;
+  const EvgNameKey *keys;
+} NameOrderData;
+
+/**
+ * evg_member_index_compare_keyed_names:
+ * @keys: from evg_member_index_make_name_keys()
+ *
+ * evg_member_index_compare_names(), settled by the keys when they differ.
+ */
+int
+evg_member_index_compare_keyed_names (EvgMemberIndex   *self,
+                                      const EvgNameKey *keys,
+                                      guint             a,
+                                      guint             b)
+{
+  const EvgNameKey *ka = &keys[a], *kb = &keys[b];
+
+  if (ka->hi != kb->hi)
+    return ka->hi < kb->hi ? -1 : 1;
+  if (ka->lo != kb->lo)
+    return ka->lo < kb->lo ? -1 : 1;
+  /* Equal keys: either both records ended within them, and are equal, or
+   * both go on. */
+  if ((ka->lo & 0xff) == 0)
+    return 0;
+  return evg_member_index_compare_names_after_key (self, a, b);
+}
+
+static int
+compare_keyed_names (gconstpointer a,
+                     gconstpointer b,
+                     gpointer      user_data)
+{
+  const NameOrderData *data = user_data;
+
+  return evg_member_index_compare_keyed_names (data->index, data->keys,
+                                               *(const guint *) a, *(const guint *) b);
+}
+
+/**
+ * evg_member_index_prepare_name_order:
+ *
+ * Sorts the live entries by name, as EvgMemberList's first sort would, so
+ * that a worker that read the index can also take that sort off the main
+ * thread.  Any change of the index drops the result.
+ */
+void
+evg_member_index_prepare_name_order (EvgMemberIndex *self)
+{
+  const EvgIndexEntry *entries = (const EvgIndexEntry *) (gpointer) self->entries->data;
+  g_autofree EvgNameKey *keys = evg_member_index_make_name_keys (self);
+  NameOrderData data = { self, keys };
+  GArray *order = g_array_sized_new (FALSE, FALSE, sizeof (guint), self->n_live);
+
+  for (guint i = 0; i < self->entries->len; i++)
+    if (entries[i].live)
+      g_array_append_val (order, i);
+  /* A stable sort over entries in index order, as the list's own. */
+  g_array_sort_with_data (order, compare_keyed_names, &data);
+  g_clear_pointer (&self->name_order, g_array_unref);
+  self->name_order = order;
+}
+
+/**
+ * evg_member_index_steal_name_order:
+ *
+ * Returns: (transfer full) (nullable): the order made by
+ *   evg_member_index_prepare_name_order() if nothing changed since; it is
+ *   handed out once, to the first list that sorts by name
+ */
+GArray *
+evg_member_index_steal_name_order (EvgMemberIndex *self)
+{
+  return g_steal_pointer (&self->name_order);
 }

@@ -38,6 +38,8 @@ typedef struct _EvgMemberIndex EvgMemberIndex;
 
 EvgMemberIndex      *evg_member_index_new          (void);
 void                 evg_member_index_free         (EvgMemberIndex  *self);
+void                 evg_member_index_take         (EvgMemberIndex  *self,
+                                                    EvgMemberIndex  *other);
 gboolean             evg_member_index_load         (EvgMemberIndex  *self,
                                                     EvgStore        *store,
                                                     GError         **error);
@@ -79,6 +81,12 @@ typedef struct
 } EvgNameKey;
 
 EvgNameKey          *evg_member_index_make_name_keys (EvgMemberIndex *self);
+int                  evg_member_index_compare_keyed_names (EvgMemberIndex   *self,
+                                                           const EvgNameKey *keys,
+                                                           guint             a,
+                                                           guint             b);
+void                 evg_member_index_prepare_name_order (EvgMemberIndex *self);
+GArray              *evg_member_index_steal_name_order (EvgMemberIndex *self);
 int                  evg_member_index_compare_names_after_key (EvgMemberIndex *self,
                                                                guint           a,
                                                                guint           b);

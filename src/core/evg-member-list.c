@@ -114,19 +114,7 @@ compare_names (EvgMemberList *self,
                guint          b)
 {
   if (self->name_keys != NULL)
-    {
-      const EvgNameKey *ka = &self->name_keys[a], *kb = &self->name_keys[b];
-
-      if (ka->hi != kb->hi)
-        return ka->hi < kb->hi ? -1 : 1;
-      if (ka->lo != kb->lo)
-        return ka->lo < kb->lo ? -1 : 1;
-      /* Equal keys: either both records ended within them, and are equal,
-       * or both go on. */
-      if ((ka->lo & 0xff) == 0)
-        return 0;
-      return evg_member_index_compare_names_after_key (self->index, a, b);
-    }
+    return evg_member_index_compare_keyed_names (self->index, self->name_keys, a, b);
   return evg_member_index_compare_names (self->index, a, b);
 }
 
@@ -206,8 +194,20 @@ sort_all (EvgMemberList *self)
 
   const EvgIndexEntry *entries = evg_member_index_peek_entries (self->index);
   g_autofree EvgNameKey *keys = NULL;
+  g_autoptr(GArray) ready = NULL;
   guint *order;
   guint n_live = 0;
+
+  /* The roster's worker may have sorted by name already (ascending: a
+   * descending sort keeps equal names in index order, so it cannot simply
+   * reverse that order). */
+  ready = evg_member_index_steal_name_order (self->index);
+  if (ready != NULL && self->sort == EVG_MEMBER_SORT_NAME && !self->descending)
+    {
+      g_array_set_size (self->order, 0);
+      g_array_append_vals (self->order, ready->data, ready->len);
+      return;
+    }
 
   /* Sized for every entry up front, then trimmed. */
   g_array_set_size (self->order, n);

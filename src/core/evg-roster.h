@@ -28,6 +28,8 @@ GQuark      evg_roster_error_quark         (void);
 
 EvgRoster  *evg_roster_new                 (EvgStore      *store,
                                             GError       **error);
+void        evg_roster_set_background_load (gboolean       background);
+gboolean    evg_roster_get_loading         (EvgRoster     *self);
 EvgStore   *evg_roster_get_store           (EvgRoster     *self);
 guint       evg_roster_get_n_members       (EvgRoster     *self);
 

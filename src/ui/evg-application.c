@@ -68,6 +68,8 @@ evg_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (evg_application_parent_class)->startup (app);
 
+  /* The window is built while a worker reads the roster's index. */
+  evg_roster_set_background_load (TRUE);
   path = self->database != NULL ? g_strdup (self->database) : evg_store_default_path ();
   store = evg_store_open (path, &self->open_error);
   if (store != NULL)

@@ -30,6 +30,7 @@ struct _EvgRosterPage
   GtkColumnView     *column_view;
   EvgMemberDetail   *detail;
   GtkLabel          *count_label;
+  GtkSpinner        *loading_spinner;
 
   /* Owned */
   EvgContext        *context;
@@ -213,10 +214,21 @@ update_count (EvgRosterPage *self)
 {
   guint shown, total;
   g_autofree char *text = NULL;
-  gboolean filtered;
+  gboolean filtered, loading;
 
   if (self->list == NULL)
     return;
+
+  /* Until the roster's worker has read the index the list is empty: say
+   * that it is loading, not that there are no members. */
+  loading = evg_roster_get_loading (evg_context_get_roster (self->context));
+  gtk_spinner_set_spinning (self->loading_spinner, loading);
+  if (loading)
+    {
+      gtk_label_set_label (self->count_label, "");
+      gtk_stack_set_visible_child_name (self->content_stack, "loading");
+      return;
+    }
 
   shown = g_list_model_get_n_items (G_LIST_MODEL (self->list));
   total = evg_member_list_get_n_total (self->list);
@@ -551,6 +563,7 @@ attach_list (EvgRosterPage *self)
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
 
   g_signal_connect_object (self->list, "items-changed", G_CALLBACK (update_count), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (roster, "notify::loading", G_CALLBACK (update_count), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->selection, "notify::selected-item",
                            G_CALLBACK (on_selection_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (evg_roster_get_party_groups (roster), "items-changed",
@@ -658,6 +671,7 @@ evg_roster_page_class_init (EvgRosterPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EvgRosterPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, EvgRosterPage, detail);
   gtk_widget_class_bind_template_child (widget_class, EvgRosterPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, EvgRosterPage, loading_spinner);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_filters_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
