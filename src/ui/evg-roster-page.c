@@ -11,6 +11,7 @@
 #include "evg-import-dialog.h"
 #include "evg-member-io.h"
 #include "evg-party-groups-window.h"
+#include "evg-stack-icons.h"
 
 /* The member roster: a search entry and filters over a lazy list of the
  * branch's members, with the selected member's details beside it. */
@@ -30,7 +31,6 @@ struct _EvgRosterPage
   GtkColumnView     *column_view;
   EvgMemberDetail   *detail;
   GtkLabel          *count_label;
-  GtkSpinner        *loading_spinner;
 
   /* Owned */
   EvgContext        *context;
@@ -222,7 +222,6 @@ update_count (EvgRosterPage *self)
   /* Until the roster's worker has read the index the list is empty: say
    * that it is loading, not that there are no members. */
   loading = evg_roster_get_loading (evg_context_get_roster (self->context));
-  gtk_spinner_set_spinning (self->loading_spinner, loading);
   if (loading)
     {
       gtk_label_set_label (self->count_label, "");
@@ -671,7 +670,6 @@ evg_roster_page_class_init (EvgRosterPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EvgRosterPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, EvgRosterPage, detail);
   gtk_widget_class_bind_template_child (widget_class, EvgRosterPage, count_label);
-  gtk_widget_class_bind_template_child (widget_class, EvgRosterPage, loading_spinner);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_filters_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
@@ -703,6 +701,7 @@ evg_roster_page_init (EvgRosterPage *self)
   self->standing_codes = fill_choice_dropdown (self->standing_dropdown, EVG_MEMBER_STANDING);
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->column_view));
   build_columns (self);
+  evg_stack_defer_status_icons (self->content_stack);
 }
 
 EvgRosterPage *

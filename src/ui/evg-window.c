@@ -8,6 +8,7 @@
 
 #include "evg-conflicts-window.h"
 #include "evg-roster-page.h"
+#include "evg-stack-icons.h"
 #include "evg-sync-indicator.h"
 #include "evg-window.h"
 
@@ -164,6 +165,8 @@ evg_window_constructed (GObject *object)
                                      evg_context_get_sync_client (self->context));
       evg_roster_page_set_context (self->roster_page, self->context);
     }
+  /* After the branch's state chose the page: the welcome is often not it. */
+  evg_stack_defer_status_icons (self->roster_stack);
 }
 
 static void
@@ -274,6 +277,7 @@ evg_window_init (EvgWindow *self)
   g_settings_bind (self->settings, "last-page", self->stack, "visible-child-name",
                    G_SETTINGS_BIND_DEFAULT);
   on_visible_page_changed (self);
+  evg_stack_defer_status_icons (self->stack);
 }
 
 /**
@@ -294,6 +298,7 @@ evg_window_new (EvgApplication *application,
   if (context == NULL)
     {
       gtk_stack_set_visible_child_name (self->main_stack, "error");
+      adw_status_page_set_icon_name (self->error_page, "dialog-error-symbolic");
       adw_status_page_set_description (self->error_page,
                                        open_error != NULL ? open_error->message : NULL);
       for (guint i = 0; i < G_N_ELEMENTS (page_names); i++)
