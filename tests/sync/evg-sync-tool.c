@@ -185,11 +185,32 @@ main (int    argc,
           evg_field_set_set (set, "name", name);
           if (g_str_equal (argv[3], "member"))
             {
+              /* As full as a member a branch keeps, and the same fields as
+               * the documents of the PouchDB comparison (bench/pouchdb). */
+              int year = 1945 + i % 60;
+              gboolean probationary = i % 20 == 0;
+              g_autofree char *birth = g_strdup_printf ("%d-%02d-%02d", year, 1 + i % 12, 1 + i % 28);
+              g_autofree char *id_number = g_strdup_printf ("1101%014d", i);
+              g_autofree char *joined = g_strdup_printf ("%d-07-01", year + 20);
+              g_autofree char *full = g_strdup_printf ("%d-07-01", year + 21);
+              g_autofree char *phone = g_strdup_printf ("138%08d", i);
+              g_autofree char *address = g_strdup_printf ("北京市东城区某某街道某某社区 %d 号",
+                                                          1 + i % 500);
+
               evg_field_set_set (set, "gender", i % 2 ? "male" : "female");
-              evg_field_set_set (set, "phone", "13800138000");
-              evg_field_set_set (set, "address", "北京市东城区某某街道某某社区 1 号");
-              evg_field_set_set (set, "category", "full");
-              evg_field_set_set (set, "joined_on", "2001-07-01");
+              evg_field_set_set (set, "ethnicity", i % 10 ? "汉族" : "回族");
+              evg_field_set_set (set, "id_number", id_number);
+              evg_field_set_set (set, "birth_date", birth);
+              evg_field_set_set (set, "education", i % 3 ? "bachelor" : "college");
+              evg_field_set_set (set, "category", probationary ? "probationary" : "full");
+              evg_field_set_set (set, "joined_on", joined);
+              evg_field_set_set (set, "full_member_on", probationary ? NULL : full);
+              evg_field_set_set (set, "occupation", "职员");
+              evg_field_set_set (set, "phone", phone);
+              evg_field_set_set (set, "address", address);
+              evg_field_set_set (set, "standing", "normal");
+              evg_field_set_set_int (set, "lost_contact", 0);
+              evg_field_set_set_int (set, "mobile_member", 0);
             }
           else
             evg_field_set_set_int (set, "sort_order", i);
