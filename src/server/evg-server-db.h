@@ -69,6 +69,7 @@ void           evg_server_db_push            (EvgServerDb      *db,
                                               const char       *body,
                                               gsize             length,
                                               EvgServerReply   *reply);
+void           evg_server_db_checkpoint      (EvgServerDb      *db);
 void           evg_server_db_pull            (EvgServerDb      *db,
                                               const char       *branch,
                                               GHashTable       *query,

@@ -31,7 +31,15 @@ struct _EvgServer
   GThreadPool  *pool;
   char         *database;
   GMainContext *context;
+
+  /* The checkpoint thread: it wakes every CHECKPOINT_MS, or stops. */
+  GThread      *checkpointer;
+  GMutex        checkpoint_lock;
+  GCond         checkpoint_cond;
+  gboolean      checkpoint_stop;
 };
+
+#define CHECKPOINT_MS 100
 
 G_DEFINE_FINAL_TYPE (EvgServer, evg_server, G_TYPE_OBJECT)
 
@@ -306,12 +314,48 @@ check_headers (SoupServer        *soup,
                   "Send the body with a Content-Length header.");
 }
 
+static gpointer
+checkpoint_thread (gpointer data)
+{
+  EvgServer *self = data;
+  g_autoptr(EvgServerDb) db = evg_server_db_open (self->database, NULL);
+
+  g_mutex_lock (&self->checkpoint_lock);
+  while (!self->checkpoint_stop)
+    {
+      gint64 until = g_get_monotonic_time () + CHECKPOINT_MS * G_TIME_SPAN_MILLISECOND;
+
+      g_cond_wait_until (&self->checkpoint_cond, &self->checkpoint_lock, until);
+      if (self->checkpoint_stop || db == NULL)
+        continue;
+      g_mutex_unlock (&self->checkpoint_lock);
+      evg_server_db_checkpoint (db);
+      g_mutex_lock (&self->checkpoint_lock);
+    }
+  g_mutex_unlock (&self->checkpoint_lock);
+  return NULL;
+}
+
+static void
+stop_checkpointer (EvgServer *self)
+{
+  if (self->checkpointer == NULL)
+    return;
+  g_mutex_lock (&self->checkpoint_lock);
+  self->checkpoint_stop = TRUE;
+  g_cond_signal (&self->checkpoint_cond);
+  g_mutex_unlock (&self->checkpoint_lock);
+  g_thread_join (g_steal_pointer (&self->checkpointer));
+}
+
 static void
 evg_server_finalize (GObject *object)
 {
   EvgServer *self = (EvgServer *) object;
 
   evg_server_shutdown (self);
+  g_mutex_clear (&self->checkpoint_lock);
+  g_cond_clear (&self->checkpoint_cond);
   g_clear_object (&self->soup);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_free (self->database);
@@ -328,6 +372,8 @@ evg_server_class_init (EvgServerClass *klass)
 static void
 evg_server_init (EvgServer *self)
 {
+  g_mutex_init (&self->checkpoint_lock);
+  g_cond_init (&self->checkpoint_cond);
 }
 
 /**
@@ -360,6 +406,7 @@ evg_server_new (const char       *database,
   self->pool = g_thread_pool_new (run_job, self, (int) MAX (n_workers, 1), FALSE, error);
   if (self->pool == NULL)
     return NULL;
+  self->checkpointer = g_thread_new ("evg-checkpoint", checkpoint_thread, self);
 
   return g_steal_pointer (&self);
 }
@@ -414,4 +461,5 @@ evg_server_shutdown (EvgServer *self)
       while (g_main_context_iteration (self->context, FALSE))
         ;
     }
+  stop_checkpointer (self);
 }
