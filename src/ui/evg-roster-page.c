@@ -71,14 +71,15 @@ static const struct {
   EvgMemberSort  sort;      /* meaningful when sortable */
   gboolean       sortable;
   gboolean       expand;
+  guint          chars;     /* width, in average characters (a hanzi is two) */
 } columns[N_COLUMNS] = {
-  [COLUMN_NAME]        = { N_("Name"), EVG_MEMBER_SORT_NAME, TRUE, TRUE },
-  [COLUMN_GENDER]      = { N_("Gender"), EVG_MEMBER_SORT_GENDER, TRUE, FALSE },
-  [COLUMN_AGE]         = { N_("Age"), EVG_MEMBER_SORT_AGE, TRUE, FALSE },
-  [COLUMN_CATEGORY]    = { N_("Category"), EVG_MEMBER_SORT_CATEGORY, TRUE, FALSE },
-  [COLUMN_PARTY_GROUP] = { N_("Party Group"), EVG_MEMBER_SORT_PARTY_GROUP, TRUE, TRUE },
-  [COLUMN_PARTY_AGE]   = { N_("Party Age"), EVG_MEMBER_SORT_PARTY_AGE, TRUE, FALSE },
-  [COLUMN_PHONE]       = { N_("Phone"), 0, FALSE, FALSE },
+  [COLUMN_NAME]        = { N_("Name"), EVG_MEMBER_SORT_NAME, TRUE, TRUE, 8 },
+  [COLUMN_GENDER]      = { N_("Gender"), EVG_MEMBER_SORT_GENDER, TRUE, FALSE, 2 },
+  [COLUMN_AGE]         = { N_("Age"), EVG_MEMBER_SORT_AGE, TRUE, FALSE, 3 },
+  [COLUMN_CATEGORY]    = { N_("Category"), EVG_MEMBER_SORT_CATEGORY, TRUE, FALSE, 8 },
+  [COLUMN_PARTY_GROUP] = { N_("Party Group"), EVG_MEMBER_SORT_PARTY_GROUP, TRUE, TRUE, 14 },
+  [COLUMN_PARTY_AGE]   = { N_("Party Age"), EVG_MEMBER_SORT_PARTY_AGE, TRUE, FALSE, 3 },
+  [COLUMN_PHONE]       = { N_("Phone"), 0, FALSE, FALSE, 11 },
 };
 
 static char *
@@ -113,16 +114,23 @@ cell_text (EvgRosterPage *self,
     }
 }
 
+/* Cells are GtkInscriptions, not labels: GTK 4.8's column view keeps about
+ * 200 rows of widgets, and an inscription's size comes from its column's
+ * width in characters rather than from laying out its text, so the 1,400
+ * cells are neither measured one by one nor hold a layout for it. */
 static void
 setup_cell (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
             gpointer                  user_data)
 {
-  GtkWidget *label = gtk_label_new (NULL);
+  Column column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "column"));
+  GtkWidget *cell = gtk_inscription_new (NULL);
 
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_list_item_set_child (item, label);
+  gtk_inscription_set_xalign (GTK_INSCRIPTION (cell), 0);
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (cell), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  gtk_inscription_set_min_chars (GTK_INSCRIPTION (cell), columns[column].chars);
+  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (cell), columns[column].chars);
+  gtk_list_item_set_child (item, cell);
 }
 
 static void
@@ -134,7 +142,7 @@ bind_cell (GtkSignalListItemFactory *factory,
   EvgMember *member = gtk_list_item_get_item (item);
   g_autofree char *text = member != NULL ? cell_text (self, member, column) : NULL;
 
-  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), text != NULL ? text : "");
+  gtk_inscription_set_text (GTK_INSCRIPTION (gtk_list_item_get_child (item)), text);
 }
 
 /* GTK 4.8 cannot say which column the user sorted by, and our list sorts
