@@ -56,11 +56,17 @@ fixture_teardown (Fixture       *f,
 }
 
 static const char *
-visible_state (Fixture *f)
+page_state (EvgRosterPage *page)
 {
-  GObject *stack = gtk_widget_get_template_child (GTK_WIDGET (f->page), EVG_TYPE_ROSTER_PAGE, "content_stack");
+  GObject *stack = gtk_widget_get_template_child (GTK_WIDGET (page), EVG_TYPE_ROSTER_PAGE, "content_stack");
 
   return gtk_stack_get_visible_child_name (GTK_STACK (stack));
+}
+
+static const char *
+visible_state (Fixture *f)
+{
+  return page_state (f->page);
 }
 
 /* Waits out the search entry's typing delay. */
@@ -183,6 +189,38 @@ test_roster_delete_and_undo (Fixture       *f,
   g_assert_cmpstr (evg_member_get_id (member), ==, id);
 }
 
+/* While the app's worker reads the roster, the page says it is loading:
+ * "no members" must not flash before the members show. */
+static void
+test_roster_loading_state (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  EvgContext *context;
+  EvgRosterPage *page;
+  GtkWindow *window;
+
+  evg_roster_set_background_load (TRUE);
+  context = evg_context_new (evg_context_get_store (f->context), &error);
+  evg_roster_set_background_load (FALSE);
+  g_assert_no_error (error);
+
+  window = GTK_WINDOW (gtk_window_new ());
+  page = evg_roster_page_new (context);
+  gtk_window_set_child (window, GTK_WIDGET (page));
+  gtk_window_present (window);
+  g_assert_true (evg_roster_get_loading (evg_context_get_roster (context)));
+  g_assert_cmpstr (page_state (page), ==, "loading");
+
+  while (evg_roster_get_loading (evg_context_get_roster (context)))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (page_state (page), ==, "empty");
+
+  gtk_window_destroy (window);
+  spin ();
+  g_assert_finalize_object (context);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -199,6 +237,7 @@ main (int    argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/evg/ui/roster/add-find-pinyin", test_roster_add_and_find_by_pinyin);
   ADD ("/evg/ui/roster/delete", test_roster_delete_and_undo);
+  ADD ("/evg/ui/roster/loading", test_roster_loading_state);
 #undef ADD
 
   return g_test_run ();
