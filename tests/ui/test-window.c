@@ -92,6 +92,15 @@ test_window_switches_pages (Fixture       *f,
       spin ();
       g_assert_cmpstr (evg_window_get_page (window), ==, pages[i]);
       g_assert_cmpstr (visible_name (GTK_WIDGET (window), "stack"), ==, pages[i]);
+      {
+        /* Status pages get their icon when first shown, not when built. */
+        GtkStack *stack = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (window), EVG_TYPE_WINDOW, "stack"));
+        GtkWidget *child = gtk_stack_get_visible_child (stack);
+
+        if (ADW_IS_STATUS_PAGE (child))
+          g_assert_cmpstr (adw_status_page_get_icon_name (ADW_STATUS_PAGE (child)), ==,
+                           gtk_stack_page_get_icon_name (gtk_stack_get_page (stack, child)));
+      }
       last = g_settings_get_string (settings, "last-page");
       g_assert_cmpstr (last, ==, pages[i]);
     }
@@ -142,6 +151,12 @@ test_window_first_run_asks_for_branch (Fixture       *f,
   gtk_window_present (GTK_WINDOW (window));
   spin ();
   g_assert_cmpstr (visible_name (GTK_WIDGET (window), "roster_stack"), ==, "setup");
+  {
+    GtkStack *stack = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (window), EVG_TYPE_WINDOW, "roster_stack"));
+
+    g_assert_cmpstr (adw_status_page_get_icon_name (ADW_STATUS_PAGE (gtk_stack_get_visible_child (stack))), ==,
+                     "org.evanguard.Workstation-symbolic");
+  }
 
   g_assert_true (evg_context_set_branch (f->context, "  幸福社区第一党支部 ", "XF-001", &error));
   g_assert_no_error (error);
@@ -167,6 +182,7 @@ test_window_shows_open_error (Fixture       *f,
   g_assert_cmpstr (visible_name (GTK_WIDGET (window), "main_stack"), ==, "error");
   page = gtk_widget_get_template_child (GTK_WIDGET (window), EVG_TYPE_WINDOW, "error_page");
   g_assert_cmpstr (adw_status_page_get_description (ADW_STATUS_PAGE (page)), ==, "The database is damaged.");
+  g_assert_cmpstr (adw_status_page_get_icon_name (ADW_STATUS_PAGE (page)), ==, "dialog-error-symbolic");
   close_window (window);
 }
 
