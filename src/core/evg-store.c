@@ -540,7 +540,7 @@ evg_store_count_pending (EvgStore *self)
 
   g_return_val_if_fail (EVG_IS_STORE (self), 0);
 
-  if (!query_int (self, "SELECT count(*) FROM outbox WHERE state != 'acked'", &count, NULL))
+  if (!query_int (self, "SELECT count(*) FROM outbox WHERE state IN ('pending', 'sent')", &count, NULL))
     return 0;
   return count;
 }

@@ -98,7 +98,7 @@ evg_sync_read_state (EvgStore          *store,
   stmt = evg_store_prepare (store,
                             "SELECT (SELECT value FROM meta WHERE key = 'sync_url'), server_epoch, "
                             "  pull_cursor, coalesce (last_sync_at, 0), last_error, "
-                            "  (SELECT count(*) FROM outbox WHERE state != 'acked'), "
+                            "  (SELECT count(*) FROM outbox WHERE state IN ('pending', 'sent')), "
                             "  (SELECT count(*) FROM conflicts WHERE resolved_at IS NULL) "
                             "FROM sync_state WHERE id = 1",
                             error);
@@ -1102,7 +1102,7 @@ evg_sync_rebase_clocks (EvgStore  *store,
     return -1;
 
   stmt = evg_store_prepare (store, "SELECT seq, tbl, row_id, hlc, base_hlc FROM outbox "
-                                   "WHERE state != 'acked' AND hlc > ? ORDER BY seq", error);
+                                   "WHERE state IN ('pending', 'sent') AND hlc > ? ORDER BY seq", error);
   if (stmt == NULL)
     return rollback (store), -1;
   sqlite3_bind_text (stmt, 1, limit, -1, SQLITE_STATIC);
