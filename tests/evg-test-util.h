@@ -1,8 +1,24 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib.h>
+#include <glib-object.h>
 #include <glib/gstdio.h>
+
+/* A GTask's worker thread lets go of the task, and with it the task's
+ * source object, a moment after the callback ran on this thread.  Tests
+ * wait for that before asserting that nothing else holds the object. */
+static inline void
+evg_test_wait_for_workers (gpointer object)
+{
+  gint64 until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (g_atomic_int_get (&G_OBJECT (object)->ref_count) > 1 && g_get_monotonic_time () < until)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (1000);
+    }
+}
 
 /* A fresh folder for one test's files, removed by the caller. */
 static inline char *

@@ -44,7 +44,9 @@ fixture_teardown (Fixture       *f,
 {
   evg_test_assert_outbox_covers_all (f->store);
   g_array_unref (f->changes);
+  evg_test_wait_for_workers (f->roster);
   g_assert_finalize_object (f->roster);
+  evg_test_wait_for_workers (f->store);
   g_assert_finalize_object (f->store);
   evg_test_remove_dir (f->dir);
   g_free (f->dir);

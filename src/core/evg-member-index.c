@@ -702,6 +702,9 @@ evg_member_index_match_all (EvgMemberIndex *self,
   const char *p = self->text;
   guint cur = 0;
 
+  /* An empty index may be handed a NULL array, which memset may not take. */
+  if (self->entries->len == 0)
+    return;
   memset (marks, 0, self->entries->len);
 
   if (needle_len == 0)
