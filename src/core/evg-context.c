@@ -136,7 +136,10 @@ evg_context_new (EvgStore  *store,
   self->roster = evg_roster_new (store, error);
   if (self->roster == NULL)
     return NULL;
-  self->sync_client = evg_sync_client_new (store);
+  /* A program that loads the roster in the background (the app) reads the
+   * sync state in the background too. */
+  self->sync_client = evg_roster_get_loading (self->roster) ? evg_sync_client_new_deferred (store)
+                                                           : evg_sync_client_new (store);
 
   return g_steal_pointer (&self);
 }

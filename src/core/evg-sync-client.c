@@ -1052,6 +1052,8 @@ struct _EvgSyncClient
   gboolean         again;
   gboolean         emitting;
   gboolean         watching_network;
+  gboolean         deferred;        /* the first read runs in a worker */
+  guint            refreshes;       /* bumped by every read applied */
 };
 
 G_DEFINE_FINAL_TYPE (EvgSyncClient, evg_sync_client, G_TYPE_OBJECT)
@@ -1070,6 +1072,7 @@ enum {
   PROP_CONFIGURED,
   PROP_AUTO_SYNC,
   PROP_INTERVAL,
+  PROP_DEFERRED,
   N_PROPS
 };
 
@@ -1196,36 +1199,45 @@ reload_conflicts (EvgSyncClient *self)
  * Re-reads the pending count, last sync, server and conflicts from the
  * database.  The client does this itself after each sync and local change.
  */
+/* Shows what was read from the database. */
+static void
+apply_state (EvgSyncClient    *self,
+             EvgSyncStateInfo *info)
+{
+  gboolean was_configured;
+
+  self->refreshes++;
+  g_object_freeze_notify (G_OBJECT (self));
+  was_configured = self->server_url != NULL;
+  set_string (self, &self->server_url, info->url, PROP_SERVER_URL);
+  if (was_configured != (self->server_url != NULL))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONFIGURED]);
+  if (self->last_synced != info->last_sync_at)
+    {
+      self->last_synced = info->last_sync_at;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SYNCED]);
+    }
+  if (self->pending_count != (guint) info->pending)
+    {
+      self->pending_count = (guint) info->pending;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING_COUNT]);
+    }
+  if ((gint64) g_list_model_get_n_items (G_LIST_MODEL (self->conflicts)) != info->open_conflicts)
+    reload_conflicts (self);
+  update_state (self);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
 void
 evg_sync_client_refresh (EvgSyncClient *self)
 {
   g_auto(EvgSyncStateInfo) info = { 0 };
-  gboolean was_configured;
 
   g_return_if_fail (EVG_IS_SYNC_CLIENT (self));
 
   if (!evg_sync_read_state (self->store, &info, NULL))
     return;
-
-  g_object_freeze_notify (G_OBJECT (self));
-  was_configured = self->server_url != NULL;
-  set_string (self, &self->server_url, info.url, PROP_SERVER_URL);
-  if (was_configured != (self->server_url != NULL))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONFIGURED]);
-  if (self->last_synced != info.last_sync_at)
-    {
-      self->last_synced = info.last_sync_at;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SYNCED]);
-    }
-  if (self->pending_count != (guint) info.pending)
-    {
-      self->pending_count = (guint) info.pending;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING_COUNT]);
-    }
-  if ((gint64) g_list_model_get_n_items (G_LIST_MODEL (self->conflicts)) != info.open_conflicts)
-    reload_conflicts (self);
-  update_state (self);
-  g_object_thaw_notify (G_OBJECT (self));
+  apply_state (self, &info);
 }
 
 static void
@@ -1301,29 +1313,97 @@ evg_sync_client_finalize (GObject *object)
   G_OBJECT_CLASS (evg_sync_client_parent_class)->finalize (object);
 }
 
+/* Shows the last run's failure until the next run says otherwise. */
+static void
+take_last_error (EvgSyncClient    *self,
+                 EvgSyncStateInfo *info)
+{
+  char *end = NULL;
+  gint64 code;
+  gboolean coded;
+
+  if (info->last_error == NULL || self->last_error != NULL)
+    return;
+  code = g_ascii_strtoll (info->last_error, &end, 10);
+  coded = end != NULL && end != info->last_error && *end == ':';
+  self->last_error = g_error_new_literal (EVG_SYNC_ERROR,
+                                          coded ? (int) code : EVG_SYNC_ERROR_FAILED,
+                                          coded ? end + 1 : info->last_error);
+}
+
+static void
+state_info_free (EvgSyncStateInfo *info)
+{
+  evg_sync_state_info_clear (info);
+  g_free (info);
+}
+
+static void
+read_state_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgStore) store = evg_store_open_sibling (task_data, &error);
+  EvgSyncStateInfo *info = g_new0 (EvgSyncStateInfo, 1);
+
+  if (store == NULL || !evg_sync_read_state (store, info, &error))
+    {
+      state_info_free (info);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, info, (GDestroyNotify) state_info_free);
+}
+
+static void
+on_state_read (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  EvgSyncClient *self = EVG_SYNC_CLIENT (source);
+  EvgSyncStateInfo *info = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  /* A read on the main connection since then is newer than this one. */
+  if (info != NULL && self->store != NULL)
+    {
+      take_last_error (self, info);
+      if (self->refreshes == 0)
+        apply_state (self, info);
+      else
+        update_state (self);
+    }
+  if (info != NULL)
+    state_info_free (info);
+}
+
 static void
 evg_sync_client_constructed (GObject *object)
 {
   EvgSyncClient *self = (EvgSyncClient *) object;
-  g_autofree char *last_error = NULL;
   g_auto(EvgSyncStateInfo) info = { 0 };
 
   G_OBJECT_CLASS (evg_sync_client_parent_class)->constructed (object);
 
   g_signal_connect_object (self->store, "changed", G_CALLBACK (on_store_changed), self, 0);
 
-  /* Show the last run's failure until the next run says otherwise. */
-  if (evg_sync_read_state (self->store, &info, NULL) && info.last_error != NULL)
+  if (self->deferred)
     {
-      char *end = NULL;
-      gint64 code = g_ascii_strtoll (info.last_error, &end, 10);
-      gboolean coded = end != NULL && end != info.last_error && *end == ':';
+      /* Counting a large outbox would hold up the first frame and fill
+       * the main connection's cache with pages the window never needs;
+       * a worker reads the state on its own connection instead. */
+      g_autoptr(GTask) task = g_task_new (self, self->cancellable, on_state_read, NULL);
 
-      self->last_error = g_error_new_literal (EVG_SYNC_ERROR,
-                                              coded ? (int) code : EVG_SYNC_ERROR_FAILED,
-                                              coded ? end + 1 : info.last_error);
+      g_task_set_source_tag (task, evg_sync_client_constructed);
+      g_task_set_task_data (task, g_object_ref (self->store), g_object_unref);
+      g_task_run_in_thread (task, read_state_thread);
     }
-  evg_sync_client_refresh (self);
+  else if (evg_sync_read_state (self->store, &info, NULL))
+    {
+      take_last_error (self, &info);
+      apply_state (self, &info);
+    }
   reload_conflicts (self);
 }
 
@@ -1391,6 +1471,9 @@ evg_sync_client_set_property (GObject      *object,
     case PROP_STORE:
       self->store = g_value_dup_object (value);
       break;
+    case PROP_DEFERRED:
+      self->deferred = g_value_get_boolean (value);
+      break;
     case PROP_AUTO_SYNC:
       evg_sync_client_set_auto_sync (self, g_value_get_boolean (value));
       break;
@@ -1418,6 +1501,15 @@ evg_sync_client_class_init (EvgSyncClientClass *klass)
   properties[PROP_STORE] =
     g_param_spec_object ("store", NULL, NULL, EVG_TYPE_STORE,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * EvgSyncClient:deferred:
+   *
+   * Whether the first read of the sync state runs in a worker; see
+   * evg_sync_client_new_deferred().
+   */
+  properties[PROP_DEFERRED] =
+    g_param_spec_boolean ("deferred", NULL, NULL, FALSE,
+                          G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   /**
    * EvgSyncClient:state:
    *
@@ -1508,6 +1600,23 @@ evg_sync_client_new (EvgStore *store)
 {
   g_return_val_if_fail (EVG_IS_STORE (store), NULL);
   return g_object_new (EVG_TYPE_SYNC_CLIENT, "store", store, NULL);
+}
+
+/**
+ * evg_sync_client_new_deferred:
+ *
+ * Like evg_sync_client_new(), for a program with a main loop: the client
+ * starts with nothing waiting and reads the sync state in a worker, so a
+ * large outbox does not hold up the first frame.
+ */
+EvgSyncClient *
+evg_sync_client_new_deferred (EvgStore *store)
+{
+  EvgSyncClient *self;
+
+  g_return_val_if_fail (EVG_IS_STORE (store), NULL);
+  self = g_object_new (EVG_TYPE_SYNC_CLIENT, "store", store, "deferred", TRUE, NULL);
+  return self;
 }
 
 EvgStore *

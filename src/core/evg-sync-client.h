@@ -81,6 +81,7 @@ EvgSyncConflict *evg_sync_conflict_new_internal (gint64      id,
 G_DECLARE_FINAL_TYPE (EvgSyncClient, evg_sync_client, EVG, SYNC_CLIENT, GObject)
 
 EvgSyncClient *evg_sync_client_new                   (EvgStore             *store);
+EvgSyncClient *evg_sync_client_new_deferred          (EvgStore             *store);
 EvgStore      *evg_sync_client_get_store             (EvgSyncClient        *self);
 EvgSyncState   evg_sync_client_get_state             (EvgSyncClient        *self);
 const char    *evg_sync_client_get_status_message    (EvgSyncClient        *self);

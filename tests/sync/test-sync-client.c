@@ -151,6 +151,44 @@ insert_group (Fixture    *f,
   return id;
 }
 
+/* A client for a program with a main loop reads the state in a worker:
+ * it starts with nothing waiting and then shows what the database holds,
+ * the last run's failure included. */
+static void
+test_deferred (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgSyncClient) deferred = NULL;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  g_assert_true (evg_sync_client_configure (f->client, f->url, f->token, &error));
+  g_free (insert_group (f, "一组"));
+  g_free (insert_group (f, "二组"));
+
+  deferred = evg_sync_client_new_deferred (f->store);
+  g_assert_cmpuint (evg_sync_client_get_pending_count (deferred), ==, 0);
+  while (evg_sync_client_get_pending_count (deferred) == 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (evg_sync_client_get_pending_count (deferred), ==, 2);
+  g_assert_true (evg_sync_client_get_configured (deferred));
+  g_assert_cmpint (evg_sync_client_get_state (deferred), ==, EVG_SYNC_STATE_NEVER_SYNCED);
+
+  /* Wait for the worker to let go before the fixture checks the store. */
+  {
+    gpointer weak = deferred;
+
+    g_object_add_weak_pointer (weak, &weak);
+    g_clear_object (&deferred);
+    while (weak != NULL && g_get_monotonic_time () < deadline)
+      {
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (1000);
+      }
+    g_assert_null (weak);
+  }
+}
+
 static void
 test_states (Fixture       *f,
              gconstpointer  data)
@@ -292,6 +330,8 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/evg/sync/client/states", Fixture, NULL, fixture_setup, test_states, fixture_teardown);
+  g_test_add ("/evg/sync/client/deferred", Fixture, NULL, fixture_setup, test_deferred,
+              fixture_teardown);
   g_test_add ("/evg/sync/client/auto-sync", Fixture, NULL, fixture_setup, test_auto_sync,
               fixture_teardown);
   g_test_add ("/evg/sync/client/test-connection", Fixture, NULL, fixture_setup, test_connection,
