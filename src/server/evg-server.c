@@ -440,8 +440,31 @@ evg_server_listen (EvgServer           *self,
 GSList *
 evg_server_get_uris (EvgServer *self)
 {
+  GSList *uris = NULL;
+  g_autoptr(GSList) listeners = NULL;   /* the list is ours, the sockets are not */
+
   g_return_val_if_fail (EVG_IS_SERVER (self), NULL);
-  return soup_server_get_uris (self->soup);
+
+  /* Made from the listening sockets rather than by soup_server_get_uris(),
+   * which in libsoup 3.2 leaks the address it asks each socket for. */
+  listeners = soup_server_get_listeners (self->soup);
+  for (GSList *l = listeners; l != NULL; l = l->next)
+    {
+      g_autoptr(GSocketAddress) address = g_socket_get_local_address (l->data, NULL);
+      g_autofree char *host = NULL;
+      GInetAddress *inet;
+
+      if (!G_IS_INET_SOCKET_ADDRESS (address))
+        continue;
+      inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address));
+      host = g_inet_address_to_string (inet);
+      uris = g_slist_prepend (uris, g_uri_build (G_URI_FLAGS_NONE,
+                                                 soup_server_is_https (self->soup) ? "https" : "http",
+                                                 NULL, host,
+                                                 g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)),
+                                                 "/", NULL, NULL));
+    }
+  return g_slist_reverse (uris);
 }
 
 /* Stops listening and waits for the requests in the workers to finish, so
