@@ -1164,7 +1164,6 @@ apply_change (EvgServerDb    *db,
     {
       /* A new record is just the change: no merge to work out.  This is
        * the whole of a first upload, so it is worth the shortcut. */
-      g_string_append (values_text, fields_json);
       g_string_append (clocks_text, "{\"*\":");
       g_string_append_printf (clocks_text, "\"%s@%s\"}", change->hlc, change->site);
       merge.row_hlc = g_strdup (change->hlc);
@@ -1224,7 +1223,8 @@ apply_change (EvgServerDb    *db,
     {
       /* The other branch of a transfer sees it too, under its own id. */
       g_autofree char *routed_id = g_strconcat (change->change_id, ".r", NULL);
-      g_autoptr(JsonObject) merged = evg_sync_parse_object (values_text->str);
+      g_autoptr(JsonObject) merged = evg_sync_parse_object (shortcut ? fields_json
+                                                                     : values_text->str);
       g_autofree char *status = string_member (merged, "status");
 
       if (!log_change (db, routed_id, routed_to, change->table, change->row_id,

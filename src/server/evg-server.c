@@ -32,14 +32,13 @@ struct _EvgServer
   char         *database;
   GMainContext *context;
 
-  /* The checkpoint thread: it wakes every CHECKPOINT_MS, or stops. */
+  /* The checkpoint thread: it sleeps until a push has written, or it stops. */
   GThread      *checkpointer;
   GMutex        checkpoint_lock;
   GCond         checkpoint_cond;
+  gboolean      checkpoint_wanted;
   gboolean      checkpoint_stop;
 };
-
-#define CHECKPOINT_MS 100
 
 G_DEFINE_FINAL_TYPE (EvgServer, evg_server, G_TYPE_OBJECT)
 
@@ -55,6 +54,16 @@ typedef struct
   gulong             disconnected_id;
   gboolean           disconnected;
 } Job;
+
+/* Wakes the checkpoint thread (see checkpoint_thread()). */
+static void
+request_checkpoint (EvgServer *self)
+{
+  g_mutex_lock (&self->checkpoint_lock);
+  self->checkpoint_wanted = TRUE;
+  g_cond_signal (&self->checkpoint_cond);
+  g_mutex_unlock (&self->checkpoint_lock);
+}
 
 static GPrivate thread_db = G_PRIVATE_INIT ((GDestroyNotify) evg_server_db_free);
 
@@ -177,6 +186,8 @@ run_job (gpointer data,
         const char *body = g_bytes_get_data (job->body, &len);
 
         evg_server_db_push (db, branch, body, len, &job->reply);
+        if (job->reply.status == 200)
+          request_checkpoint (self);
       }
       break;
     case ENDPOINT_PULL:
@@ -314,6 +325,8 @@ check_headers (SoupServer        *soup,
                   "Send the body with a Content-Length header.");
 }
 
+/* Copies the write-ahead log into the database after pushes, so their
+ * commits do not pay for it (see evg_server_db_checkpoint()). */
 static gpointer
 checkpoint_thread (gpointer data)
 {
@@ -321,15 +334,16 @@ checkpoint_thread (gpointer data)
   g_autoptr(EvgServerDb) db = evg_server_db_open (self->database, NULL);
 
   g_mutex_lock (&self->checkpoint_lock);
-  while (!self->checkpoint_stop)
+  for (;;)
     {
-      gint64 until = g_get_monotonic_time () + CHECKPOINT_MS * G_TIME_SPAN_MILLISECOND;
-
-      g_cond_wait_until (&self->checkpoint_cond, &self->checkpoint_lock, until);
-      if (self->checkpoint_stop || db == NULL)
-        continue;
+      while (!self->checkpoint_wanted && !self->checkpoint_stop)
+        g_cond_wait (&self->checkpoint_cond, &self->checkpoint_lock);
+      if (self->checkpoint_stop)
+        break;
+      self->checkpoint_wanted = FALSE;
       g_mutex_unlock (&self->checkpoint_lock);
-      evg_server_db_checkpoint (db);
+      if (db != NULL)
+        evg_server_db_checkpoint (db);
       g_mutex_lock (&self->checkpoint_lock);
     }
   g_mutex_unlock (&self->checkpoint_lock);
