@@ -95,19 +95,8 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  gpointer client = f->client;
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  /* A worker thread lets go of its task (and so of the client) a moment
-   * after the result was delivered here. */
-  g_object_add_weak_pointer (client, &client);
-  g_object_unref (f->client);
-  while (client != NULL && g_get_monotonic_time () < deadline)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  g_assert_null (client);
+  evg_test_wait_for_workers (f->client);
+  g_assert_finalize_object (f->client);
   g_assert_finalize_object (f->store);
   kill (f->server_pid, SIGTERM);
   waitpid (f->server_pid, NULL, 0);
@@ -174,19 +163,8 @@ test_deferred (Fixture       *f,
   g_assert_true (evg_sync_client_get_configured (deferred));
   g_assert_cmpint (evg_sync_client_get_state (deferred), ==, EVG_SYNC_STATE_NEVER_SYNCED);
 
-  /* Wait for the worker to let go before the fixture checks the store. */
-  {
-    gpointer weak = deferred;
-
-    g_object_add_weak_pointer (weak, &weak);
-    g_clear_object (&deferred);
-    while (weak != NULL && g_get_monotonic_time () < deadline)
-      {
-        g_main_context_iteration (NULL, FALSE);
-        g_usleep (1000);
-      }
-    g_assert_null (weak);
-  }
+  evg_test_wait_for_workers (deferred);
+  g_assert_finalize_object (g_steal_pointer (&deferred));
 }
 
 static void
