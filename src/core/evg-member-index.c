@@ -4,6 +4,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "evg-member-index.h"
@@ -237,8 +238,9 @@ write_record (EvgMemberIndex *self,
   text_append (self, scratch->str, scratch->len + 1);
 }
 
-/* Fills @entry from the row @stmt is on. */
-static void
+/* Fills @entry from the row @stmt is on; FALSE when the row's rowid does
+ * not fit an entry. */
+static gboolean
 read_entry (EvgMemberIndex *self,
             EvgIndexEntry  *entry,
             sqlite3_stmt   *stmt)
@@ -248,8 +250,11 @@ read_entry (EvgMemberIndex *self,
   const char *group = (const char *) sqlite3_column_text (stmt, 7);
   const char *standing = (const char *) sqlite3_column_text (stmt, 10);
   guint8 flags = 0;
+  gint64 rowid = sqlite3_column_int64 (stmt, 0);
 
-  entry->rowid = sqlite3_column_int64 (stmt, 0);
+  if (rowid <= 0 || rowid > G_MAXUINT32)
+    return FALSE;
+  entry->rowid = (guint32) rowid;
   entry->live = sqlite3_column_int (stmt, 1) == 0;
   {
     const char *birth = (const char *) sqlite3_column_text (stmt, 5);
@@ -278,6 +283,7 @@ read_entry (EvgMemberIndex *self,
   if (sqlite3_column_type (stmt, 13) != SQLITE_NULL)
     flags |= EVG_INDEX_FORMER;
   entry->flags = flags;
+  return TRUE;
 }
 
 static int
@@ -414,7 +420,13 @@ evg_member_index_load (EvgMemberIndex  *self,
       EvgIndexEntry entry = { 0 };
       guint index = self->entries->len;
 
-      read_entry (self, &entry, stmt);
+      if (!read_entry (self, &entry, stmt))
+        {
+          sqlite3_reset (stmt);
+          g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_CORRUPT,
+                       _("The roster has a member record numbered beyond 4294967295, which this version cannot show."));
+          return FALSE;
+        }
       if (entry.live)
         {
           write_record (self, index, &entry, stmt, scratch, initials);
@@ -503,7 +515,7 @@ evg_member_index_find_rowid (EvgMemberIndex *self,
   while (lo < hi)
     {
       guint mid = (lo + hi) / 2;
-      gint64 here = g_array_index (self->entries, EvgIndexEntry, mid).rowid;
+      gint64 here = (gint64) g_array_index (self->entries, EvgIndexEntry, mid).rowid;
 
       if (here == rowid)
         return (int) mid;
@@ -558,7 +570,13 @@ evg_member_index_refresh (EvgMemberIndex  *self,
           return FALSE;
         }
 
-      read_entry (self, &entry, stmt);
+      /* A rowid out of range makes the caller load the index again, which
+       * reports it. */
+      if (!read_entry (self, &entry, stmt))
+        {
+          sqlite3_reset (stmt);
+          return FALSE;
+        }
       index = evg_member_index_find_rowid (self, entry.rowid);
       if (index < 0)
         {

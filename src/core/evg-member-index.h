@@ -21,11 +21,14 @@ typedef enum
   EVG_INDEX_FORMER       = 1 << 7,
 } EvgIndexFlags;
 
-/* 28 bytes a member.  Entries are kept in rowid order and never move, so
- * an entry's position is a stable handle for the lists built on it. */
+/* 20 bytes a member.  Entries are kept in rowid order and never move, so
+ * an entry's position is a stable handle for the lists built on it.  The
+ * rowid takes 32 bits: SQLite numbers new rows from the largest one, so a
+ * roster reaches 2^32 only after four billion additions, and the index
+ * refuses to load one that has. */
 typedef struct
 {
-  gint64  rowid;
+  guint32 rowid;
   guint32 text;       /* offset of the search record in the text buffer */
   gint32  birth;      /* Julian day, 0 when unknown */
   gint32  full_on;    /* Julian day of becoming a full member, 0 when none */

@@ -922,7 +922,11 @@ export_rowids (EvgRoster     *self,
       GArray *entries = evg_member_list_peek_entries (list);
 
       for (guint i = 0; i < entries->len; i++)
-        g_array_append_val (rowids, evg_member_index_get_entry (index, g_array_index (entries, guint, i))->rowid);
+        {
+          gint64 rowid = evg_member_index_get_entry (index, g_array_index (entries, guint, i))->rowid;
+
+          g_array_append_val (rowids, rowid);
+        }
     }
   else
     {
@@ -930,7 +934,11 @@ export_rowids (EvgRoster     *self,
 
       for (guint i = 0; i < n; i++)
         if (evg_member_index_get_entry (index, i)->live)
-          g_array_append_val (rowids, evg_member_index_get_entry (index, i)->rowid);
+          {
+            gint64 rowid = evg_member_index_get_entry (index, i)->rowid;
+
+            g_array_append_val (rowids, rowid);
+          }
     }
   return rowids;
 }

@@ -564,7 +564,7 @@ evg_roster_get_entry_member (EvgRoster *self,
   if (member != NULL)
     return g_object_ref (member);
 
-  g_snprintf (rowid, sizeof rowid, "%" G_GINT64_FORMAT,
+  g_snprintf (rowid, sizeof rowid, "%u",
               evg_member_index_get_entry (self->index, entry)->rowid);
   member = evg_roster_read_member (self->store, "rowid", rowid);
   if (member == NULL)
