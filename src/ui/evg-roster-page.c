@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "evg-cell-text.h"
 #include "evg-member-detail.h"
 #include "evg-member-editor.h"
 #include "evg-roster-page.h"
@@ -114,23 +115,18 @@ cell_text (EvgRosterPage *self,
     }
 }
 
-/* Cells are GtkInscriptions, not labels: GTK 4.8's column view keeps about
- * 200 rows of widgets, and an inscription's size comes from its column's
- * width in characters rather than from laying out its text, so the 1,400
- * cells are neither measured one by one nor hold a layout for it. */
+/* Cells are EvgCellTexts: GTK 4.8's column view keeps about 200 rows of
+ * widgets, and a cell's size comes from its column's width in characters,
+ * so the 1,400 cells are neither measured by their text nor hold a layout
+ * for it until they are drawn. */
 static void
 setup_cell (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
             gpointer                  user_data)
 {
   Column column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "column"));
-  GtkWidget *cell = gtk_inscription_new (NULL);
 
-  gtk_inscription_set_xalign (GTK_INSCRIPTION (cell), 0);
-  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (cell), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
-  gtk_inscription_set_min_chars (GTK_INSCRIPTION (cell), columns[column].chars);
-  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (cell), columns[column].chars);
-  gtk_list_item_set_child (item, cell);
+  gtk_list_item_set_child (item, evg_cell_text_new (columns[column].chars));
 }
 
 static void
@@ -142,7 +138,7 @@ bind_cell (GtkSignalListItemFactory *factory,
   EvgMember *member = gtk_list_item_get_item (item);
   g_autofree char *text = member != NULL ? cell_text (self, member, column) : NULL;
 
-  gtk_inscription_set_text (GTK_INSCRIPTION (gtk_list_item_get_child (item)), text);
+  evg_cell_text_set_text (EVG_CELL_TEXT (gtk_list_item_get_child (item)), text);
 }
 
 /* GTK 4.8 cannot say which column the user sorted by, and our list sorts

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 #include <string.h>
 
+#include "evg-cell-text.h"
 #include "evg-member-editor.h"
 #include "evg-roster-page.h"
 #include "../evg-test-util.h"
@@ -84,6 +85,39 @@ search (Fixture    *f,
   spin ();
 }
 
+/* The texts of the column view's cells that show something, in widget
+ * order: what the rows say on screen. */
+static void
+collect_cells (GtkWidget *widget,
+               GPtrArray *texts)
+{
+  if (EVG_IS_CELL_TEXT (widget))
+    {
+      const char *text = evg_cell_text_get_text (EVG_CELL_TEXT (widget));
+
+      if (text != NULL && gtk_widget_get_child_visible (gtk_widget_get_parent (widget)))
+        g_ptr_array_add (texts, (gpointer) text);
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_cells (child, texts);
+}
+
+static gboolean
+cells_show (Fixture    *f,
+            const char *text)
+{
+  GObject *view = gtk_widget_get_template_child (GTK_WIDGET (f->page), EVG_TYPE_ROSTER_PAGE, "column_view");
+  g_autoptr(GPtrArray) texts = g_ptr_array_new ();
+
+  collect_cells (GTK_WIDGET (view), texts);
+  for (guint i = 0; i < texts->len; i++)
+    if (g_str_equal (g_ptr_array_index (texts, i), text))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 fill_zhang_san (EvgMemberEditor *editor,
                 const char      *id_number)
@@ -140,6 +174,10 @@ test_roster_add_and_find_by_pinyin (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
   found = g_list_model_get_item (G_LIST_MODEL (list), 0);
   g_assert_cmpstr (evg_member_get_name (found), ==, "张三");
+  /* The row on screen shows the name and the phone, masked. */
+  g_assert_true (cells_show (f, "张三"));
+  g_assert_true (cells_show (f, "138****5678"));
+  g_assert_false (cells_show (f, "13812345678"));
 
   search (f, "zs");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
