@@ -517,11 +517,22 @@ test_background_load (Fixture       *f,
   g_autofree char *b = add (f, "张三", "19800101", 1, TRUE);
   g_autofree char *c = add (f, "李四", "19900101", 2, FALSE);
   g_autofree char *d = NULL;
+  g_autofree char *group = evg_roster_add_party_group (f->roster, "第一党小组", &error);
+
+  g_assert_no_error (error);
+  {
+    g_autoptr(EvgMember) m = evg_roster_lookup (f->roster, a);
+
+    evg_member_set (m, EVG_MEMBER_PARTY_GROUP_ID, group);
+    g_free (evg_roster_save (f->roster, m, &error));
+    g_assert_no_error (error);
+  }
 
   evg_roster_set_background_load (TRUE);
   {
     g_autoptr(EvgRoster) roster = evg_roster_new (f->store, &error);
     g_autoptr(EvgMemberList) list = NULL;
+    g_autoptr(EvgMember) first = NULL;
 
     g_assert_no_error (error);
     g_assert_true (evg_roster_get_loading (roster));
@@ -533,6 +544,10 @@ test_background_load (Fixture       *f,
     assert_change (f, 0, 0, 3);
     g_assert_cmpuint (evg_roster_get_n_members (roster), ==, 3);
     assert_names (list, "李四 王五 张三");
+    /* The worker read the first rows too: they come with their group. */
+    first = g_list_model_get_item (G_LIST_MODEL (list), 1);
+    g_assert_cmpstr (evg_member_get_id (first), ==, a);
+    g_assert_cmpstr (evg_member_get_party_group_name (first), ==, "第一党小组");
     g_signal_handlers_disconnect_by_data (list, f);
   }
   {

@@ -910,3 +910,15 @@ evg_member_index_steal_name_order (EvgMemberIndex *self)
 {
   return g_steal_pointer (&self->name_order);
 }
+
+/**
+ * evg_member_index_peek_name_order:
+ *
+ * Returns: (transfer none) (nullable): the order made by
+ *   evg_member_index_prepare_name_order(), if no list has taken it yet
+ */
+const GArray *
+evg_member_index_peek_name_order (EvgMemberIndex *self)
+{
+  return self->name_order;
+}

@@ -90,6 +90,7 @@ int                  evg_member_index_compare_keyed_names (EvgMemberIndex   *sel
                                                            guint             b);
 void                 evg_member_index_prepare_name_order (EvgMemberIndex *self);
 GArray              *evg_member_index_steal_name_order (EvgMemberIndex *self);
+const GArray        *evg_member_index_peek_name_order (EvgMemberIndex *self);
 int                  evg_member_index_compare_names_after_key (EvgMemberIndex *self,
                                                                guint           a,
                                                                guint           b);

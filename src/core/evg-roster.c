@@ -323,6 +323,64 @@ evg_roster_init (EvgRoster *self)
 }
 
 static void
+name_group (EvgRoster *self,
+            EvgMember *member)
+{
+  int group = evg_member_index_find_group (self->index, evg_member_get (member, EVG_MEMBER_PARTY_GROUP_ID));
+
+  evg_member_set_party_group_name (member, evg_member_index_get_group_name (self->index, (guint16) group));
+}
+
+/* What a worker reads for a roster: the index, and the members the window
+ * shows first, so that the main thread does not read them one by one from
+ * a cold cache between the index arriving and the first frame. */
+typedef struct
+{
+  EvgMemberIndex *index;
+  GArray         *entries;   /* guint */
+  GPtrArray      *members;   /* EvgMember, one for each of entries */
+} Loaded;
+
+/* The rows a list sorted by name shows first: about what GTK 4.8's column
+ * view makes at once (200), within the roster's cache. */
+#define PREFETCH 224
+G_STATIC_ASSERT (PREFETCH <= CACHE_SIZE);
+
+static void
+loaded_free (Loaded *loaded)
+{
+  g_clear_pointer (&loaded->index, evg_member_index_free);
+  g_array_unref (loaded->entries);
+  g_ptr_array_unref (loaded->members);
+  g_free (loaded);
+}
+
+static void
+prefetch_members (Loaded   *loaded,
+                  EvgStore *worker)
+{
+  const GArray *order = evg_member_index_peek_name_order (loaded->index);
+
+  for (guint i = 0; order != NULL && i < order->len && loaded->entries->len < PREFETCH; i++)
+    {
+      guint entry = g_array_index (order, guint, i);
+      const EvgIndexEntry *e = evg_member_index_get_entry (loaded->index, entry);
+      char rowid[16];
+      EvgMember *member;
+
+      /* Lists start on the current members. */
+      if ((e->flags & EVG_INDEX_FORMER) != 0)
+        continue;
+      g_snprintf (rowid, sizeof rowid, "%u", e->rowid);
+      member = evg_roster_read_member (worker, "rowid", rowid);
+      if (member == NULL)
+        continue;
+      g_array_append_val (loaded->entries, entry);
+      g_ptr_array_add (loaded->members, member);
+    }
+}
+
+static void
 load_thread (GTask        *task,
              gpointer      source_object,
              gpointer      task_data,
@@ -330,24 +388,39 @@ load_thread (GTask        *task,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(EvgStore) worker = evg_store_open_sibling (task_data, &error);
-  EvgMemberIndex *index;
+  Loaded *loaded;
 
   if (worker == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  index = evg_member_index_new ();
-  if (!evg_member_index_load (index, worker, &error))
+  loaded = g_new0 (Loaded, 1);
+  loaded->index = evg_member_index_new ();
+  loaded->entries = g_array_new (FALSE, FALSE, sizeof (guint));
+  loaded->members = g_ptr_array_new_with_free_func (g_object_unref);
+  if (!evg_member_index_load (loaded->index, worker, &error))
     {
-      evg_member_index_free (index);
+      loaded_free (loaded);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   /* The window's list starts sorted by name: sort here, not on the main
    * thread. */
-  evg_member_index_prepare_name_order (index);
-  g_task_return_pointer (task, index, (GDestroyNotify) evg_member_index_free);
+  evg_member_index_prepare_name_order (loaded->index);
+  prefetch_members (loaded, worker);
+  g_task_return_pointer (task, loaded, (GDestroyNotify) loaded_free);
+}
+
+static void
+cache_add (EvgRoster *self,
+           guint      entry,
+           EvgMember *member)
+{
+  if (g_queue_get_length (&self->cache_order) >= CACHE_SIZE)
+    g_hash_table_remove (self->cache, g_queue_pop_head (&self->cache_order));
+  g_hash_table_insert (self->cache, GUINT_TO_POINTER (entry), g_object_ref (member));
+  g_queue_push_tail (&self->cache_order, GUINT_TO_POINTER (entry));
 }
 
 static void
@@ -357,28 +430,36 @@ load_done (GObject      *object,
 {
   EvgRoster *self = EVG_ROSTER (object);
   g_autoptr(GError) error = NULL;
-  EvgMemberIndex *index = g_task_propagate_pointer (G_TASK (result), &error);
+  Loaded *loaded = g_task_propagate_pointer (G_TASK (result), &error);
 
   self->loading = FALSE;
   if (self->store == NULL)
     {
       /* Disposed meanwhile: nobody is listening. */
-      g_clear_pointer (&index, evg_member_index_free);
+      g_clear_pointer (&loaded, loaded_free);
       return;
     }
-  if (index != NULL && !self->changed_while_loading)
+  if (loaded != NULL && !self->changed_while_loading)
     {
       cache_clear (self);
-      evg_member_index_take (self->index, index);
+      evg_member_index_take (self->index, g_steal_pointer (&loaded->index));
       rebuild_groups (self);
+      for (guint i = 0; i < loaded->entries->len; i++)
+        {
+          EvgMember *member = g_ptr_array_index (loaded->members, i);
+
+          name_group (self, member);
+          cache_add (self, g_array_index (loaded->entries, guint, i), member);
+        }
+      loaded_free (loaded);
       g_signal_emit (self, signals[INDEX_CHANGED], 0, NULL);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MEMBERS]);
     }
   else
     {
       /* The worker's copy may be out of date or missing: read it here. */
-      if (index != NULL)
-        evg_member_index_free (index);
+      if (loaded != NULL)
+        loaded_free (loaded);
       else
         g_warning ("Could not read the roster in a worker: %s", error->message);
       g_clear_error (&error);
@@ -544,15 +625,6 @@ evg_roster_read_member (EvgStore   *store,
   return member;
 }
 
-static void
-name_group (EvgRoster *self,
-            EvgMember *member)
-{
-  int group = evg_member_index_find_group (self->index, evg_member_get (member, EVG_MEMBER_PARTY_GROUP_ID));
-
-  evg_member_set_party_group_name (member, evg_member_index_get_group_name (self->index, (guint16) group));
-}
-
 /* Materialises the member of an index entry, keeping the last few hundred. */
 EvgMember *
 evg_roster_get_entry_member (EvgRoster *self,
@@ -574,11 +646,7 @@ evg_roster_get_entry_member (EvgRoster *self,
       member = evg_member_new ();
     }
   name_group (self, member);
-
-  if (g_queue_get_length (&self->cache_order) >= CACHE_SIZE)
-    g_hash_table_remove (self->cache, g_queue_pop_head (&self->cache_order));
-  g_hash_table_insert (self->cache, GUINT_TO_POINTER (entry), g_object_ref (member));
-  g_queue_push_tail (&self->cache_order, GUINT_TO_POINTER (entry));
+  cache_add (self, entry, member);
   return member;
 }
 
