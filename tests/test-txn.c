@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "evg-sync-private.h"
 #include "evg-test-outbox.h"
 #include "evg-test-util.h"
 #include "evg-txn.h"
@@ -105,8 +106,9 @@ test_txn_insert_writes_outbox (Fixture       *f,
 
   g_assert_cmpint (count (f, "SELECT count(*) FROM party_group WHERE deleted = 0"), ==, 1);
   g_assert_cmpint (count (f, "SELECT count(*) FROM outbox WHERE op = 'insert' AND state = 'pending'"), ==, 1);
+  /* The entry points at its row: the values are read when it is sent. */
   fields = text (f, "SELECT fields FROM outbox");
-  g_assert_cmpstr (fields, ==, "{\"name\":\"第一党小组\",\"sort_order\":3}");
+  g_assert_cmpstr (fields, ==, EVG_OUTBOX_FIELDS_FROM_ROW);
   hlc = text (f, "SELECT hlc FROM outbox");
   row_hlc = text (f, "SELECT hlc FROM party_group");
   g_assert_cmpstr (hlc, ==, row_hlc);
@@ -214,7 +216,7 @@ test_txn_failed_write_leaves_nothing (Fixture       *f,
 
   g_assert_true (evg_store_exec (f->store,
                                  "CREATE TEMP TRIGGER fail_outbox BEFORE INSERT ON outbox "
-                                 "WHEN NEW.fields LIKE '%失败%' "
+                                 "WHEN (SELECT name FROM party_group WHERE id = NEW.row_id) = '失败' "
                                  "BEGIN SELECT RAISE(ABORT, 'simulated failure'); END",
                                  NULL));
 
@@ -355,7 +357,6 @@ test_txn_insert_rows (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(EvgTxn) txn = evg_store_begin (f->store, &error);
   g_autoptr(GPtrArray) rows = member_rows (100);
-  g_autoptr(GString) json = g_string_new (NULL);
   sqlite3_stmt *stmt = NULL;
   guint written = 0, n = 0;
 
@@ -384,18 +385,21 @@ test_txn_insert_rows (Fixture       *f,
   g_assert_cmpint (count (f, "SELECT lost_contact FROM member WHERE name = '成员51'"), ==, 1);
   g_assert_cmpint (count (f, "SELECT count(DISTINCT id) FROM member"), ==, 100);
 
-  /* The outbox holds each row's own fields, in the order of the rows and
-   * of their clocks. */
+  /* The outbox holds an entry pointing at each row, in the order of the
+   * rows and of their clocks, with the row's clock. */
   g_assert_cmpint (sqlite3_prepare_v2 (evg_store_get_db (f->store),
-                                       "SELECT o.fields, o.hlc > lag (o.hlc, 1, '') OVER (ORDER BY o.seq) "
+                                       "SELECT o.fields, o.hlc > lag (o.hlc, 1, '') OVER (ORDER BY o.seq), "
+                                       "  m.name, o.hlc = m.hlc "
                                        "FROM outbox o JOIN member m ON m.id = o.row_id ORDER BY o.seq",
                                        -1, &stmt, NULL), ==, SQLITE_OK);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
-      g_string_truncate (json, 0);
-      evg_field_set_append_json (g_ptr_array_index (rows, n++), json);
-      g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, json->str);
+      EvgFieldSet *fields = g_ptr_array_index (rows, n++);
+
+      g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, EVG_OUTBOX_FIELDS_FROM_ROW);
       g_assert_cmpint (sqlite3_column_int (stmt, 1), ==, 1);
+      g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 2), ==, evg_field_set_get (fields, "name"));
+      g_assert_cmpint (sqlite3_column_int (stmt, 3), ==, 1);
     }
   sqlite3_finalize (stmt);
   g_assert_cmpuint (n, ==, 100);
@@ -433,6 +437,198 @@ test_txn_insert_rows_failure (Fixture       *f,
   g_assert_cmpint (count (f, "SELECT count(*) FROM outbox"), ==, 0);
 }
 
+/* The change evg_sync_take_batch() must send for @table's row @id: its
+ * values as stored now, in the form of evg_field_set_append_json(), under
+ * the clock of its insert's outbox entry. */
+static char *
+expected_insert (Fixture    *f,
+                 const char *table,
+                 const char *id)
+{
+  const EvgTableSpec *spec = evg_schema_lookup_table (table);
+  g_autoptr(EvgFieldSet) values = evg_field_set_new (spec);
+  g_autoptr(GString) fields = g_string_new (NULL);
+  GString *change = g_string_new (NULL);
+  g_autofree char *sql = g_strdup_printf ("SELECT * FROM %s WHERE id = ?", table);
+  sqlite3_stmt *stmt = NULL;
+  g_autofree char *change_id = NULL;
+  g_autofree char *hlc = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (evg_store_get_db (f->store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  for (int col = 0; col < sqlite3_column_count (stmt); col++)
+    if (evg_table_spec_find_column (spec, sqlite3_column_name (stmt, col)) >= 0 &&
+        sqlite3_column_type (stmt, col) != SQLITE_NULL)
+      evg_field_set_set (values, sqlite3_column_name (stmt, col), (const char *) sqlite3_column_text (stmt, col));
+  sqlite3_finalize (stmt);
+  evg_field_set_append_json (values, fields);
+
+  g_assert_cmpint (sqlite3_prepare_v2 (evg_store_get_db (f->store),
+                                       "SELECT change_id, hlc FROM outbox WHERE row_id = ? AND op = 'insert'",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  change_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  hlc = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  sqlite3_finalize (stmt);
+
+  evg_sync_append_change (change, change_id, table, id, "insert", fields->str, hlc, NULL,
+                          evg_store_get_site_id (f->store), 0);
+  return g_string_free (change, FALSE);
+}
+
+static char *
+member_id (Fixture *f,
+           guint    n)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT id FROM member WHERE name = 'member-%u'", n);
+
+  return text (f, sql);
+}
+
+/* Inserts point at their rows; a batch sends each row's values as they
+ * are when it is taken, edits made after the insert included, and a
+ * refused insert's conflict shows them too.  A transfer's insert keeps
+ * the values it was made with. */
+static void
+test_txn_insert_entry_reads_row (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgTxn) txn = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) evg_field_set_free);
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_autoptr(EvgSyncPushResponse) response = g_new0 (EvgSyncPushResponse, 1);
+  g_autofree char *batch_id = NULL;
+  g_autofree char *edited = NULL;
+  g_autofree char *cleared = NULL;
+  g_autofree char *transfer = NULL;
+  g_autofree char *copy = NULL;
+  g_autofree char *local = NULL;
+  EvgSyncReport report = { 0 };
+  guint n_changes = 0;
+  sqlite3_stmt *stmt = NULL;
+
+  /* 40 members: a run of 32 written by one statement, the rest one by one. */
+  for (guint i = 0; i < 40; i++)
+    {
+      EvgFieldSet *row = evg_field_set_new_for ("member");
+      g_autofree char *name = g_strdup_printf ("member-%u", i);
+      g_autofree char *phone = g_strdup_printf ("1380000%04u", i);
+
+      evg_field_set_set (row, "name", name);
+      evg_field_set_set (row, "phone", phone);
+      evg_field_set_set (row, "note", "引号\"和\\反斜杠\n换行");
+      evg_field_set_set_int (row, "lost_contact", 0);
+      g_ptr_array_add (rows, row);
+    }
+  txn = evg_store_begin (f->store, &error);
+  g_assert_no_error (error);
+  evg_txn_set_all_or_nothing (txn);
+  g_assert_true (evg_txn_insert_rows (txn, (EvgFieldSet * const *) rows->pdata, rows->len, NULL, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(EvgFieldSet) t = evg_field_set_new_for ("transfer");
+
+    evg_field_set_set (t, "member_id", "m-1");
+    evg_field_set_set (t, "to_branch", "B002");
+    evg_field_set_set (t, "status", "issued");
+    transfer = evg_txn_insert (txn, t, NULL, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_true (evg_txn_commit (txn, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&txn, evg_txn_free);
+
+  g_assert_cmpint (count (f, "SELECT count(*) FROM outbox WHERE tbl = 'member' AND fields = ''"), ==, 40);
+  copy = text (f, "SELECT fields FROM outbox WHERE tbl = 'transfer'");
+  g_assert_cmpstr (copy, ==, "{\"member_id\":\"m-1\",\"to_branch\":\"B002\",\"status\":\"issued\"}");
+
+  /* Edits before the first sync: one member of the run gets a new phone
+   * and address, one of the others loses its phone, the transfer moves on. */
+  edited = member_id (f, 5);
+  cleared = member_id (f, 35);
+  f->now += 1000;
+  txn = evg_store_begin (f->store, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(EvgFieldSet) e = evg_field_set_new_for ("member");
+    g_autoptr(EvgFieldSet) c = evg_field_set_new_for ("member");
+    g_autoptr(EvgFieldSet) t = evg_field_set_new_for ("transfer");
+
+    evg_field_set_set (e, "phone", "13999999999");
+    evg_field_set_set (e, "address", "某某社区");
+    g_assert_true (evg_txn_update (txn, edited, e, &error));
+    evg_field_set_set (c, "phone", NULL);
+    g_assert_true (evg_txn_update (txn, cleared, c, &error));
+    evg_field_set_set (t, "status", "accepted");
+    g_assert_true (evg_txn_update (txn, transfer, t, &error));
+  }
+  g_assert_true (evg_txn_commit (txn, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (evg_sync_take_batch (f->store, 1000, NULL, &batch_id, body, &n_changes, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_changes, ==, 44);
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autofree char *id = member_id (f, i);
+      g_autofree char *change = expected_insert (f, "member", id);
+
+      g_assert_nonnull (strstr (body->str, change));
+    }
+  {
+    g_autofree char *change = expected_insert (f, "member", edited);
+
+    g_assert_nonnull (strstr (change, "\"phone\":\"13999999999\",\"address\":\"某某社区\""));
+    g_assert_nonnull (strstr (change, "\"lost_contact\":0,\"mobile_member\":0"));
+    g_assert_nonnull (strstr (change, "\\\"和\\\\反斜杠\\n换行"));
+    g_free (change);
+    change = expected_insert (f, "member", cleared);
+    g_assert_null (strstr (change, "phone"));
+  }
+  /* The transfer goes out as it was issued, then the change of status. */
+  g_assert_nonnull (strstr (body->str, "\"op\":\"insert\",\"fields\":{\"member_id\":\"m-1\","
+                                       "\"to_branch\":\"B002\",\"status\":\"issued\"}"));
+  /* The edits follow, with their own clocks. */
+  g_assert_nonnull (strstr (body->str, "\"op\":\"update\",\"fields\":{\"phone\":\"13999999999\","
+                                       "\"address\":\"某某社区\"}"));
+
+  /* The server refuses the edited member's insert: the conflict shows the
+   * row's values, not an empty object. */
+  response->batch_id = g_strdup (batch_id);
+  response->results = g_ptr_array_new_with_free_func ((GDestroyNotify) evg_sync_result_free);
+  g_assert_cmpint (sqlite3_prepare_v2 (evg_store_get_db (f->store),
+                                       "SELECT change_id, row_id = ?1 AND op = 'insert' FROM outbox",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, edited, -1, SQLITE_STATIC);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      EvgSyncResult *result = g_new0 (EvgSyncResult, 1);
+
+      result->change_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      result->status = sqlite3_column_int (stmt, 1) ? EVG_SYNC_STATUS_REJECTED : EVG_SYNC_STATUS_APPLIED;
+      result->reason = g_strdup ("not_owner");
+      g_ptr_array_add (response->results, result);
+    }
+  sqlite3_finalize (stmt);
+  g_assert_true (evg_sync_ack_batch (f->store, batch_id, response, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.rejected, ==, 1);
+  g_assert_cmpuint (report.pushed, ==, 43);
+  local = text (f, "SELECT local_value FROM conflicts WHERE kind = 'rejected'");
+  {
+    g_autofree char *change = expected_insert (f, "member", edited);
+
+    g_assert_nonnull (local);
+    g_assert_cmpuint (strlen (local), >, 2);
+    g_assert_nonnull (strstr (change, local));
+    g_assert_nonnull (strstr (local, "\"phone\":\"13999999999\""));
+  }
+  g_assert_cmpint (count (f, "SELECT count(*) FROM outbox WHERE state != 'acked'"), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -450,6 +646,7 @@ main (int    argc,
   ADD ("/evg/txn/clock-shared", test_txn_clock_shared_and_persisted);
   ADD ("/evg/txn/insert-rows", test_txn_insert_rows);
   ADD ("/evg/txn/insert-rows-failure", test_txn_insert_rows_failure);
+  ADD ("/evg/txn/insert-entry-reads-row", test_txn_insert_entry_reads_row);
 #undef ADD
 
   return g_test_run ();

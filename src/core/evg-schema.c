@@ -26,6 +26,14 @@ static const char * const migrations[] = {
   ");"
   "INSERT INTO sync_state (id, site_id, last_hlc)"
   "  VALUES (1, lower(hex(randomblob(16))), '0000000000000000');"
+  /* An outbox entry's `fields` is the JSON object of the values it sets,
+   * except that an insert's is '' (never a JSON object, so it cannot be
+   * mistaken for one) when the entry points at its row instead of copying
+   * it: the values are then read from the row when the entry is sent (see
+   * evg_sync_take_batch()).  Inserts of every table whose spec does not ask
+   * for insert_keeps_values are written so; a bulk import then writes each
+   * member once instead of twice.  The comment in evg-sync-store.c says why
+   * sending a row's current values under its insert's clock is sound. */
   "CREATE TABLE outbox ("
   "  seq       INTEGER PRIMARY KEY AUTOINCREMENT,"
   "  change_id TEXT NOT NULL UNIQUE,"
@@ -130,7 +138,7 @@ static const EvgColumnSpec party_group_columns[] = {
 };
 
 static const EvgTableSpec party_group_table = {
-  "party_group", party_group_columns, G_N_ELEMENTS (party_group_columns), EVG_MERGE_FIELD_LWW,
+  "party_group", party_group_columns, G_N_ELEMENTS (party_group_columns), EVG_MERGE_FIELD_LWW, FALSE,
 };
 
 /* Keep in the order of the CREATE TABLE above and of EvgMemberField. */
@@ -164,7 +172,7 @@ static const EvgColumnSpec member_columns[] = {
 };
 
 static const EvgTableSpec member_table = {
-  "member", member_columns, G_N_ELEMENTS (member_columns), EVG_MERGE_FIELD_LWW,
+  "member", member_columns, G_N_ELEMENTS (member_columns), EVG_MERGE_FIELD_LWW, FALSE,
 };
 
 static const EvgColumnSpec transfer_columns[] = {
@@ -178,7 +186,7 @@ static const EvgColumnSpec transfer_columns[] = {
 };
 
 static const EvgTableSpec transfer_table = {
-  "transfer", transfer_columns, G_N_ELEMENTS (transfer_columns), EVG_MERGE_FIELD_LWW,
+  "transfer", transfer_columns, G_N_ELEMENTS (transfer_columns), EVG_MERGE_FIELD_LWW, TRUE,
 };
 
 static const EvgTableSpec *tables[] = {

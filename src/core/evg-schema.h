@@ -43,6 +43,12 @@ typedef struct
   const EvgColumnSpec *columns;
   guint                n_columns;
   EvgMergePolicy       policy;
+  /* The outbox entry of an insert keeps a copy of the values as inserted,
+   * instead of pointing at the row (see the outbox in evg-schema.c).  For a
+   * table whose inserts the server checks against how such a record must
+   * begin: a transfer must arrive as issued, even when it is sent again
+   * after it was accepted. */
+  gboolean             insert_keeps_values;
 } EvgTableSpec;
 
 #define EVG_SCHEMA_MAX_COLUMNS 64

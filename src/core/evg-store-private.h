@@ -9,6 +9,10 @@
 
 G_BEGIN_DECLS
 
+/* The `fields` of an insert's outbox entry that points at its row instead
+ * of holding a copy of its values; see the outbox in evg-schema.c. */
+#define EVG_OUTBOX_FIELDS_FROM_ROW ""
+
 sqlite3      *evg_store_get_db        (EvgStore    *self);
 sqlite3_stmt *evg_store_prepare       (EvgStore    *self,
                                        const char  *sql,

@@ -124,6 +124,165 @@ evg_sync_read_state (EvgStore          *store,
   return TRUE;
 }
 
+/* Outbox entries that point at their row.
+ *
+ * An insert's outbox entry mostly holds no values (EVG_OUTBOX_FIELDS_FROM_ROW,
+ * see the outbox in evg-schema.c): they are read from the row when the
+ * entry is sent, or when the server's answer to it is kept as a conflict.
+ * The row may have changed since the insert, so this sends its current
+ * values under the insert's clock.  That converges to the same state as
+ * sending the values as inserted:
+ * - the row's later local changes are outbox entries after the insert's
+ *   (seq order), with newer clocks, and go out after it, in the same batch
+ *   or a later one; on every replica they set the same values again, with
+ *   clocks that win, whichever values the insert carried;
+ * - nobody else can change the row before its insert reached the server:
+ *   its id was made here, and other replicas learn it only from the insert;
+ * - a batch sent again (a lost answer) is answered from the server's record
+ *   of the batch, or its changes are found duplicate by change_id, so a
+ *   re-read that differs from the first is never applied twice;
+ * - after a server restored from an old backup, acknowledged entries go out
+ *   again (evg_sync_begin_resync()): if the server lost the insert it
+ *   also lost everything that came after it, and every replica sends its
+ *   later changes of the row again with their newer clocks;
+ * - rows are never removed from synced tables (deleting leaves a tombstone,
+ *   and the delete is an entry of its own), so the row is always there.
+ * Tables whose inserts the server checks as first made (a transfer must
+ * begin as issued) keep a copy instead (insert_keeps_values). */
+
+typedef struct
+{
+  const EvgTableSpec *spec;
+  sqlite3_stmt       *stmt;
+} RowReader;
+
+/* The statements that read rows for entries pointing at them, one per
+ * synced table at most, found once per batch. */
+typedef struct
+{
+  RowReader readers[8];
+  guint     n_readers;
+} RowReaders;
+
+/* The SELECT of a table's data columns by id; made once per table for the
+ * life of the process, as the store caches statements by their SQL. */
+static const char *
+row_sql (const EvgTableSpec *spec)
+{
+  static GHashTable *sql_by_table;
+  G_LOCK_DEFINE_STATIC (sql_by_table);
+  const char *sql;
+
+  G_LOCK (sql_by_table);
+  if (sql_by_table == NULL)
+    sql_by_table = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  sql = g_hash_table_lookup (sql_by_table, spec);
+  if (sql == NULL)
+    {
+      GString *text = g_string_new ("SELECT ");
+
+      for (guint i = 0; i < spec->n_columns; i++)
+        g_string_append_printf (text, i == 0 ? "%s" : ", %s", spec->columns[i].name);
+      g_string_append_printf (text, " FROM %s WHERE id = ?", spec->name);
+      sql = g_string_free (text, FALSE);
+      g_hash_table_insert (sql_by_table, (gpointer) spec, (gpointer) sql);
+    }
+  G_UNLOCK (sql_by_table);
+  return sql;
+}
+
+/* Appends the row's values as the JSON object of an insert, in the form of
+ * evg_field_set_append_json(): columns in the table's order, integers as
+ * numbers, and no NULL column, which is what an insert leaves unset. */
+static gboolean
+append_row_fields (EvgStore    *store,
+                   RowReaders  *readers,
+                   const char  *table,
+                   const char  *row_id,
+                   GString     *out,
+                   GError     **error)
+{
+  const EvgTableSpec *spec = evg_schema_lookup_table (table);
+  sqlite3_stmt *stmt = NULL;
+  gboolean first = TRUE;
+  int rc;
+
+  if (spec == NULL)
+    {
+      g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_INVALID,
+                   "The outbox names an unknown table “%s”", table);
+      return FALSE;
+    }
+  for (guint i = 0; i < readers->n_readers && stmt == NULL; i++)
+    if (readers->readers[i].spec == spec)
+      stmt = readers->readers[i].stmt;
+  if (stmt == NULL)
+    {
+      stmt = evg_store_prepare (store, row_sql (spec), error);
+      if (stmt == NULL)
+        return FALSE;
+      if (readers->n_readers < G_N_ELEMENTS (readers->readers))
+        readers->readers[readers->n_readers++] = (RowReader) { spec, stmt };
+    }
+
+  sqlite3_bind_text (stmt, 1, row_id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      if (rc == SQLITE_DONE)
+        g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_NOT_FOUND,
+                     "The outbox entry of %s %s points at a row that does not exist", table, row_id);
+      else
+        evg_store_set_error (store, rc, error);
+      return FALSE;
+    }
+
+  g_string_append_c (out, '{');
+  for (guint i = 0; i < spec->n_columns; i++)
+    {
+      int type = sqlite3_column_type (stmt, (int) i);
+
+      if (type == SQLITE_NULL)
+        continue;
+      if (!first)
+        g_string_append_c (out, ',');
+      first = FALSE;
+      evg_json_append_string (out, spec->columns[i].name);
+      g_string_append_c (out, ':');
+      if (spec->columns[i].type == EVG_COLUMN_INT)
+        g_string_append_printf (out, "%" G_GINT64_FORMAT,
+                                (gint64) sqlite3_column_int64 (stmt, (int) i));
+      else
+        evg_json_append_string (out, (const char *) sqlite3_column_text (stmt, (int) i));
+    }
+  g_string_append_c (out, '}');
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+/* An entry's values as JSON: its own, or its row's when it points there.
+ * The result lives in @scratch or in @stmt's column until either changes. */
+static const char *
+entry_fields (EvgStore      *store,
+              RowReaders    *readers,
+              sqlite3_stmt  *stmt,
+              int            fields_col,
+              const char    *table,
+              const char    *row_id,
+              GString       *scratch,
+              GError       **error)
+{
+  const char *fields = (const char *) sqlite3_column_text (stmt, fields_col);
+
+  if (fields == NULL || strcmp (fields, EVG_OUTBOX_FIELDS_FROM_ROW) != 0)
+    return fields;
+  g_string_truncate (scratch, 0);
+  if (!append_row_fields (store, readers, table, row_id, scratch, error))
+    return NULL;
+  return scratch->str;
+}
+
 /**
  * evg_sync_take_batch:
  * @body: receives the whole push request
@@ -149,6 +308,8 @@ evg_sync_take_batch (EvgStore    *store,
 {
   g_autofree char *id = NULL;
   g_autofree char *epoch = NULL;
+  g_autoptr(GString) scratch = g_string_new (NULL);
+  RowReaders readers = { 0 };
   sqlite3_stmt *stmt;
   int rc;
 
@@ -208,14 +369,23 @@ evg_sync_take_batch (EvgStore    *store,
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
+      const char *table = (const char *) sqlite3_column_text (stmt, 1);
+      const char *row_id = (const char *) sqlite3_column_text (stmt, 2);
+      const char *fields = entry_fields (store, &readers, stmt, 4, table, row_id, scratch, error);
+
+      if (fields == NULL)
+        {
+          sqlite3_reset (stmt);
+          return rollback (store);
+        }
       if (*n_changes > 0)
         g_string_append_c (body, ',');
       evg_sync_append_change (body,
                               (const char *) sqlite3_column_text (stmt, 0),
-                              (const char *) sqlite3_column_text (stmt, 1),
-                              (const char *) sqlite3_column_text (stmt, 2),
+                              table,
+                              row_id,
                               (const char *) sqlite3_column_text (stmt, 3),
-                              (const char *) sqlite3_column_text (stmt, 4),
+                              fields,
                               (const char *) sqlite3_column_text (stmt, 5),
                               (const char *) sqlite3_column_text (stmt, 6),
                               evg_store_get_site_id (store),
@@ -312,6 +482,8 @@ evg_sync_ack_batch (EvgStore             *store,
                     GError              **error)
 {
   g_autoptr(GHashTable) answers = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GString) scratch = g_string_new (NULL);
+  RowReaders readers = { 0 };
   sqlite3_stmt *stmt;
   guint unanswered = 0;
   int rc;
@@ -344,14 +516,24 @@ evg_sync_ack_batch (EvgStore             *store,
       const char *change_id = (const char *) sqlite3_column_text (stmt, 0);
       const char *table = (const char *) sqlite3_column_text (stmt, 1);
       const char *row_id = (const char *) sqlite3_column_text (stmt, 2);
-      const char *fields = (const char *) sqlite3_column_text (stmt, 3);
       EvgSyncResult *result = g_hash_table_lookup (answers, change_id);
+      const char *fields;
 
       if (result == NULL)
         {
           unanswered++;
           continue;
         }
+      /* What a person sees as this side's value of a refused insert is the
+       * row as it is now, edits since included. */
+      if (result->status != EVG_SYNC_STATUS_APPLIED && result->status != EVG_SYNC_STATUS_DUPLICATE)
+        {
+          fields = entry_fields (store, &readers, stmt, 3, table, row_id, scratch, error);
+          if (fields == NULL)
+            goto fail;
+        }
+      else
+        fields = NULL;
 
       switch (result->status)
         {

@@ -502,6 +502,8 @@ def case_isolation(work):
     conf = a.open_conflicts()
     ok(len(conf) == 1 and conf[0][3] == 'rejected' and 'not_owner' in conf[0][5],
        'the rejection is kept as a conflict with reason not_owner')
+    ok(json.loads(conf[0][4]) == {'name': 'hijack', 'sort_order': 0},
+       'the conflict shows the refused record\'s values: %s' % conf[0][4])
     b.sync()
     ok(b.dump()[('party_group', victim)] == before, 'B\'s record is unchanged')
     status, answer = http(server.port, 'POST', '/v1/push', token=ta,
@@ -886,6 +888,77 @@ def case_clock(work):
         d.sync()
     converged([a, b, slow, near, fast], 'after the clock was fixed')
     accounted(server, [a, b, slow, near, fast], 'A001', 'clock')
+    server.stop()
+
+
+def id_number(birth, seq, male):
+    """A valid GB 11643 ID number for someone born on @birth (YYYYMMDD)."""
+    seq = seq * 2 + (1 if male else 0)
+    body = '110105%s%03d' % (birth, seq % 1000)
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return body + '10X98765432'[sum(int(c) * w for c, w in zip(body, weights)) % 11]
+
+
+def roster_csv(path, n):
+    """A roster of @n valid members as a branch keeps it, in one party group."""
+    with open(path, 'w', encoding='utf-8-sig', newline='') as f:
+        f.write('姓名,性别,民族,公民身份证号,出生日期,学历,人员类别,党小组,加入党组织日期,'
+                '转为正式党员日期,联系电话\r\n')
+        for i in range(n):
+            male = i % 2 == 0
+            f.write('成员%d,%s,汉族,%s,1980-01-01,大学本科,正式党员,第一党小组,2005-07-01,'
+                    '2006-07-01,1381234%04d\r\n' % (i, '男' if male else '女',
+                                                    id_number('19800101', i, male), i))
+
+
+def case_import_edit(work):
+    """An imported roster's outbox entries point at their rows.  Members
+    edited and deleted after the import, before the first sync, reach a
+    second device with their latest values, and both export the same file."""
+    server = Server(work).start()
+    token = new_branch(server)
+    a, b = Device(work, 'a'), Device(work, 'b')
+    a.setup(server.url, token)
+    b.setup(server.url, token)
+    csv = os.path.join(work, 'roster.csv')
+    roster_csv(csv, 70)
+    r = a.cli('--json', 'members', 'import', csv)
+    ok(r.returncode == 0 and json.loads(r.stdout)['added'] == 70, 'import of 70 members: %s %s'
+       % (r.stdout, r.stderr))
+    ok(a.query("SELECT count(*) FROM outbox WHERE op = 'insert' AND fields = ''") == [(71,)],
+       'the inserts of the members and their group point at their rows')
+
+    ids = dict(a.query("SELECT name, id FROM member"))
+    a.tool('update', 'member', ids['成员3'], 'phone=13911112222', 'address=某某社区')
+    a.tool('update', 'member', ids['成员40'], 'phone=\\N', 'note=改过两次')
+    a.tool('update', 'member', ids['成员40'], 'note=改过三次')
+    a.tool('delete', 'member', ids['成员7'])
+    ra = a.sync()
+    ok(ra['pushed'] == 71 + 4 and ra['rejected'] == 0, 'every change was applied: %s' % ra)
+    rb = b.sync()
+    ok(rb['pulled'] > 0, 'the second device pulled the roster')
+    converged([a, b], 'import then edits')
+    rows = b.dump()
+    ok(rows[('member', ids['成员3'])]['phone'] == '13911112222' and
+       rows[('member', ids['成员3'])]['address'] == '某某社区', 'an edit after the import arrived')
+    ok(rows[('member', ids['成员40'])]['phone'] is None and
+       rows[('member', ids['成员40'])]['note'] == '改过三次', 'a cleared field and the last edit arrived')
+    ok(rows[('member', ids['成员7'])]['deleted'] == 1, 'a delete after the import arrived')
+    ok(rows[('member', ids['成员8'])]['phone'] == '13812340008', 'untouched members arrived as imported')
+    server_matches(server, a, 'A001', 'import then edits')
+    accounted(server, [a, b], 'A001', 'import then edits')
+
+    # Export on both devices: the same file; importing it again changes nothing.
+    out_a, out_b = os.path.join(work, 'a.csv'), os.path.join(work, 'b.csv')
+    ok(a.cli('members', 'export', out_a).returncode == 0 and
+       b.cli('members', 'export', out_b).returncode == 0, 'export on both devices')
+    with open(out_a, 'rb') as fa, open(out_b, 'rb') as fb:
+        ok(fa.read() == fb.read(), 'both devices export the same roster')
+    r = b.cli('--json', 'members', 'import', out_b)
+    res = json.loads(r.stdout)
+    ok(r.returncode == 0 and res['added'] == 0 and res['updated'] == 0 and res['unchanged'] == 69,
+       'importing the export again changes nothing: %s' % r.stdout)
+    ok(b.sync()['pushed'] == 0, 'so there is nothing to send')
     server.stop()
 
 
