@@ -621,6 +621,18 @@ test_async (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 3000);
   g_assert_cmpuint (evg_roster_get_n_members (f->roster), ==, 3000);
 
+  /* The result came before the log was copied into the database; a
+   * worker does that next, without being asked. */
+  {
+    g_autofree char *db = g_build_filename (f->dir, "import.db", NULL);
+    gint64 until = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+    GStatBuf st = { 0 };
+
+    while (g_stat (db, &st) == 0 && st.st_size < 1000000 && g_get_monotonic_time () < until)
+      g_usleep (10000);
+    g_assert_cmpint (st.st_size, >=, 1000000);
+  }
+
   evg_import_result_free (d.result);
   g_main_loop_unref (d.loop);
 }

@@ -7,6 +7,7 @@
 #include "evg-schema.h"
 #include "evg-store-private.h"
 #include "evg-test-util.h"
+#include "evg-txn.h"
 
 typedef struct
 {
@@ -243,6 +244,82 @@ test_store_default_path (void)
   g_assert_true (g_str_has_suffix (path, "/e-vanguard/e-vanguard.db"));
 }
 
+static gint64
+file_size (const char *path)
+{
+  GStatBuf st = { 0 };
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  return st.st_size;
+}
+
+/* Writes some 5 MB of party groups in one transaction: well over the
+ * thousand pages of log after which a commit checkpoints. */
+static void
+big_write (EvgStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgTxn) txn = evg_store_begin (store, &error);
+  g_autofree char *name = g_strnfill (2000, 'x');
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 2500; i++)
+    {
+      g_autoptr(EvgFieldSet) fields = evg_field_set_new_for ("party_group");
+      g_autofree char *id = NULL;
+
+      evg_field_set_set (fields, "name", name);
+      id = evg_txn_insert (txn, fields, NULL, &error);
+      g_assert_no_error (error);
+    }
+  g_assert_true (evg_txn_commit (txn, &error));
+  g_assert_no_error (error);
+}
+
+/* While a connection holds the checkpoint, no commit of this process
+ * copies the log into the database; the holder does when it is ready,
+ * and after that commits checkpoint as SQLite's own rule has it. */
+static void
+test_store_checkpoint_hold (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgStore) store = evg_store_open (f->path, &error);
+  g_autoptr(EvgStore) worker = NULL;
+  gint64 before;
+
+  g_assert_no_error (error);
+  worker = evg_store_open_sibling (store, &error);
+  g_assert_no_error (error);
+
+  /* Without a hold the committing connection checkpoints. */
+  before = file_size (f->path);
+  big_write (store);
+  g_assert_cmpint (file_size (f->path), >, before + 4000000);
+
+  evg_store_hold_checkpoint (worker);
+  before = file_size (f->path);
+  big_write (store);
+  big_write (worker);
+  g_assert_cmpint (file_size (f->path), ==, before);
+
+  g_assert_true (evg_store_checkpoint (worker, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (file_size (f->path), >, before + 8000000);
+
+  /* Released: commits checkpoint again. */
+  before = file_size (f->path);
+  big_write (store);
+  g_assert_cmpint (file_size (f->path), >, before + 4000000);
+
+  /* A holder that goes away releases its hold. */
+  evg_store_hold_checkpoint (worker);
+  g_clear_object (&worker);
+  before = file_size (f->path);
+  big_write (store);
+  g_assert_cmpint (file_size (f->path), >, before + 4000000);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -262,6 +339,8 @@ main (int    argc,
   g_test_add ("/evg/store/migrate", Fixture, NULL, fixture_setup,
               test_store_migrates_from_older, fixture_teardown);
   g_test_add_func ("/evg/store/default-path", test_store_default_path);
+  g_test_add ("/evg/store/checkpoint-hold", Fixture, NULL, fixture_setup,
+              test_store_checkpoint_hold, fixture_teardown);
 
   return g_test_run ();
 }

@@ -775,6 +775,18 @@ worker_progress (double   fraction,
 }
 
 static void
+checkpoint_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!evg_store_checkpoint (source_object, &error))
+    g_warning ("Checkpoint after the import failed: %s", error->message);
+}
+
+static void
 import_thread (GTask        *task,
                gpointer      source_object,
                gpointer      task_data,
@@ -783,6 +795,7 @@ import_thread (GTask        *task,
   ImportTask *data = task_data;
   g_autoptr(EvgStore) worker = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) checkpoint = NULL;
   EvgImportResult *result;
 
   worker = evg_store_open_sibling (data->store, &error);
@@ -792,12 +805,20 @@ import_thread (GTask        *task,
       return;
     }
 
+  /* The window shows the result once the rows are durable in the log;
+   * copying the log into the database comes after, in a thread of its
+   * own, as @task's callback runs only when this function has returned. */
+  evg_store_hold_checkpoint (worker);
   result = evg_member_import (worker, data->path, data->flags, worker_progress, task,
                               cancellable, &error);
   if (result == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_pointer (task, result, (GDestroyNotify) evg_import_result_free);
+
+  checkpoint = g_task_new (worker, NULL, NULL, NULL);
+  g_task_set_source_tag (checkpoint, checkpoint_thread);
+  g_task_run_in_thread (checkpoint, checkpoint_thread);
 }
 
 /**

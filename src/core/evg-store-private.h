@@ -27,5 +27,8 @@ void          evg_store_configure_hlc (EvgStore    *self,
                                        EvgHlc      *hlc);
 void          evg_store_txn_finished  (EvgStore    *self,
                                        EvgTxn      *txn);
+void          evg_store_hold_checkpoint (EvgStore  *self);
+gboolean      evg_store_checkpoint    (EvgStore    *self,
+                                       GError     **error);
 
 G_END_DECLS

@@ -28,9 +28,21 @@ struct _EvgStore
   EvgClockFunc clock;
   gpointer     clock_data;
 
+  /* This connection checkpoints its commits itself, after the fact
+   * (evg_store_hold_checkpoint()). */
+  gboolean     holds_checkpoint;
+
   /* Borrowed */
   EvgTxn     *txn;          /* the open write transaction, if any */
 };
+
+/* How many connections of this process hold the checkpoint: while any
+ * does, no other connection checkpoints after its commits. */
+static gint checkpoint_holds;
+
+/* SQLite's own threshold (SQLITE_DEFAULT_WAL_AUTOCHECKPOINT): a commit
+ * that leaves at least this many frames in the log checkpoints it. */
+#define AUTOCHECKPOINT_FRAMES 1000
 
 G_DEFINE_FINAL_TYPE (EvgStore, evg_store, G_TYPE_OBJECT)
 G_DEFINE_QUARK (evg-store-error-quark, evg_store_error)
@@ -49,6 +61,8 @@ evg_store_finalize (GObject *object)
 
   if (self->txn != NULL)
     g_critical ("Store closed with a transaction still open");
+  if (self->holds_checkpoint)
+    g_atomic_int_dec_and_test (&checkpoint_holds);
 
   g_clear_pointer (&self->statements, g_hash_table_unref);
   if (self->db != NULL)
@@ -300,6 +314,25 @@ check_file (EvgStore  *self,
   return TRUE;
 }
 
+/* Replaces SQLite's automatic checkpoint, which runs in the commit that
+ * makes the log long enough, on whichever connection and thread that is.
+ * It does the same, except while some connection holds the checkpoint:
+ * then that connection's thread does it after its commit, and a commit on
+ * the main thread never inherits the copying of a bulk write's log. */
+static int
+on_wal_commit (gpointer    data,
+               sqlite3    *db,
+               const char *name,
+               int         n_frames)
+{
+  EvgStore *self = data;
+
+  if (n_frames >= AUTOCHECKPOINT_FRAMES && !self->holds_checkpoint &&
+      g_atomic_int_get (&checkpoint_holds) == 0)
+    sqlite3_wal_checkpoint_v2 (db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+  return SQLITE_OK;
+}
+
 static gboolean
 configure_connection (EvgStore  *self,
                       GError   **error)
@@ -321,6 +354,8 @@ configure_connection (EvgStore  *self,
                      "exists and that you may write to it."), self->path);
       return FALSE;
     }
+
+  sqlite3_wal_hook (self->db, on_wal_commit, self);
 
   /* FULL makes a commit durable across a power cut, not just a crash. */
   return evg_store_exec (self,
@@ -433,6 +468,75 @@ evg_store_open_sibling (EvgStore  *store,
 {
   g_return_val_if_fail (EVG_IS_STORE (store), NULL);
   return evg_store_open (store->path, error);
+}
+
+/**
+ * evg_store_hold_checkpoint:
+ *
+ * Keeps the commits that follow, on this connection and every other one of
+ * the process, from copying the log into the database (a checkpoint) until
+ * evg_store_checkpoint() on this connection does.  For a worker about to
+ * commit a bulk write: a 100,000-row import leaves some 60 MB in the log,
+ * and copying it takes a good part of a second.  The worker then delivers
+ * its result first and checkpoints after, and as the other connections
+ * leave the checkpoint to it meanwhile, none of them (the main thread's
+ * least of all) does that copying in one of its own commits.
+ */
+void
+evg_store_hold_checkpoint (EvgStore *self)
+{
+  g_return_if_fail (EVG_IS_STORE (self));
+
+  if (self->holds_checkpoint)
+    return;
+  self->holds_checkpoint = TRUE;
+  g_atomic_int_inc (&checkpoint_holds);
+}
+
+/**
+ * evg_store_checkpoint:
+ *
+ * Copies the log into the database as far as readers allow, without
+ * waiting for writers, and lets go of evg_store_hold_checkpoint().  A
+ * reader still on a snapshot from before the last commit keeps the
+ * frames after it in the log; they are tried again a few times, a moment
+ * apart, as such reads are short.  What remains after that is left to
+ * the next commit's automatic checkpoint, wherever it runs.
+ *
+ * Returns: %FALSE on an error other than another checkpoint under way
+ */
+gboolean
+evg_store_checkpoint (EvgStore  *self,
+                      GError   **error)
+{
+  int rc = SQLITE_OK;
+
+  g_return_val_if_fail (EVG_IS_STORE (self), FALSE);
+  g_return_val_if_fail (self->txn == NULL, FALSE);
+
+  for (guint attempt = 0; attempt < 5; attempt++)
+    {
+      int n_log = 0, n_copied = 0;
+
+      if (attempt > 0)
+        g_usleep (10000);
+      rc = sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &n_log, &n_copied);
+      /* BUSY: another connection is checkpointing, which does it too. */
+      if (rc != SQLITE_OK || n_copied >= n_log)
+        break;
+    }
+
+  if (self->holds_checkpoint)
+    {
+      self->holds_checkpoint = FALSE;
+      g_atomic_int_dec_and_test (&checkpoint_holds);
+    }
+  if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+    {
+      evg_store_set_error (self, rc, error);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 const char *
