@@ -88,6 +88,12 @@ import (Fixture        *f,
   return result;
 }
 
+static void
+count_signal (guint *count)
+{
+  (*count)++;
+}
+
 static const char chinese_csv[] =
   "姓名,性别,民族,公民身份证号,出生日期,学历,人员类别,党小组,加入党组织日期,转为正式党员日期,联系电话\r\n"
   "张三,男,汉族,110105198001010016,1980-01-01,大学本科,正式党员,第一党小组,2005/7/1,2006年7月1日,13812345678\r\n"
@@ -103,6 +109,7 @@ test_chinese_headers_utf8_bom (Fixture       *f,
   g_autoptr(EvgImportResult) preview = import (f, path, EVG_IMPORT_FLAGS_DRY_RUN);
   g_autoptr(EvgImportResult) result = NULL;
   g_autoptr(EvgMember) wang = NULL;
+  guint n_index_changed = 0;
 
   /* The preview writes nothing. */
   g_assert_cmpuint (preview->added, ==, 3);
@@ -113,10 +120,14 @@ test_chinese_headers_utf8_bom (Fixture       *f,
   g_assert_cmpint (count (f, "SELECT count(*) FROM member"), ==, 0);
   g_assert_cmpint (count (f, "SELECT count(*) FROM outbox"), ==, 0);
 
+  g_signal_connect_swapped (f->roster, "index-changed", G_CALLBACK (count_signal), &n_index_changed);
   result = import (f, path, EVG_IMPORT_FLAGS_NONE);
   g_assert_cmpuint (result->added, ==, 3);
   g_assert_true (result->written);
   g_assert_cmpuint (evg_roster_get_n_members (f->roster), ==, 3);
+  /* The commit changed members and groups; the roster read them once. */
+  g_assert_cmpuint (n_index_changed, ==, 1);
+  g_signal_handlers_disconnect_by_data (f->roster, &n_index_changed);
   g_assert_cmpuint (g_list_model_get_n_items (evg_roster_get_party_groups (f->roster)), ==, 2);
 
   /* Quoted commas, a lower-case x, gender and birth date from the ID. */

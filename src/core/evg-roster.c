@@ -33,6 +33,10 @@ struct _EvgRoster
   /* While a worker reads the index (see evg_roster_set_background_load()) */
   gboolean        loading;
   gboolean        changed_while_loading;
+
+  /* The store's change serial when everything was last read again: the
+   * other tables of the same commit need no second reading. */
+  guint64         reloaded_at;
 };
 
 static gboolean background_load;
@@ -141,6 +145,7 @@ reload (EvgRoster  *self,
   cache_clear (self);
   if (!evg_member_index_load (self->index, self->store, error))
     return FALSE;
+  self->reloaded_at = evg_store_get_change_serial (self->store);
   rebuild_groups (self);
   g_signal_emit (self, signals[INDEX_CHANGED], 0, NULL);
   if (before != evg_member_index_get_n_live (self->index))
@@ -157,6 +162,11 @@ on_store_changed (EvgRoster  *self,
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) changed = NULL;
   guint before;
+
+  /* An import that adds a party group changes both tables, and either
+   * change reads everything again: once is enough. */
+  if (self->reloaded_at == evg_store_get_change_serial (store))
+    return;
 
   if (self->loading)
     {

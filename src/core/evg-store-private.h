@@ -27,6 +27,9 @@ void          evg_store_configure_hlc (EvgStore    *self,
                                        EvgHlc      *hlc);
 void          evg_store_txn_finished  (EvgStore    *self,
                                        EvgTxn      *txn);
+void          evg_store_emit_changes  (EvgStore    *self,
+                                       GHashTable  *changed);
+guint64       evg_store_get_change_serial (EvgStore *self);
 void          evg_store_hold_checkpoint (EvgStore  *self);
 gboolean      evg_store_checkpoint    (EvgStore    *self,
                                        GError     **error);

@@ -31,6 +31,8 @@ struct _EvgStore
   /* This connection checkpoints its commits itself, after the fact
    * (evg_store_hold_checkpoint()). */
   gboolean     holds_checkpoint;
+  /* Counts emissions of "changed", those of one commit as one. */
+  guint64      change_serial;
 
   /* Borrowed */
   EvgTxn     *txn;          /* the open write transaction, if any */
@@ -688,7 +690,31 @@ evg_store_emit_changed (EvgStore   *self,
                         GPtrArray  *ids)
 {
   g_return_if_fail (EVG_IS_STORE (self));
+  self->change_serial++;
   g_signal_emit (self, signals[CHANGED], 0, table, ids);
+}
+
+/* Emits "changed" for each table of @changed (table name → ids, or %NULL
+ * for any row), all under one change serial: they are one commit's. */
+void
+evg_store_emit_changes (EvgStore   *self,
+                        GHashTable *changed)
+{
+  GHashTableIter iter;
+  gpointer table, ids;
+
+  self->change_serial++;
+  g_hash_table_iter_init (&iter, changed);
+  while (g_hash_table_iter_next (&iter, &table, &ids))
+    g_signal_emit (self, signals[CHANGED], 0, table, ids);
+}
+
+/* Tells a listener that has read everything again during one emission of
+ * "changed" that the rest of the same commit's emissions are covered. */
+guint64
+evg_store_get_change_serial (EvgStore *self)
+{
+  return self->change_serial;
 }
 
 /**

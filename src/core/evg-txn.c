@@ -1060,8 +1060,6 @@ evg_txn_commit (EvgTxn  *txn,
                 GError **error)
 {
   char hlc[EVG_HLC_TEXT_LEN + 1];
-  GHashTableIter iter;
-  gpointer table, ids;
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (txn != NULL, FALSE);
@@ -1088,9 +1086,7 @@ evg_txn_commit (EvgTxn  *txn,
   txn->open = FALSE;
   evg_store_txn_finished (txn->store, txn);
 
-  g_hash_table_iter_init (&iter, txn->changed);
-  while (g_hash_table_iter_next (&iter, &table, &ids))
-    evg_store_emit_changed (txn->store, table, ids);
+  evg_store_emit_changes (txn->store, txn->changed);
 
   return TRUE;
 }
