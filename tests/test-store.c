@@ -79,6 +79,7 @@ test_store_create_and_reopen (Fixture       *f,
   g_assert_nonnull (store);
   g_assert_true (g_file_test (f->path, G_FILE_TEST_EXISTS));
   g_assert_cmpuint (evg_store_get_schema_version (store), ==, evg_schema_get_version ());
+  g_assert_cmpint (pragma_int (store, "PRAGMA page_size"), ==, 8192);
   g_assert_cmpuint (strlen (evg_store_get_site_id (store)), ==, 32);
 
   /* What makes a saved change survive a power cut. */
@@ -223,6 +224,8 @@ test_store_migrates_from_older (Fixture       *f,
   store = evg_store_open (f->path, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (evg_store_get_schema_version (store), ==, evg_schema_get_version ());
+  /* Only a new database gets the larger pages. */
+  g_assert_cmpint (pragma_int (store, "PRAGMA page_size"), ==, 4096);
   {
     g_autofree char *code = evg_store_get_meta (store, "branch_code");
     g_assert_cmpstr (code, ==, "B001");
@@ -253,8 +256,9 @@ file_size (const char *path)
   return st.st_size;
 }
 
-/* Writes some 5 MB of party groups in one transaction: well over the
- * thousand pages of log after which a commit checkpoints. */
+/* Writes some 12 MB of party groups in one transaction: well over the
+ * thousand pages of log (of 8 KiB at most) after which a commit
+ * checkpoints. */
 static void
 big_write (EvgStore *store)
 {
@@ -263,7 +267,7 @@ big_write (EvgStore *store)
   g_autofree char *name = g_strnfill (2000, 'x');
 
   g_assert_no_error (error);
-  for (guint i = 0; i < 2500; i++)
+  for (guint i = 0; i < 6000; i++)
     {
       g_autoptr(EvgFieldSet) fields = evg_field_set_new_for ("party_group");
       g_autofree char *id = NULL;
@@ -295,7 +299,7 @@ test_store_checkpoint_hold (Fixture       *f,
   /* Without a hold the committing connection checkpoints. */
   before = file_size (f->path);
   big_write (store);
-  g_assert_cmpint (file_size (f->path), >, before + 4000000);
+  g_assert_cmpint (file_size (f->path), >, before + 10000000);
 
   evg_store_hold_checkpoint (worker);
   before = file_size (f->path);
@@ -305,19 +309,19 @@ test_store_checkpoint_hold (Fixture       *f,
 
   g_assert_true (evg_store_checkpoint (worker, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (file_size (f->path), >, before + 8000000);
+  g_assert_cmpint (file_size (f->path), >, before + 20000000);
 
   /* Released: commits checkpoint again. */
   before = file_size (f->path);
   big_write (store);
-  g_assert_cmpint (file_size (f->path), >, before + 4000000);
+  g_assert_cmpint (file_size (f->path), >, before + 10000000);
 
   /* A holder that goes away releases its hold. */
   evg_store_hold_checkpoint (worker);
   g_clear_object (&worker);
   before = file_size (f->path);
   big_write (store);
-  g_assert_cmpint (file_size (f->path), >, before + 4000000);
+  g_assert_cmpint (file_size (f->path), >, before + 10000000);
 }
 
 int
