@@ -324,6 +324,42 @@ test_store_checkpoint_hold (Fixture       *f,
   g_assert_cmpint (file_size (f->path), >, before + 10000000);
 }
 
+static gpointer
+end_read_later (gpointer data)
+{
+  g_usleep (50000);
+  g_assert_cmpint (sqlite3_exec (evg_store_get_db (data), "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  return NULL;
+}
+
+/* A reader on a snapshot from before the commit keeps the log from being
+ * copied past it; the checkpoint waits for it a little. */
+static void
+test_store_checkpoint_waits_for_reader (Fixture       *f,
+                                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgStore) store = evg_store_open (f->path, &error);
+  g_autoptr(EvgStore) reader = NULL;
+  GThread *thread;
+  gint64 before;
+
+  g_assert_no_error (error);
+  reader = evg_store_open_sibling (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_exec (evg_store_get_db (reader), "BEGIN; SELECT count(*) FROM party_group",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+
+  evg_store_hold_checkpoint (store);
+  before = file_size (f->path);
+  big_write (store);
+  thread = g_thread_new ("reader", end_read_later, reader);
+  g_assert_true (evg_store_checkpoint (store, &error));
+  g_assert_no_error (error);
+  g_thread_join (thread);
+  g_assert_cmpint (file_size (f->path), >, before + 10000000);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -345,6 +381,8 @@ main (int    argc,
   g_test_add_func ("/evg/store/default-path", test_store_default_path);
   g_test_add ("/evg/store/checkpoint-hold", Fixture, NULL, fixture_setup,
               test_store_checkpoint_hold, fixture_teardown);
+  g_test_add ("/evg/store/checkpoint-waits-for-reader", Fixture, NULL, fixture_setup,
+              test_store_checkpoint_waits_for_reader, fixture_teardown);
 
   return g_test_run ();
 }

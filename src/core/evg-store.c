@@ -508,11 +508,15 @@ evg_store_hold_checkpoint (EvgStore *self)
  * evg_store_checkpoint:
  *
  * Copies the log into the database as far as readers allow, without
- * waiting for writers, and lets go of evg_store_hold_checkpoint().  A
- * reader still on a snapshot from before the last commit keeps the
- * frames after it in the log; they are tried again a few times, a moment
- * apart, as such reads are short.  What remains after that is left to
- * the next commit's automatic checkpoint, wherever it runs.
+ * waiting for writers, and lets go of evg_store_hold_checkpoint().  Two
+ * things can stop it short, both briefly: another connection's checkpoint
+ * under way, which copies only what was committed when it began, and a
+ * reader still on a snapshot from before the last commit, which keeps the
+ * frames after it in the log.  So it tries again a few times, waiting a
+ * little longer each time (some 0.6 s in all).  What remains after that
+ * is left to the next commit's automatic checkpoint, wherever it runs.
+ *
+ * Call it from a worker: it may sleep.
  *
  * Returns: %FALSE on an error other than another checkpoint under way
  */
@@ -525,15 +529,14 @@ evg_store_checkpoint (EvgStore  *self,
   g_return_val_if_fail (EVG_IS_STORE (self), FALSE);
   g_return_val_if_fail (self->txn == NULL, FALSE);
 
-  for (guint attempt = 0; attempt < 5; attempt++)
+  for (guint attempt = 0; attempt < 7; attempt++)
     {
       int n_log = 0, n_copied = 0;
 
       if (attempt > 0)
-        g_usleep (10000);
+        g_usleep (10000 << (attempt - 1));
       rc = sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &n_log, &n_copied);
-      /* BUSY: another connection is checkpointing, which does it too. */
-      if (rc != SQLITE_OK || n_copied >= n_log)
+      if ((rc == SQLITE_OK && n_copied >= n_log) || (rc != SQLITE_OK && rc != SQLITE_BUSY))
         break;
     }
 
