@@ -312,15 +312,6 @@ check_file (EvgStore  *self,
       return FALSE;
     }
 
-  /* A new database gets pages of 8 KiB instead of SQLite's 4 KiB, which
-   * can only be chosen before its first write.  Members are rows of some
-   * 500 bytes with several indexes: half as many pages to split, log and
-   * copy make a 100,000-row import a few percent quicker and its
-   * checkpoint a third quicker.  The page cache keeps its size in bytes. */
-  if (version == 0 && n_objects == 0 &&
-      !evg_store_exec (self, "PRAGMA page_size = 8192", error))
-    return FALSE;
-
   self->schema_version = (guint) version;
   return TRUE;
 }
