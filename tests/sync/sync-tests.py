@@ -668,6 +668,20 @@ def case_replay(work):
     ok([r['status'] for r in a3['results']] == ['duplicate', 'duplicate'] and
        [r['seq'] for r in a3['results']] == [r['seq'] for r in a1['results']],
        'known change ids in a new batch: duplicate, with their first sequence numbers')
+    # A known change id on a record the server has not seen: the server
+    # finds the repeat only when it logs the change, and must answer as it
+    # answers any repeat, with nothing made.
+    again = change('party_group', 'g-new', 'insert', {'name': 'again'}, cid=c1['change_id'])
+    s5, a5 = http(server.port, 'POST', '/v1/push', body=push_body([again]), token=ta)
+    ok(s5 == 200 and a5['results'][0]['status'] == 'duplicate' and
+       a5['results'][0]['seq'] == a1['results'][0]['seq'],
+       'a known change id on a new record: duplicate, with its first sequence number')
+    tb = new_branch(server, 'B001', '第二党支部')
+    s6, a6 = http(server.port, 'POST', '/v1/push', body=push_body([again]), token=tb)
+    ok(s6 == 200 and a6['results'][0]['status'] == 'rejected' and a6['results'][0]['reason'] == 'invalid',
+       'another branch\'s change id on a new record: rejected as invalid')
+    ok(not server.query("SELECT 1 FROM record WHERE row_id = 'g-new'") and len(server.log_ids()) == 2,
+       'neither made a record or a log entry')
     later = change('party_group', 'g1', 'update', {'name': 'later'}, base=c1['hlc'])
     http(server.port, 'POST', '/v1/push', body=push_body([later], batch='batch-3'), token=ta)
     s4, a4 = http(server.port, 'POST', '/v1/push', body=body, token=ta)
