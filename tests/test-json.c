@@ -123,6 +123,31 @@ test_push_request (void)
   g_assert_true (evg_sync_change_get_fields (change) == fields);
 }
 
+/* Fields are stored and served as the server writes them, whatever escapes
+ * the client chose: text without escapes is copied as it came, text with
+ * them is written anew. */
+static void
+test_fields_canonical (void)
+{
+  static const char body[] =
+    "{\"protocol\":1,\"batch_id\":\"b\",\"site\":\"s\",\"changes\":[{\"change_id\":\"c\","
+    "\"table\":\"t\",\"row_id\":\"r\",\"op\":\"insert\",\"hlc\":\"h\",\"site\":\"s\","
+    "\"fields\":{\"a\\u0062\":\"x\\/y\\u00e9\\t\",\"n\":-42,\"big\":-9223372036854775808,"
+    "\"plain\":\"纯文本 / text\",\"\":\"\"}}]}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgSyncPushRequest) request = evg_sync_push_request_parse (body, strlen (body), &error);
+  EvgSyncChange *change;
+
+  g_assert_no_error (error);
+  change = g_ptr_array_index (request->changes, 0);
+  g_assert_cmpstr (change->fields_json, ==,
+                   "{\"ab\":\"x/y\u00e9\\t\",\"n\":-42,\"big\":-9223372036854775808,"
+                   "\"plain\":\"纯文本 / text\",\"\":\"\"}");
+  g_assert_cmpstr (change->values[0].name, ==, "ab");
+  g_assert_cmpstr (change->values[0].text, ==, "x/y\u00e9\t");
+  g_assert_cmpint (change->values[2].number, ==, G_MININT64);
+}
+
 /* A change with more fields than any table has columns is refused before
  * its names are compared with each other. */
 static void
@@ -257,6 +282,7 @@ main (int   argc,
   g_test_add_func ("/json/values", test_values);
   g_test_add_func ("/json/push-request", test_push_request);
   g_test_add_func ("/json/push-request-refused", test_push_request_refused);
+  g_test_add_func ("/json/fields-canonical", test_fields_canonical);
   g_test_add_func ("/json/truncated", test_truncated);
   g_test_add_func ("/json/too-many-fields", test_too_many_fields);
   g_test_add_func ("/json/pull-response", test_pull_response);

@@ -252,6 +252,7 @@ evg_json_reader_read_string (EvgJsonReader *reader,
     return FALSE;
   if (out != NULL)
     g_string_truncate (out, 0);
+  reader->string_start = reader->p - 1;
 
   for (;;)
     {
@@ -280,6 +281,7 @@ evg_json_reader_read_string (EvgJsonReader *reader,
       if (*reader->p == '"')
         {
           reader->p++;
+          reader->string_end = reader->p;
           return TRUE;
         }
       if (*reader->p != '\\')

@@ -40,6 +40,10 @@ typedef struct
   guint       depth;
   guint32     fresh;      /* bit n: the container at depth n has no member yet */
   const char *error;      /* static text, NULL while all is well */
+  /* The last string read, as it stands in the data, quotes included: a
+   * caller that writes it out again may copy it when it has no escapes. */
+  const char *string_start;
+  const char *string_end;
 } EvgJsonReader;
 
 void         evg_json_reader_init          (EvgJsonReader *reader,
