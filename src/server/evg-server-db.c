@@ -377,10 +377,18 @@ evg_server_db_open (const char  *path,
   sqlite3_busy_timeout (db->db, 30000);
 
   /* WAL lets pulls read while a push writes; FULL makes every answered
-   * push durable before the client hears “applied”. */
+   * push durable before the client hears “applied”.
+   *
+   * The page cache is 16 MB per connection, not more: pushes write the
+   * tails of b-trees whose keys grow with time (sequence numbers, and
+   * change and row ids that start with their time), so a big cache holds
+   * little that is read again, while every page it grows by is fresh
+   * memory to allocate and fault in.  With 64 MB a first upload of
+   * 100,000 members spent about a fifth more of the server's time; pages
+   * not cached come back from the system's file cache. */
   if (!migrate (db, error) ||
       !exec (db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
-                 "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; "
+                 "PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384; "
                  "PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 16384;", error))
     return NULL;
 
