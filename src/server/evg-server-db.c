@@ -327,6 +327,15 @@ migrate (EvgServerDb  *db,
       return FALSE;
     }
 
+  /* 16 KB pages for a new database (an old one keeps its own until an
+   * administrator runs VACUUM): the change log's rows are a few hundred
+   * bytes and are written and read in order, and every page costs a
+   * frame of its own in the write-ahead log, written with two calls into
+   * the kernel.  A first upload of 100,000 members took about a sixth
+   * less of the server's time than with 4 KB pages. */
+  if (version == 0 && n_objects == 0 && !exec (db, "PRAGMA page_size = 16384", error))
+    return FALSE;
+
   for (guint v = (guint) version; v < G_N_ELEMENTS (migrations); v++)
     {
       g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %u; "
@@ -766,6 +775,18 @@ evg_server_db_restore (const char  *backup,
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot copy into “%s”: %s"),
                    database, sqlite3_errmsg (to != NULL ? to : from));
+      sqlite3_close (from);
+      sqlite3_close (to);
+      return FALSE;
+    }
+  /* A copy cannot change the page size of a database in WAL mode, and a
+   * backup may have other pages than the database it replaces (one made
+   * before new databases got 16 KB pages, say).  Opening it again below
+   * turns WAL back on. */
+  if (sqlite3_exec (to, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot copy into “%s”: %s"),
+                   database, sqlite3_errmsg (to));
       sqlite3_close (from);
       sqlite3_close (to);
       return FALSE;

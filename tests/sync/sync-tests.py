@@ -1013,9 +1013,20 @@ def case_restore(work):
     c.sync()
     converged([a, b, c], 'restore')
     accounted(server, [a, b], 'A001', 'restore')
+    ok(server.query('PRAGMA page_size')[0][0] == 16384, 'a new server database has 16 KB pages')
     # A client that only pulls (cursor beyond the restored log) resyncs too.
+    # The backup now has the 4 KB pages of databases made before, which the
+    # restore must take although the live database has 16 KB pages.
     server.stop()
-    server.admin('restore', backup)
+    con = sqlite3.connect(backup)
+    con.execute('PRAGMA journal_mode = DELETE')
+    con.execute('PRAGMA page_size = 4096')
+    con.execute('VACUUM')
+    con.close()
+    r = server.admin('restore', backup)
+    ok(r.returncode == 0 and server.query('PRAGMA page_size')[0][0] == 4096 and
+       server.query('PRAGMA journal_mode')[0][0] == 'wal',
+       'a backup with other pages restores, in WAL mode again (%s)' % r.stderr.strip())
     server.start(port=server.port)
     r = c.sync()
     ok(r is not None, 'a pull-only client recovers from a restore')
