@@ -61,16 +61,10 @@ evg_sync_change_free (EvgSyncChange *change)
 {
   if (change == NULL)
     return;
-  g_free (change->change_id);
-  g_free (change->table);
-  g_free (change->row_id);
-  g_free (change->fields_json);
+  /* Its text all lives in the one block that starts with the values (see
+   * finish_change()). */
   g_free (change->values);
-  g_free (change->value_text);
   g_clear_pointer (&change->fields_object, json_object_unref);
-  g_free (change->hlc);
-  g_free (change->base_hlc);
-  g_free (change->site);
   g_free (change);
 }
 
@@ -373,6 +367,19 @@ get_int (JsonObject  *obj,
  * "Malformed JSON: …".  Unknown members are skipped, so a newer peer may
  * add some; a member given twice counts once, the last time. */
 
+/* The text members of a change, read into Reader.ids. */
+enum
+{
+  CHANGE_ID,
+  CHANGE_TABLE,
+  CHANGE_ROW_ID,
+  CHANGE_OP,
+  CHANGE_HLC,
+  CHANGE_BASE_HLC,
+  CHANGE_SITE,
+  N_CHANGE_IDS
+};
+
 typedef struct
 {
   gsize            name;   /* offsets into the text, which moves as it grows */
@@ -393,6 +400,10 @@ typedef struct
   GString       *fields;
   GString       *strings;
   GArray        *values;
+  /* The change's ids, each ended by a NUL, and where each starts (-1 for
+   * none): copied out with the fields in one block. */
+  GString       *ids;
+  gssize         id_at[N_CHANGE_IDS];
 } Reader;
 
 static void
@@ -406,6 +417,7 @@ reader_init (Reader     *r,
   r->fields = g_string_sized_new (1024);
   r->strings = g_string_sized_new (1024);
   r->values = g_array_sized_new (FALSE, FALSE, sizeof (ValueAt), 32);
+  r->ids = g_string_sized_new (256);
 }
 
 static void
@@ -421,6 +433,8 @@ reader_clear (Reader *r)
     g_string_free (r->strings, TRUE);
   if (r->values != NULL)
     g_array_unref (r->values);
+  if (r->ids != NULL)
+    g_string_free (r->ids, TRUE);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Reader, reader_clear)
@@ -664,36 +678,83 @@ read_fields (Reader   *r,
   return TRUE;
 }
 
+/* Reads a text member of a change into Reader.ids; null leaves it unset. */
 static gboolean
-read_change_fields (Reader         *r,
-                    EvgSyncChange  *change,
-                    GError        **error)
+read_id_member (Reader  *r,
+                guint    which,
+                GError **error)
 {
-  GArray *values = r->values;
-
-  if (change->fields_json != NULL)
-    return bad (error, "fields");
-  g_string_truncate (r->fields, 0);
-  g_string_truncate (r->strings, 0);
-  g_array_set_size (values, 0);
-  if (!read_fields (r, r->fields, values, r->strings, error))
-    return FALSE;
-
-  change->n_values = values->len;
-  change->values = g_new (EvgSyncValue, MAX (values->len, 1));
-  change->value_text = g_memdup2 (r->strings->str, r->strings->len + 1);
-  for (guint i = 0; i < values->len; i++)
+  r->id_at[which] = -1;
+  switch (evg_json_reader_peek (&r->json))
     {
-      ValueAt *at = &g_array_index (values, ValueAt, i);
-      EvgSyncValue *value = &change->values[i];
-
-      value->name = change->value_text + at->name;
-      value->type = at->type;
-      value->number = at->number;
-      value->text = at->type == EVG_SYNC_VALUE_STRING ? change->value_text + at->text : NULL;
+    case EVG_JSON_NULL:
+      return evg_json_reader_read_null (&r->json) || syntax (r, error);
+    case EVG_JSON_STRING:
+      if (!evg_json_reader_read_string (&r->json, r->text))
+        return syntax (r, error);
+      r->id_at[which] = (gssize) r->ids->len;
+      g_string_append_len (r->ids, r->text->str, (gssize) r->text->len + 1);
+      return TRUE;
+    default:
+      return wrong (r, r->name->str, error);
     }
-  change->fields_json = g_strndup (r->fields->str, r->fields->len);
-  return TRUE;
+}
+
+static const char *
+change_id_text (Reader *r,
+                guint   which)
+{
+  return r->id_at[which] < 0 ? NULL : r->ids->str + r->id_at[which];
+}
+
+/* Copies what was read of a change out of the reader, into one block that
+ * starts with the values: a change used to be a dozen allocations, made
+ * and freed again for each of the thousands in a push or a pull page. */
+static void
+finish_change (Reader        *r,
+               EvgSyncChange *change,
+               gboolean       have_fields)
+{
+  guint n_values = have_fields ? r->values->len : 0;
+  gsize values_size = sizeof (EvgSyncValue) * MAX (n_values, 1);
+  gsize strings_len = have_fields ? r->strings->len + 1 : 0;
+  gsize fields_len = have_fields ? r->fields->len + 1 : 0;
+  char *block = g_malloc (values_size + strings_len + fields_len + r->ids->len);
+  char *text = block + values_size;
+  char *ids = text + strings_len + fields_len;
+  char **targets[N_CHANGE_IDS] = {
+    [CHANGE_ID] = &change->change_id,
+    [CHANGE_TABLE] = &change->table,
+    [CHANGE_ROW_ID] = &change->row_id,
+    [CHANGE_OP] = NULL,
+    [CHANGE_HLC] = &change->hlc,
+    [CHANGE_BASE_HLC] = &change->base_hlc,
+    [CHANGE_SITE] = &change->site,
+  };
+
+  change->values = (EvgSyncValue *) (gpointer) block;
+  if (have_fields)
+    {
+      change->n_values = n_values;
+      change->value_text = text;
+      memcpy (text, r->strings->str, strings_len);
+      change->fields_json = text + strings_len;
+      memcpy (change->fields_json, r->fields->str, fields_len);
+      for (guint i = 0; i < n_values; i++)
+        {
+          ValueAt *at = &g_array_index (r->values, ValueAt, i);
+          EvgSyncValue *value = &change->values[i];
+
+          value->name = change->value_text + at->name;
+          value->type = at->type;
+          value->number = at->number;
+          value->text = at->type == EVG_SYNC_VALUE_STRING ? change->value_text + at->text : NULL;
+        }
+    }
+  memcpy (ids, r->ids->str, r->ids->len);
+  for (guint i = 0; i < N_CHANGE_IDS; i++)
+    if (targets[i] != NULL)
+      *targets[i] = r->id_at[i] < 0 ? NULL : ids + r->id_at[i];
 }
 
 static EvgSyncChange *
@@ -701,9 +762,14 @@ read_change (Reader   *r,
              gboolean  with_seq,
              GError  **error)
 {
-  g_autoptr(EvgSyncChange) change = g_new0 (EvgSyncChange, 1);
-  g_autofree char *op = NULL;
-  gboolean have_seq = FALSE, own = FALSE;
+  g_autoptr(EvgSyncChange) change = NULL;
+  gboolean have_seq = FALSE, own = FALSE, have_fields = FALSE;
+  gint64 seq = 0;
+  const char *op;
+
+  g_string_truncate (r->ids, 0);
+  for (guint i = 0; i < N_CHANGE_IDS; i++)
+    r->id_at[i] = -1;
 
   g_string_assign (r->name, "change");
   if (!begin_member (r, EVG_JSON_OBJECT, error))
@@ -714,23 +780,30 @@ read_change (Reader   *r,
       gboolean ok;
 
       if (strcmp (name, "change_id") == 0)
-        ok = read_string_member (r, &change->change_id, error);
+        ok = read_id_member (r, CHANGE_ID, error);
       else if (strcmp (name, "table") == 0)
-        ok = read_string_member (r, &change->table, error);
+        ok = read_id_member (r, CHANGE_TABLE, error);
       else if (strcmp (name, "row_id") == 0)
-        ok = read_string_member (r, &change->row_id, error);
+        ok = read_id_member (r, CHANGE_ROW_ID, error);
       else if (strcmp (name, "op") == 0)
-        ok = read_string_member (r, &op, error);
+        ok = read_id_member (r, CHANGE_OP, error);
       else if (strcmp (name, "hlc") == 0)
-        ok = read_string_member (r, &change->hlc, error);
+        ok = read_id_member (r, CHANGE_HLC, error);
       else if (strcmp (name, "base_hlc") == 0)
-        ok = read_string_member (r, &change->base_hlc, error);
+        ok = read_id_member (r, CHANGE_BASE_HLC, error);
       else if (strcmp (name, "site") == 0)
-        ok = read_string_member (r, &change->site, error);
+        ok = read_id_member (r, CHANGE_SITE, error);
       else if (strcmp (name, "seq") == 0)
-        ok = read_int_member (r, &change->seq, &have_seq, error);
+        ok = read_int_member (r, &seq, &have_seq, error);
       else if (strcmp (name, "fields") == 0)
-        ok = read_change_fields (r, change, error);
+        {
+          if (have_fields)
+            return bad (error, "fields"), NULL;
+          g_string_truncate (r->fields, 0);
+          g_string_truncate (r->strings, 0);
+          g_array_set_size (r->values, 0);
+          ok = have_fields = read_fields (r, r->fields, r->values, r->strings, error);
+        }
       else if (strcmp (name, "own") == 0 && with_seq &&
                evg_json_reader_peek (&r->json) == EVG_JSON_BOOLEAN)
         ok = evg_json_reader_read_boolean (&r->json, &own) || syntax (r, error);
@@ -741,6 +814,11 @@ read_change (Reader   *r,
     }
   if (!ended (r, error))
     return NULL;
+
+  change = g_new0 (EvgSyncChange, 1);
+  change->seq = seq;
+  finish_change (r, change, have_fields);
+  op = change_id_text (r, CHANGE_OP);
 
   if (change->change_id == NULL)
     return bad (error, "change_id"), NULL;
