@@ -398,8 +398,21 @@ evg_server_db_open (const char  *path,
   if (!migrate (db, error) ||
       !exec (db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
                  "PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384; "
-                 "PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 16384;", error))
+                 "PRAGMA temp_store = MEMORY;", error))
     return NULL;
+
+  /* SQLite's own checkpoint, the backstop behind the checkpoint thread,
+   * counts pages: it is set for 64 MB of log whatever their size. */
+  {
+    gint64 page_size = 4096;
+    g_autofree char *sql = NULL;
+
+    query_int (db, "PRAGMA page_size", &page_size);
+    sql = g_strdup_printf ("PRAGMA wal_autocheckpoint = %" G_GINT64_FORMAT,
+                           (64 * 1024 * 1024) / MAX (page_size, 512));
+    if (!exec (db, sql, error))
+      return NULL;
+  }
 
   db->epoch = get_meta (db, "epoch");
   if (db->epoch == NULL)
