@@ -7,6 +7,11 @@
 #   bench-sync.py first [N]          first sync of N members up, then down to a new device
 #   bench-sync.py incremental [N]    a sync with N changed records, end to end (median)
 #   bench-sync.py branches [N]       N branches pushing small changes at once
+#   bench-sync.py server-push [N]    a first upload's batches posted straight to the
+#                                    server, without the client's work: the server alone
+#
+# Timings swing with whatever else the machine runs; the CPU seconds of the
+# server and of the CLI are printed too, as they swing much less.
 #
 # Needs EVG_CLI, EVG_SERVER and EVG_SYNC_TOOL (meson sets them).
 
@@ -60,6 +65,11 @@ class Env:
             raise RuntimeError(r.stderr)
         return time.perf_counter() - t, r.stdout
 
+    def server_cpu_s(self):
+        # utime and stime, fields 14 and 15 of /proc/PID/stat
+        fields = open('/proc/%d/stat' % self.proc.pid).read().rsplit(')', 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+
     def tool(self, db, *args):
         subprocess.run([TOOL, db] + list(args), env=self.env, check=True, capture_output=True)
 
@@ -81,14 +91,70 @@ def first(n):
         made = time.perf_counter() - t
         e.cli(a, 'sync', 'setup', e.url, token)
         e.cli(b, 'sync', 'setup', e.url, token)
+        cpu = [(e.server_cpu_s(), children_cpu_s())]
         up, out = e.cli(a, '--json', 'sync', 'now')
+        cpu.append((e.server_cpu_s(), children_cpu_s()))
         assert json.loads(out)['pushed'] == n, out
         down, out = e.cli(b, '--json', 'sync', 'now')
+        cpu.append((e.server_cpu_s(), children_cpu_s()))
         assert json.loads(out)['pulled'] == n, out
         print(json.dumps({'benchmark': 'sync-first', 'records': n,
                           'local_insert_s': round(made, 2),
                           'up_s': round(up, 2), 'up_records_per_s': round(n / up),
-                          'down_s': round(down, 2), 'down_records_per_s': round(n / down)}))
+                          'down_s': round(down, 2), 'down_records_per_s': round(n / down),
+                          'up_cpu_s': {'server': round(cpu[1][0] - cpu[0][0], 2),
+                                       'cli': round(cpu[1][1] - cpu[0][1], 2)},
+                          'down_cpu_s': {'server': round(cpu[2][0] - cpu[1][0], 2),
+                                         'cli': round(cpu[2][1] - cpu[1][1], 2)}}))
+    finally:
+        e.close()
+
+
+def children_cpu_s():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def server_push(n, batch=5000):
+    """Posts a first upload's batches to the server one after the other, as
+    the client sends them but without its work, to measure the server alone."""
+    e = Env()
+    try:
+        token = e.server('branch', 'add', 'B001', '第一支部')
+        a = e.device('a')
+        e.tool(a, 'bulk', 'member', str(n))
+        con = sqlite3.connect(a)
+        site = con.execute('SELECT site_id FROM sync_state').fetchone()[0]
+        rows = con.execute('SELECT change_id, tbl, row_id, op, fields, hlc, base_hlc '
+                           'FROM outbox ORDER BY seq').fetchall()
+        con.close()
+        bodies = []
+        for i in range(0, len(rows), batch):
+            changes = ','.join('{"change_id":%s,"table":%s,"row_id":%s,"op":%s,"fields":%s,'
+                               '"hlc":%s,"base_hlc":%s,"site":%s}'
+                               % (json.dumps(c[0]), json.dumps(c[1]), json.dumps(c[2]),
+                                  json.dumps(c[3]), c[4], json.dumps(c[5]), json.dumps(c[6]),
+                                  json.dumps(site))
+                               for c in rows[i:i + batch])
+            bodies.append(('{"protocol":1,"batch_id":"bench-%d","site":%s,"epoch":null,'
+                           '"changes":[%s]}' % (i, json.dumps(site), changes)).encode())
+        e.start()
+        c = http.client.HTTPConnection('127.0.0.1', e.port, timeout=120)
+        headers = {'Authorization': 'Bearer ' + token, 'Content-Type': 'application/json'}
+        cpu = e.server_cpu_s()
+        t = time.perf_counter()
+        for body in bodies:
+            c.request('POST', '/v1/push', body=body, headers=headers)
+            r = c.getresponse()
+            answer = r.read()
+            assert r.status == 200, answer[:200]
+        wall = time.perf_counter() - t
+        cpu = e.server_cpu_s() - cpu
+        assert all(x['status'] == 'applied' for x in json.loads(answer)['results'])
+        c.close()
+        print(json.dumps({'benchmark': 'sync-server-push', 'records': n, 'batch': batch,
+                          'push_s': round(wall, 2), 'records_per_s': round(n / wall),
+                          'server_cpu_s': round(cpu, 2)}))
     finally:
         e.close()
 
@@ -224,6 +290,8 @@ if __name__ == '__main__':
         first(arg or 100000)
     elif what == 'incremental':
         incremental(arg or 10)
+    elif what == 'server-push':
+        server_push(arg or 100000)
     elif what == 'branches':
         sys.exit(branches(arg or 1000))
     else:
