@@ -6,7 +6,7 @@
 #include "evg-csv.h"
 #include "evg-member-io.h"
 #include "evg-member-list.h"
-#include "evg-roster.h"
+#include "evg-roster-private.h"
 #include "evg-store-private.h"
 #include "evg-test-outbox.h"
 #include "evg-test-util.h"
@@ -732,6 +732,164 @@ test_txn_all_or_nothing (Fixture       *f,
   g_assert_cmpint (count (f, "SELECT count(*) FROM outbox"), ==, 0);
 }
 
+/* A row of the roster that test_index_after_import() imports: member @i,
+ * with @name (NULL for a blank cell), in @group, and a flag or two by @i. */
+static void
+append_index_row (GString    *csv,
+                  guint       i,
+                  const char *name,
+                  const char *group,
+                  const char *phone)
+{
+  char first17[18];
+
+  g_snprintf (first17, sizeof first17, "110105%04u0101%03u", 1950 + i / 1000, i % 1000);
+  g_string_append_printf (csv, "%s,%s%c,%s,%s,%s,%s,%s,%s,%s\n", name != NULL ? name : "",
+                          first17, evg_id_number_check_char (first17),
+                          i % 7 == 0 ? "预备党员" : "正式党员", group,
+                          i % 7 == 0 ? "2025-09-01" : "2000-07-01",
+                          i % 7 == 0 ? "" : "2001-07-01", phone != NULL ? phone : "",
+                          i % 5 == 0 ? "是" : "", i % 11 == 0 ? "是" : "否");
+}
+
+#define INDEX_CSV_HEADER "姓名,公民身份证号,人员类别,党小组,加入党组织日期,转为正式党员日期,联系电话,是否流动党员,是否失联党员\n"
+
+/* The roster's index after an import is what reading every row makes. */
+static void
+assert_index_as_loaded (Fixture *f)
+{
+  EvgMemberIndex *index = evg_roster_get_index (f->roster);
+  EvgMemberIndex *fresh = evg_member_index_new ();
+  g_autoptr(GError) error = NULL;
+  guint n;
+
+  evg_member_index_load (fresh, f->store, &error);
+  g_assert_no_error (error);
+  n = evg_member_index_get_n_entries (fresh);
+  g_assert_cmpuint (evg_member_index_get_n_entries (index), ==, n);
+  g_assert_cmpuint (evg_member_index_get_n_live (index), ==, evg_member_index_get_n_live (fresh));
+  for (guint i = 0; i < n; i++)
+    {
+      const EvgIndexEntry *a = evg_member_index_get_entry (index, i);
+      const EvgIndexEntry *b = evg_member_index_get_entry (fresh, i);
+
+      g_assert_cmpuint (a->rowid, ==, b->rowid);
+      g_assert_cmpuint (a->live, ==, b->live);
+      g_assert_cmpint (a->birth, ==, b->birth);
+      g_assert_cmpint (a->full_on, ==, b->full_on);
+      g_assert_cmpuint (a->flags, ==, b->flags);
+      g_assert_cmpuint (a->group, ==, b->group);
+      g_assert_cmpstr (evg_member_index_get_group_name (index, a->group), ==,
+                       evg_member_index_get_group_name (fresh, b->group));
+      g_assert_cmpuint (evg_member_index_get_group_rank (index, a->group), ==,
+                        evg_member_index_get_group_rank (fresh, b->group));
+      g_assert_cmpstr (evg_member_index_get_record (index, i), ==,
+                       evg_member_index_get_record (fresh, i));
+    }
+  evg_member_index_free (fresh);
+}
+
+/* An import with more rows than the commit names one by one adds its own
+ * entries to the index instead of the roster reading every row again: new
+ * rows and a new party group, updates (blank cells among them), unchanged
+ * and rejected rows, after a deleted member. */
+static void
+test_index_after_import (Fixture       *f,
+                         gconstpointer  data)
+{
+  gboolean async = GPOINTER_TO_INT (data);
+  g_autoptr(GString) csv = g_string_new (INDEX_CSV_HEADER);
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autoptr(EvgImportResult) result = NULL;
+  g_autoptr(EvgMember) gone = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 1500; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("成员%u", i);
+      g_autofree char *phone = g_strdup_printf ("138%08u", i);
+
+      append_index_row (csv, i, name, i % 2 == 0 ? "第一党小组" : "第二党小组", phone);
+    }
+  first = write_file (f, "first.csv", csv->str, (gssize) csv->len);
+  g_test_expect_message ("evg-roster", G_LOG_LEVEL_DEBUG, "Added 1500 imported members*");
+  result = import (f, first, EVG_IMPORT_FLAGS_NONE);
+  g_test_assert_expected_messages ();
+  g_assert_cmpuint (result->added, ==, 1500);
+  g_clear_pointer (&result, evg_import_result_free);
+  assert_index_as_loaded (f);
+
+  {
+    char id_number[19];
+
+    g_snprintf (id_number, sizeof id_number, "110105195001010%02u", 0u);
+    id_number[17] = evg_id_number_check_char (id_number);
+    id_number[18] = '\0';
+    gone = evg_roster_lookup_id_number (f->roster, id_number);
+  }
+  g_assert_nonnull (gone);
+  evg_roster_delete (f->roster, evg_member_get_id (gone), &error);
+  g_assert_no_error (error);
+
+  g_string_assign (csv, INDEX_CSV_HEADER);
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("改名%u", i);
+      g_autofree char *phone = g_strdup_printf ("139%08u", i);
+
+      /* Every third keeps its phone: the cell is blank. */
+      append_index_row (csv, i, name, i % 3 == 1 ? "第三党小组" : "第一党小组",
+                        i % 3 == 0 ? NULL : phone);
+    }
+  for (guint i = 300; i < 310; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("成员%u", i);
+      g_autofree char *phone = g_strdup_printf ("138%08u", i);
+
+      append_index_row (csv, i, name, i % 2 == 0 ? "第一党小组" : "第二党小组", phone);
+    }
+  /* Rejected: a wrong check digit, a missing name. */
+  g_string_append (csv, "错号,110105199001010011,正式党员,第一党小组,2010-07-01,2011-07-01,,,\n");
+  append_index_row (csv, 5000, NULL, "第一党小组", NULL);
+  for (guint i = 1500; i < 2800; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("新人%u", i);
+      g_autofree char *phone = g_strdup_printf ("137%08u", i);
+
+      append_index_row (csv, i, name, i % 4 == 0 ? "第三党小组" : "第二党小组",
+                        i % 6 == 0 ? NULL : phone);
+    }
+  second = write_file (f, "second.csv", csv->str, (gssize) csv->len);
+
+  g_test_expect_message ("evg-roster", G_LOG_LEVEL_DEBUG, "Added 1301 imported members*");
+  if (async)
+    {
+      AsyncData d = { 0 };
+
+      d.loop = g_main_loop_new (NULL, FALSE);
+      evg_roster_import_async (f->roster, second, EVG_IMPORT_FLAGS_NONE, NULL, NULL, NULL,
+                               NULL, on_imported, &d);
+      g_main_loop_run (d.loop);
+      g_main_loop_unref (d.loop);
+      g_assert_no_error (d.error);
+      result = d.result;
+    }
+  else
+    result = import (f, second, EVG_IMPORT_FLAGS_NONE);
+  g_test_assert_expected_messages ();
+
+  /* The deleted member came back as a new row. */
+  g_assert_cmpuint (result->added, ==, 1301);
+  g_assert_cmpuint (result->updated, ==, 299);
+  g_assert_cmpuint (result->unchanged, ==, 10);
+  g_assert_cmpuint (result->n_rejected_rows, ==, 2);
+  g_assert_cmpuint (result->groups_added, ==, 1);
+  g_assert_cmpuint (evg_roster_get_n_members (f->roster), ==, 2800);
+  g_assert_cmpuint (g_list_model_get_n_items (evg_roster_get_party_groups (f->roster)), ==, 3);
+  assert_index_as_loaded (f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -753,6 +911,9 @@ main (int   argc,
   ADD ("/evg/roster/import/cancel-midway", test_cancel_midway);
   ADD ("/evg/roster/import/again", test_import_again);
   ADD ("/evg/roster/import/progress-all-rejected", test_progress_all_rejected);
+  ADD ("/evg/roster/import/index", test_index_after_import);
+  g_test_add ("/evg/roster/import/index-async", Fixture, GINT_TO_POINTER (TRUE), fixture_setup,
+              test_index_after_import, fixture_teardown);
   ADD ("/evg/roster/export/round-trip", test_round_trip);
   ADD ("/evg/roster/export/async", test_export_async);
   ADD ("/evg/txn/all-or-nothing", test_txn_all_or_nothing);

@@ -207,82 +207,113 @@ append_digits (GString    *out,
       g_string_append_c (out, *p);
 }
 
-/* Writes the search record of the row @stmt is on and points @entry at it. */
+/* Reads the row @stmt is on, which selected MEMBER_COLUMNS. */
 static void
-write_record (EvgMemberIndex *self,
-              guint           index,
-              EvgIndexEntry  *entry,
-              sqlite3_stmt   *stmt,
-              GString        *scratch,
-              GString        *initials)
+row_from_stmt (EvgIndexRow  *row,
+               sqlite3_stmt *stmt)
 {
-  const char *name = (const char *) sqlite3_column_text (stmt, 2);
-  Record record;
+  row->rowid = sqlite3_column_int64 (stmt, 0);
+  row->deleted = sqlite3_column_int (stmt, 1) != 0;
+  row->name = (const char *) sqlite3_column_text (stmt, 2);
+  row->gender = (const char *) sqlite3_column_text (stmt, 3);
+  row->id_number = (const char *) sqlite3_column_text (stmt, 4);
+  row->birth_date = (const char *) sqlite3_column_text (stmt, 5);
+  row->birth_len = sqlite3_column_bytes (stmt, 5);
+  row->category = (const char *) sqlite3_column_text (stmt, 6);
+  row->party_group_id = (const char *) sqlite3_column_text (stmt, 7);
+  row->full_member_on = (const char *) sqlite3_column_text (stmt, 8);
+  row->full_len = sqlite3_column_bytes (stmt, 8);
+  row->phone = (const char *) sqlite3_column_text (stmt, 9);
+  row->standing = (const char *) sqlite3_column_text (stmt, 10);
+  row->lost_contact = sqlite3_column_int (stmt, 11) != 0;
+  row->mobile_member = sqlite3_column_int (stmt, 12) != 0;
+  row->former = sqlite3_column_type (stmt, 13) != SQLITE_NULL;
+}
 
+/* Writes the search record of @row into @scratch, NUL included in its
+ * length. */
+static void
+format_record (const EvgIndexRow *row,
+               GString           *scratch,
+               GString           *initials)
+{
   g_string_truncate (scratch, 0);
   g_string_truncate (initials, 0);
-  evg_pinyin_convert (name != NULL ? name : "", TRUE, scratch, initials);
+  evg_pinyin_convert (row->name != NULL ? row->name : "", TRUE, scratch, initials);
   g_string_append_c (scratch, '\1');
-  append_lower (scratch, name);
+  append_lower (scratch, row->name);
   g_string_append_c (scratch, '\1');
   g_string_append_len (scratch, initials->str, initials->len);
   g_string_append_c (scratch, '\1');
-  append_digits (scratch, (const char *) sqlite3_column_text (stmt, 9));
+  append_digits (scratch, row->phone);
   g_string_append_c (scratch, '\1');
-  append_lower (scratch, (const char *) sqlite3_column_text (stmt, 4));
+  append_lower (scratch, row->id_number);
+  g_string_append_len (scratch, "", 1);
+}
 
+/* Writes the search record of @row and points @entry at it. */
+static void
+write_record (EvgMemberIndex    *self,
+              guint              index,
+              EvgIndexEntry     *entry,
+              const EvgIndexRow *row,
+              GString           *scratch,
+              GString           *initials)
+{
+  Record record;
+
+  format_record (row, scratch, initials);
   record.offset = (guint32) self->text_len;
   record.entry = index;
   g_array_append_val (self->records, record);
   entry->text = record.offset;
-  text_append (self, scratch->str, scratch->len + 1);
+  text_append (self, scratch->str, scratch->len);
 }
 
-/* Fills @entry from the row @stmt is on; FALSE when the row's rowid does
- * not fit an entry. */
-static gboolean
-read_entry (EvgMemberIndex *self,
-            EvgIndexEntry  *entry,
-            sqlite3_stmt   *stmt)
+/* Fills what @entry holds of @row but its rowid, text and group. */
+static void
+fill_entry (EvgIndexEntry     *entry,
+            const EvgIndexRow *row)
 {
-  const char *gender = (const char *) sqlite3_column_text (stmt, 3);
-  const char *category = (const char *) sqlite3_column_text (stmt, 6);
-  const char *group = (const char *) sqlite3_column_text (stmt, 7);
-  const char *standing = (const char *) sqlite3_column_text (stmt, 10);
   guint8 flags = 0;
-  gint64 rowid = sqlite3_column_int64 (stmt, 0);
 
-  if (rowid <= 0 || rowid > G_MAXUINT32)
-    return FALSE;
-  entry->rowid = (guint32) rowid;
-  entry->live = sqlite3_column_int (stmt, 1) == 0;
-  {
-    const char *birth = (const char *) sqlite3_column_text (stmt, 5);
-    const char *full_on;
+  entry->live = !row->deleted;
+  entry->birth = julian (row->birth_date, row->birth_len);
+  entry->full_on = julian (row->full_member_on, row->full_len);
 
-    entry->birth = julian (birth, sqlite3_column_bytes (stmt, 5));
-    full_on = (const char *) sqlite3_column_text (stmt, 8);
-    entry->full_on = julian (full_on, sqlite3_column_bytes (stmt, 8));
-  }
-  entry->group = group != NULL ? (guint16) GPOINTER_TO_UINT (g_hash_table_lookup (self->group_by_id, group)) : 0;
-
-  if (g_strcmp0 (gender, "male") == 0)
+  if (g_strcmp0 (row->gender, "male") == 0)
     flags |= EVG_INDEX_MALE;
-  else if (g_strcmp0 (gender, "female") == 0)
+  else if (g_strcmp0 (row->gender, "female") == 0)
     flags |= EVG_INDEX_FEMALE;
-  if (g_strcmp0 (category, "full") == 0)
+  if (g_strcmp0 (row->category, "full") == 0)
     flags |= EVG_INDEX_FULL;
-  else if (g_strcmp0 (category, "probationary") == 0)
+  else if (g_strcmp0 (row->category, "probationary") == 0)
     flags |= EVG_INDEX_PROBATIONARY;
-  if (g_strcmp0 (standing, "suspended") == 0)
+  if (g_strcmp0 (row->standing, "suspended") == 0)
     flags |= EVG_INDEX_SUSPENDED;
-  if (sqlite3_column_int (stmt, 11) != 0)
+  if (row->lost_contact)
     flags |= EVG_INDEX_LOST_CONTACT;
-  if (sqlite3_column_int (stmt, 12) != 0)
+  if (row->mobile_member)
     flags |= EVG_INDEX_MOBILE;
-  if (sqlite3_column_type (stmt, 13) != SQLITE_NULL)
+  if (row->former)
     flags |= EVG_INDEX_FORMER;
   entry->flags = flags;
+}
+
+/* Fills @entry from @row; FALSE when the row's rowid does not fit an
+ * entry. */
+static gboolean
+read_entry (EvgMemberIndex    *self,
+            EvgIndexEntry     *entry,
+            const EvgIndexRow *row)
+{
+  if (row->rowid <= 0 || row->rowid > G_MAXUINT32)
+    return FALSE;
+  entry->rowid = (guint32) row->rowid;
+  fill_entry (entry, row);
+  entry->group = row->party_group_id != NULL
+                 ? (guint16) GPOINTER_TO_UINT (g_hash_table_lookup (self->group_by_id, row->party_group_id))
+                 : 0;
   return TRUE;
 }
 
@@ -418,9 +449,11 @@ evg_member_index_load (EvgMemberIndex  *self,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       EvgIndexEntry entry = { 0 };
+      EvgIndexRow row;
       guint index = self->entries->len;
 
-      if (!read_entry (self, &entry, stmt))
+      row_from_stmt (&row, stmt);
+      if (!read_entry (self, &entry, &row))
         {
           sqlite3_reset (stmt);
           g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_CORRUPT,
@@ -429,7 +462,7 @@ evg_member_index_load (EvgMemberIndex  *self,
         }
       if (entry.live)
         {
-          write_record (self, index, &entry, stmt, scratch, initials);
+          write_record (self, index, &entry, &row, scratch, initials);
           self->n_live++;
         }
       g_array_append_val (self->entries, entry);
@@ -555,6 +588,7 @@ evg_member_index_refresh (EvgMemberIndex  *self,
   for (guint i = 0; i < ids->len; i++)
     {
       EvgIndexEntry entry = { 0 };
+      EvgIndexRow row;
       int index;
       int rc;
 
@@ -572,7 +606,8 @@ evg_member_index_refresh (EvgMemberIndex  *self,
 
       /* A rowid out of range makes the caller load the index again, which
        * reports it. */
-      if (!read_entry (self, &entry, stmt))
+      row_from_stmt (&row, stmt);
+      if (!read_entry (self, &entry, &row))
         {
           sqlite3_reset (stmt);
           return FALSE;
@@ -604,7 +639,7 @@ evg_member_index_refresh (EvgMemberIndex  *self,
         {
           EvgIndexEntry *slot = &g_array_index (self->entries, EvgIndexEntry, index);
 
-          write_record (self, (guint) index, slot, stmt, scratch, initials);
+          write_record (self, (guint) index, slot, &row, scratch, initials);
           self->n_live++;
         }
 
@@ -618,6 +653,198 @@ evg_member_index_refresh (EvgMemberIndex  *self,
 
   if (self->dead_bytes > 1024 * 1024 && self->dead_bytes > self->text_len / 2)
     compact (self);
+  return TRUE;
+}
+
+struct _EvgIndexAdditions
+{
+  GArray     *entries;     /* EvgIndexEntry without rowid: text is an offset
+                            * into @text, group 1 + an index of @group_ids */
+  GString    *text;
+  GPtrArray  *group_ids;
+  GHashTable *group_by_id; /* id → 1 + index */
+  GPtrArray  *updated;     /* member ids */
+  gint64      first_rowid; /* of the first new row; 0 while unknown */
+  gboolean    overflow;    /* more groups than an entry can number */
+  GString    *scratch;
+  GString    *initials;
+};
+
+EvgIndexAdditions *
+evg_index_additions_new (void)
+{
+  EvgIndexAdditions *self = g_new0 (EvgIndexAdditions, 1);
+
+  self->entries = g_array_new (FALSE, FALSE, sizeof (EvgIndexEntry));
+  self->text = g_string_new (NULL);
+  self->group_ids = g_ptr_array_new_with_free_func (g_free);
+  self->group_by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  self->updated = g_ptr_array_new_with_free_func (g_free);
+  self->scratch = g_string_new (NULL);
+  self->initials = g_string_new (NULL);
+  return self;
+}
+
+void
+evg_index_additions_free (EvgIndexAdditions *self)
+{
+  if (self == NULL)
+    return;
+  g_array_unref (self->entries);
+  g_string_free (self->text, TRUE);
+  g_hash_table_unref (self->group_by_id);
+  g_ptr_array_unref (self->group_ids);
+  g_ptr_array_unref (self->updated);
+  g_string_free (self->scratch, TRUE);
+  g_string_free (self->initials, TRUE);
+  g_free (self);
+}
+
+/**
+ * evg_index_additions_add_row:
+ * @row: a new row as it will be stored; its rowid is not known yet
+ *
+ * Makes the entry and search record of the next new row, in the order the
+ * rows are inserted.
+ */
+void
+evg_index_additions_add_row (EvgIndexAdditions *self,
+                             const EvgIndexRow *row)
+{
+  EvgIndexEntry entry = { 0 };
+
+  fill_entry (&entry, row);
+  if (row->party_group_id != NULL)
+    {
+      guint group = GPOINTER_TO_UINT (g_hash_table_lookup (self->group_by_id, row->party_group_id));
+
+      if (group == 0 && self->group_ids->len < G_MAXUINT16 - 1)
+        {
+          g_ptr_array_add (self->group_ids, g_strdup (row->party_group_id));
+          group = self->group_ids->len;
+          g_hash_table_insert (self->group_by_id, g_ptr_array_index (self->group_ids, group - 1),
+                               GUINT_TO_POINTER (group));
+        }
+      else if (group == 0)
+        self->overflow = TRUE;
+      entry.group = (guint16) group;
+    }
+  if (entry.live)
+    {
+      format_record (row, self->scratch, self->initials);
+      entry.text = (guint32) self->text->len;
+      g_string_append_len (self->text, self->scratch->str, (gssize) self->scratch->len);
+    }
+  g_array_append_val (self->entries, entry);
+}
+
+/* Notes a member the import updates, to be read again after the commit. */
+void
+evg_index_additions_add_update (EvgIndexAdditions *self,
+                                const char        *id)
+{
+  g_ptr_array_add (self->updated, g_strdup (id));
+}
+
+guint
+evg_index_additions_get_n_rows (EvgIndexAdditions *self)
+{
+  return self->entries->len;
+}
+
+/**
+ * evg_index_additions_set_first_rowid:
+ *
+ * Tells where the new rows went: the writer vouches that they have
+ * consecutive rowids from @rowid on, in the order they were added.
+ */
+void
+evg_index_additions_set_first_rowid (EvgIndexAdditions *self,
+                                     gint64             rowid)
+{
+  self->first_rowid = rowid;
+}
+
+/**
+ * evg_member_index_add:
+ * @additions: what a committed import wrote, its first rowid set
+ *
+ * Brings the index up to date after an import as evg_member_index_load()
+ * would: reads the party groups and the updated members again, and appends
+ * the new rows' entries made while the import checked them.  Returns
+ * %FALSE without @error set when that cannot be done exactly (the rows are
+ * not where they were expected, the groups changed otherwise, or there are
+ * so many updates that reading everything is quicker); the index must then
+ * be loaded again.
+ */
+gboolean
+evg_member_index_add (EvgMemberIndex     *self,
+                      EvgStore           *store,
+                      EvgIndexAdditions  *additions,
+                      GError            **error)
+{
+  g_autoptr(GPtrArray) old_groups = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) changed = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autofree guint16 *groups = NULL;
+  guint n = additions->entries->len;
+  guint base_entry;
+  gsize base_text;
+
+  if (additions->first_rowid <= 0 || additions->overflow ||
+      additions->first_rowid + n - 1 > G_MAXUINT32)
+    return FALSE;
+  /* Each update is a lookup, while a load reads the rows in one sweep. */
+  if ((gsize) additions->updated->len * 4 > (gsize) self->entries->len + n)
+    return FALSE;
+
+  /* Groups the import made come after the existing ones, as groups are
+   * numbered in rowid order, so the entries' group numbers stay valid;
+   * anything else makes the caller read everything again. */
+  for (guint i = 0; i < self->group_ids->len; i++)
+    g_ptr_array_add (old_groups, g_strdup (g_ptr_array_index (self->group_ids, i)));
+  if (!evg_member_index_load_groups (self, store, error))
+    return FALSE;
+  if (self->group_ids->len < old_groups->len)
+    return FALSE;
+  for (guint i = 0; i < old_groups->len; i++)
+    if (!g_str_equal (g_ptr_array_index (old_groups, i), g_ptr_array_index (self->group_ids, i)))
+      return FALSE;
+
+  if (additions->updated->len > 0 &&
+      !evg_member_index_refresh (self, store, additions->updated, changed, error))
+    return FALSE;
+
+  base_entry = self->entries->len;
+  if (base_entry > 0 &&
+      g_array_index (self->entries, EvgIndexEntry, base_entry - 1).rowid >= additions->first_rowid)
+    return FALSE;
+
+  /* The import's group numbers are its own. */
+  groups = g_new0 (guint16, additions->group_ids->len + 1);
+  for (guint i = 0; i < additions->group_ids->len; i++)
+    groups[i + 1] = (guint16) evg_member_index_find_group (self, g_ptr_array_index (additions->group_ids, i));
+
+  g_clear_pointer (&self->name_order, g_array_unref);
+  base_text = self->text_len;
+  if (additions->text->len > 0)
+    text_append (self, additions->text->str, additions->text->len);
+  g_array_set_size (self->entries, base_entry + n);
+  for (guint i = 0; i < n; i++)
+    {
+      EvgIndexEntry *entry = &g_array_index (self->entries, EvgIndexEntry, base_entry + i);
+
+      *entry = g_array_index (additions->entries, EvgIndexEntry, i);
+      entry->rowid = (guint32) (additions->first_rowid + i);
+      entry->group = groups[entry->group];
+      if (entry->live)
+        {
+          Record record = { (guint32) (entry->text + base_text), base_entry + i };
+
+          entry->text = record.offset;
+          g_array_append_val (self->records, record);
+          self->n_live++;
+        }
+    }
   return TRUE;
 }
 
@@ -646,6 +873,16 @@ const EvgIndexEntry *
 evg_member_index_peek_entries (EvgMemberIndex *self)
 {
   return (const EvgIndexEntry *) (gpointer) self->entries->data;
+}
+
+/* The search record of a live entry, for tests that compare two indexes. */
+const char *
+evg_member_index_get_record (EvgMemberIndex *self,
+                             guint           i)
+{
+  const EvgIndexEntry *entry = evg_member_index_get_entry (self, i);
+
+  return entry->live ? self->text + entry->text : NULL;
 }
 
 guint

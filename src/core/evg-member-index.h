@@ -39,6 +39,43 @@ typedef struct
 
 typedef struct _EvgMemberIndex EvgMemberIndex;
 
+/* The columns of one member row that the index keeps, as SQLite returns
+ * them: text (NULL for NULL) and the lengths of the dates. */
+typedef struct
+{
+  gint64      rowid;
+  gboolean    deleted;
+  const char *name;
+  const char *gender;
+  const char *id_number;
+  const char *birth_date;
+  int         birth_len;
+  const char *category;
+  const char *party_group_id;
+  const char *full_member_on;
+  int         full_len;
+  const char *phone;
+  const char *standing;
+  gboolean    lost_contact;
+  gboolean    mobile_member;
+  gboolean    former;          /* left_reason is not NULL */
+} EvgIndexRow;
+
+/* The entries an import makes for its new rows and the ids of the members
+ * it updates, collected as it checks the rows, so that the roster need not
+ * read 100,000 rows back after the commit. */
+typedef struct _EvgIndexAdditions EvgIndexAdditions;
+
+EvgIndexAdditions   *evg_index_additions_new       (void);
+void                 evg_index_additions_free      (EvgIndexAdditions *self);
+void                 evg_index_additions_add_row   (EvgIndexAdditions *self,
+                                                    const EvgIndexRow *row);
+void                 evg_index_additions_add_update (EvgIndexAdditions *self,
+                                                     const char        *id);
+guint                evg_index_additions_get_n_rows (EvgIndexAdditions *self);
+void                 evg_index_additions_set_first_rowid (EvgIndexAdditions *self,
+                                                          gint64             rowid);
+
 EvgMemberIndex      *evg_member_index_new          (void);
 void                 evg_member_index_free         (EvgMemberIndex  *self);
 void                 evg_member_index_take         (EvgMemberIndex  *self,
@@ -51,6 +88,10 @@ gboolean             evg_member_index_refresh      (EvgMemberIndex  *self,
                                                     GPtrArray       *ids,
                                                     GArray          *changed,
                                                     GError         **error);
+gboolean             evg_member_index_add          (EvgMemberIndex     *self,
+                                                    EvgStore           *store,
+                                                    EvgIndexAdditions  *additions,
+                                                    GError            **error);
 gboolean             evg_member_index_load_groups  (EvgMemberIndex  *self,
                                                     EvgStore        *store,
                                                     GError         **error);
@@ -59,6 +100,8 @@ guint                evg_member_index_get_n_live   (EvgMemberIndex  *self);
 const EvgIndexEntry *evg_member_index_get_entry    (EvgMemberIndex  *self,
                                                     guint            i);
 const EvgIndexEntry *evg_member_index_peek_entries (EvgMemberIndex  *self);
+const char          *evg_member_index_get_record   (EvgMemberIndex  *self,
+                                                    guint            i);
 int                  evg_member_index_find_rowid   (EvgMemberIndex  *self,
                                                     gint64           rowid);
 guint                evg_member_index_get_group_rank (EvgMemberIndex *self,

@@ -125,6 +125,7 @@ typedef struct
   GHashTable      *seen;           /* ID number → first line */
   GDate            today;
   gboolean         any_existing;   /* FALSE: no row can update a member */
+  EvgIndexAdditions *additions;    /* (nullable) filled by the checking thread */
 
   /* Between the checking thread and the writer; unused in a dry run. */
   Batch           *batch;          /* being filled by the checking thread */
@@ -271,6 +272,34 @@ is_blank (const char *cell)
   return TRUE;
 }
 
+/* Makes the index entry of a new member as the roster would read it back
+ * from the row: values the field set leaves out take the columns'
+ * defaults, and integer columns hold what their text reads as. */
+static void
+add_index_row (EvgIndexAdditions *additions,
+               EvgMember         *member)
+{
+  EvgIndexRow row = { 0 };
+  const char *lost = evg_member_get (member, EVG_MEMBER_LOST_CONTACT);
+  const char *mobile = evg_member_get (member, EVG_MEMBER_MOBILE_MEMBER);
+
+  row.name = evg_member_get (member, EVG_MEMBER_NAME);
+  row.gender = evg_member_get (member, EVG_MEMBER_GENDER);
+  row.id_number = evg_member_get (member, EVG_MEMBER_ID_NUMBER);
+  row.birth_date = evg_member_get (member, EVG_MEMBER_BIRTH_DATE);
+  row.birth_len = row.birth_date != NULL ? (int) strlen (row.birth_date) : 0;
+  row.category = evg_member_get (member, EVG_MEMBER_CATEGORY);
+  row.party_group_id = evg_member_get (member, EVG_MEMBER_PARTY_GROUP_ID);
+  row.full_member_on = evg_member_get (member, EVG_MEMBER_FULL_MEMBER_ON);
+  row.full_len = row.full_member_on != NULL ? (int) strlen (row.full_member_on) : 0;
+  row.phone = evg_member_get (member, EVG_MEMBER_PHONE);
+  row.standing = evg_member_get (member, EVG_MEMBER_STANDING);
+  row.lost_contact = lost != NULL && g_ascii_strtoll (lost, NULL, 10) != 0;
+  row.mobile_member = mobile != NULL && g_ascii_strtoll (mobile, NULL, 10) != 0;
+  row.former = evg_member_get (member, EVG_MEMBER_LEFT_REASON) != NULL;
+  evg_index_additions_add_row (additions, &row);
+}
+
 /* Checks one data row, counts it and, unless this is a dry run, asks for
  * its write. */
 static void
@@ -361,6 +390,13 @@ import_row (Import     *import,
       /* A new row leaves its empty columns out, which keeps its outbox
        * entry short; an update names every column and keeps the changed. */
       evg_member_fill_field_set (member, fields, existing == NULL);
+
+      /* Here, beside the writer, rather than by the roster after the
+       * commit, which would read every row back. */
+      if (import->additions != NULL && existing != NULL)
+        evg_index_additions_add_update (import->additions, evg_member_get_id (existing));
+      else if (import->additions != NULL)
+        add_index_row (import->additions, member);
     }
 
   if (existing != NULL)
@@ -579,34 +615,32 @@ check_and_write (Import           *import,
   return ok && !g_cancellable_set_error_if_cancelled (import->cancellable, error);
 }
 
-/**
- * evg_member_import:
- * @store: the store to write to; a worker's own connection for a
- *   background import
- * @path: a CSV file
- * @flags: %EVG_IMPORT_FLAGS_DRY_RUN for the preview
- * @progress: (nullable): called now and then with the fraction done
- *
- * Reads a roster spreadsheet: the national form's Chinese headers or
- * DOMAIN.md field names, in any order.  A row with the ID number of an
- * existing member updates it (blank cells never overwrite); other rows add
- * members; rows that break a rule are rejected with their line, column and
- * reason.  Unless this is a dry run, the accepted rows are then written in
- * one transaction: all of them or, when a write fails or @cancellable is
- * cancelled, none.
- *
- * Returns: (transfer full): the counts and rejections, or %NULL with
- *   %EVG_ROSTER_ERROR_UNREADABLE when the file cannot be read as a roster at
- *   all (nothing is written), a store error, or %G_IO_ERROR_CANCELLED
- */
-EvgImportResult *
-evg_member_import (EvgStore         *store,
-                   const char       *path,
-                   EvgImportFlags    flags,
-                   EvgProgressFunc   progress,
-                   gpointer          progress_data,
-                   GCancellable     *cancellable,
-                   GError          **error)
+/* The largest rowid of the member table, 0 for none, -1 on error. */
+static gint64
+max_member_rowid (EvgStore *store)
+{
+  sqlite3_stmt *stmt = evg_store_prepare (store, "SELECT coalesce(max(rowid), 0) FROM member", NULL);
+  gint64 rowid = -1;
+
+  if (stmt == NULL)
+    return -1;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    rowid = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return rowid;
+}
+
+/* evg_member_import(), filling @additions (when not %NULL) with the index
+ * entries of what it writes. */
+static EvgImportResult *
+member_import (EvgStore           *store,
+               const char         *path,
+               EvgImportFlags      flags,
+               EvgProgressFunc     progress,
+               gpointer            progress_data,
+               GCancellable       *cancellable,
+               EvgIndexAdditions  *additions,
+               GError            **error)
 {
   g_autoptr(EvgCsvReader) reader = NULL;
   g_autoptr(GError) local = NULL;
@@ -616,6 +650,7 @@ evg_member_import (EvgStore         *store,
   EvgImportResult *result = NULL;
   GPtrArray *cells;
   guint line;
+  gint64 rowid_before = -1;
 
   g_return_val_if_fail (EVG_IS_STORE (store), NULL);
   g_return_val_if_fail (path != NULL, NULL);
@@ -677,8 +712,16 @@ evg_member_import (EvgStore         *store,
         goto out;
       evg_txn_set_all_or_nothing (txn);
       import.txn = txn;
+      import.additions = additions;
+      /* New rows take the rowids after the largest, one by one, while this
+       * transaction keeps every other writer out; the index entries made
+       * for them are placed by that, once the count confirms it. */
+      rowid_before = additions != NULL ? max_member_rowid (store) : -1;
       if (!check_and_write (&import, progress, progress_data, error))
         goto out;
+      if (rowid_before >= 0 &&
+          max_member_rowid (store) == rowid_before + evg_index_additions_get_n_rows (additions))
+        evg_index_additions_set_first_rowid (additions, rowid_before + 1);
     }
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -704,6 +747,38 @@ out:
 }
 
 /**
+ * evg_member_import:
+ * @store: the store to write to; a worker's own connection for a
+ *   background import
+ * @path: a CSV file
+ * @flags: %EVG_IMPORT_FLAGS_DRY_RUN for the preview
+ * @progress: (nullable): called now and then with the fraction done
+ *
+ * Reads a roster spreadsheet: the national form's Chinese headers or
+ * DOMAIN.md field names, in any order.  A row with the ID number of an
+ * existing member updates it (blank cells never overwrite); other rows add
+ * members; rows that break a rule are rejected with their line, column and
+ * reason.  Unless this is a dry run, the accepted rows are then written in
+ * one transaction: all of them or, when a write fails or @cancellable is
+ * cancelled, none.
+ *
+ * Returns: (transfer full): the counts and rejections, or %NULL with
+ *   %EVG_ROSTER_ERROR_UNREADABLE when the file cannot be read as a roster at
+ *   all (nothing is written), a store error, or %G_IO_ERROR_CANCELLED
+ */
+EvgImportResult *
+evg_member_import (EvgStore         *store,
+                   const char       *path,
+                   EvgImportFlags    flags,
+                   EvgProgressFunc   progress,
+                   gpointer          progress_data,
+                   GCancellable     *cancellable,
+                   GError          **error)
+{
+  return member_import (store, path, flags, progress, progress_data, cancellable, NULL, error);
+}
+
+/**
  * evg_roster_import:
  *
  * evg_member_import() on the roster's own store, blocking: for the command
@@ -718,9 +793,19 @@ evg_roster_import (EvgRoster        *self,
                    GCancellable     *cancellable,
                    GError          **error)
 {
+  EvgIndexAdditions *additions;
+  EvgImportResult *result;
+
   g_return_val_if_fail (EVG_IS_ROSTER (self), NULL);
-  return evg_member_import (evg_roster_get_store (self), path, flags, progress, progress_data,
-                            cancellable, error);
+
+  /* The commit announces itself from within the import. */
+  additions = evg_index_additions_new ();
+  evg_roster_set_import_additions (self, additions);
+  result = member_import (evg_roster_get_store (self), path, flags, progress, progress_data,
+                          cancellable, additions, error);
+  evg_roster_set_import_additions (self, NULL);
+  evg_index_additions_free (additions);
+  return result;
 }
 
 typedef struct
@@ -734,6 +819,7 @@ typedef struct
   GDestroyNotify  progress_data_free;
   gint            pending;          /* a progress report is on its way */
   double          fraction;
+  EvgIndexAdditions *additions;     /* for the roster's index, once written */
 } ImportTask;
 
 static void
@@ -742,6 +828,7 @@ import_task_free (ImportTask *data)
   g_free (data->path);
   g_clear_object (&data->store);
   g_main_context_unref (data->context);
+  evg_index_additions_free (data->additions);
   if (data->progress_data_free != NULL)
     data->progress_data_free (data->progress_data);
   g_free (data);
@@ -809,8 +896,8 @@ import_thread (GTask        *task,
    * copying the log into the database comes after, in a thread of its
    * own, as @task's callback runs only when this function has returned. */
   evg_store_hold_checkpoint (worker);
-  result = evg_member_import (worker, data->path, data->flags, worker_progress, task,
-                              cancellable, &error);
+  result = member_import (worker, data->path, data->flags, worker_progress, task,
+                          cancellable, data->additions, &error);
   if (result == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
@@ -856,6 +943,7 @@ evg_roster_import_async (EvgRoster           *self,
   data->progress = progress;
   data->progress_data = progress_data;
   data->progress_data_free = progress_data_free;
+  data->additions = evg_index_additions_new ();
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, evg_roster_import_async);
@@ -877,13 +965,18 @@ evg_roster_import_finish (EvgRoster     *self,
   if (import != NULL && import->written)
     {
       EvgStore *store = evg_roster_get_store (self);
+      ImportTask *data = g_task_get_task_data (G_TASK (result));
 
       /* The worker's connection told only itself; tell the main one, which
-       * the roster (and every other service) listens to. */
+       * the roster (and every other service) listens to.  The roster takes
+       * the entries the worker made rather than reading every row on this
+       * thread. */
+      evg_roster_set_import_additions (self, data->additions);
       if (import->groups_added > 0)
         evg_store_emit_changed (store, "party_group", NULL);
       else if (import->added + import->updated > 0)
         evg_store_emit_changed (store, "member", NULL);
+      evg_roster_set_import_additions (self, NULL);
     }
   return import;
 }

@@ -10,6 +10,8 @@
 G_BEGIN_DECLS
 
 EvgMemberIndex *evg_roster_get_index        (EvgRoster  *self);
+void            evg_roster_set_import_additions (EvgRoster         *self,
+                                                 EvgIndexAdditions *additions);
 EvgMember      *evg_roster_get_entry_member (EvgRoster  *self,
                                              guint       entry);
 EvgMember      *evg_roster_read_member      (EvgStore   *store,

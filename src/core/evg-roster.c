@@ -37,6 +37,10 @@ struct _EvgRoster
   /* The store's change serial when everything was last read again: the
    * other tables of the same commit need no second reading. */
   guint64         reloaded_at;
+
+  /* (nullable) (unowned) While an import of this roster commits: what its
+   * index needs from it, so that it need not read every row again. */
+  EvgIndexAdditions *import_additions;
 };
 
 static gboolean background_load;
@@ -153,6 +157,33 @@ reload (EvgRoster  *self,
   return TRUE;
 }
 
+/* Follows the commit of an import with the entries the import made, or by
+ * reading everything again when they do not fit. */
+static gboolean
+add_imported (EvgRoster          *self,
+              EvgIndexAdditions  *additions,
+              GError            **error)
+{
+  g_autoptr(GError) local = NULL;
+  guint before = evg_member_index_get_n_live (self->index);
+
+  cache_clear (self);
+  if (!evg_member_index_add (self->index, self->store, additions, &local))
+    {
+      if (local != NULL)
+        g_warning ("Could not add the imported members to the roster: %s", local->message);
+      return reload (self, error);
+    }
+  /* Tests check that the import took this way. */
+  g_debug ("Added %u imported members to the index", evg_index_additions_get_n_rows (additions));
+  self->reloaded_at = evg_store_get_change_serial (self->store);
+  rebuild_groups (self);
+  g_signal_emit (self, signals[INDEX_CHANGED], 0, NULL);
+  if (before != evg_member_index_get_n_live (self->index))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MEMBERS]);
+  return TRUE;
+}
+
 static void
 on_store_changed (EvgRoster  *self,
                   const char *table,
@@ -174,6 +205,22 @@ on_store_changed (EvgRoster  *self,
        * again once it is done. */
       if (g_strcmp0 (table, "party_group") == 0 || g_strcmp0 (table, "member") == 0)
         self->changed_while_loading = TRUE;
+      return;
+    }
+
+  /* An import's commit that would read everything again takes the
+   * import's entries instead; a small one, whose changed ids come along,
+   * goes the usual way below. */
+  if (self->import_additions != NULL && g_strcmp0 (table, "member") == 0 && ids != NULL)
+    self->import_additions = NULL;
+  if (self->import_additions != NULL &&
+      (g_strcmp0 (table, "party_group") == 0 || g_strcmp0 (table, "member") == 0))
+    {
+      /* Once: the other table of the same commit is covered. */
+      EvgIndexAdditions *additions = g_steal_pointer (&self->import_additions);
+
+      if (!add_imported (self, additions, &error))
+        g_warning ("Could not reload the roster: %s", error->message);
       return;
     }
 
@@ -571,6 +618,22 @@ EvgMemberIndex *
 evg_roster_get_index (EvgRoster *self)
 {
   return self->index;
+}
+
+/**
+ * evg_roster_set_import_additions:
+ * @additions: (nullable) (transfer none): what an import that is about to
+ *   announce its commit wrote, or %NULL once it did
+ *
+ * The next change of members or party groups the store announces is that
+ * import's: the roster then appends the import's entries to its index
+ * instead of reading every row again.
+ */
+void
+evg_roster_set_import_additions (EvgRoster         *self,
+                                 EvgIndexAdditions *additions)
+{
+  self->import_additions = additions;
 }
 
 /* The columns in EvgMemberField order, after the id. */
