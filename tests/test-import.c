@@ -465,6 +465,74 @@ test_csv_reader (void)
   }
 }
 
+/* Reads @bytes from a file through evg_csv_reader_new_for_path(): the rows
+ * "姓名,编号" and then 成员0,0 … in order; returns the encoding found. */
+static char *
+read_numbered_file (const char *bytes,
+                    gsize       len,
+                    guint       n)
+{
+  g_autofree char *dir = evg_test_make_dir ();
+  g_autofree char *path = g_build_filename (dir, "large.csv", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgCsvReader) reader = NULL;
+  GPtrArray *cells;
+  guint line, i = 0;
+  char *encoding;
+
+  g_file_set_contents (path, bytes, (gssize) len, &error);
+  g_assert_no_error (error);
+  reader = evg_csv_reader_new_for_path (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (evg_csv_reader_next (reader, &cells, &line));
+  g_assert_cmpstr (g_ptr_array_index (cells, 0), ==, "姓名");
+  while (evg_csv_reader_next (reader, &cells, &line))
+    {
+      g_autofree char *name = g_strdup_printf ("成员%u", i);
+      g_autofree char *number = g_strdup_printf ("%u", i);
+
+      g_assert_cmpuint (cells->len, ==, 2);
+      g_assert_cmpstr (g_ptr_array_index (cells, 0), ==, name);
+      g_assert_cmpstr (g_ptr_array_index (cells, 1), ==, number);
+      i++;
+    }
+  g_assert_cmpuint (i, ==, n);
+  encoding = g_strdup (evg_csv_reader_get_encoding (reader));
+  g_clear_pointer (&reader, evg_csv_reader_free);
+  evg_test_remove_dir (dir);
+  return encoding;
+}
+
+/* Files of several megabytes are read another way (see read_large_file()
+ * in evg-csv.c): the encodings are told apart all the same. */
+static void
+test_csv_large_file (void)
+{
+  g_autoptr(GString) text = g_string_new ("\xEF\xBB\xBF姓名,编号\r\n");
+  g_autofree char *gbk = NULL;
+  g_autofree char *encoding = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize gbk_len = 0;
+  guint n;
+
+  /* Large enough in GB18030 too, where it is a little smaller. */
+  for (n = 0; text->len < 5 * 1024 * 1024; n++)
+    g_string_append_printf (text, "成员%u,%u\r\n", n, n);
+
+  encoding = read_numbered_file (text->str, text->len, n);
+  g_assert_cmpstr (encoding, ==, "UTF-8");
+  g_clear_pointer (&encoding, g_free);
+
+  encoding = read_numbered_file (text->str + 3, text->len - 3, n);
+  g_assert_cmpstr (encoding, ==, "UTF-8");
+  g_clear_pointer (&encoding, g_free);
+
+  gbk = g_convert (text->str + 3, (gssize) text->len - 3, "GB18030", "UTF-8", NULL, &gbk_len, &error);
+  g_assert_no_error (error);
+  encoding = read_numbered_file (gbk, gbk_len, n);
+  g_assert_cmpstr (encoding, ==, "GB18030");
+}
+
 typedef struct
 {
   GMainLoop        *loop;
@@ -897,6 +965,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/evg/csv/reader", test_csv_reader);
+  g_test_add_func ("/evg/csv/large-file", test_csv_large_file);
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/evg/roster/import/utf8-bom-chinese-headers", test_chinese_headers_utf8_bom);
