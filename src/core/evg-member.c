@@ -756,11 +756,14 @@ evg_member_take_text (EvgMember      *self,
 {
   g_autofree char *stripped = NULL;
   g_autofree char *normal = NULL;
-  const char *value;
+  const char *value = text != NULL ? text : "";
+  gsize len = strlen (value);
   gboolean flag;
 
-  stripped = g_strstrip (g_strdup (text != NULL ? text : ""));
-  value = stripped;
+  /* An import takes a million and a half cells, nearly all without spaces
+   * around them: copy only those that have some. */
+  if (len > 0 && (g_ascii_isspace (value[0]) || g_ascii_isspace (value[len - 1])))
+    value = stripped = g_strstrip (g_strdup (value));
 
   if (*value != '\0')
     {
