@@ -126,6 +126,7 @@ typedef struct
   GDate            today;
   gboolean         any_existing;   /* FALSE: no row can update a member */
   EvgIndexAdditions *additions;    /* (nullable) filled by the checking thread */
+  EvgMember       *blank;          /* reset for each new member checked */
 
   /* Between the checking thread and the writer; unused in a dry run. */
   Batch           *batch;          /* being filled by the checking thread */
@@ -342,7 +343,15 @@ import_row (Import     *import,
         existing = evg_roster_read_member (import->read_store, "id_number", id_number);
     }
 
-  member = existing != NULL ? evg_member_copy (existing) : evg_member_new ();
+  if (existing != NULL)
+    member = evg_member_copy (existing);
+  else
+    {
+      /* One object for every new member: a row's values are copied out
+       * (to its write and index entry) before the next row is checked. */
+      member = g_object_ref (import->blank);
+      evg_member_reset (member);
+    }
   for (guint f = 0; f < EVG_MEMBER_N_FIELDS; f++)
     {
       int col = import->columns[f];
@@ -678,6 +687,7 @@ member_import (EvgStore           *store,
   import.headers = g_ptr_array_new_with_free_func (g_free);
   import.groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   import.seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  import.blank = evg_member_new ();
   evg_date_set_today (&import.today);
 
   if (!read_header (&import, cells, error) || !load_groups (&import, error))
@@ -743,6 +753,7 @@ out:
   g_ptr_array_unref (import.headers);
   g_hash_table_unref (import.groups);
   g_hash_table_unref (import.seen);
+  g_object_unref (import.blank);
   return result;
 }
 

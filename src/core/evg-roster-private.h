@@ -17,6 +17,7 @@ EvgMember      *evg_roster_get_entry_member (EvgRoster  *self,
 EvgMember      *evg_roster_read_member      (EvgStore   *store,
                                              const char *where,
                                              const char *value);
+void            evg_member_reset            (EvgMember      *self);
 void            evg_member_take_text        (EvgMember      *self,
                                              EvgMemberField  field,
                                              const char     *text);
