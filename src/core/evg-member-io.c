@@ -366,6 +366,12 @@ import_row (Import     *import,
 
       if (f == EVG_MEMBER_PARTY_GROUP_ID)
         evg_member_set (member, f, resolve_group (import, cell, line));
+      else if (f == EVG_MEMBER_ID_NUMBER)
+        {
+          /* Normalised above from this very cell; normalising drops the
+           * spaces that evg_member_take_text() would strip. */
+          evg_member_set (member, f, id_number);
+        }
       else
         evg_member_take_text (member, f, cell);
     }
