@@ -229,6 +229,58 @@ test_store_migrates_from_older (Fixture       *f,
   }
 }
 
+/* Version 4 rewrites the outbox: entries keep their seq and the sequence
+ * its place, and the rewritten checks still refuse a bad entry. */
+static void
+test_store_migrates_outbox (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgStore) store = NULL;
+  g_autofree char *dir = g_path_get_dirname (f->path);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt;
+
+  g_mkdir_with_parents (dir, 0700);
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpint (sqlite3_exec (db, evg_schema_get_migration (i), NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 3; PRAGMA application_id = 1163282225;"
+                                     "INSERT INTO outbox (seq, change_id, tbl, row_id, op, fields, hlc, state)"
+                                     "  VALUES (7, 'c7', 'member', 'r1', 'insert', '', '0000000000000001', 'acked'),"
+                                     "         (9, 'c9', 'member', 'r1', 'update', '{}', '0000000000000002', 'pending');"
+                                     /* Entries after 9 were made and are gone. */
+                                     "UPDATE sqlite_sequence SET seq = 40 WHERE name = 'outbox';",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  store = evg_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (evg_store_get_schema_version (store), ==, evg_schema_get_version ());
+  db = evg_store_get_db (store);
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT group_concat (seq || ':' || change_id || ':' || state, ' ') "
+                                           "FROM (SELECT * FROM outbox ORDER BY seq)", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "7:c7:acked 9:c9:pending");
+  sqlite3_finalize (stmt);
+
+  g_assert_cmpint (sqlite3_exec (db, "INSERT INTO outbox (change_id, tbl, row_id, op, fields, hlc)"
+                                     "  VALUES ('c41', 'member', 'r2', 'insert', '', '0000000000000003')",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_last_insert_rowid (db), ==, 41);
+  g_assert_cmpint (sqlite3_exec (db, "INSERT INTO outbox (change_id, tbl, row_id, op, fields, hlc)"
+                                     "  VALUES ('c42', 'member', 'r2', 'upsert', '', '0000000000000004')",
+                                 NULL, NULL, NULL), ==, SQLITE_CONSTRAINT_CHECK);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE outbox SET state = 'lost' WHERE seq = 9", NULL, NULL, NULL),
+                   ==, SQLITE_CONSTRAINT_CHECK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM sqlite_master WHERE name = 'outbox_by_state'",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 1);
+  sqlite3_finalize (stmt);
+}
+
 static void
 test_store_default_path (void)
 {
@@ -375,6 +427,8 @@ main (int    argc,
               test_store_refuses_corrupt, fixture_teardown);
   g_test_add ("/evg/store/migrate", Fixture, NULL, fixture_setup,
               test_store_migrates_from_older, fixture_teardown);
+  g_test_add ("/evg/store/migrate-outbox", Fixture, NULL, fixture_setup,
+              test_store_migrates_outbox, fixture_teardown);
   g_test_add_func ("/evg/store/default-path", test_store_default_path);
   g_test_add ("/evg/store/checkpoint-hold", Fixture, NULL, fixture_setup,
               test_store_checkpoint_hold, fixture_teardown);
