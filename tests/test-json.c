@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "evg-field-set.h"
 #include "evg-json.h"
 #include "evg-sync-protocol.h"
 
@@ -14,6 +15,30 @@ valid (const char *text)
 
   evg_json_reader_init (&reader, text, strlen (text));
   return evg_json_reader_skip (&reader) && evg_json_reader_end (&reader);
+}
+
+/* Writing a string escapes exactly what JSON asks for, wherever it is in
+ * the text, and the reader gives the text back. */
+static void
+test_write_string (void)
+{
+  const char *texts[] = { "", "张三", "a\"b", "\\", "x\ny\r\tz", "\001 end", "中\"", "\"中" };
+  const char *expected[] = { "\"\"", "\"张三\"", "\"a\\\"b\"", "\"\\\\\"", "\"x\\ny\\r\\tz\"",
+                             "\"\\u0001 end\"", "\"中\\\"\"", "\"\\\"中\"" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(GString) out = g_string_new (NULL);
+      g_autoptr(GString) back = g_string_new (NULL);
+      EvgJsonReader reader;
+
+      evg_json_append_string (out, texts[i]);
+      g_assert_cmpstr (out->str, ==, expected[i]);
+      evg_json_reader_init (&reader, out->str, out->len);
+      g_assert_true (evg_json_reader_read_string (&reader, back));
+      g_assert_true (evg_json_reader_end (&reader));
+      g_assert_cmpstr (back->str, ==, texts[i]);
+    }
 }
 
 static void
@@ -279,6 +304,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/json/grammar", test_grammar);
+  g_test_add_func ("/json/write-string", test_write_string);
   g_test_add_func ("/json/values", test_values);
   g_test_add_func ("/json/push-request", test_push_request);
   g_test_add_func ("/json/push-request-refused", test_push_request_refused);
