@@ -1912,6 +1912,7 @@ sync_done (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(EvgSyncReport) report = NULL;
   Job *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GHashTable) changes = NULL;
   GHashTableIter iter;
   gpointer table;
 
@@ -1920,11 +1921,16 @@ sync_done (GObject      *source,
   set_progress (self, 0.0);
 
   /* Pulled rows were written by the worker's connection: tell this one's
-   * listeners, without taking it for a local change to sync. */
-  self->emitting = TRUE;
+   * listeners, without taking it for a local change to sync.  The tables
+   * are announced as one change, so that a listener that reads everything
+   * again (the roster, for members and party groups) does it once. */
+  changes = g_hash_table_new (g_str_hash, g_str_equal);
   g_hash_table_iter_init (&iter, job->changed_tables);
   while (g_hash_table_iter_next (&iter, &table, NULL))
-    evg_store_emit_changed (self->store, table, NULL);
+    g_hash_table_insert (changes, table, NULL);
+  self->emitting = TRUE;
+  if (g_hash_table_size (changes) > 0)
+    evg_store_emit_changes (self->store, changes);
   self->emitting = FALSE;
 
   g_clear_error (&self->last_error);

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 
 #include "evg-field-set.h"
+#include "evg-store-private.h"
 #include "evg-sync-client.h"
 #include "evg-sync-protocol.h"
 #include "evg-txn.h"
@@ -214,6 +215,76 @@ test_states (Fixture       *f,
 }
 
 static void
+on_store_changed (EvgStore   *store,
+                  const char *table,
+                  GPtrArray  *ids,
+                  GPtrArray  *seen)
+{
+  g_ptr_array_add (seen, g_strdup_printf ("%s@%" G_GUINT64_FORMAT, table,
+                                          evg_store_get_change_serial (store)));
+}
+
+/* Rows another device made reach this one's listeners as one change of
+ * every table they touched: a roster then reads its members once, not
+ * once for the members and again for their party groups. */
+static void
+test_pull_announced_once (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *path = g_build_filename (f->dir, "other.db", NULL);
+  g_autoptr(EvgStore) other = evg_store_open (path, &error);
+  g_autoptr(EvgSyncClient) other_client = NULL;
+  g_autoptr(EvgSyncReport) report = NULL;
+  GAsyncResult *result = NULL;
+
+  g_assert_no_error (error);
+  other_client = evg_sync_client_new (other);
+  g_assert_true (evg_sync_client_configure (other_client, f->url, f->token, &error));
+  g_assert_true (evg_sync_client_configure (f->client, f->url, f->token, &error));
+  {
+    g_autoptr(EvgTxn) txn = evg_store_begin (other, &error);
+    g_autoptr(EvgFieldSet) group = evg_field_set_new_for ("party_group");
+    g_autoptr(EvgFieldSet) member = evg_field_set_new_for ("member");
+    g_autofree char *group_id = NULL;
+
+    evg_field_set_set (group, "name", "一组");
+    group_id = evg_txn_insert (txn, group, NULL, &error);
+    g_assert_no_error (error);
+    evg_field_set_set (member, "name", "张三");
+    evg_field_set_set (member, "party_group_id", group_id);
+    g_free (evg_txn_insert (txn, member, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_true (evg_txn_commit (txn, &error));
+  }
+  evg_sync_client_sync_async (other_client, NULL, on_result, &result);
+  report = evg_sync_client_sync_finish (other_client, wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_clear_pointer (&report, evg_sync_report_free);
+
+  g_signal_connect (f->store, "changed", G_CALLBACK (on_store_changed), seen);
+  evg_sync_client_sync_async (f->client, NULL, on_result, &result);
+  report = evg_sync_client_sync_finish (f->client, wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_signal_handlers_disconnect_by_func (f->store, on_store_changed, seen);
+
+  g_assert_cmpuint (report->pulled, ==, 2);
+  g_assert_cmpuint (seen->len, ==, 2);
+  {
+    const char *a = g_ptr_array_index (seen, 0), *b = g_ptr_array_index (seen, 1);
+
+    /* The same serial after each table's name. */
+    g_assert_cmpstr (strchr (a, '@'), ==, strchr (b, '@'));
+    g_assert_true ((g_str_has_prefix (a, "member@") && g_str_has_prefix (b, "party_group@")) ||
+                   (g_str_has_prefix (a, "party_group@") && g_str_has_prefix (b, "member@")));
+  }
+  evg_test_wait_for_workers (other_client);
+}
+
+static void
 on_notify_state (EvgSyncClient *client,
                  GParamSpec    *pspec,
                  GArray        *states)
@@ -308,6 +379,8 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/evg/sync/client/states", Fixture, NULL, fixture_setup, test_states, fixture_teardown);
+  g_test_add ("/evg/sync/client/pull-announced-once", Fixture, NULL, fixture_setup,
+              test_pull_announced_once, fixture_teardown);
   g_test_add ("/evg/sync/client/deferred", Fixture, NULL, fixture_setup, test_deferred,
               fixture_teardown);
   g_test_add ("/evg/sync/client/auto-sync", Fixture, NULL, fixture_setup, test_auto_sync,
