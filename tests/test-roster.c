@@ -567,6 +567,56 @@ test_background_load (Fixture       *f,
   evg_roster_set_background_load (FALSE);
 }
 
+static void
+count_emission (guint *count)
+{
+  (*count)++;
+}
+
+/* In a program with a main loop, a change that makes the roster read every
+ * member again (one that names no rows, as after a sync) is read in a
+ * worker: the call returns at once, lists keep what they show rather than
+ * turning to a loading state, and the new index takes their place after. */
+static void
+test_background_reload (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *a = add (f, "王五", "19850101", 3, TRUE);
+  g_autofree char *b = NULL;
+  g_autoptr(EvgRoster) roster = NULL;
+  g_autoptr(EvgMemberList) list = NULL;
+  guint emitted = 0;
+
+  evg_roster_set_background_load (TRUE);
+  roster = evg_roster_new (f->store, &error);
+  evg_roster_set_background_load (FALSE);
+  g_assert_no_error (error);
+  list = evg_member_list_new (roster);
+  wait_loaded (roster);
+  assert_names (list, "王五");
+
+  /* Saved through the other roster: this one follows the named row. */
+  b = add (f, "张三", "19800101", 1, TRUE);
+  assert_names (list, "王五 张三");
+
+  g_signal_connect_swapped (roster, "index-changed", G_CALLBACK (count_emission), &emitted);
+  evg_store_emit_changed (f->store, "member", NULL);
+  g_assert_cmpuint (emitted, ==, 0);
+  g_assert_false (evg_roster_get_loading (roster));
+  assert_names (list, "王五 张三");
+  /* A change that comes while the worker reads is not lost. */
+  g_free (add (f, "李四", "19900101", 2, FALSE));
+  while (emitted == 0)
+    g_main_context_iteration (NULL, TRUE);
+  evg_test_wait_for_workers (roster);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  assert_names (list, "李四 王五 张三");
+  g_assert_cmpuint (evg_roster_get_n_members (roster), ==, 3);
+  g_signal_handlers_disconnect_by_data (roster, &emitted);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -582,6 +632,7 @@ main (int   argc,
   ADD ("/evg/roster/party-groups", test_party_groups);
   ADD ("/evg/roster/other-connection", test_other_connection);
   ADD ("/evg/roster/background-load", test_background_load);
+  ADD ("/evg/roster/background-reload", test_background_reload);
 #undef ADD
 
   return g_test_run ();

@@ -32,6 +32,8 @@ struct _EvgRoster
 
   /* While a worker reads the index (see evg_roster_set_background_load()) */
   gboolean        loading;
+  gboolean        reloading;        /* a worker reads everything again */
+  gboolean        background;       /* made with evg_roster_set_background_load() */
   gboolean        changed_while_loading;
 
   /* The store's change serial when everything was last read again: the
@@ -157,6 +159,24 @@ reload (EvgRoster  *self,
   return TRUE;
 }
 
+static gboolean load_in_worker (EvgRoster *self,
+                                gboolean   reloading);
+
+/* reload(), in a worker when the roster was made for a program with a main
+ * loop: 100,000 members take a tenth of a second to read, too long for the
+ * window's thread (after a sync, say).  The lists keep showing the index
+ * they have, not a loading state, until the worker's takes its place. */
+static void
+reload_later (EvgRoster *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->background && load_in_worker (self, TRUE))
+    return;
+  if (!reload (self, &error))
+    g_warning ("Could not reload the roster: %s", error->message);
+}
+
 /* Follows the commit of an import with the entries the import made, or by
  * reading everything again when they do not fit. */
 static gboolean
@@ -199,7 +219,7 @@ on_store_changed (EvgRoster  *self,
   if (self->reloaded_at == evg_store_get_change_serial (store))
     return;
 
-  if (self->loading)
+  if (self->loading || self->reloading)
     {
       /* The worker may have read the rows before this change; read them
        * again once it is done. */
@@ -228,8 +248,7 @@ on_store_changed (EvgRoster  *self,
     {
       /* Group numbers in the index follow the group list, so a change of
        * groups (rare) reads everything again. */
-      if (!reload (self, &error))
-        g_warning ("Could not reload the roster: %s", error->message);
+      reload_later (self);
       return;
     }
   if (g_strcmp0 (table, "member") != 0)
@@ -241,9 +260,7 @@ on_store_changed (EvgRoster  *self,
     {
       if (error != NULL)
         g_warning ("Could not update the roster: %s", error->message);
-      g_clear_error (&error);
-      if (!reload (self, &error))
-        g_warning ("Could not reload the roster: %s", error->message);
+      reload_later (self);
       return;
     }
 
@@ -488,8 +505,11 @@ load_done (GObject      *object,
   EvgRoster *self = EVG_ROSTER (object);
   g_autoptr(GError) error = NULL;
   Loaded *loaded = g_task_propagate_pointer (G_TASK (result), &error);
+  gboolean reloading = self->reloading;
+  guint before = evg_member_index_get_n_live (self->index);
 
   self->loading = FALSE;
+  self->reloading = FALSE;
   if (self->store == NULL)
     {
       /* Disposed meanwhile: nobody is listening. */
@@ -509,8 +529,18 @@ load_done (GObject      *object,
           cache_add (self, g_array_index (loaded->entries, guint, i), member);
         }
       loaded_free (loaded);
+      self->reloaded_at = evg_store_get_change_serial (self->store);
       g_signal_emit (self, signals[INDEX_CHANGED], 0, NULL);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MEMBERS]);
+      if (!reloading || before != evg_member_index_get_n_live (self->index))
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MEMBERS]);
+    }
+  else if (reloading && loaded != NULL)
+    {
+      /* Changed again while the worker read: read again, still there. */
+      loaded_free (loaded);
+      self->changed_while_loading = FALSE;
+      reload_later (self);
+      return;
     }
   else
     {
@@ -525,13 +555,16 @@ load_done (GObject      *object,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MEMBERS]);
     }
   self->changed_while_loading = FALSE;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+  if (!reloading)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
-/* Starts reading the index in a worker; FALSE when the database cannot be
- * read from another connection (an in-memory one). */
+/* Starts reading the index in a worker, for the first time or, when
+ * @reloading, again; FALSE when the database cannot be read from another
+ * connection (an in-memory one). */
 static gboolean
-load_in_worker (EvgRoster *self)
+load_in_worker (EvgRoster *self,
+                gboolean   reloading)
 {
   g_autoptr(GTask) task = NULL;
   const char *path = evg_store_get_path (self->store);
@@ -539,7 +572,10 @@ load_in_worker (EvgRoster *self)
   if (path == NULL || *path == '\0' || g_str_equal (path, ":memory:"))
     return FALSE;
 
-  self->loading = TRUE;
+  if (reloading)
+    self->reloading = TRUE;
+  else
+    self->loading = TRUE;
   task = g_task_new (self, NULL, load_done, NULL);
   g_task_set_source_tag (task, load_in_worker);
   g_task_set_task_data (task, g_object_ref (self->store), g_object_unref);
@@ -569,7 +605,8 @@ evg_roster_new (EvgStore  *store,
   self = g_object_new (EVG_TYPE_ROSTER, "store", store, NULL);
   g_signal_connect_object (store, "changed", G_CALLBACK (on_store_changed), self,
                            G_CONNECT_SWAPPED);
-  if (background_load && load_in_worker (self))
+  self->background = background_load;
+  if (background_load && load_in_worker (self, FALSE))
     return g_steal_pointer (&self);
   if (!evg_member_index_load (self->index, store, error))
     return NULL;
