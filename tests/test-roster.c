@@ -615,6 +615,19 @@ test_background_reload (Fixture       *f,
   assert_names (list, "李四 王五 张三");
   g_assert_cmpuint (evg_roster_get_n_members (roster), ==, 3);
   g_signal_handlers_disconnect_by_data (roster, &emitted);
+
+  /* Party groups are read again at once: the next add checks its name
+   * against the new list. */
+  {
+    g_autofree char *group = evg_roster_add_party_group (roster, "第一党小组", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (evg_roster_find_party_group (roster, "第一党小组"), ==, group);
+    g_assert_null (evg_roster_add_party_group (roster, "第一党小组", &error));
+    g_assert_nonnull (error);
+    g_clear_error (&error);
+  }
+  evg_test_wait_for_workers (roster);
 }
 
 int

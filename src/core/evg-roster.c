@@ -164,7 +164,7 @@ static gboolean load_in_worker (EvgRoster *self,
 
 /* reload(), in a worker when the roster was made for a program with a main
  * loop: 100,000 members take a tenth of a second to read, too long for the
- * window's thread (after a sync, say).  The lists keep showing the index
+ * window's thread (after a sync's pull, say).  The lists keep showing the index
  * they have, not a loading state, until the worker's takes its place. */
 static void
 reload_later (EvgRoster *self)
@@ -219,7 +219,7 @@ on_store_changed (EvgRoster  *self,
   if (self->reloaded_at == evg_store_get_change_serial (store))
     return;
 
-  if (self->loading || self->reloading)
+  if (self->loading || (self->reloading && g_strcmp0 (table, "party_group") != 0))
     {
       /* The worker may have read the rows before this change; read them
        * again once it is done. */
@@ -247,8 +247,13 @@ on_store_changed (EvgRoster  *self,
   if (g_strcmp0 (table, "party_group") == 0)
     {
       /* Group numbers in the index follow the group list, so a change of
-       * groups (rare) reads everything again. */
-      reload_later (self);
+       * groups (rare) reads everything again, at once: adding, renaming and
+       * merging groups check names and counts against the new list.  A
+       * worker still reading has read too early. */
+      if (self->reloading)
+        self->changed_while_loading = TRUE;
+      if (!reload (self, &error))
+        g_warning ("Could not reload the roster: %s", error->message);
       return;
     }
   if (g_strcmp0 (table, "member") != 0)
