@@ -142,6 +142,20 @@ rebuild_groups (EvgRoster *self)
   update_group_counts (self);
 }
 
+/* After the whole index was read again or grown by an import: the group
+ * list, the lists and the member count follow it, and the rest of the same
+ * commit's announcements are covered. */
+static void
+index_renewed (EvgRoster *self,
+               guint      before)
+{
+  self->reloaded_at = evg_store_get_change_serial (self->store);
+  rebuild_groups (self);
+  g_signal_emit (self, signals[INDEX_CHANGED], 0, NULL);
+  if (before != evg_member_index_get_n_live (self->index))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MEMBERS]);
+}
+
 static gboolean
 reload (EvgRoster  *self,
         GError    **error)
@@ -151,11 +165,7 @@ reload (EvgRoster  *self,
   cache_clear (self);
   if (!evg_member_index_load (self->index, self->store, error))
     return FALSE;
-  self->reloaded_at = evg_store_get_change_serial (self->store);
-  rebuild_groups (self);
-  g_signal_emit (self, signals[INDEX_CHANGED], 0, NULL);
-  if (before != evg_member_index_get_n_live (self->index))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MEMBERS]);
+  index_renewed (self, before);
   return TRUE;
 }
 
@@ -196,11 +206,7 @@ add_imported (EvgRoster          *self,
     }
   /* Tests check that the import took this way. */
   g_debug ("Added %u imported members to the index", evg_index_additions_get_n_rows (additions));
-  self->reloaded_at = evg_store_get_change_serial (self->store);
-  rebuild_groups (self);
-  g_signal_emit (self, signals[INDEX_CHANGED], 0, NULL);
-  if (before != evg_member_index_get_n_live (self->index))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MEMBERS]);
+  index_renewed (self, before);
   return TRUE;
 }
 
