@@ -5,6 +5,7 @@
 
 #include "evg-member-list.h"
 #include "evg-roster.h"
+#include "evg-store-private.h"
 #include "evg-test-outbox.h"
 #include "evg-test-util.h"
 #include "evg-txn.h"
@@ -630,6 +631,26 @@ test_background_reload (Fixture       *f,
   evg_test_wait_for_workers (roster);
 }
 
+/* The index keeps rowids in 32 bits: a roster with a row beyond that (four
+ * billion additions, or a database edited by hand) is refused with a
+ * message, not shown with members mixed up. */
+static void
+test_rowid_out_of_range (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = add (f, "王五", "19850101", 3, TRUE);
+  g_autofree char *sql = g_strdup_printf ("UPDATE member SET rowid = 5000000000 WHERE id = '%s'", id);
+  g_autoptr(EvgRoster) roster = NULL;
+
+  g_assert_true (evg_store_exec (f->store, sql, &error));
+  g_assert_no_error (error);
+  roster = evg_roster_new (f->store, &error);
+  g_assert_null (roster);
+  g_assert_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "4294967295"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -646,6 +667,7 @@ main (int   argc,
   ADD ("/evg/roster/other-connection", test_other_connection);
   ADD ("/evg/roster/background-load", test_background_load);
   ADD ("/evg/roster/background-reload", test_background_reload);
+  ADD ("/evg/roster/rowid-out-of-range", test_rowid_out_of_range);
 #undef ADD
 
   return g_test_run ();
