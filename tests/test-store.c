@@ -229,8 +229,24 @@ test_store_migrates_from_older (Fixture       *f,
   }
 }
 
-/* Version 4 rewrites the outbox: entries keep their seq and the sequence
- * its place, and the rewritten checks still refuse a bad entry. */
+static char *
+query_text (sqlite3    *db,
+            const char *sql)
+{
+  sqlite3_stmt *stmt;
+  char *text;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return text;
+}
+
+/* Versions 4 and 5 rewrite the outbox: entries keep their seq and the
+ * sequence its place, the rewritten checks still refuse a bad entry, and
+ * an entry's state moves into acked_seq: acknowledged up to the first
+ * entry that is not, the rest waiting, a batch on its way included. */
 static void
 test_store_migrates_outbox (Fixture       *f,
                             gconstpointer  data)
@@ -238,18 +254,22 @@ test_store_migrates_outbox (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(EvgStore) store = NULL;
   g_autofree char *dir = g_path_get_dirname (f->path);
+  g_autofree char *states = NULL;
+  g_autofree char *tables = NULL;
   sqlite3 *db = NULL;
-  sqlite3_stmt *stmt;
 
   g_mkdir_with_parents (dir, 0700);
   g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
   for (guint i = 0; i < 3; i++)
     g_assert_cmpint (sqlite3_exec (db, evg_schema_get_migration (i), NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 3; PRAGMA application_id = 1163282225;"
-                                     "INSERT INTO outbox (seq, change_id, tbl, row_id, op, fields, hlc, state)"
-                                     "  VALUES (7, 'c7', 'member', 'r1', 'insert', '', '0000000000000001', 'acked'),"
-                                     "         (9, 'c9', 'member', 'r1', 'update', '{}', '0000000000000002', 'pending');"
-                                     /* Entries after 9 were made and are gone. */
+                                     "INSERT INTO outbox (seq, change_id, tbl, row_id, op, fields, hlc, state, batch_id)"
+                                     "  VALUES (5, 'c5', 'member', 'r0', 'insert', '', '0000000000000001', 'acked', 'b1'),"
+                                     "         (7, 'c7', 'member', 'r1', 'insert', '', '0000000000000001', 'acked', 'b1'),"
+                                     "         (8, 'c8', 'member', 'r1', 'update', '{}', '0000000000000002', 'sent', 'b2'),"
+                                     "         (9, 'c9', 'member', 'r1', 'update', '{}', '0000000000000002', 'pending', NULL),"
+                                     "         (10, 'c10', 'member', 'r3', 'insert', '', '0000000000000002', 'acked', 'b3');"
+                                     /* Entries after 10 were made and are gone. */
                                      "UPDATE sqlite_sequence SET seq = 40 WHERE name = 'outbox';",
                                  NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
@@ -259,11 +279,10 @@ test_store_migrates_outbox (Fixture       *f,
   g_assert_cmpuint (evg_store_get_schema_version (store), ==, evg_schema_get_version ());
   db = evg_store_get_db (store);
 
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT group_concat (seq || ':' || change_id || ':' || state, ' ') "
-                                           "FROM (SELECT * FROM outbox ORDER BY seq)", -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "7:c7:acked 9:c9:pending");
-  sqlite3_finalize (stmt);
+  states = query_text (db, "SELECT group_concat (seq || ':' || change_id || ':' || state, ' ') "
+                           "FROM (SELECT * FROM outbox_status ORDER BY seq)");
+  g_assert_cmpstr (states, ==, "5:c5:acked 7:c7:acked 8:c8:pending 9:c9:pending 10:c10:pending");
+  g_assert_cmpint (evg_store_count_pending (store), ==, 3);
 
   g_assert_cmpint (sqlite3_exec (db, "INSERT INTO outbox (change_id, tbl, row_id, op, fields, hlc)"
                                      "  VALUES ('c41', 'member', 'r2', 'insert', '', '0000000000000003')",
@@ -272,13 +291,11 @@ test_store_migrates_outbox (Fixture       *f,
   g_assert_cmpint (sqlite3_exec (db, "INSERT INTO outbox (change_id, tbl, row_id, op, fields, hlc)"
                                      "  VALUES ('c42', 'member', 'r2', 'upsert', '', '0000000000000004')",
                                  NULL, NULL, NULL), ==, SQLITE_CONSTRAINT_CHECK);
-  g_assert_cmpint (sqlite3_exec (db, "UPDATE outbox SET state = 'lost' WHERE seq = 9", NULL, NULL, NULL),
+  g_assert_cmpint (sqlite3_exec (db, "INSERT INTO outbox_batch VALUES ('b', 20, 19)", NULL, NULL, NULL),
                    ==, SQLITE_CONSTRAINT_CHECK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM sqlite_master WHERE name = 'outbox_by_state'",
-                                       -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 1);
-  sqlite3_finalize (stmt);
+  tables = query_text (db, "SELECT group_concat (name, ' ') FROM "
+                           "  (SELECT name FROM sqlite_master WHERE name LIKE 'outbox%' ORDER BY name)");
+  g_assert_cmpstr (tables, ==, "outbox outbox_batch outbox_status");
 }
 
 static void

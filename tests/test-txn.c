@@ -105,7 +105,7 @@ test_txn_insert_writes_outbox (Fixture       *f,
   id = insert_group (f, "第一党小组");
 
   g_assert_cmpint (count (f, "SELECT count(*) FROM party_group WHERE deleted = 0"), ==, 1);
-  g_assert_cmpint (count (f, "SELECT count(*) FROM outbox WHERE op = 'insert' AND state = 'pending'"), ==, 1);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM outbox_status JOIN outbox USING (seq) WHERE op = 'insert' AND state = 'pending'"), ==, 1);
   /* The entry points at its row: the values are read when it is sent. */
   fields = text (f, "SELECT fields FROM outbox");
   g_assert_cmpstr (fields, ==, EVG_OUTBOX_FIELDS_FROM_ROW);
@@ -626,7 +626,155 @@ test_txn_insert_entry_reads_row (Fixture       *f,
     g_assert_nonnull (strstr (change, local));
     g_assert_nonnull (strstr (local, "\"phone\":\"13999999999\""));
   }
-  g_assert_cmpint (count (f, "SELECT count(*) FROM outbox WHERE state != 'acked'"), ==, 0);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM outbox_status WHERE state != 'acked'"), ==, 0);
+}
+
+/* An answer settling every change of @batch_id except @left_out (may be NULL). */
+static EvgSyncPushResponse *
+answer_batch (Fixture    *f,
+              const char *batch_id,
+              const char *body,
+              const char *left_out)
+{
+  EvgSyncPushResponse *response = g_new0 (EvgSyncPushResponse, 1);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = NULL;
+
+  response->batch_id = g_strdup (batch_id);
+  response->epoch = g_strdup ("epoch-1");
+  response->results = g_ptr_array_new_with_free_func ((GDestroyNotify) evg_sync_result_free);
+  g_assert_cmpint (sqlite3_prepare_v2 (evg_store_get_db (f->store), "SELECT change_id FROM outbox",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *change_id = (const char *) sqlite3_column_text (stmt, 0);
+      g_autofree char *quoted = g_strdup_printf ("\"change_id\":\"%s\"", change_id);
+      EvgSyncResult *result;
+
+      if (strstr (body, quoted) == NULL || g_strcmp0 (change_id, left_out) == 0)
+        continue;
+      result = g_new0 (EvgSyncResult, 1);
+      result->change_id = g_strdup (change_id);
+      result->status = EVG_SYNC_STATUS_APPLIED;
+      g_ptr_array_add (response->results, result);
+    }
+  sqlite3_finalize (stmt);
+  return response;
+}
+
+static char *
+states (Fixture *f)
+{
+  return text (f, "SELECT group_concat (state, ' ') FROM (SELECT state FROM outbox_status ORDER BY seq)");
+}
+
+/* A batch is a range of entries: the one on its way goes again with the
+ * same id and changes until answered, the next is made behind it, an
+ * answer settles its batch only, an entry it leaves out goes into a later
+ * batch, and a restored server gets everything again. */
+static void
+test_txn_outbox_batches (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_autoptr(GString) next_body = g_string_new (NULL);
+  g_autoptr(GString) again = g_string_new (NULL);
+  g_autoptr(EvgSyncPushResponse) response = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *next = NULL;
+  g_autofree char *repeat = NULL;
+  g_autofree char *left_out = NULL;
+  g_autofree char *state_text = NULL;
+  EvgSyncReport report = { 0 };
+  guint n = 0, next_n = 0;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("第%u党小组", i + 1);
+      g_autofree char *id = insert_group (f, name);
+    }
+
+  /* Nothing sent yet. */
+  g_assert_true (evg_sync_take_batch (f->store, 2, NULL, &first, body, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 2);
+  state_text = states (f);
+  g_assert_cmpstr (state_text, ==, "sent sent pending pending pending");
+  g_clear_pointer (&state_text, g_free);
+
+  /* Taken again without an answer: the very same batch. */
+  g_assert_true (evg_sync_take_batch (f->store, 2, NULL, &repeat, again, &n, &error));
+  g_assert_cmpstr (repeat, ==, first);
+  g_assert_cmpstr (again->str, ==, body->str);
+
+  /* The next one, made while the first is on its way. */
+  g_assert_true (evg_sync_take_batch (f->store, 2, first, &next, next_body, &next_n, &error));
+  g_assert_cmpuint (next_n, ==, 2);
+  g_assert_cmpstr (next, !=, first);
+  state_text = states (f);
+  g_assert_cmpstr (state_text, ==, "sent sent sent sent pending");
+  g_clear_pointer (&state_text, g_free);
+
+  /* The second batch cannot be settled before the first. */
+  response = answer_batch (f, next, next_body->str, NULL);
+  g_assert_false (evg_sync_ack_batch (f->store, next, response, &report, &error));
+  g_assert_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_BAD_RESPONSE);
+  g_clear_error (&error);
+  g_clear_pointer (&response, evg_sync_push_response_free);
+  g_assert_cmpint (evg_store_count_pending (f->store), ==, 5);
+
+  /* The first answer leaves its second change out: that one goes last. */
+  left_out = text (f, "SELECT change_id FROM outbox ORDER BY seq LIMIT 1 OFFSET 1");
+  response = answer_batch (f, first, body->str, left_out);
+  g_assert_true (evg_sync_ack_batch (f->store, first, response, &report, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&response, evg_sync_push_response_free);
+  g_assert_cmpuint (report.pushed, ==, 1);
+  state_text = states (f);
+  g_assert_cmpstr (state_text, ==, "acked sent sent pending pending");
+  g_clear_pointer (&state_text, g_free);
+  state_text = text (f, "SELECT change_id FROM outbox ORDER BY seq DESC LIMIT 1");
+  g_assert_cmpstr (state_text, ==, left_out);
+  g_clear_pointer (&state_text, g_free);
+  g_assert_cmpint (evg_store_count_pending (f->store), ==, 4);
+
+  /* A repeated answer to a settled batch changes nothing. */
+  response = answer_batch (f, first, body->str, NULL);
+  g_assert_true (evg_sync_ack_batch (f->store, first, response, &report, &error));
+  g_clear_pointer (&response, evg_sync_push_response_free);
+  g_assert_cmpuint (report.pushed, ==, 1);
+  g_assert_cmpint (evg_store_count_pending (f->store), ==, 4);
+
+  response = answer_batch (f, next, next_body->str, NULL);
+  g_assert_true (evg_sync_ack_batch (f->store, next, response, &report, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&response, evg_sync_push_response_free);
+
+  /* The rest, the left-out change among them, in one batch. */
+  g_clear_pointer (&first, g_free);
+  g_assert_true (evg_sync_take_batch (f->store, 10, NULL, &first, body, &n, &error));
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_nonnull (strstr (body->str, left_out));
+  response = answer_batch (f, first, body->str, NULL);
+  g_assert_true (evg_sync_ack_batch (f->store, first, response, &report, &error));
+  g_clear_pointer (&response, evg_sync_push_response_free);
+  g_assert_cmpuint (report.pushed, ==, 5);
+  g_assert_cmpint (evg_store_count_pending (f->store), ==, 0);
+
+  /* Nothing left: no batch. */
+  g_clear_pointer (&first, g_free);
+  g_assert_true (evg_sync_take_batch (f->store, 10, NULL, &first, body, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 0);
+  g_assert_null (first);
+
+  /* A server restored from a backup gets all five again. */
+  g_assert_true (evg_sync_begin_resync (f->store, "epoch-2", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (evg_store_count_pending (f->store), ==, 5);
+  g_assert_true (evg_sync_take_batch (f->store, 10, NULL, &first, body, &n, &error));
+  g_assert_cmpuint (n, ==, 5);
 }
 
 int
@@ -647,6 +795,7 @@ main (int    argc,
   ADD ("/evg/txn/insert-rows", test_txn_insert_rows);
   ADD ("/evg/txn/insert-rows-failure", test_txn_insert_rows_failure);
   ADD ("/evg/txn/insert-entry-reads-row", test_txn_insert_entry_reads_row);
+  ADD ("/evg/txn/outbox-batches", test_txn_outbox_batches);
 #undef ADD
 
   return g_test_run ();

@@ -157,6 +157,55 @@ static const char * const migrations[] = {
   "DROP TABLE outbox;"
   "ALTER TABLE outbox_new RENAME TO outbox;"
   "CREATE INDEX outbox_by_state ON outbox (state, seq);",
+  /* 4 → 5: an entry's batch and state are kept once per batch, not once
+   * per entry.  Entries go out in seq order and batches are answered in
+   * the order they were sent, so the state of every entry follows from
+   * two things: sync_state.acked_seq, the seq up to which every entry is
+   * acknowledged, and outbox_batch, the batches on their way, each the
+   * entries of a seq range after it.  An entry past both is pending.
+   * Writing 'sent' and then 'acked' into every entry, with its batch id
+   * and an index on both, cost the client as much as the server's whole
+   * work on a first upload.  The view outbox_status shows each entry with
+   * its batch and state as before.
+   *
+   * Entries acknowledged before the first one that is not are acked; the
+   * rest are pending, batches on their way included: they go out again in
+   * new batches, which the server answers as duplicates where it has the
+   * change already (by change_id), so nothing is applied twice. */
+  "ALTER TABLE sync_state ADD COLUMN acked_seq INTEGER NOT NULL DEFAULT 0;"
+  "UPDATE sync_state SET acked_seq = coalesce ("
+  "  (SELECT min (seq) - 1 FROM outbox WHERE state != 'acked'),"
+  "  (SELECT max (seq) FROM outbox), 0);"
+  "CREATE TABLE outbox_batch ("
+  "  batch_id  TEXT PRIMARY KEY,"
+  "  first_seq INTEGER NOT NULL,"
+  "  last_seq  INTEGER NOT NULL CHECK (last_seq >= first_seq)"
+  ");"
+  "CREATE TABLE outbox_new ("
+  "  seq       INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  change_id TEXT NOT NULL UNIQUE,"
+  "  tbl       TEXT NOT NULL,"
+  "  row_id    TEXT NOT NULL,"
+  "  op        TEXT NOT NULL CHECK (op = 'insert' OR op = 'update' OR op = 'delete'),"
+  "  fields    TEXT NOT NULL,"
+  "  hlc       TEXT NOT NULL,"
+  "  base_hlc  TEXT"
+  ");"
+  "INSERT INTO outbox_new (seq, change_id, tbl, row_id, op, fields, hlc, base_hlc)"
+  "  SELECT seq, change_id, tbl, row_id, op, fields, hlc, base_hlc FROM outbox;"
+  "INSERT INTO sqlite_sequence (name, seq)"
+  "  SELECT 'outbox_new', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'outbox_new');"
+  "UPDATE sqlite_sequence SET seq = max (seq, coalesce ((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0))"
+  "  WHERE name = 'outbox_new';"
+  "DROP TABLE outbox;"
+  "ALTER TABLE outbox_new RENAME TO outbox;"
+  "CREATE VIEW outbox_status AS"
+  "  SELECT o.seq, o.change_id, b.batch_id,"
+  "         CASE WHEN o.seq <= s.acked_seq THEN 'acked'"
+  "              WHEN b.batch_id IS NOT NULL THEN 'sent'"
+  "              ELSE 'pending' END AS state"
+  "  FROM outbox o JOIN sync_state s ON s.id = 1"
+  "  LEFT JOIN outbox_batch b ON o.seq > s.acked_seq AND o.seq BETWEEN b.first_seq AND b.last_seq;",
 };
 
 static const EvgColumnSpec party_group_columns[] = {

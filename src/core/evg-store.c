@@ -649,7 +649,8 @@ evg_store_count_pending (EvgStore *self)
 
   g_return_val_if_fail (EVG_IS_STORE (self), 0);
 
-  if (!query_int (self, "SELECT count(*) FROM outbox WHERE state IN ('pending', 'sent')", &count, NULL))
+  if (!query_int (self, "SELECT count(*) FROM outbox WHERE seq > "
+                  "  (SELECT acked_seq FROM sync_state WHERE id = 1)", &count, NULL))
     return 0;
   return count;
 }

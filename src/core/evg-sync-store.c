@@ -98,7 +98,7 @@ evg_sync_read_state (EvgStore          *store,
   stmt = evg_store_prepare (store,
                             "SELECT (SELECT value FROM meta WHERE key = 'sync_url'), server_epoch, "
                             "  pull_cursor, coalesce (last_sync_at, 0), last_error, "
-                            "  (SELECT count(*) FROM outbox WHERE state IN ('pending', 'sent')), "
+                            "  (SELECT count(*) FROM outbox WHERE seq > acked_seq), "
                             "  (SELECT count(*) FROM conflicts WHERE resolved_at IS NULL) "
                             "FROM sync_state WHERE id = 1",
                             error);
@@ -311,6 +311,7 @@ evg_sync_take_batch (EvgStore    *store,
   g_autoptr(GString) scratch = g_string_new (NULL);
   RowReaders readers = { 0 };
   sqlite3_stmt *stmt;
+  gint64 first = 0, last = 0;
   int rc;
 
   *batch_id = NULL;
@@ -320,25 +321,55 @@ evg_sync_take_batch (EvgStore    *store,
   if (!begin (store, error))
     return FALSE;
 
-  stmt = evg_store_prepare (store, "SELECT batch_id FROM outbox WHERE state = 'sent' "
-                                   "AND batch_id IS NOT ?1 ORDER BY seq LIMIT 1", error);
+  /* See the outbox in evg-schema.c: a batch is a range of seqs. */
+  stmt = evg_store_prepare (store, "SELECT batch_id, first_seq, last_seq FROM outbox_batch "
+                                   "WHERE batch_id IS NOT ?1 ORDER BY first_seq LIMIT 1", error);
   if (stmt == NULL)
     return rollback (store);
   sqlite3_bind_text (stmt, 1, in_flight, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    id = column_dup (stmt, 0);
+    {
+      id = column_dup (stmt, 0);
+      first = sqlite3_column_int64 (stmt, 1);
+      last = sqlite3_column_int64 (stmt, 2);
+    }
   sqlite3_reset (stmt);
 
   if (id == NULL)
     {
+      /* The entries after everything acknowledged or on its way. */
+      stmt = evg_store_prepare (store, "SELECT min (seq), max (seq) FROM "
+                                       "  (SELECT seq FROM outbox WHERE seq > "
+                                       "     (SELECT max (acked_seq, coalesce ((SELECT max (last_seq) "
+                                       "                                        FROM outbox_batch), 0)) "
+                                       "      FROM sync_state WHERE id = 1) "
+                                       "   ORDER BY seq LIMIT ?1)", error);
+      if (stmt == NULL)
+        return rollback (store);
+      sqlite3_bind_int (stmt, 1, (int) max_changes);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+        {
+          first = sqlite3_column_int64 (stmt, 0);
+          last = sqlite3_column_int64 (stmt, 1);
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW)
+        {
+          evg_store_set_error (store, rc, error);
+          return rollback (store);
+        }
+      if (first == 0)
+        return commit (store, error) || rollback (store);
+
       id = g_uuid_string_random ();
-      stmt = evg_store_prepare (store, "UPDATE outbox SET state = 'sent', batch_id = ?1 "
-                                       "WHERE seq IN (SELECT seq FROM outbox WHERE state = 'pending' "
-                                       "              ORDER BY seq LIMIT ?2)", error);
+      stmt = evg_store_prepare (store, "INSERT INTO outbox_batch (batch_id, first_seq, last_seq) "
+                                       "VALUES (?, ?, ?)", error);
       if (stmt == NULL)
         return rollback (store);
       sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-      sqlite3_bind_int (stmt, 2, (int) max_changes);
+      sqlite3_bind_int64 (stmt, 2, first);
+      sqlite3_bind_int64 (stmt, 3, last);
       if (!step_done (store, stmt, error))
         return rollback (store);
     }
@@ -362,11 +393,11 @@ evg_sync_take_batch (EvgStore    *store,
   g_string_append (body, ",\"changes\":[");
 
   stmt = evg_store_prepare (store, "SELECT change_id, tbl, row_id, op, fields, hlc, base_hlc "
-                                   "FROM outbox WHERE state = 'sent' AND batch_id = ? ORDER BY seq",
-                            error);
+                                   "FROM outbox WHERE seq BETWEEN ? AND ? ORDER BY seq", error);
   if (stmt == NULL)
     return rollback (store);
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 1, first);
+  sqlite3_bind_int64 (stmt, 2, last);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *table = (const char *) sqlite3_column_text (stmt, 1);
@@ -467,6 +498,29 @@ object_text (JsonObject *object)
   return g_string_free (out, FALSE);
 }
 
+/* Moves the entry @seq to the end of the outbox, unchanged: it takes the
+ * next seq of the AUTOINCREMENT sequence, which is then used up, so no
+ * entry written later can take it. */
+static gboolean
+requeue_entry (EvgStore  *store,
+               gint64     seq,
+               GError   **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = evg_store_prepare (store, "UPDATE sqlite_sequence SET seq = seq + 1 WHERE name = 'outbox'",
+                            error);
+  if (stmt == NULL || !step_done (store, stmt, error))
+    return FALSE;
+  stmt = evg_store_prepare (store, "UPDATE outbox SET seq = "
+                                   "  (SELECT seq FROM sqlite_sequence WHERE name = 'outbox') "
+                                   "WHERE seq = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, seq);
+  return step_done (store, stmt, error);
+}
+
 /**
  * evg_sync_ack_batch:
  *
@@ -483,9 +537,11 @@ evg_sync_ack_batch (EvgStore             *store,
 {
   g_autoptr(GHashTable) answers = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GString) scratch = g_string_new (NULL);
+  g_autoptr(GArray) unanswered = g_array_new (FALSE, FALSE, sizeof (gint64));
   RowReaders readers = { 0 };
   sqlite3_stmt *stmt;
-  guint unanswered = 0;
+  gint64 first = 0, last = 0;
+  gboolean older = FALSE;
   int rc;
 
   if (g_strcmp0 (batch_id, response->batch_id) != 0)
@@ -504,13 +560,43 @@ evg_sync_ack_batch (EvgStore             *store,
   if (!begin (store, error))
     return FALSE;
 
-  /* Walks the batch, not the answer: an answer can only settle entries
-   * that were sent, and an entry it leaves out is not taken as settled. */
-  stmt = evg_store_prepare (store, "SELECT change_id, tbl, row_id, fields FROM outbox "
-                                   "WHERE state = 'sent' AND batch_id = ? ORDER BY seq", error);
+  stmt = evg_store_prepare (store, "SELECT first_seq, last_seq, "
+                                   "  EXISTS (SELECT 1 FROM outbox_batch o WHERE o.first_seq < b.first_seq) "
+                                   "FROM outbox_batch b WHERE batch_id = ?", error);
   if (stmt == NULL)
     return rollback (store);
   sqlite3_bind_text (stmt, 1, batch_id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      first = sqlite3_column_int64 (stmt, 0);
+      last = sqlite3_column_int64 (stmt, 1);
+      older = sqlite3_column_int (stmt, 2) != 0;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      evg_store_set_error (store, rc, error);
+      return rollback (store);
+    }
+  /* Batches are answered in the order they went out; acked_seq cannot
+   * say that a later batch is settled while an earlier one is not. */
+  if (older)
+    {
+      g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_BAD_RESPONSE,
+                   _("The server answered a batch before the one sent ahead of it."));
+      return rollback (store);
+    }
+
+  /* Walks the batch, not the answer: an answer can only settle entries
+   * that were sent, and an entry it leaves out is not taken as settled.
+   * A batch already settled (no row) has nothing left to walk. */
+  stmt = evg_store_prepare (store, "SELECT change_id, tbl, row_id, fields, seq FROM outbox "
+                                   "WHERE seq BETWEEN ? AND ? ORDER BY seq", error);
+  if (stmt == NULL)
+    return rollback (store);
+  sqlite3_bind_int64 (stmt, 1, first);
+  sqlite3_bind_int64 (stmt, 2, last);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *change_id = (const char *) sqlite3_column_text (stmt, 0);
@@ -521,7 +607,9 @@ evg_sync_ack_batch (EvgStore             *store,
 
       if (result == NULL)
         {
-          unanswered++;
+          gint64 seq = sqlite3_column_int64 (stmt, 4);
+
+          g_array_append_val (unanswered, seq);
           continue;
         }
       /* What a person sees as this side's value of a refused insert is the
@@ -577,41 +665,27 @@ evg_sync_ack_batch (EvgStore             *store,
       return rollback (store);
     }
 
-  if (unanswered == 0)
+  /* Entries the answer left out go into a later batch rather than being
+   * resent forever under an id the server has answered: each is written
+   * again after every other entry, with its change id, so that the
+   * server still finds it a duplicate if it had it after all. */
+  for (guint i = 0; i < unanswered->len; i++)
+    if (!requeue_entry (store, g_array_index (unanswered, gint64, i), error))
+      return rollback (store);
+
+  if (first > 0)
     {
-      stmt = evg_store_prepare (store, "UPDATE outbox SET state = 'acked' "
-                                       "WHERE state = 'sent' AND batch_id = ?", error);
+      stmt = evg_store_prepare (store, "DELETE FROM outbox_batch WHERE batch_id = ?", error);
       if (stmt == NULL)
         return rollback (store);
       sqlite3_bind_text (stmt, 1, batch_id, -1, SQLITE_STATIC);
       if (!step_done (store, stmt, error))
         return rollback (store);
-    }
-  else
-    {
-      GHashTableIter iter;
-      gpointer key;
-
-      g_hash_table_iter_init (&iter, answers);
-      while (g_hash_table_iter_next (&iter, &key, NULL))
-        {
-          stmt = evg_store_prepare (store, "UPDATE outbox SET state = 'acked' "
-                                           "WHERE change_id = ? AND state = 'sent' AND batch_id = ?",
-                                    error);
-          if (stmt == NULL)
-            return rollback (store);
-          sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-          sqlite3_bind_text (stmt, 2, batch_id, -1, SQLITE_STATIC);
-          if (!step_done (store, stmt, error))
-            return rollback (store);
-        }
-      /* Entries the answer left out go into a later batch rather than
-       * being resent forever under an id the server has answered. */
-      stmt = evg_store_prepare (store, "UPDATE outbox SET state = 'pending', batch_id = NULL "
-                                       "WHERE state = 'sent' AND batch_id = ?", error);
+      stmt = evg_store_prepare (store, "UPDATE sync_state SET acked_seq = max (acked_seq, ?) "
+                                       "WHERE id = 1", error);
       if (stmt == NULL)
         return rollback (store);
-      sqlite3_bind_text (stmt, 1, batch_id, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 1, last);
       if (!step_done (store, stmt, error))
         return rollback (store);
     }
@@ -1212,12 +1286,11 @@ evg_sync_begin_resync (EvgStore    *store,
 
   if (!begin (store, error))
     return FALSE;
-  stmt = evg_store_prepare (store, "UPDATE outbox SET state = 'pending', batch_id = NULL "
-                                   "WHERE state != 'pending'", error);
+  stmt = evg_store_prepare (store, "DELETE FROM outbox_batch", error);
   if (stmt == NULL || !step_done (store, stmt, error))
     return rollback (store);
-  stmt = evg_store_prepare (store, "UPDATE sync_state SET pull_cursor = 0, server_epoch = ? "
-                                   "WHERE id = 1", error);
+  stmt = evg_store_prepare (store, "UPDATE sync_state SET acked_seq = 0, pull_cursor = 0, "
+                                   "server_epoch = ? WHERE id = 1", error);
   if (stmt == NULL)
     return rollback (store);
   sqlite3_bind_text (stmt, 1, epoch, -1, SQLITE_STATIC);
@@ -1284,7 +1357,8 @@ evg_sync_rebase_clocks (EvgStore  *store,
     return -1;
 
   stmt = evg_store_prepare (store, "SELECT seq, tbl, row_id, hlc, base_hlc FROM outbox "
-                                   "WHERE state IN ('pending', 'sent') AND hlc > ? ORDER BY seq", error);
+                                   "WHERE seq > (SELECT acked_seq FROM sync_state WHERE id = 1) "
+                                   "AND hlc > ? ORDER BY seq", error);
   if (stmt == NULL)
     return rollback (store), -1;
   sqlite3_bind_text (stmt, 1, limit, -1, SQLITE_STATIC);
@@ -1316,8 +1390,8 @@ evg_sync_rebase_clocks (EvgStore  *store,
       if (!restamp_row (store, parts[1], parts[2], parts[3], fresh, error))
         return rollback (store), -1;
       /* A base from the bad clock is one of these changes: map it too. */
-      stmt = evg_store_prepare (store, "UPDATE outbox SET hlc = ?2, state = 'pending', batch_id = NULL, "
-                                       "base_hlc = coalesce (?3, base_hlc) WHERE seq = ?1", error);
+      stmt = evg_store_prepare (store, "UPDATE outbox SET hlc = ?2, base_hlc = coalesce (?3, base_hlc) "
+                                       "WHERE seq = ?1", error);
       if (stmt == NULL)
         return rollback (store), -1;
       sqlite3_bind_int64 (stmt, 1, g_ascii_strtoll (parts[0], NULL, 10));
@@ -1343,8 +1417,7 @@ evg_sync_rebase_clocks (EvgStore  *store,
 
   /* The batch the server refused was never stored there: the entries it
    * held go out again in a new one. */
-  stmt = evg_store_prepare (store, "UPDATE outbox SET state = 'pending', batch_id = NULL "
-                                   "WHERE state = 'sent'", error);
+  stmt = evg_store_prepare (store, "DELETE FROM outbox_batch", error);
   if (stmt == NULL || !step_done (store, stmt, error))
     return rollback (store), -1;
 

@@ -198,7 +198,7 @@ class Device:
         return out
 
     def outbox(self):
-        return self.query('SELECT change_id, state FROM outbox')
+        return self.query('SELECT change_id, state FROM outbox_status')
 
     def open_conflicts(self):
         return self.query('SELECT id, tbl, row_id, kind, local_value, remote_value FROM conflicts '
@@ -750,7 +750,7 @@ def case_kill_client(work):
         a.tool('random', '30', str(len(step)))
         r = a.cli('sync', 'now', env={'EVG_FAILPOINT': step})
         ok(r.returncode == -signal.SIGKILL, 'killed at %s' % step)
-        ok(a.query("SELECT count(*) FROM outbox WHERE state = 'sent'")[0][0] > 0,
+        ok(a.query("SELECT count(*) FROM outbox_status WHERE state = 'sent'")[0][0] > 0,
            'the batch stays marked sent after the kill at %s' % step)
         logged = len(server.log_ids())
         r = a.sync()
@@ -861,7 +861,7 @@ def case_clock(work):
     ok(r.returncode == 1 and err.get('error') == 'clock_skew' and '10 minutes ahead' in err.get('message', ''),
        'a clock 10 minutes ahead is refused and the message says by how much (%s)' % err.get('message'))
     ok(len(server.log_ids()) == n, 'nothing of the refused batch was applied')
-    ok(fast.query("SELECT count(*) FROM outbox WHERE state != 'acked'")[0][0] == 1,
+    ok(fast.query("SELECT count(*) FROM outbox_status WHERE state != 'acked'")[0][0] == 1,
        'the change waits on the device, not lost')
     st = json.loads(fast.cli('--json', 'sync', 'status').stdout)
     ok(st['state'] == 'error' and 'date and time' in (st['hint'] or ''), 'status tells to fix the clock')
