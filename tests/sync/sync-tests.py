@@ -446,6 +446,61 @@ def case_converge(work):
     server.stop()
 
 
+def case_server_upgrade(work):
+    """A server database of schema 2 (records in a rowid table with a
+    unique index) is moved to schema 3 when the server starts: every
+    record is kept, pulls and merges go on as before."""
+    server = Server(work).start()
+    token = new_branch(server)
+    a, b = Device(work, 'a'), Device(work, 'b')
+    a.setup(server.url, token)
+    b.setup(server.url, token)
+    a.tool('random', '40', '5')
+    a.sync()
+    a.tool('random', '40', '6')
+    a.sync()
+    server.stop()
+    before = server.query('SELECT tbl, row_id, branch, hlc, deleted, fields, clocks, log_seq '
+                          'FROM record ORDER BY tbl, row_id')
+    # Put the record table back the way schema 2 left it.
+    con = sqlite3.connect(server.db)
+    con.executescript("""
+        BEGIN;
+        CREATE TABLE record_old (tbl TEXT NOT NULL, row_id TEXT NOT NULL, branch TEXT NOT NULL,
+          hlc TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0, fields TEXT NOT NULL,
+          clocks TEXT NOT NULL, log_seq INTEGER, UNIQUE (tbl, row_id));
+        INSERT INTO record_old SELECT tbl, row_id, branch, hlc, deleted, fields, clocks, log_seq
+          FROM record;
+        DROP VIEW record_state;
+        DROP TABLE record;
+        ALTER TABLE record_old RENAME TO record;
+        CREATE VIEW record_state AS SELECT tbl, row_id, branch, hlc, deleted,
+          CASE WHEN log_seq IS NULL THEN fields
+               ELSE (SELECT l.fields FROM change_log l WHERE l.seq = record.log_seq) END AS fields,
+          clocks FROM record;
+        PRAGMA user_version = 2;
+        COMMIT;""")
+    con.close()
+    ok(server.query("SELECT sql LIKE '%WITHOUT ROWID%' FROM sqlite_master WHERE name = 'record'")
+       == [(0,)], 'the database is as schema 2 left it')
+    server.start(port=server.port)
+    ok(server.query('PRAGMA user_version') == [(3,)], 'the server moved it to schema 3')
+    ok(server.query("SELECT sql LIKE '%WITHOUT ROWID%' FROM sqlite_master WHERE name = 'record'")
+       == [(1,)], 'records are keyed by table and id')
+    after = server.query('SELECT tbl, row_id, branch, hlc, deleted, fields, clocks, log_seq '
+                         'FROM record ORDER BY tbl, row_id')
+    ok(after == before and len(after) > 0, 'all %d records kept as they were' % len(before))
+    b.tool('random', '30', '7')
+    b.sync()
+    a.tool('random', '30', '8')
+    a.sync()
+    b.sync()
+    converged([a, b], 'after the upgrade')
+    accounted(server, [a, b], 'A001', 'upgrade')
+    server_matches(server, a, 'A001', 'upgrade')
+    server.stop()
+
+
 def case_copied_database(work):
     """A workstation's own changes come back from the server as stubs.  A
     database copied from another workstation has the same site id but not
