@@ -173,6 +173,24 @@ test_fields_canonical (void)
   g_assert_cmpint (change->values[2].number, ==, G_MININT64);
 }
 
+/* Ids are 1 to EVG_SYNC_MAX_ID_LEN letters, digits, “-”, “_” and “.”. */
+static void
+test_id_is_valid (void)
+{
+  g_autofree char *longest = g_strnfill (EVG_SYNC_MAX_ID_LEN, 'a');
+  g_autofree char *too_long = g_strnfill (EVG_SYNC_MAX_ID_LEN + 1, 'a');
+
+  g_assert_true (evg_sync_id_is_valid ("0190f3a2-7c1e-7d0b-9a51-2f0c8e6b1d4e"));
+  g_assert_true (evg_sync_id_is_valid ("a.b_c-1"));
+  g_assert_true (evg_sync_id_is_valid (longest));
+  g_assert_false (evg_sync_id_is_valid (too_long));
+  g_assert_false (evg_sync_id_is_valid (""));
+  g_assert_false (evg_sync_id_is_valid (NULL));
+  g_assert_false (evg_sync_id_is_valid ("a b"));
+  g_assert_false (evg_sync_id_is_valid ("a/b"));
+  g_assert_false (evg_sync_id_is_valid ("张三"));
+}
+
 /* A change with more fields than any table has columns is refused before
  * its names are compared with each other. */
 static void
@@ -310,6 +328,7 @@ main (int   argc,
   g_test_add_func ("/json/push-request-refused", test_push_request_refused);
   g_test_add_func ("/json/fields-canonical", test_fields_canonical);
   g_test_add_func ("/json/truncated", test_truncated);
+  g_test_add_func ("/json/id-is-valid", test_id_is_valid);
   g_test_add_func ("/json/too-many-fields", test_too_many_fields);
   g_test_add_func ("/json/pull-response", test_pull_response);
   g_test_add_func ("/json/push-response", test_push_response);

@@ -251,8 +251,12 @@ evg_json_reader_read_string (EvgJsonReader *reader,
   if (!expect (reader, '"', "a string was expected"))
     return FALSE;
   if (out != NULL)
-    g_string_truncate (out, 0);
+    {
+      out->len = 0;
+      out->str[0] = '\0';
+    }
   reader->string_start = reader->p - 1;
+  reader->string_escaped = FALSE;
 
   for (;;)
     {
@@ -275,7 +279,7 @@ evg_json_reader_read_string (EvgJsonReader *reader,
           return fail (reader, "text that is not UTF-8");
         }
       if (out != NULL)
-        g_string_append_len (out, run, reader->p - run);
+        evg_string_append_len (out, run, (gsize) (reader->p - run));
       if (reader->p >= reader->end)
         return fail (reader, "unexpected end of data");
       if (*reader->p == '"')
@@ -287,6 +291,7 @@ evg_json_reader_read_string (EvgJsonReader *reader,
       if (*reader->p != '\\')
         return fail (reader, "a control character in a string");
       reader->p++;
+      reader->string_escaped = TRUE;
       if (!read_escape (reader, out))
         return FALSE;
     }

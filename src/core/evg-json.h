@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib.h>
+#include <string.h>
 
 G_BEGIN_DECLS
 
@@ -44,7 +45,26 @@ typedef struct
    * caller that writes it out again may copy it when it has no escapes. */
   const char *string_start;
   const char *string_end;
+  gboolean    string_escaped;  /* whether it held an escape */
 } EvgJsonReader;
+
+/* g_string_append_len() for the paths that read and write a sync body's
+ * text: in GLib 2.74 every append is a call into g_string_insert_len(),
+ * which weighed as much as copying the bytes themselves. */
+static inline void
+evg_string_append_len (GString    *string,
+                       const char *text,
+                       gsize       len)
+{
+  if (G_LIKELY (string->len + len < string->allocated_len))
+    {
+      memcpy (string->str + string->len, text, len);
+      string->len += len;
+      string->str[string->len] = '\0';
+    }
+  else
+    g_string_append_len (string, text, (gssize) len);
+}
 
 void         evg_json_reader_init          (EvgJsonReader *reader,
                                             const char    *data,
