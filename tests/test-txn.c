@@ -13,6 +13,7 @@ typedef struct
   char     *dir;
   EvgStore *store;
   gint64    now;
+  gint64    server_seq;   /* the last seq answer_batch() gave out */
 } Fixture;
 
 static gint64
@@ -656,6 +657,7 @@ answer_batch (Fixture    *f,
       result = g_new0 (EvgSyncResult, 1);
       result->change_id = g_strdup (change_id);
       result->status = EVG_SYNC_STATUS_APPLIED;
+      result->seq = ++f->server_seq;
       g_ptr_array_add (response->results, result);
     }
   sqlite3_finalize (stmt);
@@ -761,6 +763,17 @@ test_txn_outbox_batches (Fixture       *f,
   g_clear_pointer (&response, evg_sync_push_response_free);
   g_assert_cmpuint (report.pushed, ==, 5);
   g_assert_cmpint (evg_store_count_pending (f->store), ==, 0);
+  /* The server's numbers of the five changes: the refused answer gave
+   * out 1–2 that the server never kept, the repeat 4–5, and the three
+   * answers that counted 3, 6–7 and 8–9 (a range after the last extends
+   * it).  A pull names them. */
+  state_text = text (f, "SELECT group_concat (first_seq || '-' || last_seq, ' ') "
+                        "FROM (SELECT * FROM own_seq_range ORDER BY first_seq)");
+  g_assert_cmpstr (state_text, ==, "3-3 6-9");
+  g_clear_pointer (&state_text, g_free);
+  state_text = evg_sync_known_ranges (f->store, 5);
+  g_assert_cmpstr (state_text, ==, "6-9");
+  g_clear_pointer (&state_text, g_free);
 
   /* Nothing left: no batch. */
   g_clear_pointer (&first, g_free);
@@ -773,6 +786,7 @@ test_txn_outbox_batches (Fixture       *f,
   g_assert_true (evg_sync_begin_resync (f->store, "epoch-2", &error));
   g_assert_no_error (error);
   g_assert_cmpint (evg_store_count_pending (f->store), ==, 5);
+  g_assert_null (evg_sync_known_ranges (f->store, 0));
   g_assert_true (evg_sync_take_batch (f->store, 10, NULL, &first, body, &n, &error));
   g_assert_cmpuint (n, ==, 5);
 }

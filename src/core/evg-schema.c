@@ -206,6 +206,16 @@ static const char * const migrations[] = {
   "              ELSE 'pending' END AS state"
   "  FROM outbox o JOIN sync_state s ON s.id = 1"
   "  LEFT JOIN outbox_batch b ON o.seq > s.acked_seq AND o.seq BETWEEN b.first_seq AND b.last_seq;",
+  /* 5 → 6: the server's sequence numbers of this database's own changes,
+   * as ranges taken from the answers to its pushes (a push is answered
+   * with consecutive numbers).  A pull names the ranges after its cursor
+   * and the server leaves those changes out instead of sending a stub of
+   * each (see evg_server_db_pull()).  Ranges the cursor has passed are
+   * dropped; a server restored from a backup drops them all. */
+  "CREATE TABLE own_seq_range ("
+  "  first_seq INTEGER PRIMARY KEY,"
+  "  last_seq  INTEGER NOT NULL CHECK (last_seq >= first_seq)"
+  ");",
 };
 
 static const EvgColumnSpec party_group_columns[] = {

@@ -671,12 +671,16 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HttpCall, http_call_discard)
 static char *
 pull_path (gint64      cursor,
            const char *epoch,
-           const char *site)
+           const char *site,
+           const char *known)
 {
-  return g_strdup_printf ("/v1/pull?since=%" G_GINT64_FORMAT "&limit=%d%s%s%s%s",
+  gboolean with_known = site != NULL && known != NULL;
+
+  return g_strdup_printf ("/v1/pull?since=%" G_GINT64_FORMAT "&limit=%d%s%s%s%s%s%s",
                           cursor, EVG_SYNC_MAX_PULL_LIMIT,
                           epoch != NULL ? "&epoch=" : "", epoch != NULL ? epoch : "",
-                          site != NULL ? "&site=" : "", site != NULL ? site : "");
+                          site != NULL ? "&site=" : "", site != NULL ? site : "",
+                          with_known ? "&known=" : "", with_known ? known : "");
 }
 
 /* ----------------------------------------------------------------- worker */
@@ -761,8 +765,9 @@ run_sync (Job           *job,
   g_autofree char *url = NULL;
   g_autofree char *token = NULL;
   g_autofree char *site = NULL;
+  g_autofree char *known = NULL;
   guint resyncs = 0;
-  gboolean rebased = FALSE, full_pages = FALSE;
+  gboolean rebased = FALSE, full_pages = FALSE, known_read = FALSE;
   gint64 total;
 
   store = evg_store_open (job->database, error);
@@ -786,6 +791,8 @@ run_sync (Job           *job,
   site = g_uri_escape_string (evg_store_get_site_id (store), NULL, FALSE);
 
 again:
+  g_clear_pointer (&known, g_free);
+  known_read = FALSE;
   total = MAX (1, evg_store_count_pending (store));
   g_clear_pointer (&batch_id, g_free);
   if (!evg_sync_take_batch (store, EVG_SYNC_CLIENT_BATCH, NULL, &batch_id, body, &n, error))
@@ -880,7 +887,13 @@ again:
       if (!evg_sync_read_state (store, &info, error))
         return FALSE;
       epoch = info.epoch != NULL ? g_uri_escape_string (info.epoch, NULL, FALSE) : NULL;
-      path = pull_path (info.pull_cursor, epoch, full_pages ? NULL : site);
+      if (known == NULL && !known_read)
+        {
+          /* Read once: pulling only ever drops ranges it has passed. */
+          known = evg_sync_known_ranges (store, info.pull_cursor);
+          known_read = TRUE;
+        }
+      path = pull_path (info.pull_cursor, epoch, full_pages ? NULL : site, known);
 
       /* The page fetched while the last one was applied, if it is the one
        * wanted now. */
@@ -913,7 +926,7 @@ again:
           return FALSE;
         }
       if (page->has_more)
-        http_call_start (&ahead, &http, "GET", pull_path (page->next, epoch, full_pages ? NULL : site),
+        http_call_start (&ahead, &http, "GET", pull_path (page->next, epoch, full_pages ? NULL : site, known),
                          NULL);
       if (!evg_sync_apply_pull (store, page, &job->report, job->changed_tables, &local_error))
         {

@@ -38,6 +38,8 @@ gboolean  evg_sync_ack_batch          (EvgStore             *store,
                                        EvgSyncPushResponse  *response,
                                        EvgSyncReport        *report,
                                        GError              **error);
+char     *evg_sync_known_ranges       (EvgStore             *store,
+                                       gint64                cursor);
 gboolean  evg_sync_apply_pull         (EvgStore             *store,
                                        EvgSyncPullResponse  *page,
                                        EvgSyncReport        *report,

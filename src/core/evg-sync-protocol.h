@@ -46,6 +46,10 @@ G_BEGIN_DECLS
 #define EVG_SYNC_MAX_BODY             (16 * 1024 * 1024)
 #define EVG_SYNC_DEFAULT_PULL_LIMIT   1000
 #define EVG_SYNC_MAX_PULL_LIMIT       10000
+/* A pull names at most this many ranges of its own known changes, and
+ * reads at most this many times its limit of rows to fill a page. */
+#define EVG_SYNC_MAX_KNOWN_RANGES     64
+#define EVG_SYNC_PULL_SCAN_FACTOR     20
 /* A change stamped further ahead of the server's clock than this is refused:
  * it would win every later edit made with a correct clock. */
 #define EVG_SYNC_MAX_SKEW_MS          (5 * 60 * 1000)

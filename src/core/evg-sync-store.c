@@ -521,6 +521,82 @@ requeue_entry (EvgStore  *store,
   return step_done (store, stmt, error);
 }
 
+/* Keeps the range of sequence numbers the server gave this push's changes
+ * (see own_seq_range in evg-schema.c).  Applied and conflicting changes
+ * were logged in the push's one transaction, so their numbers are the
+ * only ones of the branch in that range; a duplicate names an older
+ * entry and is left out. */
+static gboolean
+note_own_seqs (EvgStore             *store,
+               EvgSyncPushResponse  *response,
+               GError              **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 low = 0, high = 0;
+
+  for (guint i = 0; i < response->results->len; i++)
+    {
+      EvgSyncResult *result = g_ptr_array_index (response->results, i);
+
+      if ((result->status != EVG_SYNC_STATUS_APPLIED && result->status != EVG_SYNC_STATUS_CONFLICT) ||
+          result->seq <= 0)
+        continue;
+      low = low == 0 ? result->seq : MIN (low, result->seq);
+      high = MAX (high, result->seq);
+    }
+  if (low == 0)
+    return TRUE;
+
+  /* The range right after the last one, as when a first upload's batches
+   * follow each other, extends it. */
+  stmt = evg_store_prepare (store, "UPDATE own_seq_range SET last_seq = ?2 WHERE last_seq = ?1 - 1",
+                            error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, low);
+  sqlite3_bind_int64 (stmt, 2, high);
+  if (!step_done (store, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (evg_store_get_db (store)) > 0)
+    return TRUE;
+  stmt = evg_store_prepare (store, "INSERT OR IGNORE INTO own_seq_range (first_seq, last_seq) "
+                                   "VALUES (?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, low);
+  sqlite3_bind_int64 (stmt, 2, high);
+  return step_done (store, stmt, error);
+}
+
+/**
+ * evg_sync_known_ranges:
+ *
+ * The `known` parameter of a pull from @cursor: the ranges of this
+ * database's own changes after it, lowest first, as "FIRST-LAST,…"; NULL
+ * when there are none.
+ */
+char *
+evg_sync_known_ranges (EvgStore  *store,
+                       gint64     cursor)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  sqlite3_stmt *stmt;
+
+  stmt = evg_store_prepare (store, "SELECT first_seq, last_seq FROM own_seq_range "
+                                   "WHERE last_seq > ? ORDER BY first_seq LIMIT ?", NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, cursor);
+  sqlite3_bind_int (stmt, 2, EVG_SYNC_MAX_KNOWN_RANGES);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (text, "%s%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT,
+                            text->len > 0 ? "," : "",
+                            (gint64) sqlite3_column_int64 (stmt, 0),
+                            (gint64) sqlite3_column_int64 (stmt, 1));
+  sqlite3_reset (stmt);
+  return text->len > 0 ? g_strdup (text->str) : NULL;
+}
+
 /**
  * evg_sync_ack_batch:
  *
@@ -675,6 +751,8 @@ evg_sync_ack_batch (EvgStore             *store,
 
   if (first > 0)
     {
+      if (!note_own_seqs (store, response, error))
+        return rollback (store);
       stmt = evg_store_prepare (store, "DELETE FROM outbox_batch WHERE batch_id = ?", error);
       if (stmt == NULL)
         return rollback (store);
@@ -1242,6 +1320,13 @@ evg_sync_apply_pull (EvgStore             *store,
   sqlite3_bind_text (stmt, 3, ctx.max_hlc, -1, SQLITE_STATIC);
   if (!step_done (store, stmt, error))
     goto out;
+  /* Ranges of own changes the cursor has passed say nothing any more. */
+  stmt = evg_store_prepare (store, "DELETE FROM own_seq_range WHERE last_seq <= ?", error);
+  if (stmt == NULL)
+    goto out;
+  sqlite3_bind_int64 (stmt, 1, page->next);
+  if (!step_done (store, stmt, error))
+    goto out;
 
   evg_sync_failpoint ("client-pull-before-commit");
   {
@@ -1287,6 +1372,9 @@ evg_sync_begin_resync (EvgStore    *store,
   if (!begin (store, error))
     return FALSE;
   stmt = evg_store_prepare (store, "DELETE FROM outbox_batch", error);
+  if (stmt == NULL || !step_done (store, stmt, error))
+    return rollback (store);
+  stmt = evg_store_prepare (store, "DELETE FROM own_seq_range", error);
   if (stmt == NULL || !step_done (store, stmt, error))
     return rollback (store);
   stmt = evg_store_prepare (store, "UPDATE sync_state SET acked_seq = 0, pull_cursor = 0, "

@@ -1633,12 +1633,86 @@ parse_count (const char *text,
   return TRUE;
 }
 
+typedef struct
+{
+  gint64 first;
+  gint64 last;
+} SeqRange;
+
+static int
+compare_ranges (gconstpointer a,
+                gconstpointer b)
+{
+  const SeqRange *x = a, *y = b;
+
+  return (x->first > y->first) - (x->first < y->first);
+}
+
+/* Reads `known`: "FIRST-LAST,FIRST-LAST,…", at most EVG_SYNC_MAX_KNOWN_RANGES
+ * ranges of sequence numbers, returned in order of their first. */
+static gboolean
+parse_known (const char *text,
+             GArray     *ranges)
+{
+  g_auto(GStrv) parts = NULL;
+
+  if (text == NULL || *text == '\0')
+    return TRUE;
+  parts = g_strsplit (text, ",", -1);
+  if (g_strv_length (parts) > EVG_SYNC_MAX_KNOWN_RANGES)
+    return FALSE;
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      const char *dash = strchr (parts[i], '-');
+      g_autofree char *first = NULL;
+      SeqRange range;
+
+      if (dash == NULL)
+        return FALSE;
+      first = g_strndup (parts[i], dash - parts[i]);
+      if (!parse_count (first, 0, &range.first) || !parse_count (dash + 1, 0, &range.last) ||
+          range.first < 1 || range.last < range.first)
+        return FALSE;
+      g_array_append_val (ranges, range);
+    }
+  g_array_sort (ranges, compare_ranges);
+  return TRUE;
+}
+
+/* Whether @seq lies in one of @ranges, asked in rising order of @seq:
+ * *at moves along the ranges as the sequence numbers grow. */
+static gboolean
+seq_is_known (GArray *ranges,
+              guint  *at,
+              gint64  seq)
+{
+  for (; *at < ranges->len; (*at)++)
+    {
+      const SeqRange *range = &g_array_index (ranges, SeqRange, *at);
+
+      if (seq < range->first)
+        return FALSE;
+      if (seq <= range->last)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /**
  * evg_server_db_pull:
  *
  * Answers one page of @branch's change log after `since`.  `next` is the
  * last sequence number in the page, so a client that stores it with the
  * page's changes never skips one.
+ *
+ * With `site`, that workstation's own changes come as stubs (their id and
+ * seq), which it checks against its outbox.  `known` lists ranges of
+ * sequence numbers its pushes were answered with: its own changes in them
+ * are left out altogether, and `next` moves past them.  A first upload
+ * then needs no second trip to fetch a stub of each of its changes.  Only
+ * changes with the workstation's site are left out, and the ranges came
+ * to that very database, so a copy of it from before a push still gets
+ * stubs of that push's changes and notices that it lacks them.
  */
 void
 evg_server_db_pull (EvgServerDb    *db,
@@ -1650,7 +1724,10 @@ evg_server_db_pull (EvgServerDb    *db,
   g_autoptr(GString) out = NULL;
   const char *epoch = query != NULL ? g_hash_table_lookup (query, "epoch") : NULL;
   const char *site = query != NULL ? g_hash_table_lookup (query, "site") : NULL;
-  gint64 since, limit, max_seq = 0, next, count = 0;
+  g_autoptr(GArray) known = g_array_new (FALSE, FALSE, sizeof (SeqRange));
+  gint64 since, limit, max_seq = 0, next, count = 0, scanned = 0;
+  gboolean more = FALSE;
+  guint known_at = 0;
   sqlite3_stmt *stmt;
   int rc;
 
@@ -1662,6 +1739,16 @@ evg_server_db_pull (EvgServerDb    *db,
                               "since and limit must be whole numbers, limit at least 1.");
       return;
     }
+  if (!parse_known (query != NULL ? g_hash_table_lookup (query, "known") : NULL, known))
+    {
+      g_autofree char *message = g_strdup_printf ("known must be at most %d ranges FIRST-LAST "
+                                                  "of whole numbers, separated by commas.",
+                                                  EVG_SYNC_MAX_KNOWN_RANGES);
+      evg_server_reply_error (reply, 400, EVG_SYNC_CODE_BAD_REQUEST, message);
+      return;
+    }
+  if (site == NULL)
+    g_array_set_size (known, 0);
   limit = MIN (limit, EVG_SYNC_MAX_PULL_LIMIT);
 
   if (epoch != NULL && *epoch != '\0' && g_strcmp0 (epoch, db->epoch) != 0)
@@ -1701,20 +1788,34 @@ evg_server_db_pull (EvgServerDb    *db,
   evg_json_append_string (out, db->epoch);
   g_string_append_printf (out, ",\"server_time\":%" G_GINT64_FORMAT ",\"changes\":[", now_ms ());
 
+  /* Known changes left out still count towards the rows a page reads, so
+   * that a page never reads more than a few pages' worth. */
   stmt = prepare (db, "SELECT seq, change_id, tbl, row_id, op, fields, hlc, base_hlc, site "
                       "FROM change_log WHERE branch = ? AND seq > ? ORDER BY seq LIMIT ?", &error);
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_text (stmt, 1, branch, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, since);
-  sqlite3_bind_int64 (stmt, 3, limit);
+  sqlite3_bind_int64 (stmt, 3, known->len > 0 ? limit * EVG_SYNC_PULL_SCAN_FACTOR : limit);
   next = since;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
+      gboolean own;
+
+      scanned++;
+      if (count == limit)
+        {
+          /* A row after a full page: there is more. */
+          more = TRUE;
+          break;
+        }
+      next = sqlite3_column_int64 (stmt, 0);
+      own = site != NULL && g_strcmp0 (site, (const char *) sqlite3_column_text (stmt, 8)) == 0;
+      if (own && seq_is_known (known, &known_at, next))
+        continue;
       if (count++ > 0)
         g_string_append_c (out, ',');
-      next = sqlite3_column_int64 (stmt, 0);
-      if (site != NULL && g_strcmp0 (site, (const char *) sqlite3_column_text (stmt, 8)) == 0)
+      if (own)
         {
           evg_sync_append_stub (out, (const char *) sqlite3_column_text (stmt, 1), next);
           continue;
@@ -1731,15 +1832,19 @@ evg_server_db_pull (EvgServerDb    *db,
                               next);
     }
   sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     {
       set_db_error (db, &error);
       goto fail;
     }
+  /* Without known ranges this is the old rule: a full page may have more.
+   * With them, so may a page that stopped at its reading limit. */
+  if (rc == SQLITE_DONE)
+    more = known->len > 0 ? scanned == limit * EVG_SYNC_PULL_SCAN_FACTOR : count == limit;
   sqlite3_exec (db->db, "COMMIT", NULL, NULL, NULL);
 
   g_string_append_printf (out, "],\"next\":%" G_GINT64_FORMAT ",\"has_more\":%s}\n",
-                          next, count == limit ? "true" : "false");
+                          next, more ? "true" : "false");
   evg_server_failpoint ("server-pull-before-answer");
   reply->status = 200;
   reply->body = g_string_free (g_steal_pointer (&out), FALSE);

@@ -518,6 +518,30 @@ def case_copied_database(work):
     a.tool('random', '40', '2')
     ra = a.sync()
     ok(ra['pushed'] > 0 and ra['pulled'] == 0, 'the device does not download its own upload')
+    # Its pulls named the server's numbers of its own changes, which the
+    # server then left out: the cursor is past them and nothing is kept.
+    site = a.query('SELECT site_id FROM sync_state')[0][0]
+    seqs = [r[0] for r in server.query("SELECT seq FROM change_log WHERE site = ? ORDER BY seq", (site,))]
+    ok(a.query('SELECT pull_cursor FROM sync_state')[0][0] == seqs[-1] and
+       a.query('SELECT count(*) FROM own_seq_range') == [(0,)],
+       'the pull cursor passed its own changes and no range is left')
+    known = '%d-%d' % (seqs[0], seqs[-1])
+    status, page = http(server.port, 'GET', '/v1/pull?since=0&site=%s&known=%s' % (site, known), token=token)
+    ok(status == 200 and page['changes'] == [] and page['next'] == seqs[-1] and not page['has_more'],
+       'a pull naming known ranges gets none of those changes (%s)' % page.get('changes', [])[:1])
+    status, page = http(server.port, 'GET', '/v1/pull?since=0&site=%s&known=%d-%d' % (site, seqs[0], seqs[9]),
+                        token=token)
+    ok(status == 200 and len(page['changes']) == len(seqs) - 10 and
+       all(c.get('own') for c in page['changes']),
+       'own changes outside the ranges still come as stubs')
+    status, page = http(server.port, 'GET', '/v1/pull?since=0&known=%s' % known, token=token)
+    ok(status == 200 and len(page['changes']) == len(seqs), 'without a site, known is ignored')
+    status, page = http(server.port, 'GET', '/v1/pull?since=0&limit=2&site=%s&known=%s' % (site, known),
+                        token=token)
+    ok(len(seqs) > 40 and status == 200 and page['changes'] == [] and page['has_more'] and
+       page['next'] == seqs[39],
+       'a page reads at most 20 times its limit of rows (%d own changes, next %s)'
+       % (len(seqs), page.get('next')))
     rc = c.sync()
     ok(rc['pulled'] > 0, 'the copy fetched the changes it did not have (%d)' % rc['pulled'])
     converged([a, c], 'a copied database')
@@ -696,6 +720,12 @@ def case_malformed(work):
                                     ('GET', '/v1/pull?since=-1', 400, 'bad_request'),
                                     ('GET', '/v1/pull?since=abc', 400, 'bad_request'),
                                     ('GET', '/v1/pull?limit=0', 400, 'bad_request'),
+                                    ('GET', '/v1/pull?site=s&known=5', 400, 'bad_request'),
+                                    ('GET', '/v1/pull?site=s&known=9-3', 400, 'bad_request'),
+                                    ('GET', '/v1/pull?site=s&known=0-3', 400, 'bad_request'),
+                                    ('GET', '/v1/pull?site=s&known=1-2,x-4', 400, 'bad_request'),
+                                    ('GET', '/v1/pull?site=s&known=' +
+                                     ','.join('%d-%d' % (i, i) for i in range(1, 66)), 400, 'bad_request'),
                                     ('GET', '/v1/pull?since=999999', 409, 'resync')):
         status, answer = http(server.port, method, path, body='{}' if method == 'POST' else None, token=ta)
         ok(status == code and isinstance(answer, dict) and answer.get('error') == err,
