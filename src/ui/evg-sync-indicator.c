@@ -122,7 +122,7 @@ update (EvgSyncIndicator *self)
       title = _("Everything is synced");
       break;
     case EVG_SYNC_STATE_PENDING:
-      icon = "document-save-symbolic";
+      icon = "document-send-symbolic";
       short_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u change waiting",
                                                  "%u changes waiting", pending), pending);
       title = _("Changes are waiting to be sent");
