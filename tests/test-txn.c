@@ -767,12 +767,12 @@ test_txn_outbox_batches (Fixture       *f,
    * out 1–2 that the server never kept, the repeat 4–5, and the three
    * answers that counted 3, 6–7 and 8–9 (a range after the last extends
    * it).  A pull names them. */
-  state_text = text (f, "SELECT group_concat (first_seq || '-' || last_seq, ' ') "
+  state_text = text (f, "SELECT group_concat (first_seq || '-' || last_seq || ':' || n_changes, ' ') "
                         "FROM (SELECT * FROM own_seq_range ORDER BY first_seq)");
-  g_assert_cmpstr (state_text, ==, "3-3 6-9");
+  g_assert_cmpstr (state_text, ==, "3-3:1 6-9:4");
   g_clear_pointer (&state_text, g_free);
   state_text = evg_sync_known_ranges (f->store, 5);
-  g_assert_cmpstr (state_text, ==, "6-9");
+  g_assert_cmpstr (state_text, ==, "6-9:4");
   g_clear_pointer (&state_text, g_free);
 
   /* Nothing left: no batch. */

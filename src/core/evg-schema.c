@@ -210,11 +210,14 @@ static const char * const migrations[] = {
    * as ranges taken from the answers to its pushes (a push is answered
    * with consecutive numbers).  A pull names the ranges after its cursor
    * and the server leaves those changes out instead of sending a stub of
-   * each (see evg_server_db_pull()).  Ranges the cursor has passed are
+   * each (see evg_server_db_pull()).  n_changes counts the changes the
+   * range holds, so the server can tell a range that holds nothing else
+   * and pass over it without reading it.  Ranges the cursor has passed are
    * dropped; a server restored from a backup drops them all. */
   "CREATE TABLE own_seq_range ("
   "  first_seq INTEGER PRIMARY KEY,"
-  "  last_seq  INTEGER NOT NULL CHECK (last_seq >= first_seq)"
+  "  last_seq  INTEGER NOT NULL CHECK (last_seq >= first_seq),"
+  "  n_changes INTEGER NOT NULL CHECK (n_changes >= 1)"
   ");",
 };
 

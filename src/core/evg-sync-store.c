@@ -531,6 +531,7 @@ note_own_seqs (EvgStore             *store,
                EvgSyncPushResponse  *response,
                GError              **error)
 {
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
   sqlite3_stmt *stmt;
   gint64 low = 0, high = 0;
 
@@ -541,6 +542,7 @@ note_own_seqs (EvgStore             *store,
       if ((result->status != EVG_SYNC_STATUS_APPLIED && result->status != EVG_SYNC_STATUS_CONFLICT) ||
           result->seq <= 0)
         continue;
+      g_hash_table_add (seen, &result->seq);
       low = low == 0 ? result->seq : MIN (low, result->seq);
       high = MAX (high, result->seq);
     }
@@ -549,22 +551,24 @@ note_own_seqs (EvgStore             *store,
 
   /* The range right after the last one, as when a first upload's batches
    * follow each other, extends it. */
-  stmt = evg_store_prepare (store, "UPDATE own_seq_range SET last_seq = ?2 WHERE last_seq = ?1 - 1",
-                            error);
+  stmt = evg_store_prepare (store, "UPDATE own_seq_range SET last_seq = ?2, n_changes = n_changes + ?3 "
+                                   "WHERE last_seq = ?1 - 1", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, low);
   sqlite3_bind_int64 (stmt, 2, high);
+  sqlite3_bind_int64 (stmt, 3, g_hash_table_size (seen));
   if (!step_done (store, stmt, error))
     return FALSE;
   if (sqlite3_changes (evg_store_get_db (store)) > 0)
     return TRUE;
-  stmt = evg_store_prepare (store, "INSERT OR IGNORE INTO own_seq_range (first_seq, last_seq) "
-                                   "VALUES (?, ?)", error);
+  stmt = evg_store_prepare (store, "INSERT OR IGNORE INTO own_seq_range (first_seq, last_seq, n_changes) "
+                                   "VALUES (?, ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, low);
   sqlite3_bind_int64 (stmt, 2, high);
+  sqlite3_bind_int64 (stmt, 3, g_hash_table_size (seen));
   return step_done (store, stmt, error);
 }
 
@@ -572,8 +576,8 @@ note_own_seqs (EvgStore             *store,
  * evg_sync_known_ranges:
  *
  * The `known` parameter of a pull from @cursor: the ranges of this
- * database's own changes after it, lowest first, as "FIRST-LAST,…"; NULL
- * when there are none.
+ * database's own changes after it, lowest first, each with the number of
+ * changes it holds, as "FIRST-LAST:COUNT,…"; NULL when there are none.
  */
 char *
 evg_sync_known_ranges (EvgStore  *store,
@@ -582,17 +586,18 @@ evg_sync_known_ranges (EvgStore  *store,
   g_autoptr(GString) text = g_string_new (NULL);
   sqlite3_stmt *stmt;
 
-  stmt = evg_store_prepare (store, "SELECT first_seq, last_seq FROM own_seq_range "
+  stmt = evg_store_prepare (store, "SELECT first_seq, last_seq, n_changes FROM own_seq_range "
                                    "WHERE last_seq > ? ORDER BY first_seq LIMIT ?", NULL);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, cursor);
   sqlite3_bind_int (stmt, 2, EVG_SYNC_MAX_KNOWN_RANGES);
   while (sqlite3_step (stmt) == SQLITE_ROW)
-    g_string_append_printf (text, "%s%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT,
+    g_string_append_printf (text, "%s%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT,
                             text->len > 0 ? "," : "",
                             (gint64) sqlite3_column_int64 (stmt, 0),
-                            (gint64) sqlite3_column_int64 (stmt, 1));
+                            (gint64) sqlite3_column_int64 (stmt, 1),
+                            (gint64) sqlite3_column_int64 (stmt, 2));
   sqlite3_reset (stmt);
   return text->len > 0 ? g_strdup (text->str) : NULL;
 }

@@ -1635,8 +1635,10 @@ parse_count (const char *text,
 
 typedef struct
 {
-  gint64 first;
-  gint64 last;
+  gint64   first;
+  gint64   last;
+  gint64   count;    /* the client's own changes in it, 0 when not said */
+  gboolean whole;    /* the branch's log holds nothing else in it */
 } SeqRange;
 
 static int
@@ -1648,7 +1650,7 @@ compare_ranges (gconstpointer a,
   return (x->first > y->first) - (x->first < y->first);
 }
 
-/* Reads `known`: "FIRST-LAST,FIRST-LAST,…", at most EVG_SYNC_MAX_KNOWN_RANGES
+/* Reads `known`: "FIRST-LAST[:COUNT],…", at most EVG_SYNC_MAX_KNOWN_RANGES
  * ranges of sequence numbers, returned in order of their first. */
 static gboolean
 parse_known (const char *text,
@@ -1664,14 +1666,18 @@ parse_known (const char *text,
   for (guint i = 0; parts[i] != NULL; i++)
     {
       const char *dash = strchr (parts[i], '-');
+      const char *colon = strchr (parts[i], ':');
       g_autofree char *first = NULL;
-      SeqRange range;
+      g_autofree char *last = NULL;
+      SeqRange range = { 0 };
 
-      if (dash == NULL)
+      if (dash == NULL || (colon != NULL && colon < dash))
         return FALSE;
       first = g_strndup (parts[i], dash - parts[i]);
-      if (!parse_count (first, 0, &range.first) || !parse_count (dash + 1, 0, &range.last) ||
-          range.first < 1 || range.last < range.first)
+      last = colon != NULL ? g_strndup (dash + 1, colon - dash - 1) : g_strdup (dash + 1);
+      if (!parse_count (first, 0, &range.first) || !parse_count (last, 0, &range.last) ||
+          range.first < 1 || range.last < range.first ||
+          (colon != NULL && (!parse_count (colon + 1, 0, &range.count) || range.count < 1)))
         return FALSE;
       g_array_append_val (ranges, range);
     }
@@ -1788,6 +1794,30 @@ evg_server_db_pull (EvgServerDb    *db,
   evg_json_append_string (out, db->epoch);
   g_string_append_printf (out, ",\"server_time\":%" G_GINT64_FORMAT ",\"changes\":[", now_ms ());
 
+  /* A range whose count matches the branch's entries in it holds the
+   * client's own changes and nothing else: the page passes over it without
+   * reading it.  Counting reads only the index.  Any other range is read,
+   * and only the site's own changes in it are left out. */
+  for (guint i = 0; i < known->len; i++)
+    {
+      SeqRange *range = &g_array_index (known, SeqRange, i);
+      gint64 entries = -1;
+
+      if (range->count == 0 || range->last <= since)
+        continue;
+      stmt = prepare (db, "SELECT count(*) FROM change_log WHERE branch = ? AND seq BETWEEN ? AND ?",
+                      &error);
+      if (stmt == NULL)
+        goto fail;
+      sqlite3_bind_text (stmt, 1, branch, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, range->first);
+      sqlite3_bind_int64 (stmt, 3, range->last);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        entries = sqlite3_column_int64 (stmt, 0);
+      sqlite3_reset (stmt);
+      range->whole = entries == range->count;
+    }
+
   /* Known changes left out still count towards the rows a page reads, so
    * that a page never reads more than a few pages' worth. */
   stmt = prepare (db, "SELECT seq, change_id, tbl, row_id, op, fields, hlc, base_hlc, site "
@@ -1803,16 +1833,28 @@ evg_server_db_pull (EvgServerDb    *db,
       gboolean own;
 
       scanned++;
-      if (count == limit)
+      if (count == limit || (known->len > 0 && scanned > limit * EVG_SYNC_PULL_SCAN_FACTOR))
         {
-          /* A row after a full page: there is more. */
+          /* A row after a full page, or past what a page reads: there is more. */
           more = TRUE;
           break;
         }
       next = sqlite3_column_int64 (stmt, 0);
       own = site != NULL && g_strcmp0 (site, (const char *) sqlite3_column_text (stmt, 8)) == 0;
       if (own && seq_is_known (known, &known_at, next))
-        continue;
+        {
+          const SeqRange *range = &g_array_index (known, SeqRange, known_at);
+
+          if (range->whole && MIN (range->last, max_seq) > next)
+            {
+              /* Go on after the range, reading no more of it; never past
+               * the log's end, where later changes will come. */
+              next = MIN (range->last, max_seq);
+              sqlite3_reset (stmt);
+              sqlite3_bind_int64 (stmt, 2, next);
+            }
+          continue;
+        }
       if (count++ > 0)
         g_string_append_c (out, ',');
       if (own)
@@ -1840,7 +1882,7 @@ evg_server_db_pull (EvgServerDb    *db,
   /* Without known ranges this is the old rule: a full page may have more.
    * With them, so may a page that stopped at its reading limit. */
   if (rc == SQLITE_DONE)
-    more = known->len > 0 ? scanned == limit * EVG_SYNC_PULL_SCAN_FACTOR : count == limit;
+    more = known->len > 0 ? scanned >= limit * EVG_SYNC_PULL_SCAN_FACTOR : count == limit;
   sqlite3_exec (db->db, "COMMIT", NULL, NULL, NULL);
 
   g_string_append_printf (out, "],\"next\":%" G_GINT64_FORMAT ",\"has_more\":%s}\n",

@@ -542,9 +542,35 @@ def case_copied_database(work):
        page['next'] == seqs[39],
        'a page reads at most 20 times its limit of rows (%d own changes, next %s)'
        % (len(seqs), page.get('next')))
+    # With the number of changes a range holds, the server passes over a
+    # range that holds nothing else; a count that does not match the log
+    # (here another workstation's changes lie inside) is read row by row,
+    # and the other workstation's changes still come.
+    status, page = http(server.port, 'GET', '/v1/pull?since=0&site=%s&known=%s:%d'
+                        % (site, known, len(seqs)), token=token)
+    ok(status == 200 and page['changes'] == [] and page['next'] == seqs[-1] and not page['has_more'],
+       'a range whose count matches is passed over')
+    status, page = http(server.port, 'GET', '/v1/pull?since=0&site=%s&known=%d-%d:%d'
+                        % (site, seqs[0], seqs[-1] + 1000, len(seqs)), token=token)
+    ok(status == 200 and page['next'] == seqs[-1], 'never past the end of the log (next %s)' % page.get('next'))
+    b = Device(work, 'b')
+    b.setup(server.url, token)
+    b.tool('random', '5', '3')
+    b.sync()
+    a.tool('random', '5', '4')
+    a.sync()
+    seqs = [r[0] for r in server.query("SELECT seq FROM change_log WHERE site = ? ORDER BY seq", (site,))]
+    theirs = [r[0] for r in server.query("SELECT change_id FROM change_log WHERE site != ? ORDER BY seq",
+                                         (site,))]
+    status, page = http(server.port, 'GET', '/v1/pull?since=0&site=%s&known=%d-%d:%d'
+                        % (site, seqs[0], seqs[-1], len(seqs)), token=token)
+    ok(status == 200 and len(theirs) > 0 and [c['change_id'] for c in page['changes']] == theirs,
+       'a count that does not match leaves the other workstation\'s %d changes in' % len(theirs))
     rc = c.sync()
     ok(rc['pulled'] > 0, 'the copy fetched the changes it did not have (%d)' % rc['pulled'])
-    converged([a, c], 'a copied database')
+    a.sync()
+    b.sync()
+    converged([a, b, c], 'a copied database')
     server.stop()
 
 
@@ -724,6 +750,9 @@ def case_malformed(work):
                                     ('GET', '/v1/pull?site=s&known=9-3', 400, 'bad_request'),
                                     ('GET', '/v1/pull?site=s&known=0-3', 400, 'bad_request'),
                                     ('GET', '/v1/pull?site=s&known=1-2,x-4', 400, 'bad_request'),
+                                    ('GET', '/v1/pull?site=s&known=1-5:0', 400, 'bad_request'),
+                                    ('GET', '/v1/pull?site=s&known=1-5:x', 400, 'bad_request'),
+                                    ('GET', '/v1/pull?site=s&known=1:3-5', 400, 'bad_request'),
                                     ('GET', '/v1/pull?site=s&known=' +
                                      ','.join('%d-%d' % (i, i) for i in range(1, 66)), 400, 'bad_request'),
                                     ('GET', '/v1/pull?since=999999', 409, 'resync')):
