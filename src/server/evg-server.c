@@ -29,6 +29,7 @@ struct _EvgServer
   /* Owned */
   SoupServer   *soup;
   GThreadPool  *pool;
+  GThreadPool  *read_pool;      /* pulls and health: see evg_server_new() */
   char         *database;
   GMainContext *context;
 
@@ -272,7 +273,7 @@ handle_request (SoupServer        *soup,
   job->disconnected_id = g_signal_connect (msg, "disconnected", G_CALLBACK (on_disconnected), job);
 
   soup_server_message_pause (msg);
-  g_thread_pool_push (self->pool, job, NULL);
+  g_thread_pool_push (endpoint == ENDPOINT_PUSH ? self->pool : self->read_pool, job, NULL);
 }
 
 /* Answers and closes the connection without reading the request body:
@@ -420,6 +421,13 @@ evg_server_new (const char       *database,
   self->pool = g_thread_pool_new (run_job, self, (int) MAX (n_workers, 1), FALSE, error);
   if (self->pool == NULL)
     return NULL;
+  /* Pulls only read, which SQLite lets them do while a push writes: they
+   * have workers of their own instead of waiting in line behind pushes,
+   * each of which holds a worker until SQLite's one write lock is free.
+   * With 1,000 branches syncing at once, pulls waited about a second. */
+  self->read_pool = g_thread_pool_new (run_job, self, (int) MAX (n_workers, 1), FALSE, error);
+  if (self->read_pool == NULL)
+    return NULL;
   self->checkpointer = g_thread_new ("evg-checkpoint", checkpoint_thread, self);
 
   return g_steal_pointer (&self);
@@ -490,6 +498,11 @@ evg_server_shutdown (EvgServer *self)
 
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
+  if (self->read_pool != NULL)
+    {
+      g_thread_pool_free (self->read_pool, FALSE, TRUE);
+      self->read_pool = NULL;
+    }
   if (self->pool != NULL)
     {
       g_thread_pool_free (self->pool, FALSE, TRUE);
