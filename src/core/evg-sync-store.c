@@ -290,8 +290,9 @@ entry_fields (EvgStore      *store,
  * Returns the batch to send: the oldest batch already on its way if there
  * is one (it must go again unchanged, with the same id, until it is
  * answered), else up to @max_changes pending entries made into a new batch.
- * Marking them commits before anything is sent, so a kill after this point
- * resends the very same batch.  *n_changes is 0 when nothing waits.
+ * The new batch (its range of seqs in outbox_batch) is committed before
+ * anything is sent, so a kill after this point resends the very same
+ * batch.  *n_changes is 0, and *batch_id NULL, when nothing waits.
  *
  * @in_flight names a batch being sent right now: the client makes the next
  * batch while the server works on that one, and sends it only after the
