@@ -50,6 +50,9 @@ G_BEGIN_DECLS
  * reads at most this many times its limit of rows to fill a page. */
 #define EVG_SYNC_MAX_KNOWN_RANGES     64
 #define EVG_SYNC_PULL_SCAN_FACTOR     20
+/* The server counts a pull's known ranges (to pass over them unread) up
+ * to this many sequence numbers in all. */
+#define EVG_SYNC_MAX_KNOWN_SPAN       4000000
 /* A change stamped further ahead of the server's clock than this is refused:
  * it would win every later edit made with a correct clock. */
 #define EVG_SYNC_MAX_SKEW_MS          (5 * 60 * 1000)

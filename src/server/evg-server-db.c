@@ -1731,7 +1731,7 @@ evg_server_db_pull (EvgServerDb    *db,
   const char *epoch = query != NULL ? g_hash_table_lookup (query, "epoch") : NULL;
   const char *site = query != NULL ? g_hash_table_lookup (query, "site") : NULL;
   g_autoptr(GArray) known = g_array_new (FALSE, FALSE, sizeof (SeqRange));
-  gint64 since, limit, max_seq = 0, next, count = 0, scanned = 0;
+  gint64 since, limit, max_seq = 0, next, count = 0, scanned = 0, known_counted = 0;
   gboolean more = FALSE;
   guint known_at = 0;
   sqlite3_stmt *stmt;
@@ -1803,8 +1803,12 @@ evg_server_db_pull (EvgServerDb    *db,
       SeqRange *range = &g_array_index (known, SeqRange, i);
       gint64 entries = -1;
 
-      if (range->count == 0 || range->last <= since)
+      /* Counting reads the index over the whole range: bounded per pull,
+       * so no request makes the server read more than that. */
+      if (range->count == 0 || range->last <= since ||
+          range->last - range->first + 1 > EVG_SYNC_MAX_KNOWN_SPAN - known_counted)
         continue;
+      known_counted += range->last - range->first + 1;
       stmt = prepare (db, "SELECT count(*) FROM change_log WHERE branch = ? AND seq BETWEEN ? AND ?",
                       &error);
       if (stmt == NULL)

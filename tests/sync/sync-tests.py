@@ -553,6 +553,10 @@ def case_copied_database(work):
     status, page = http(server.port, 'GET', '/v1/pull?since=0&site=%s&known=%d-%d:%d'
                         % (site, seqs[0], seqs[-1] + 1000, len(seqs)), token=token)
     ok(status == 200 and page['next'] == seqs[-1], 'never past the end of the log (next %s)' % page.get('next'))
+    status, page = http(server.port, 'GET', '/v1/pull?since=0&site=%s&known=1-9000000000:%d'
+                        % (site, len(seqs)), token=token)
+    ok(status == 200 and page['changes'] == [] and page['next'] == seqs[-1],
+       'a range too long to count is read instead, with the same answer')
     b = Device(work, 'b')
     b.setup(server.url, token)
     b.tool('random', '5', '3')
