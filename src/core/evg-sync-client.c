@@ -887,7 +887,7 @@ again:
       if (!evg_sync_read_state (store, &info, error))
         return FALSE;
       epoch = info.epoch != NULL ? g_uri_escape_string (info.epoch, NULL, FALSE) : NULL;
-      if (known == NULL && !known_read)
+      if (!known_read)
         {
           /* Read once: pulling only ever drops ranges it has passed. */
           known = evg_sync_known_ranges (store, info.pull_cursor);
