@@ -1718,7 +1718,9 @@ seq_is_known (GArray *ranges,
  * then needs no second trip to fetch a stub of each of its changes.  Only
  * changes with the workstation's site are left out, and the ranges came
  * to that very database, so a copy of it from before a push still gets
- * stubs of that push's changes and notices that it lacks them.
+ * stubs of that push's changes and notices that it lacks them.  A range
+ * may say how many changes it holds (FIRST-LAST:COUNT); when the branch's
+ * log holds just that many entries in it, the page passes over it unread.
  */
 void
 evg_server_db_pull (EvgServerDb    *db,
@@ -1748,7 +1750,8 @@ evg_server_db_pull (EvgServerDb    *db,
   if (!parse_known (query != NULL ? g_hash_table_lookup (query, "known") : NULL, known))
     {
       g_autofree char *message = g_strdup_printf ("known must be at most %d ranges FIRST-LAST "
-                                                  "of whole numbers, separated by commas.",
+                                                  "or FIRST-LAST:COUNT of whole numbers, "
+                                                  "separated by commas.",
                                                   EVG_SYNC_MAX_KNOWN_RANGES);
       evg_server_reply_error (reply, 400, EVG_SYNC_CODE_BAD_REQUEST, message);
       return;
