@@ -386,6 +386,114 @@ test_member_fields (void)
   g_assert_false (evg_member_equal_fields (m, copy));
 }
 
+static gboolean
+is_choice_of (EvgMemberField  field,
+              const char     *value)
+{
+  guint n;
+  const EvgChoice *choices = evg_member_field_get_choices (field, &n);
+
+  for (guint i = 0; i < n; i++)
+    if (g_str_equal (choices[i].code, value))
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether evg_member_validate() takes @value for @field.  The rest of the
+ * record is blank, which draws issues on other fields only. */
+static gboolean
+validator_accepts (EvgMemberField  field,
+                   const char     *value)
+{
+  g_autoptr(EvgMember) m = evg_member_new ();
+  g_autoptr(GPtrArray) issues = NULL;
+  GDate today;
+
+  g_date_set_dmy (&today, 1, 7, 2026);
+  evg_member_set (m, field, value);
+  issues = evg_member_validate (m, &today);
+  return !has_issue (issues, evg_member_field_get_info (field)->name);
+}
+
+/* A form offers evg_member_field_get_choices(): a value the validator takes
+ * but the list lacks is one the form cannot show, and saving the form
+ * blanks it (the 民族 of every member once was). */
+static void
+test_member_choices_cover_validator (void)
+{
+  g_autoptr(GPtrArray) candidates = g_ptr_array_new ();
+  static const char * const strangers[] = {
+    "汉", "回", "穿青人", "其他", "外国血统", "doctorate", "男性", "正式", "转入", "1", "",
+  };
+  guint n_choice_fields = 0;
+
+  /* Every form of every choice of every field, and words no list has. */
+  for (guint f = 0; f < EVG_MEMBER_N_FIELDS; f++)
+    {
+      guint n;
+      const EvgChoice *choices = evg_member_field_get_choices (f, &n);
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_ptr_array_add (candidates, (gpointer) choices[i].code);
+          g_ptr_array_add (candidates, (gpointer) choices[i].label);
+          g_ptr_array_add (candidates, (gpointer) choices[i].chinese);
+        }
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (strangers); i++)
+    g_ptr_array_add (candidates, (gpointer) strangers[i]);
+
+  for (guint f = 0; f < EVG_MEMBER_N_FIELDS; f++)
+    {
+      const EvgMemberFieldInfo *info = evg_member_field_get_info (f);
+      const EvgChoice *choices;
+      guint n;
+
+      choices = evg_member_field_get_choices (f, &n);
+      if (info->kind != EVG_FIELD_KIND_CHOICE)
+        {
+          g_assert_null (choices);
+          continue;
+        }
+      n_choice_fields++;
+      g_test_message ("%s: %u choices", info->name, n);
+      g_assert_nonnull (choices);
+      g_assert_cmpuint (n, >, 0);
+
+      /* Each choice is valid and is what its own words are read as. */
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(EvgMember) m = evg_member_new ();
+
+          g_assert_true (validator_accepts (f, choices[i].code));
+          g_assert_cmpstr (evg_member_choice_parse (f, choices[i].code), ==, choices[i].code);
+          g_assert_cmpstr (evg_member_choice_parse (f, choices[i].chinese), ==, choices[i].code);
+          g_assert_true (evg_member_set_text (m, f, choices[i].chinese));
+          g_assert_cmpstr (evg_member_get (m, f), ==, choices[i].code);
+        }
+
+      /* Each value the validator takes is a choice. */
+      for (guint i = 0; i < candidates->len; i++)
+        {
+          const char *value = g_ptr_array_index (candidates, i);
+
+          if (*value != '\0' && validator_accepts (f, value) && !is_choice_of (f, value))
+            g_error ("%s accepts “%s”, which its choices lack", info->name, value);
+        }
+    }
+
+  /* 性别, 民族, 学历, 人员类别, 党籍状态, 减少方式 */
+  g_assert_cmpuint (n_choice_fields, ==, 6);
+  g_assert_true (is_choice_of (EVG_MEMBER_ETHNICITY, "汉族"));
+  g_assert_true (is_choice_of (EVG_MEMBER_ETHNICITY, "基诺族"));
+  {
+    guint n;
+
+    evg_member_field_get_choices (EVG_MEMBER_ETHNICITY, &n);
+    g_assert_cmpuint (n, ==, 56);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -402,6 +510,7 @@ main (int   argc,
   g_test_add_func ("/evg/validate/pinyin", test_pinyin);
   g_test_add_func ("/evg/member/rules", test_member_rules);
   g_test_add_func ("/evg/member/fields", test_member_fields);
+  g_test_add_func ("/evg/member/choices-cover-validator", test_member_choices_cover_validator);
 
   return g_test_run ();
 }

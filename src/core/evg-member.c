@@ -131,15 +131,29 @@ static const EvgChoice left_reason_choices[] = {
   { "removed", N_("Removed from the rolls"), "除名" },
 };
 
-/* The 56 ethnic groups, in the order of the national standard GB 3304. */
-static const char * const ethnicities[] = {
-  "汉族", "蒙古族", "回族", "藏族", "维吾尔族", "苗族", "彝族", "壮族", "布依族", "朝鲜族",
-  "满族", "侗族", "瑶族", "白族", "土家族", "哈尼族", "哈萨克族", "傣族", "黎族", "傈僳族",
-  "佤族", "畲族", "高山族", "拉祜族", "水族", "东乡族", "纳西族", "景颇族", "柯尔克孜族", "土族",
-  "达斡尔族", "仫佬族", "羌族", "布朗族", "撒拉族", "毛南族", "仡佬族", "锡伯族", "阿昌族", "普米族",
-  "塔吉克族", "怒族", "乌孜别克族", "俄罗斯族", "鄂温克族", "德昂族", "保安族", "裕固族", "京族", "塔塔尔族",
-  "独龙族", "鄂伦春族", "赫哲族", "门巴族", "珞巴族", "基诺族",
+/* The 56 ethnic groups, in the order of the national standard GB 3304.
+ * The form and the store both use the group's name, which is also what
+ * people read: it has no English code and is not translated. */
+#define ETHNICITY(name) { name, name, name }
+
+static const EvgChoice ethnicity_choices[] = {
+  ETHNICITY ("汉族"), ETHNICITY ("蒙古族"), ETHNICITY ("回族"), ETHNICITY ("藏族"),
+  ETHNICITY ("维吾尔族"), ETHNICITY ("苗族"), ETHNICITY ("彝族"), ETHNICITY ("壮族"),
+  ETHNICITY ("布依族"), ETHNICITY ("朝鲜族"), ETHNICITY ("满族"), ETHNICITY ("侗族"),
+  ETHNICITY ("瑶族"), ETHNICITY ("白族"), ETHNICITY ("土家族"), ETHNICITY ("哈尼族"),
+  ETHNICITY ("哈萨克族"), ETHNICITY ("傣族"), ETHNICITY ("黎族"), ETHNICITY ("傈僳族"),
+  ETHNICITY ("佤族"), ETHNICITY ("畲族"), ETHNICITY ("高山族"), ETHNICITY ("拉祜族"),
+  ETHNICITY ("水族"), ETHNICITY ("东乡族"), ETHNICITY ("纳西族"), ETHNICITY ("景颇族"),
+  ETHNICITY ("柯尔克孜族"), ETHNICITY ("土族"), ETHNICITY ("达斡尔族"), ETHNICITY ("仫佬族"),
+  ETHNICITY ("羌族"), ETHNICITY ("布朗族"), ETHNICITY ("撒拉族"), ETHNICITY ("毛南族"),
+  ETHNICITY ("仡佬族"), ETHNICITY ("锡伯族"), ETHNICITY ("阿昌族"), ETHNICITY ("普米族"),
+  ETHNICITY ("塔吉克族"), ETHNICITY ("怒族"), ETHNICITY ("乌孜别克族"), ETHNICITY ("俄罗斯族"),
+  ETHNICITY ("鄂温克族"), ETHNICITY ("德昂族"), ETHNICITY ("保安族"), ETHNICITY ("裕固族"),
+  ETHNICITY ("京族"), ETHNICITY ("塔塔尔族"), ETHNICITY ("独龙族"), ETHNICITY ("鄂伦春族"),
+  ETHNICITY ("赫哲族"), ETHNICITY ("门巴族"), ETHNICITY ("珞巴族"), ETHNICITY ("基诺族"),
 };
+
+#undef ETHNICITY
 
 const EvgMemberFieldInfo *
 evg_member_field_get_info (EvgMemberField field)
@@ -224,9 +238,11 @@ evg_member_field_from_header (const char *header)
 /**
  * evg_member_field_get_choices:
  *
+ * Every value evg_member_validate() accepts for a choice field is one of
+ * these, so a form that offers them can show any valid stored value.
+ *
  * Returns: (nullable): the values @field may take, or %NULL when it is not
- *   a choice with codes (the ethnic groups are listed by
- *   evg_member_get_ethnicities())
+ *   a choice field
  */
 const EvgChoice *
 evg_member_field_get_choices (EvgMemberField  field,
@@ -239,6 +255,9 @@ evg_member_field_get_choices (EvgMemberField  field,
     {
     case EVG_MEMBER_GENDER:
       choices = gender_choices, n = G_N_ELEMENTS (gender_choices);
+      break;
+    case EVG_MEMBER_ETHNICITY:
+      choices = ethnicity_choices, n = G_N_ELEMENTS (ethnicity_choices);
       break;
     case EVG_MEMBER_EDUCATION:
       choices = education_choices, n = G_N_ELEMENTS (education_choices);
@@ -259,14 +278,6 @@ evg_member_field_get_choices (EvgMemberField  field,
   if (n_choices != NULL)
     *n_choices = n;
   return choices;
-}
-
-const char * const *
-evg_member_get_ethnicities (guint *n)
-{
-  if (n != NULL)
-    *n = G_N_ELEMENTS (ethnicities);
-  return ethnicities;
 }
 
 static const EvgChoice *
@@ -332,13 +343,13 @@ evg_member_choice_parse (EvgMemberField  field,
 
   if (field == EVG_MEMBER_ETHNICITY)
     {
-      for (guint i = 0; i < G_N_ELEMENTS (ethnicities); i++)
+      for (guint i = 0; i < G_N_ELEMENTS (ethnicity_choices); i++)
         {
-          gsize len = strlen (ethnicities[i]) - strlen ("族");
+          const char *name = ethnicity_choices[i].code;
+          gsize len = strlen (name) - strlen ("族");
 
-          if (g_str_equal (ethnicities[i], text) ||
-              (strlen (text) == len && strncmp (ethnicities[i], text, len) == 0))
-            return ethnicities[i];
+          if (g_str_equal (name, text) || (strlen (text) == len && strncmp (name, text, len) == 0))
+            return name;
         }
       return NULL;
     }
@@ -384,8 +395,6 @@ value_is_canonical (EvgMemberField  field,
   switch (fields[field].info.kind)
     {
     case EVG_FIELD_KIND_CHOICE:
-      if (field == EVG_MEMBER_ETHNICITY)
-        return g_strcmp0 (evg_member_choice_parse (field, value), value) == 0;
       return find_choice (field, value) != NULL;
     case EVG_FIELD_KIND_DATE:
       {

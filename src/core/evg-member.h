@@ -63,7 +63,8 @@ typedef struct
 } EvgMemberFieldInfo;
 
 /* A value a choice field may take: @code is stored, @label (an English
- * msgid) is shown, @chinese is what the national form writes. */
+ * msgid) is shown, @chinese is what the national form writes.  An ethnic
+ * group is its Chinese name in all three. */
 typedef struct
 {
   const char *code;
@@ -89,7 +90,6 @@ const char               *evg_member_choice_chinese    (EvgMemberField  field,
                                                         const char     *code);
 const char               *evg_member_choice_parse      (EvgMemberField  field,
                                                         const char     *text);
-const char * const       *evg_member_get_ethnicities   (guint          *n);
 
 EvgMember  *evg_member_new                  (void);
 EvgMember  *evg_member_copy                 (EvgMember      *self);
