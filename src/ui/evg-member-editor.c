@@ -10,7 +10,10 @@
 
 /* Adds or edits one member.  Every change is checked as it is typed: the
  * rows at fault are marked and the reasons listed, and Save stays off until
- * the record is valid.  Closing with unsaved changes asks first. */
+ * the record is valid.  Closing with unsaved changes asks first.  A row the
+ * secretary did not touch gives back the stored value exactly as it was,
+ * even one the form would not write that way: opening a member and saving
+ * must never change the record behind their back. */
 struct _EvgMemberEditor
 {
   AdwWindow   parent_instance;
@@ -26,6 +29,8 @@ struct _EvgMemberEditor
   GtkWidget  *rows[EVG_MEMBER_N_FIELDS];     /* borrowed from the widget tree */
   GPtrArray  *codes[EVG_MEMBER_N_FIELDS];    /* combo position → code */
   gboolean    masked[EVG_MEMBER_N_FIELDS];   /* shows a masked value, not editable */
+  char       *shown_text[EVG_MEMBER_N_FIELDS];  /* an entry's text as it was filled in */
+  guint       shown_state[EVG_MEMBER_N_FIELDS]; /* a combo's position, a switch's state */
   GPtrArray  *issues;
   gboolean    saved;
   gboolean    closing_confirmed;
@@ -78,7 +83,47 @@ original_value (EvgMemberEditor *self,
   return self->original != NULL ? evg_member_get (self->original, field) : NULL;
 }
 
-/* The record as the form now says it, completed as it would be saved. */
+static GtkSwitch *
+row_get_switch (GtkWidget *row)
+{
+  return g_object_get_data (G_OBJECT (row), "switch");
+}
+
+/* Remembers what the row of @field shows now, as the state that stands for
+ * the stored value. */
+static void
+remember_shown (EvgMemberEditor *self,
+                EvgMemberField   field)
+{
+  GtkWidget *row = self->rows[field];
+
+  if (ADW_IS_COMBO_ROW (row))
+    self->shown_state[field] = adw_combo_row_get_selected (ADW_COMBO_ROW (row));
+  else if (ADW_IS_ENTRY_ROW (row))
+    {
+      g_free (self->shown_text[field]);
+      self->shown_text[field] = g_strdup (gtk_editable_get_text (GTK_EDITABLE (row)));
+    }
+  else
+    self->shown_state[field] = gtk_switch_get_active (row_get_switch (row));
+}
+
+static gboolean
+row_is_untouched (EvgMemberEditor *self,
+                  EvgMemberField   field)
+{
+  GtkWidget *row = self->rows[field];
+
+  if (ADW_IS_COMBO_ROW (row))
+    return adw_combo_row_get_selected (ADW_COMBO_ROW (row)) == self->shown_state[field];
+  if (ADW_IS_ENTRY_ROW (row))
+    return g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (row)), self->shown_text[field]) == 0;
+  return (guint) gtk_switch_get_active (row_get_switch (row)) == self->shown_state[field];
+}
+
+/* The record as the form now says it, completed as it would be saved.  It
+ * starts as a copy of the stored record, so the fields the form does not
+ * show (the departure) and the rows nobody touched keep their values. */
 static EvgMember *
 build_member (EvgMemberEditor *self)
 {
@@ -88,7 +133,7 @@ build_member (EvgMemberEditor *self)
     {
       GtkWidget *row = self->rows[f];
 
-      if (row == NULL || self->masked[f])
+      if (row == NULL || self->masked[f] || row_is_untouched (self, f))
         continue;
 
       if (ADW_IS_COMBO_ROW (row))
@@ -101,11 +146,7 @@ build_member (EvgMemberEditor *self)
       else if (ADW_IS_ENTRY_ROW (row))
         evg_member_set_text (member, f, gtk_editable_get_text (GTK_EDITABLE (row)));
       else
-        {
-          GtkSwitch *toggle = g_object_get_data (G_OBJECT (row), "switch");
-
-          evg_member_set (member, f, gtk_switch_get_active (toggle) ? "1" : "0");
-        }
+        evg_member_set (member, f, gtk_switch_get_active (row_get_switch (row)) ? "1" : "0");
     }
 
   return member;
@@ -180,6 +221,7 @@ on_reveal_clicked (GtkButton       *button,
 
   self->masked[field] = FALSE;
   gtk_editable_set_text (GTK_EDITABLE (row), original_value (self, field));
+  remember_shown (self, field);
   gtk_editable_set_editable (GTK_EDITABLE (row), TRUE);
   gtk_widget_set_visible (GTK_WIDGET (button), FALSE);
   gtk_widget_grab_focus (row);
@@ -224,6 +266,27 @@ make_choice_row (EvgMemberEditor *self,
           if (g_strcmp0 (current, choices[i].code) == 0)
             selected = i + 1;
         }
+    }
+
+  /* A value the list does not know (a party group deleted elsewhere, a code
+   * from a newer version, text a sync brought) is offered as it is rather
+   * than shown as "Not recorded" and blanked by the next save.  The check
+   * as the secretary types says what is wrong with it. */
+  if (current != NULL && selected == 0)
+    {
+      g_autofree char *label = NULL;
+
+      if (field == EVG_MEMBER_PARTY_GROUP_ID)
+        label = g_strdup (evg_member_get_party_group_name (self->original) != NULL
+                          ? evg_member_get_party_group_name (self->original)
+                          : _("Unknown party group"));
+      else
+        /* Translators: a stored value the drop-down does not offer, such
+         * as an ethnic group's name written another way. */
+        label = g_strdup_printf (_("%s (not in the list)"), current);
+      gtk_string_list_append (strings, label);
+      g_ptr_array_add (self->codes[field], g_strdup (current));
+      selected = self->codes[field]->len - 1;
     }
 
   adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (strings));
@@ -333,6 +396,7 @@ build_form (EvgMemberEditor *self)
                                          field == EVG_MEMBER_NAME
                                          ? _("Name (required)") : _(info->label));
           self->rows[field] = row;
+          remember_shown (self, field);
           adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
         }
       gtk_box_append (self->groups_box, group);
@@ -427,7 +491,10 @@ evg_member_editor_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), EVG_TYPE_MEMBER_EDITOR);
   memset (self->rows, 0, sizeof self->rows);
   for (guint f = 0; f < EVG_MEMBER_N_FIELDS; f++)
-    g_clear_pointer (&self->codes[f], g_ptr_array_unref);
+    {
+      g_clear_pointer (&self->codes[f], g_ptr_array_unref);
+      g_clear_pointer (&self->shown_text[f], g_free);
+    }
   g_clear_pointer (&self->issues, g_ptr_array_unref);
   g_clear_object (&self->original);
   g_clear_object (&self->roster);
@@ -510,7 +577,7 @@ evg_member_editor_set_text (EvgMemberEditor *self,
       gtk_editable_set_text (GTK_EDITABLE (row), text);
     }
   else
-    gtk_switch_set_active (g_object_get_data (G_OBJECT (row), "switch"), g_strcmp0 (text, "1") == 0);
+    gtk_switch_set_active (row_get_switch (row), g_strcmp0 (text, "1") == 0);
 }
 
 gboolean
