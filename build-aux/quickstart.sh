@@ -13,6 +13,7 @@ prefix="$here/_install"
 packages="meson ninja-build pkg-config gcc gettext
   libglib2.0-dev libglib2.0-dev-bin libglib2.0-bin libgtk-4-dev libadwaita-1-dev
   libsoup-3.0-dev libjson-glib-dev libsqlite3-dev libsecret-1-dev glib-networking
+  libmicrohttpd-dev
   sqlite3 python3 python3-gi gir1.2-atspi-2.0 at-spi2-core
   xvfb xauth dbus dbus-daemon dbus-bin
   desktop-file-utils appstream flatpak-builder
@@ -42,7 +43,7 @@ install_missing () {
 
 build () {
   if [ ! -f "$build/build.ninja" ]; then
-    meson setup "$build" --prefix="$prefix" -Dgui=enabled
+    meson setup "$build" --prefix="$prefix" -Dgui=enabled -Dserver=enabled
   fi
   ninja -C "$build"
 }

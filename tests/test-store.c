@@ -322,7 +322,7 @@ file_size (const char *path)
   return st.st_size;
 }
 
-/* Writes some 12 MB of party groups in one transaction: well over the
+/* Writes some 12 MB of members in one transaction: well over the
  * thousand pages of log after which a commit checkpoints, whatever the
  * page size. */
 static void
@@ -330,15 +330,16 @@ big_write (EvgStore *store)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(EvgTxn) txn = evg_store_begin (store, &error);
-  g_autofree char *name = g_strnfill (2000, 'x');
+  g_autofree char *text = g_strnfill (EVG_SCHEMA_DEFAULT_MAX_CHARS, 'x');
 
   g_assert_no_error (error);
-  for (guint i = 0; i < 6000; i++)
+  for (guint i = 0; i < 12000; i++)
     {
-      g_autoptr(EvgFieldSet) fields = evg_field_set_new_for ("party_group");
+      g_autoptr(EvgFieldSet) fields = evg_field_set_new_for ("member");
       g_autofree char *id = NULL;
 
-      evg_field_set_set (fields, "name", name);
+      evg_field_set_set (fields, "note", text);
+      evg_field_set_set (fields, "address", text);
       id = evg_txn_insert (txn, fields, NULL, &error);
       g_assert_no_error (error);
     }

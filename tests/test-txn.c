@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "evg-schema.h"
 #include "evg-sync-private.h"
 #include "evg-test-outbox.h"
 #include "evg-test-util.h"
@@ -791,6 +792,72 @@ test_txn_outbox_batches (Fixture       *f,
   g_assert_cmpuint (n, ==, 5);
 }
 
+/* A value outside its column's domain never reaches the row or the outbox:
+ * the server would refuse it (see evg_sync_change_validate()). */
+static void
+test_txn_domain_checked (Fixture       *f,
+                         gconstpointer  data)
+{
+  struct { const char *column, *value; } bad[] = {
+    { "lost_contact", "-5" },
+    { "mobile_member", "2" },
+    { "gender", "alien" },
+    { "ethnicity", "火星族" },
+    { "birth_date", "1990-13-45" },
+    { "dues_paid_until", "soon" },
+    { "party_group_id", "a b" },
+    { "name", NULL },             /* 51 characters, below */
+    { "note", NULL },             /* 501 characters, below */
+  };
+  g_autofree char *long_name = g_strnfill (51, 'x');
+  g_autofree char *long_note = g_strnfill (EVG_SCHEMA_DEFAULT_MAX_CHARS + 1, 'x');
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgTxn) txn = NULL;
+  g_autofree char *id = NULL;
+  gint64 outbox = count (f, "SELECT count(*) FROM outbox");
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(EvgFieldSet) fields = evg_field_set_new_for ("member");
+      g_autoptr(EvgTxn) attempt = evg_store_begin (f->store, &error);
+      const char *value = bad[i].value;
+      g_autofree char *made = NULL;
+
+      g_assert_no_error (error);
+      if (value == NULL)
+        value = g_str_equal (bad[i].column, "name") ? long_name : long_note;
+      evg_field_set_set (fields, bad[i].column, value);
+      made = evg_txn_insert (attempt, fields, NULL, &error);
+      g_assert_null (made);
+      g_assert_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_INVALID);
+      g_assert_nonnull (strstr (error->message, bad[i].column));
+      g_clear_error (&error);
+    }
+  g_assert_cmpint (count (f, "SELECT count(*) FROM member"), ==, 0);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM outbox"), ==, outbox);
+
+  /* The same columns at their limits are written. */
+  txn = evg_store_begin (f->store, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(EvgFieldSet) fields = evg_field_set_new_for ("member");
+
+    long_name[50] = '\0';
+    long_note[EVG_SCHEMA_DEFAULT_MAX_CHARS] = '\0';
+    evg_field_set_set (fields, "name", long_name);
+    evg_field_set_set (fields, "note", long_note);
+    evg_field_set_set (fields, "lost_contact", "1");
+    evg_field_set_set (fields, "gender", "female");
+    evg_field_set_set (fields, "ethnicity", "回族");
+    evg_field_set_set (fields, "birth_date", "1990-02-28");
+    id = evg_txn_insert (txn, fields, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (id);
+  }
+  g_assert_true (evg_txn_commit (txn, &error));
+  g_assert_cmpint (count (f, "SELECT count(*) FROM member"), ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -810,6 +877,7 @@ main (int    argc,
   ADD ("/evg/txn/insert-rows-failure", test_txn_insert_rows_failure);
   ADD ("/evg/txn/insert-entry-reads-row", test_txn_insert_entry_reads_row);
   ADD ("/evg/txn/outbox-batches", test_txn_outbox_batches);
+  ADD ("/evg/txn/domain-checked", test_txn_domain_checked);
 #undef ADD
 
   return g_test_run ();

@@ -1286,3 +1286,36 @@ evg_member_validate (EvgMember   *self,
 
   return issues;
 }
+
+/**
+ * evg_member_check_column:
+ * @column: an #EvgMemberField, which is also the column's index in the
+ *   member table's spec
+ * @text: a value as stored
+ *
+ * What the sync protocol and EvgTxn check of a stored member value: its
+ * form (a date, one of the choices, an amount), as the editor and the
+ * importer store it.  Rules that tie fields together (an ID number and a
+ * birth date) stay with evg_member_validate(): a change carries some
+ * fields only.
+ *
+ * Returns: (nullable): %NULL when @text fits, else why not (English)
+ */
+const char *
+evg_member_check_column (guint       column,
+                         const char *text)
+{
+  g_return_val_if_fail (column < EVG_MEMBER_N_FIELDS, "no such column");
+  g_return_val_if_fail (text != NULL, "no value");
+
+  if (fields[column].info.kind == EVG_FIELD_KIND_PARTY_GROUP)
+    {
+      for (const char *p = text; *p != '\0'; p++)
+        if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
+          return "not the id of a party group";
+      return *text == '\0' || strlen (text) > 64 ? "not the id of a party group" : NULL;
+    }
+  if (fields[column].info.kind == EVG_FIELD_KIND_TEXT)
+    return NULL;
+  return value_is_canonical (column, text) ? NULL : "not in the form the roster stores";
+}

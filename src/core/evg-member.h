@@ -131,4 +131,9 @@ void        evg_member_complete             (EvgMember      *self);
 GPtrArray  *evg_member_validate             (EvgMember      *self,
                                              const GDate    *today);
 
+/* The domain check of the member table's text columns, whose order is
+ * that of EvgMemberField (see evg-schema.h). */
+const char               *evg_member_check_column      (guint           column,
+                                                        const char     *text);
+
 G_END_DECLS

@@ -5,7 +5,9 @@
 
 #include <string.h>
 
+#include "evg-member.h"
 #include "evg-schema.h"
+#include "evg-validate.h"
 
 /* Each migration runs in its own transaction and moves user_version up by
  * one.  Never edit a migration that has shipped: append a new one. */
@@ -207,17 +209,18 @@ static const char * const migrations[] = {
 };
 
 static const EvgColumnSpec party_group_columns[] = {
-  { "name", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
-  { "sort_order", EVG_COLUMN_INT, EVG_COLUMN_FLAG_NONE },
+  { "name", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE, 50 },
+  { "sort_order", EVG_COLUMN_INT, EVG_COLUMN_FLAG_NONE, 0, -1000000, 1000000 },
 };
 
 static const EvgTableSpec party_group_table = {
   "party_group", party_group_columns, G_N_ELEMENTS (party_group_columns), EVG_MERGE_FIELD_LWW, FALSE,
+  NULL,
 };
 
 /* Keep in the order of the CREATE TABLE above and of EvgMemberField. */
 static const EvgColumnSpec member_columns[] = {
-  { "name", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_IDENTITY },
+  { "name", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_IDENTITY, 50 },
   { "gender", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
   { "ethnicity", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
   { "id_number", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_IDENTITY },
@@ -231,9 +234,9 @@ static const EvgColumnSpec member_columns[] = {
   { "phone", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
   { "address", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
   { "standing", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
-  { "lost_contact", EVG_COLUMN_INT, EVG_COLUMN_FLAG_NONE },
+  { "lost_contact", EVG_COLUMN_INT, EVG_COLUMN_FLAG_NONE, 0, 0, 1 },
   { "lost_contact_on", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
-  { "mobile_member", EVG_COLUMN_INT, EVG_COLUMN_FLAG_NONE },
+  { "mobile_member", EVG_COLUMN_INT, EVG_COLUMN_FLAG_NONE, 0, 0, 1 },
   { "mobile_destination", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
   { "party_post", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
   { "work_unit", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
@@ -247,20 +250,63 @@ static const EvgColumnSpec member_columns[] = {
 
 static const EvgTableSpec member_table = {
   "member", member_columns, G_N_ELEMENTS (member_columns), EVG_MERGE_FIELD_LWW, FALSE,
+  evg_member_check_column,
+};
+
+enum
+{
+  TRANSFER_MEMBER_ID,
+  TRANSFER_FROM_BRANCH,
+  TRANSFER_TO_BRANCH,
+  TRANSFER_STATUS,
+  TRANSFER_ISSUED_ON,
+  TRANSFER_ACCEPTED_ON,
+  TRANSFER_NOTE,
 };
 
 static const EvgColumnSpec transfer_columns[] = {
-  { "member_id", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_IMMUTABLE },
-  { "from_branch", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_IMMUTABLE },
-  { "to_branch", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_IMMUTABLE },
-  { "status", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
-  { "issued_on", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
-  { "accepted_on", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
-  { "note", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
+  [TRANSFER_MEMBER_ID] = { "member_id", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_IMMUTABLE, 64 },
+  [TRANSFER_FROM_BRANCH] = { "from_branch", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_IMMUTABLE, 64 },
+  [TRANSFER_TO_BRANCH] = { "to_branch", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_IMMUTABLE, 64 },
+  [TRANSFER_STATUS] = { "status", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE, 16 },
+  [TRANSFER_ISSUED_ON] = { "issued_on", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE, 10 },
+  [TRANSFER_ACCEPTED_ON] = { "accepted_on", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE, 10 },
+  [TRANSFER_NOTE] = { "note", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
 };
+
+static const char *
+check_transfer_text (guint       column,
+                     const char *text)
+{
+  GDate date;
+
+  switch (column)
+    {
+    case TRANSFER_STATUS:
+      if (!g_str_equal (text, "issued") && !g_str_equal (text, "accepted") &&
+          !g_str_equal (text, "refused"))
+        return "not a transfer status (issued, accepted, refused)";
+      return NULL;
+    case TRANSFER_ISSUED_ON:
+    case TRANSFER_ACCEPTED_ON:
+      if (strlen (text) != 10 || !evg_parse_date (text, &date))
+        return "not a date (YYYY-MM-DD)";
+      return NULL;
+    case TRANSFER_MEMBER_ID:
+    case TRANSFER_FROM_BRANCH:
+    case TRANSFER_TO_BRANCH:
+      for (const char *p = text; *p != '\0'; p++)
+        if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
+          return "not an id or a branch code";
+      return *text == '\0' ? "empty" : NULL;
+    default:
+      return NULL;
+    }
+}
 
 static const EvgTableSpec transfer_table = {
   "transfer", transfer_columns, G_N_ELEMENTS (transfer_columns), EVG_MERGE_FIELD_LWW, TRUE,
+  check_transfer_text,
 };
 
 static const EvgTableSpec *tables[] = {
@@ -294,6 +340,60 @@ evg_table_spec_find_column (const EvgTableSpec *spec,
     if (strcmp (spec->columns[i].name, column) == 0)
       return (int) i;
   return -1;
+}
+
+/**
+ * evg_table_spec_check_text:
+ *
+ * Whether @text may be stored in column @column of @spec, a text column:
+ * its length and, through the table's own check, its form.
+ *
+ * Returns: (nullable): %NULL when it may, else why not (English)
+ */
+const char *
+evg_table_spec_check_text (const EvgTableSpec *spec,
+                           guint               column,
+                           const char         *text)
+{
+  const EvgColumnSpec *col;
+  guint max;
+
+  g_return_val_if_fail (spec != NULL && column < spec->n_columns && text != NULL, "no such column");
+
+  col = &spec->columns[column];
+  if (col->type != EVG_COLUMN_TEXT)
+    return "a number is needed";
+  max = col->max_chars != 0 ? col->max_chars : EVG_SCHEMA_DEFAULT_MAX_CHARS;
+  /* Bytes first: no character takes less than one, and a huge text is
+   * refused without counting it. */
+  if (strlen (text) > (gsize) max * 4 || g_utf8_strlen (text, -1) > (glong) max)
+    return "too long";
+  return spec->check_text != NULL ? spec->check_text (column, text) : NULL;
+}
+
+/**
+ * evg_table_spec_check_int:
+ *
+ * Whether @value may be stored in column @column of @spec, an integer
+ * column.
+ *
+ * Returns: (nullable): %NULL when it may, else why not (English)
+ */
+const char *
+evg_table_spec_check_int (const EvgTableSpec *spec,
+                          guint               column,
+                          gint64              value)
+{
+  const EvgColumnSpec *col;
+
+  g_return_val_if_fail (spec != NULL && column < spec->n_columns, "no such column");
+
+  col = &spec->columns[column];
+  if (col->type != EVG_COLUMN_INT)
+    return "a string is needed";
+  if ((col->min != 0 || col->max != 0) && (value < col->min || value > col->max))
+    return "out of range";
+  return NULL;
 }
 
 guint

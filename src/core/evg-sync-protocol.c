@@ -1268,13 +1268,15 @@ invalid (GError    **error,
 }
 
 /* Checks a change against the schema this program knows: a known table,
- * known columns with values of the column's type, well-formed ids and
- * clocks.  The server runs it on every change it is sent. */
+ * known columns with values of the column's type and domain, well-formed
+ * ids and clocks.  The server runs it on every change it is sent, and a
+ * client on every change it pulls. */
 gboolean
 evg_sync_change_validate (EvgSyncChange  *change,
                           GError        **error)
 {
   const EvgTableSpec *spec;
+  const char *problem;
 
   if (!evg_sync_id_is_valid (change->change_id))
     return invalid (error, "invalid", "change_id");
@@ -1331,6 +1333,19 @@ evg_sync_change_validate (EvgSyncChange  *change,
         return invalid (error, "integer needed in column", value->name);
       if (spec->columns[col].type == EVG_COLUMN_TEXT && value->type != EVG_SYNC_VALUE_STRING)
         return invalid (error, "string needed in column", value->name);
+
+      /* The column's domain, as EvgTxn checks it before a change is made:
+       * a server must not store, nor a client take, a 15 MB name or a
+       * flag of -5 that no workstation would have written. */
+      problem = value->type == EVG_SYNC_VALUE_STRING
+                ? evg_table_spec_check_text (spec, (guint) col, value->text)
+                : evg_table_spec_check_int (spec, (guint) col, value->number);
+      if (problem != NULL)
+        {
+          g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_REQUEST, "%s in column %s",
+                       problem, value->name);
+          return FALSE;
+        }
     }
 
   return TRUE;

@@ -46,6 +46,8 @@ G_BEGIN_DECLS
 #define EVG_SYNC_MAX_BODY             (16 * 1024 * 1024)
 #define EVG_SYNC_DEFAULT_PULL_LIMIT   1000
 #define EVG_SYNC_MAX_PULL_LIMIT       10000
+/* A pull page stops at this size too, whatever its count (at least one change). */
+#define EVG_SYNC_MAX_PULL_BYTES       (8 * 1024 * 1024)
 /* A pull names at most this many ranges of its own known changes, and
  * reads at most this many times its limit of rows to fill a page. */
 #define EVG_SYNC_MAX_KNOWN_RANGES     64

@@ -377,11 +377,28 @@ check_writable (const EvgTableSpec  *spec,
 {
   for (guint i = 0; i < spec->n_columns; i++)
     {
-      if (!is_insert && evg_field_set_has_index (fields, i) &&
-          (spec->columns[i].flags & EVG_COLUMN_FLAG_IMMUTABLE) != 0)
+      const char *value, *problem;
+
+      if (!evg_field_set_has_index (fields, i))
+        continue;
+      if (!is_insert && (spec->columns[i].flags & EVG_COLUMN_FLAG_IMMUTABLE) != 0)
         {
           g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_INVALID,
                        "%s.%s cannot be changed once written", spec->name, spec->columns[i].name);
+          return FALSE;
+        }
+      /* The same domain check as the protocol's (evg_sync_change_validate()),
+       * so that nothing goes out that a server would refuse. */
+      value = evg_field_set_get_index (fields, i);
+      if (value == NULL)
+        continue;
+      problem = spec->columns[i].type == EVG_COLUMN_INT
+                ? evg_table_spec_check_int (spec, i, g_ascii_strtoll (value, NULL, 10))
+                : evg_table_spec_check_text (spec, i, value);
+      if (problem != NULL)
+        {
+          g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_INVALID,
+                       "%s.%s: %s", spec->name, spec->columns[i].name, problem);
           return FALSE;
         }
     }

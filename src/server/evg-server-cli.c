@@ -142,6 +142,10 @@ cmd_serve (Options  *options,
   g_autofree char *key_path = NULL;
   gboolean insecure = FALSE;
   int workers = 4;
+  int max_connections = 0;
+  int max_per_address = EVG_SERVER_DEFAULT_PER_ADDRESS;
+  int idle_timeout = EVG_SERVER_DEFAULT_IDLE_TIMEOUT;
+  int header_timeout = EVG_SERVER_DEFAULT_HEADER_TIMEOUT;
   const GOptionEntry entries[] = {
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &listen,
       N_("Listen on ADDRESS:PORT (default 127.0.0.1:8443)"), N_("ADDRESS:PORT") },
@@ -153,11 +157,22 @@ cmd_serve (Options  *options,
       N_("Allow plain HTTP on an address other than loopback (tokens travel in clear)"), NULL },
     { "workers", 0, 0, G_OPTION_ARG_INT, &workers,
       N_("Database worker threads (default 4)"), N_("N") },
+    { "max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections,
+      N_("Connections open at once (default: as many as the descriptor limit leaves room for)"), N_("N") },
+    { "max-connections-per-address", 0, 0, G_OPTION_ARG_INT, &max_per_address,
+      N_("Connections open at once from one IP address (default 32)"), N_("N") },
+    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout,
+      N_("Close a connection after this many seconds without traffic (default 30)"), N_("SECONDS") },
+    { "header-timeout", 0, 0, G_OPTION_ARG_INT, &header_timeout,
+      N_("Close a connection whose request headers take longer than this (default 20)"), N_("SECONDS") },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(GInetSocketAddress) address = NULL;
   g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autofree char *certificate_pem = NULL;
+  g_autofree char *key_pem = NULL;
+  EvgServerLimits limits;
   g_autoptr(EvgServer) server = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   GSList *uris;
@@ -190,18 +205,33 @@ cmd_serve (Options  *options,
       error_message (_("--workers takes a number from 1 to 64."));
       return 2;
     }
+  if (max_connections < 0 || max_per_address < 1 || idle_timeout < 1 || header_timeout < 1)
+    {
+      error_message (_("The connection limits and timeouts take positive numbers."));
+      return 2;
+    }
   if (certificate_path != NULL)
     {
+      /* GLib reads the pair first for its clear messages; the HTTP server
+       * takes the PEM text itself. */
       certificate = g_tls_certificate_new_from_files (certificate_path, key_path, &error);
-      if (certificate == NULL)
+      if (certificate == NULL ||
+          !g_file_get_contents (certificate_path, &certificate_pem, NULL, &error) ||
+          !g_file_get_contents (key_path, &key_pem, NULL, &error))
         {
           error_message (_("Cannot read the TLS certificate or key: %s"), error->message);
           return 2;
         }
     }
+  evg_server_limits_init (&limits);
+  limits.max_connections = (guint) max_connections;
+  limits.max_per_address = (guint) max_per_address;
+  limits.idle_timeout_s = (guint) idle_timeout;
+  limits.header_timeout_s = (guint) header_timeout;
 
   /* Each branch syncing at once holds a connection: allow as many open
-   * files as the system lets this user have. */
+   * files as the system lets this user have.  The connection cap follows
+   * from what this leaves (evg_server_new()). */
   {
     struct rlimit limit;
 
@@ -212,7 +242,8 @@ cmd_serve (Options  *options,
       }
   }
 
-  server = evg_server_new (database_path (options), certificate, (guint) workers, &error);
+  server = evg_server_new (database_path (options), certificate_pem, key_pem, (guint) workers,
+                           &limits, &error);
   if (server == NULL || !evg_server_listen (server, address, &error))
     {
       error_message ("%s", error->message);

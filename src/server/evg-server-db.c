@@ -1067,8 +1067,12 @@ check_transfer (EvgServerDb    *db,
       EvgSyncChange probe = { 0 };
       g_auto(StoredRecord) member_record = { 0 };
 
+      g_autofree char *from = string_member (evg_sync_change_get_fields (change), "from_branch");
+
+      /* The sender is the branch of the token, whatever the body says. */
       if (change->op != EVG_SYNC_OP_INSERT || to == NULL || member == NULL ||
           g_str_equal (to, branch) || !branch_exists (db, to) ||
+          (from != NULL && !g_str_equal (from, branch)) ||
           (status != NULL && !g_str_equal (status, "issued")))
         goto invalid;
       probe.table = (char *) "member";
@@ -1185,6 +1189,49 @@ answer_known_change (EvgServerDb    *db,
   return TRUE;
 }
 
+/* Whether @change would give a column written once (EVG_COLUMN_FLAG_IMMUTABLE)
+ * a value other than the stored one: EvgTxn refuses that on the client,
+ * and the server must not take it from a client that skips EvgTxn. */
+static gboolean
+changes_immutable (const EvgTableSpec *spec,
+                   StoredRecord       *stored,
+                   EvgSyncChange      *change)
+{
+  g_autoptr(JsonObject) values = NULL;
+
+  if (!stored->exists || stored->fields == NULL)
+    return FALSE;
+  for (guint i = 0; i < change->n_values; i++)
+    {
+      const EvgSyncValue *value = &change->values[i];
+      int col = evg_table_spec_find_column (spec, value->name);
+      JsonNode *old;
+
+      if (col < 0 || (spec->columns[col].flags & EVG_COLUMN_FLAG_IMMUTABLE) == 0)
+        continue;
+      if (values == NULL)
+        values = evg_sync_parse_object (stored->fields);
+      old = values != NULL ? json_object_get_member (values, value->name) : NULL;
+      if (value->type == EVG_SYNC_VALUE_STRING)
+        {
+          if (old == NULL || !JSON_NODE_HOLDS_VALUE (old) ||
+              json_node_get_value_type (old) != G_TYPE_STRING ||
+              g_strcmp0 (json_node_get_string (old), value->text) != 0)
+            return TRUE;
+        }
+      else if (value->type == EVG_SYNC_VALUE_NULL)
+        {
+          if (old != NULL && !JSON_NODE_HOLDS_NULL (old))
+            return TRUE;
+        }
+      else if (old == NULL || !JSON_NODE_HOLDS_VALUE (old) ||
+               json_node_get_value_type (old) != G_TYPE_INT64 ||
+               json_node_get_int (old) != value->number)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* Applies one change inside the push transaction.  Returns FALSE only on a
  * database failure, which aborts the whole batch. */
 static gboolean
@@ -1226,6 +1273,13 @@ apply_change (EvgServerDb    *db,
         return FALSE;
       if (known)
         return TRUE;
+    }
+
+  if (changes_immutable (spec, &stored, change))
+    {
+      outcome->status = EVG_SYNC_STATUS_REJECTED;
+      outcome->reason = "immutable";
+      return TRUE;
     }
 
   if (g_str_equal (change->table, "transfer"))
@@ -1840,9 +1894,11 @@ evg_server_db_pull (EvgServerDb    *db,
       gboolean own;
 
       scanned++;
-      if (count == limit || (known->len > 0 && scanned > limit * EVG_SYNC_PULL_SCAN_FACTOR))
+      if (count == limit || out->len >= EVG_SYNC_MAX_PULL_BYTES ||
+          (known->len > 0 && scanned > limit * EVG_SYNC_PULL_SCAN_FACTOR))
         {
-          /* A row after a full page, or past what a page reads: there is more. */
+          /* A row after a full page (by count or by size), or past what a
+           * page reads: there is more. */
           more = TRUE;
           break;
         }

@@ -3,17 +3,36 @@
 
 #include "config.h"
 
-#include <libsoup/soup.h>
+#include <errno.h>
+#include <microhttpd.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "evg-hlc.h"
 #include "evg-server-db.h"
 #include "evg-server.h"
 #include "evg-sync-protocol.h"
 
-/* The HTTP side of the server.  The main loop only reads requests and writes
- * answers; everything that touches SQLite runs in a pool of worker threads,
- * each with its own connection, while the message is paused. */
+/* The HTTP side of the server, on GNU libmicrohttpd.
+ *
+ * It was SoupServer until libsoup 3.2 (Debian 12's) was found to keep every
+ * kept-alive connection that its client closes between two requests: the
+ * socket stays in CLOSE-WAIT with its descriptor until the process runs out
+ * of them and stops answering (fixed upstream in 3.3).  It also has no idle
+ * or header timeouts and no cap on connections.  bench/bench-server-hangup
+ * shows the difference.  libmicrohttpd releases such connections at once,
+ * times idle ones out, caps connections in all and per address, and bounds
+ * the size of a request's headers; the deadline for the headers is ours
+ * (see sweep_thread()).
+ *
+ * One libmicrohttpd thread reads requests and writes answers.  Everything
+ * that touches SQLite runs in a pool of worker threads, each with its own
+ * connection, while the request is suspended. */
+
+/* Request headers, the request line included, are refused beyond this. */
+#define MAX_HEADER_BYTES (64 * 1024)
 
 typedef enum
 {
@@ -22,39 +41,94 @@ typedef enum
   ENDPOINT_HEALTH,
 } Endpoint;
 
+typedef enum
+{
+  REQUEST_READING,     /* its body is arriving */
+  REQUEST_RUNNING,     /* suspended while a worker runs it */
+  REQUEST_ANSWERED,    /* the worker left its reply */
+  REQUEST_DONE,        /* the reply is queued */
+} RequestState;
+
+/* One client connection, from accept to close.  @deadline is when its
+ * request headers must have arrived (monotonic µs), 0 while a request is
+ * being read or handled.  Guarded by the server's peers_lock. */
+typedef struct
+{
+  int    fd;
+  gint64 deadline;
+} Peer;
+
 struct _EvgServer
 {
-  GObject       parent_instance;
+  GObject            parent_instance;
 
   /* Owned */
-  SoupServer   *soup;
-  GThreadPool  *pool;
-  GThreadPool  *read_pool;      /* pulls and health: see evg_server_new() */
-  char         *database;
-  GMainContext *context;
+  struct MHD_Daemon *daemon;
+  GThreadPool       *pool;
+  GThreadPool       *read_pool;     /* pulls and health: see evg_server_new() */
+  char              *database;
+  char              *certificate_pem;
+  char              *key_pem;
+  EvgServerLimits    limits;
+  guint              n_workers;
+  GSocketAddress    *address;       /* where it listens */
+  gint               n_running;     /* requests suspended in a worker (atomic) */
+
+  /* Every open connection, for the header deadline. */
+  GMutex             peers_lock;
+  GCond              peers_cond;
+  GHashTable        *peers;         /* Peer* set */
+  GThread           *sweeper;
+  gboolean           sweep_stop;
 
   /* The checkpoint thread: it sleeps until a push has written, or it stops. */
-  GThread      *checkpointer;
-  GMutex        checkpoint_lock;
-  GCond         checkpoint_cond;
-  gboolean      checkpoint_wanted;
-  gboolean      checkpoint_stop;
+  GThread           *checkpointer;
+  GMutex             checkpoint_lock;
+  GCond              checkpoint_cond;
+  gboolean           checkpoint_wanted;
+  gboolean           checkpoint_stop;
+
+  /* The last time libmicrohttpd's log was passed on (see on_log()). */
+  gint64             last_log;
 };
 
 G_DEFINE_FINAL_TYPE (EvgServer, evg_server, G_TYPE_OBJECT)
 
 typedef struct
 {
-  EvgServer         *server;     /* borrowed: the pool is drained before it goes */
-  SoupServerMessage *msg;        /* owned while paused */
-  Endpoint           endpoint;
-  char              *authorization;
-  GBytes            *body;
-  GHashTable        *query;
-  EvgServerReply     reply;
-  gulong             disconnected_id;
-  gboolean           disconnected;
-} Job;
+  EvgServer             *server;      /* borrowed: requests end before it goes */
+  struct MHD_Connection *connection;  /* borrowed, likewise */
+  Endpoint               endpoint;
+  RequestState           state;
+  GByteArray            *body;
+  char                  *authorization;
+  GHashTable            *query;
+  EvgServerReply         reply;
+} Request;
+
+static GPrivate thread_db = G_PRIVATE_INIT ((GDestroyNotify) evg_server_db_free);
+
+void
+evg_server_limits_init (EvgServerLimits *limits)
+{
+  g_return_if_fail (limits != NULL);
+
+  memset (limits, 0, sizeof *limits);
+  limits->max_per_address = EVG_SERVER_DEFAULT_PER_ADDRESS;
+  limits->idle_timeout_s = EVG_SERVER_DEFAULT_IDLE_TIMEOUT;
+  limits->header_timeout_s = EVG_SERVER_DEFAULT_HEADER_TIMEOUT;
+}
+
+static void
+request_free (Request *request)
+{
+  if (request->body != NULL)
+    g_byte_array_unref (request->body);
+  g_free (request->authorization);
+  g_clear_pointer (&request->query, g_hash_table_unref);
+  g_free (request->reply.body);
+  g_free (request);
+}
 
 /* Wakes the checkpoint thread (see checkpoint_thread()). */
 static void
@@ -66,54 +140,42 @@ request_checkpoint (EvgServer *self)
   g_mutex_unlock (&self->checkpoint_lock);
 }
 
-static GPrivate thread_db = G_PRIVATE_INIT ((GDestroyNotify) evg_server_db_free);
-
-static void
-job_free (Job *job)
+/* Queues @body (JSON, taken) as the answer.  @close asks the client to
+ * open a new connection for its next request, which libmicrohttpd also
+ * does by itself when it answers before reading a request's body. */
+static enum MHD_Result
+answer (struct MHD_Connection *connection,
+        guint                  status,
+        char                  *body,
+        const char            *allow,
+        gboolean               close)
 {
-  if (job->disconnected_id != 0)
-    g_signal_handler_disconnect (job->msg, job->disconnected_id);
-  g_clear_object (&job->msg);
-  g_free (job->authorization);
-  g_clear_pointer (&job->body, g_bytes_unref);
-  g_clear_pointer (&job->query, g_hash_table_unref);
-  g_free (job->reply.body);
-  g_free (job);
+  struct MHD_Response *response;
+  enum MHD_Result result;
+
+  /* MUST_FREE hands the text to free(), which is what g_free() calls. */
+  response = MHD_create_response_from_buffer (strlen (body), body, MHD_RESPMEM_MUST_FREE);
+  MHD_add_response_header (response, "Content-Type", "application/json");
+  MHD_add_response_header (response, "Cache-Control", "no-store");
+  MHD_add_response_header (response, "Server", EVG_SYNC_SERVICE_NAME "/" PACKAGE_VERSION);
+  MHD_add_response_header (response, "X-Content-Type-Options", "nosniff");
+  if (allow != NULL)
+    MHD_add_response_header (response, "Allow", allow);
+  if (close)
+    MHD_add_response_header (response, "Connection", "close");
+  result = MHD_queue_response (connection, status, response);
+  MHD_destroy_response (response);
+  return result;
 }
 
-static void
-send_reply (SoupServerMessage *msg,
-            guint              status,
-            char              *body)
+static enum MHD_Result
+answer_error (struct MHD_Connection *connection,
+              guint                  status,
+              const char            *code,
+              const char            *message,
+              const char            *allow)
 {
-  soup_server_message_set_status (msg, status, NULL);
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "Cache-Control", "no-store");
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
-                                    body, strlen (body));
-}
-
-static void
-send_error (SoupServerMessage *msg,
-            guint              status,
-            const char        *code,
-            const char        *message)
-{
-  send_reply (msg, status, evg_sync_error_body (code, message, 0, NULL));
-}
-
-static gboolean
-finish_job (gpointer data)
-{
-  Job *job = data;
-
-  if (!job->disconnected)
-    {
-      send_reply (job->msg, job->reply.status, g_steal_pointer (&job->reply.body));
-      soup_server_message_unpause (job->msg);
-    }
-  job_free (job);
-  return G_SOURCE_REMOVE;
+  return answer (connection, status, evg_sync_error_body (code, message, 0, NULL), allow, TRUE);
 }
 
 static EvgServerDb *
@@ -132,11 +194,9 @@ get_thread_db (EvgServer  *self,
 }
 
 static void
-run_job (gpointer data,
-         gpointer user_data)
+run_request (Request   *request,
+             EvgServer *self)
 {
-  Job *job = data;
-  EvgServer *self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *branch = NULL;
   g_autofree char *branch_name = NULL;
@@ -147,83 +207,133 @@ run_job (gpointer data,
   if (db == NULL)
     {
       g_message ("Cannot open the database: %s", error->message);
-      evg_server_reply_error (&job->reply, 503, EVG_SYNC_CODE_UNAVAILABLE,
+      evg_server_reply_error (&request->reply, 503, EVG_SYNC_CODE_UNAVAILABLE,
                               "The server cannot open its database. Try again later.");
-      goto out;
+      return;
     }
 
-  auth = evg_server_db_authenticate (db, job->authorization, &branch, &branch_name);
-  if (auth == EVG_SERVER_AUTH_MISSING && job->endpoint == ENDPOINT_HEALTH)
+  auth = evg_server_db_authenticate (db, request->authorization, &branch, &branch_name);
+  if (auth == EVG_SERVER_AUTH_MISSING && request->endpoint == ENDPOINT_HEALTH)
     {
       /* Health answers without a token, for monitoring; with one it also
        * says whose it is, which is how clients test a token. */
-      evg_server_db_health (db, NULL, NULL, &job->reply);
-      goto out;
+      evg_server_db_health (db, NULL, NULL, &request->reply);
+      return;
     }
   switch (auth)
     {
     case EVG_SERVER_AUTH_OK:
       break;
     case EVG_SERVER_AUTH_MISSING:
-      evg_server_reply_error (&job->reply, 401, EVG_SYNC_CODE_UNAUTHORIZED,
+      evg_server_reply_error (&request->reply, 401, EVG_SYNC_CODE_UNAUTHORIZED,
                               "This request needs the branch's token (Authorization: Bearer TOKEN).");
-      goto out;
+      return;
     case EVG_SERVER_AUTH_REVOKED:
-      evg_server_reply_error (&job->reply, 401, EVG_SYNC_CODE_TOKEN_REVOKED,
+      evg_server_reply_error (&request->reply, 401, EVG_SYNC_CODE_TOKEN_REVOKED,
                               "This token was revoked or replaced. Ask the server administrator for a new one.");
-      goto out;
+      return;
     case EVG_SERVER_AUTH_INVALID:
     default:
-      evg_server_reply_error (&job->reply, 401, EVG_SYNC_CODE_INVALID_TOKEN,
+      evg_server_reply_error (&request->reply, 401, EVG_SYNC_CODE_INVALID_TOKEN,
                               "The server does not know this token. Check that it was copied in full.");
-      goto out;
+      return;
     }
 
-  switch (job->endpoint)
+  switch (request->endpoint)
     {
     case ENDPOINT_PUSH:
-      {
-        gsize len = 0;
-        const char *body = g_bytes_get_data (job->body, &len);
-
-        evg_server_db_push (db, branch, body, len, &job->reply);
-        if (job->reply.status == 200)
-          request_checkpoint (self);
-      }
+      evg_server_db_push (db, branch, (const char *) request->body->data, request->body->len,
+                          &request->reply);
+      if (request->reply.status == 200)
+        request_checkpoint (self);
       break;
     case ENDPOINT_PULL:
-      evg_server_db_pull (db, branch, job->query, &job->reply);
+      evg_server_db_pull (db, branch, request->query, &request->reply);
       break;
     case ENDPOINT_HEALTH:
     default:
-      evg_server_db_health (db, branch, branch_name, &job->reply);
+      evg_server_db_health (db, branch, branch_name, &request->reply);
       break;
     }
-
-out:
-  g_main_context_invoke (self->context, finish_job, job);
 }
 
 static void
-on_disconnected (SoupServerMessage *msg,
-                 Job               *job)
+run_job (gpointer data,
+         gpointer user_data)
 {
-  job->disconnected = TRUE;
+  Request *request = data;
+
+  run_request (request, user_data);
+  request->state = REQUEST_ANSWERED;
+  /* Resuming takes libmicrohttpd's lock, so its thread sees the reply. */
+  MHD_resume_connection (request->connection);
+}
+
+static Peer *
+get_peer (struct MHD_Connection *connection)
+{
+  const union MHD_ConnectionInfo *info;
+
+  info = MHD_get_connection_info (connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  return info != NULL ? info->socket_context : NULL;
 }
 
 static void
-handle_request (SoupServer        *soup,
-                SoupServerMessage *msg,
-                const char        *path,
-                GHashTable        *query,
-                gpointer           user_data)
+set_deadline (EvgServer             *self,
+              struct MHD_Connection *connection,
+              gboolean               waiting)
 {
-  EvgServer *self = user_data;
-  const char *method = soup_server_message_get_method (msg);
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  SoupMessageBody *body;
+  Peer *peer = get_peer (connection);
+
+  if (peer == NULL)
+    return;
+  g_mutex_lock (&self->peers_lock);
+  peer->deadline = waiting ? g_get_monotonic_time () + self->limits.header_timeout_s * G_USEC_PER_SEC : 0;
+  g_mutex_unlock (&self->peers_lock);
+}
+
+static enum MHD_Result
+collect_argument (void             *user_data,
+                  enum MHD_ValueKind kind,
+                  const char       *key,
+                  const char       *value)
+{
+  GHashTable *query = user_data;
+
+  /* The first of a repeated name counts, as with libsoup before. */
+  if (!g_hash_table_contains (query, key))
+    g_hash_table_insert (query, g_strdup (key), g_strdup (value != NULL ? value : ""));
+  return MHD_YES;
+}
+
+/* The first call for a request: its headers are in, its body is not.
+ * Everything that can be refused from the headers is refused here, before
+ * a byte of the body is read. */
+static enum MHD_Result
+start_request (EvgServer             *self,
+               struct MHD_Connection *connection,
+               const char            *path,
+               const char            *method,
+               void                 **request_data)
+{
+  const char *length_text;
+  const char *transfer_encoding;
+  guint64 length = 0;
+  gboolean has_body;
   Endpoint endpoint;
-  Job *job;
+  Request *request;
+
+  set_deadline (self, connection, FALSE);
+
+  length_text = MHD_lookup_connection_value (connection, MHD_HEADER_KIND,
+                                             MHD_HTTP_HEADER_CONTENT_LENGTH);
+  transfer_encoding = MHD_lookup_connection_value (connection, MHD_HEADER_KIND,
+                                                   MHD_HTTP_HEADER_TRANSFER_ENCODING);
+  if (length_text != NULL &&
+      !g_ascii_string_to_unsigned (length_text, 10, 0, G_MAXUINT64, &length, NULL))
+    return answer_error (connection, 400, EVG_SYNC_CODE_BAD_REQUEST,
+                         "The Content-Length header is not a number.", NULL);
+  has_body = transfer_encoding != NULL || length > 0;
 
   if (g_str_equal (path, "/v1/push"))
     endpoint = ENDPOINT_PUSH;
@@ -232,98 +342,207 @@ handle_request (SoupServer        *soup,
   else if (g_str_equal (path, "/v1/health"))
     endpoint = ENDPOINT_HEALTH;
   else
-    {
-      send_error (msg, 404, EVG_SYNC_CODE_NOT_FOUND, "There is no such endpoint.");
-      return;
-    }
+    return answer_error (connection, 404, EVG_SYNC_CODE_NOT_FOUND, "There is no such endpoint.", NULL);
 
-  if ((endpoint == ENDPOINT_PUSH && g_strcmp0 (method, "POST") != 0) ||
-      (endpoint != ENDPOINT_PUSH && g_strcmp0 (method, "GET") != 0))
-    {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow",
-                                    endpoint == ENDPOINT_PUSH ? "POST" : "GET");
-      send_error (msg, 405, EVG_SYNC_CODE_METHOD, "This endpoint does not take that method.");
-      return;
-    }
+  if ((endpoint == ENDPOINT_PUSH && !g_str_equal (method, "POST")) ||
+      (endpoint != ENDPOINT_PUSH && !g_str_equal (method, "GET")))
+    return answer_error (connection, 405, EVG_SYNC_CODE_METHOD,
+                         "This endpoint does not take that method.",
+                         endpoint == ENDPOINT_PUSH ? "POST" : "GET");
 
-  body = soup_server_message_get_request_body (msg);
-  if (body->length > EVG_SYNC_MAX_BODY)
-    {
-      send_error (msg, 413, EVG_SYNC_CODE_TOO_LARGE, "The request body is too large.");
-      return;
-    }
+  if (endpoint != ENDPOINT_PUSH && has_body)
+    return answer_error (connection, 413, EVG_SYNC_CODE_TOO_LARGE,
+                         "This request takes no body.", NULL);
+  if (endpoint == ENDPOINT_PUSH && transfer_encoding != NULL)
+    return answer_error (connection, 411, EVG_SYNC_CODE_LENGTH_REQUIRED,
+                         "Send the body with a Content-Length header.", NULL);
+  if (length > EVG_SYNC_MAX_BODY)
+    return answer_error (connection, 413, EVG_SYNC_CODE_TOO_LARGE,
+                         "The request body is too large.", NULL);
 
-  job = g_new0 (Job, 1);
-  job->server = self;
-  job->msg = g_object_ref (msg);
-  job->endpoint = endpoint;
-  job->authorization = g_strdup (soup_message_headers_get_one (headers, "Authorization"));
+  request = g_new0 (Request, 1);
+  request->server = self;
+  request->connection = connection;
+  request->endpoint = endpoint;
+  request->state = REQUEST_READING;
+  request->authorization = g_strdup (MHD_lookup_connection_value (connection, MHD_HEADER_KIND,
+                                                                  MHD_HTTP_HEADER_AUTHORIZATION));
   if (endpoint == ENDPOINT_PUSH)
-    job->body = soup_message_body_flatten (body);
-  if (query != NULL)
+    request->body = g_byte_array_sized_new ((guint) length);
+  else
     {
-      GHashTableIter iter;
-      gpointer key, value;
-
-      job->query = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-      g_hash_table_iter_init (&iter, query);
-      while (g_hash_table_iter_next (&iter, &key, &value))
-        g_hash_table_insert (job->query, g_strdup (key), g_strdup (value));
+      request->query = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      MHD_get_connection_values (connection, MHD_GET_ARGUMENT_KIND, collect_argument,
+                                 request->query);
     }
-  job->disconnected_id = g_signal_connect (msg, "disconnected", G_CALLBACK (on_disconnected), job);
-
-  soup_server_message_pause (msg);
-  g_thread_pool_push (endpoint == ENDPOINT_PUSH ? self->pool : self->read_pool, job, NULL);
+  *request_data = request;
+  return MHD_YES;
 }
 
-/* Answers and closes the connection without reading the request body:
- * libsoup would otherwise read (and wait for) the whole body first, which
- * is exactly what a limit on its size must avoid. */
-static void
-refuse_early (SoupServerMessage *msg,
-              guint              status,
-              const char        *reason,
-              const char        *code,
-              const char        *message)
+static enum MHD_Result
+on_request (void                  *user_data,
+            struct MHD_Connection *connection,
+            const char            *path,
+            const char            *method,
+            const char            *version,
+            const char            *upload_data,
+            size_t                *upload_data_size,
+            void                 **request_data)
 {
-  g_autofree char *body = evg_sync_error_body (code, message, 0, NULL);
-  g_autofree char *head = g_strdup_printf ("HTTP/1.1 %u %s\r\n"
-                                           "Content-Type: application/json\r\n"
-                                           "Content-Length: %" G_GSIZE_FORMAT "\r\n"
-                                           "Connection: close\r\n\r\n",
-                                           status, reason, strlen (body));
-  g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
-  GOutputStream *out;
+  EvgServer *self = user_data;
+  Request *request = *request_data;
+  enum MHD_Result result;
 
-  if (stream == NULL)
-    return;
-  out = g_io_stream_get_output_stream (stream);
-  g_output_stream_write_all (out, head, strlen (head), NULL, NULL, NULL);
-  g_output_stream_write_all (out, body, strlen (body), NULL, NULL, NULL);
-  g_io_stream_close (stream, NULL, NULL);
+  if (request == NULL)
+    return start_request (self, connection, path, method, request_data);
+
+  switch (request->state)
+    {
+    case REQUEST_READING:
+      if (*upload_data_size > 0)
+        {
+          /* Content-Length was checked, but trust only what arrives. */
+          if (request->body == NULL ||
+              request->body->len + *upload_data_size > EVG_SYNC_MAX_BODY)
+            {
+              *upload_data_size = 0;
+              return MHD_NO;
+            }
+          g_byte_array_append (request->body, (const guint8 *) upload_data, (guint) *upload_data_size);
+          *upload_data_size = 0;
+          return MHD_YES;
+        }
+      request->state = REQUEST_RUNNING;
+      g_atomic_int_inc (&self->n_running);
+      MHD_suspend_connection (connection);
+      g_thread_pool_push (request->endpoint == ENDPOINT_PUSH ? self->pool : self->read_pool,
+                          request, NULL);
+      return MHD_YES;
+
+    case REQUEST_ANSWERED:
+      result = answer (connection, request->reply.status, g_steal_pointer (&request->reply.body),
+                       NULL, FALSE);
+      request->state = REQUEST_DONE;
+      g_atomic_int_add (&self->n_running, -1);
+      return result;
+
+    case REQUEST_RUNNING:
+    case REQUEST_DONE:
+    default:
+      /* Not called while suspended; nothing to do if it were. */
+      return MHD_YES;
+    }
 }
 
-/* Refuses an oversized or unsized push before its body is read, so a huge
- * upload costs neither memory nor waiting. */
 static void
-check_headers (SoupServer        *soup,
-               SoupServerMessage *msg,
-               const char        *path,
-               GHashTable        *query,
-               gpointer           user_data)
+on_completed (void                            *user_data,
+              struct MHD_Connection           *connection,
+              void                           **request_data,
+              enum MHD_RequestTerminationCode  code)
 {
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+  EvgServer *self = user_data;
+  Request *request = *request_data;
 
-  if (g_strcmp0 (soup_server_message_get_method (msg), "POST") != 0)
+  if (request != NULL)
+    {
+      /* A connection can only close under a request that is not in a
+       * worker; libmicrohttpd leaves suspended ones alone. */
+      g_assert (request->state != REQUEST_RUNNING);
+      if (request->state == REQUEST_ANSWERED)
+        g_atomic_int_add (&self->n_running, -1);
+      request_free (request);
+      *request_data = NULL;
+    }
+  /* A kept-alive connection must bring its next request in time too. */
+  set_deadline (self, connection, TRUE);
+}
+
+static void
+on_connection (void                              *user_data,
+               struct MHD_Connection             *connection,
+               void                             **socket_data,
+               enum MHD_ConnectionNotificationCode code)
+{
+  EvgServer *self = user_data;
+  Peer *peer;
+
+  if (code == MHD_CONNECTION_NOTIFY_STARTED)
+    {
+      const union MHD_ConnectionInfo *info;
+
+      info = MHD_get_connection_info (connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+      peer = g_new0 (Peer, 1);
+      peer->fd = info != NULL ? info->connect_fd : -1;
+      peer->deadline = g_get_monotonic_time () + self->limits.header_timeout_s * G_USEC_PER_SEC;
+      g_mutex_lock (&self->peers_lock);
+      g_hash_table_add (self->peers, peer);
+      g_mutex_unlock (&self->peers_lock);
+      *socket_data = peer;
+    }
+  else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_data != NULL)
+    {
+      peer = *socket_data;
+      g_mutex_lock (&self->peers_lock);
+      g_hash_table_remove (self->peers, peer);
+      g_mutex_unlock (&self->peers_lock);
+      g_free (peer);
+      *socket_data = NULL;
+    }
+}
+
+/* Ends connections whose request headers are late, slow senders that
+ * would otherwise hold a connection for as long as they keep trickling.
+ * It shuts the socket down and lets libmicrohttpd notice and close it:
+ * the descriptor stays libmicrohttpd's.  A peer leaves the set (under the
+ * lock) before its descriptor is closed, and only libmicrohttpd's thread
+ * makes new sockets, so the descriptor shut down is never another's. */
+static gpointer
+sweep_thread (gpointer data)
+{
+  EvgServer *self = data;
+
+  g_mutex_lock (&self->peers_lock);
+  while (!self->sweep_stop)
+    {
+      gint64 now = g_get_monotonic_time ();
+      GHashTableIter iter;
+      gpointer key;
+
+      g_hash_table_iter_init (&iter, self->peers);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        {
+          Peer *peer = key;
+
+          if (peer->deadline != 0 && peer->deadline <= now && peer->fd >= 0)
+            {
+              shutdown (peer->fd, SHUT_RDWR);
+              peer->deadline = 0;
+            }
+        }
+      g_cond_wait_until (&self->peers_cond, &self->peers_lock, now + G_USEC_PER_SEC / 4);
+    }
+  g_mutex_unlock (&self->peers_lock);
+  return NULL;
+}
+
+/* libmicrohttpd says why it refused a connection (a limit reached, no
+ * descriptors left).  An attack would make it say so thousands of times a
+ * second, so at most one line a second is passed on. */
+static void
+on_log (void       *user_data,
+        const char *format,
+        va_list     args)
+{
+  EvgServer *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+  g_autofree char *text = NULL;
+
+  if (now - self->last_log < G_USEC_PER_SEC)
     return;
-  if (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
-      soup_message_headers_get_content_length (headers) > EVG_SYNC_MAX_BODY)
-    refuse_early (msg, 413, "Payload Too Large", EVG_SYNC_CODE_TOO_LARGE,
-                  "The request body is too large.");
-  else if (encoding != SOUP_ENCODING_CONTENT_LENGTH && encoding != SOUP_ENCODING_NONE)
-    refuse_early (msg, 411, "Length Required", EVG_SYNC_CODE_LENGTH_REQUIRED,
-                  "Send the body with a Content-Length header.");
+  self->last_log = now;
+  text = g_strdup_vprintf (format, args);
+  g_strchomp (text);
+  g_message ("%s", text);
 }
 
 /* Copies the write-ahead log into the database after pushes, so their
@@ -352,15 +571,24 @@ checkpoint_thread (gpointer data)
 }
 
 static void
-stop_checkpointer (EvgServer *self)
+stop_threads (EvgServer *self)
 {
-  if (self->checkpointer == NULL)
-    return;
-  g_mutex_lock (&self->checkpoint_lock);
-  self->checkpoint_stop = TRUE;
-  g_cond_signal (&self->checkpoint_cond);
-  g_mutex_unlock (&self->checkpoint_lock);
-  g_thread_join (g_steal_pointer (&self->checkpointer));
+  if (self->checkpointer != NULL)
+    {
+      g_mutex_lock (&self->checkpoint_lock);
+      self->checkpoint_stop = TRUE;
+      g_cond_signal (&self->checkpoint_cond);
+      g_mutex_unlock (&self->checkpoint_lock);
+      g_thread_join (g_steal_pointer (&self->checkpointer));
+    }
+  if (self->sweeper != NULL)
+    {
+      g_mutex_lock (&self->peers_lock);
+      self->sweep_stop = TRUE;
+      g_cond_signal (&self->peers_cond);
+      g_mutex_unlock (&self->peers_lock);
+      g_thread_join (g_steal_pointer (&self->sweeper));
+    }
 }
 
 static void
@@ -371,9 +599,17 @@ evg_server_finalize (GObject *object)
   evg_server_shutdown (self);
   g_mutex_clear (&self->checkpoint_lock);
   g_cond_clear (&self->checkpoint_cond);
-  g_clear_object (&self->soup);
-  g_clear_pointer (&self->context, g_main_context_unref);
+  g_mutex_clear (&self->peers_lock);
+  g_cond_clear (&self->peers_cond);
+  g_clear_pointer (&self->peers, g_hash_table_unref);
+  g_clear_object (&self->address);
   g_free (self->database);
+  g_free (self->certificate_pem);
+  if (self->key_pem != NULL)
+    {
+      memset (self->key_pem, 0, strlen (self->key_pem));
+      g_free (self->key_pem);
+    }
 
   G_OBJECT_CLASS (evg_server_parent_class)->finalize (object);
 }
@@ -389,46 +625,98 @@ evg_server_init (EvgServer *self)
 {
   g_mutex_init (&self->checkpoint_lock);
   g_cond_init (&self->checkpoint_cond);
+  g_mutex_init (&self->peers_lock);
+  g_cond_init (&self->peers_cond);
+  self->peers = g_hash_table_new (NULL, NULL);
+  evg_server_limits_init (&self->limits);
+}
+
+/* How many connections the descriptor limit leaves room for: each worker
+ * and the checkpoint thread hold a database, its WAL and its shared memory
+ * file, and the process needs a few more of its own. */
+static guint
+connections_room (guint n_workers)
+{
+  struct rlimit limit;
+  guint reserved = 16 + 3 * (2 * n_workers + 1);
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+    return 65536;
+  if (limit.rlim_cur <= reserved + 4)
+    return 4;
+  return (guint) MIN (limit.rlim_cur - reserved, 65536);
 }
 
 /**
  * evg_server_new:
  * @database: the server database, created when missing
- * @certificate: (nullable): serve HTTPS with this certificate and key
+ * @certificate_pem: (nullable): serve HTTPS with this certificate (chain), as PEM
+ * @key_pem: (nullable): the certificate's private key, as PEM
  * @n_workers: database threads
+ * @limits: (nullable): connection limits; %NULL for the defaults
  */
 EvgServer *
-evg_server_new (const char       *database,
-                GTlsCertificate  *certificate,
-                guint             n_workers,
-                GError          **error)
+evg_server_new (const char             *database,
+                const char             *certificate_pem,
+                const char             *key_pem,
+                guint                   n_workers,
+                const EvgServerLimits  *limits,
+                GError                **error)
 {
   g_autoptr(EvgServer) self = g_object_new (EVG_TYPE_SERVER, NULL);
   g_autoptr(EvgServerDb) db = NULL;
+  guint room;
+
+  g_return_val_if_fail ((certificate_pem == NULL) == (key_pem == NULL), NULL);
 
   /* Creating or upgrading the schema once here keeps the workers simple. */
   db = evg_server_db_open (database, error);
   if (db == NULL)
     return NULL;
 
+  if (certificate_pem != NULL && MHD_is_feature_supported (MHD_FEATURE_TLS) != MHD_YES)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           "This build of libmicrohttpd cannot serve HTTPS.");
+      return NULL;
+    }
+
   self->database = g_strdup (database);
-  self->context = g_main_context_ref_thread_default ();
-  self->soup = soup_server_new ("server-header", EVG_SYNC_SERVICE_NAME "/" PACKAGE_VERSION,
-                                "tls-certificate", certificate,
-                                NULL);
-  soup_server_add_early_handler (self->soup, NULL, check_headers, self, NULL);
-  soup_server_add_handler (self->soup, NULL, handle_request, self, NULL);
-  self->pool = g_thread_pool_new (run_job, self, (int) MAX (n_workers, 1), FALSE, error);
+  self->certificate_pem = g_strdup (certificate_pem);
+  self->key_pem = g_strdup (key_pem);
+  self->n_workers = MAX (n_workers, 1);
+  if (limits != NULL)
+    {
+      if (limits->max_connections != 0)
+        self->limits.max_connections = limits->max_connections;
+      if (limits->max_per_address != 0)
+        self->limits.max_per_address = limits->max_per_address;
+      if (limits->idle_timeout_s != 0)
+        self->limits.idle_timeout_s = limits->idle_timeout_s;
+      if (limits->header_timeout_s != 0)
+        self->limits.header_timeout_s = limits->header_timeout_s;
+    }
+  room = connections_room (self->n_workers);
+  if (self->limits.max_connections == 0 || self->limits.max_connections > room)
+    {
+      if (self->limits.max_connections > room)
+        g_message ("The descriptor limit leaves room for %u connections, not %u.",
+                   room, self->limits.max_connections);
+      self->limits.max_connections = room;
+    }
+
+  self->pool = g_thread_pool_new (run_job, self, (int) self->n_workers, FALSE, error);
   if (self->pool == NULL)
     return NULL;
   /* Pulls only read, which SQLite lets them do while a push writes: they
    * have workers of their own instead of waiting in line behind pushes,
    * each of which holds a worker until SQLite's one write lock is free.
    * With 1,000 branches syncing at once, pulls waited about a second. */
-  self->read_pool = g_thread_pool_new (run_job, self, (int) MAX (n_workers, 1), FALSE, error);
+  self->read_pool = g_thread_pool_new (run_job, self, (int) self->n_workers, FALSE, error);
   if (self->read_pool == NULL)
     return NULL;
   self->checkpointer = g_thread_new ("evg-checkpoint", checkpoint_thread, self);
+  self->sweeper = g_thread_new ("evg-sweep", sweep_thread, self);
 
   return g_steal_pointer (&self);
 }
@@ -438,16 +726,17 @@ evg_server_listen (EvgServer           *self,
                    GInetSocketAddress  *address,
                    GError             **error)
 {
-  SoupServerListenOptions options = 0;
   g_autoptr(GSocket) socket = NULL;
+  struct MHD_OptionItem options[16];
+  guint n = 0;
+  unsigned int flags;
+  int fd;
 
   g_return_val_if_fail (EVG_IS_SERVER (self), FALSE);
+  g_return_val_if_fail (self->daemon == NULL, FALSE);
 
-  if (soup_server_is_https (self->soup))
-    options |= SOUP_SERVER_LISTEN_HTTPS;
-
-  /* Our own socket, for a deep accept queue: GLib's default of 10 resets
-   * connections when many branches sync at the same moment. */
+  /* Our own socket, for a deep accept queue and GLib's address handling:
+   * a short queue resets connections when many branches sync at once. */
   socket = g_socket_new (g_socket_address_get_family (G_SOCKET_ADDRESS (address)),
                          G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
   if (socket == NULL)
@@ -456,37 +745,78 @@ evg_server_listen (EvgServer           *self,
   if (!g_socket_bind (socket, G_SOCKET_ADDRESS (address), TRUE, error) ||
       !g_socket_listen (socket, error))
     return FALSE;
-  return soup_server_listen_socket (self->soup, socket, options, error);
+  self->address = g_socket_get_local_address (socket, error);
+  if (self->address == NULL)
+    return FALSE;
+
+  /* libmicrohttpd closes the socket it is given; the GSocket closes its own. */
+  fd = dup (g_socket_get_fd (socket));
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "Cannot listen: %s", g_strerror (saved));
+      return FALSE;
+    }
+
+#define OPTION(o, v, p) options[n++] = (struct MHD_OptionItem) { (o), (intptr_t) (v), (p) }
+  OPTION (MHD_OPTION_EXTERNAL_LOGGER, on_log, self);     /* first, or it warns */
+  OPTION (MHD_OPTION_LISTEN_SOCKET, fd, NULL);
+  OPTION (MHD_OPTION_CONNECTION_LIMIT, self->limits.max_connections, NULL);
+  OPTION (MHD_OPTION_PER_IP_CONNECTION_LIMIT, self->limits.max_per_address, NULL);
+  OPTION (MHD_OPTION_CONNECTION_TIMEOUT, self->limits.idle_timeout_s, NULL);
+  OPTION (MHD_OPTION_CONNECTION_MEMORY_LIMIT, MAX_HEADER_BYTES, NULL);
+  OPTION (MHD_OPTION_NOTIFY_COMPLETED, on_completed, self);
+  OPTION (MHD_OPTION_NOTIFY_CONNECTION, on_connection, self);
+  if (self->certificate_pem != NULL)
+    {
+      OPTION (MHD_OPTION_HTTPS_MEM_CERT, 0, self->certificate_pem);
+      OPTION (MHD_OPTION_HTTPS_MEM_KEY, 0, self->key_pem);
+    }
+  OPTION (MHD_OPTION_END, 0, NULL);
+#undef OPTION
+
+  /* poll(), not epoll: libmicrohttpd 0.9.75 waits on epoll edge-triggered
+   * and misses a client's close that arrives with the end of its data, so
+   * a client that hangs up mid-request would hold its connection until it
+   * timed out (the `connections` sync test). */
+  flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_ALLOW_SUSPEND_RESUME |
+          MHD_USE_ERROR_LOG;
+  if (self->certificate_pem != NULL)
+    flags |= MHD_USE_TLS;
+  self->daemon = MHD_start_daemon (flags, 0, NULL, NULL, on_request, self,
+                                   MHD_OPTION_ARRAY, options, MHD_OPTION_END);
+  if (self->daemon == NULL)
+    {
+      close (fd);
+      g_clear_object (&self->address);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                           self->certificate_pem != NULL
+                           ? "Cannot start the HTTPS server: check that the certificate and key are PEM files that belong together."
+                           : "Cannot start the HTTP server.");
+      return FALSE;
+    }
+  return TRUE;
 }
 
 GSList *
 evg_server_get_uris (EvgServer *self)
 {
-  GSList *uris = NULL;
-  g_autoptr(GSList) listeners = NULL;   /* the list is ours, the sockets are not */
+  GInetSocketAddress *address;
+  g_autofree char *host = NULL;
 
   g_return_val_if_fail (EVG_IS_SERVER (self), NULL);
 
-  /* Made from the listening sockets rather than by soup_server_get_uris(),
-   * which in libsoup 3.2 leaks the address it asks each socket for. */
-  listeners = soup_server_get_listeners (self->soup);
-  for (GSList *l = listeners; l != NULL; l = l->next)
-    {
-      g_autoptr(GSocketAddress) address = g_socket_get_local_address (l->data, NULL);
-      g_autofree char *host = NULL;
-      GInetAddress *inet;
-
-      if (!G_IS_INET_SOCKET_ADDRESS (address))
-        continue;
-      inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address));
-      host = g_inet_address_to_string (inet);
-      uris = g_slist_prepend (uris, g_uri_build (G_URI_FLAGS_NONE,
-                                                 soup_server_is_https (self->soup) ? "https" : "http",
-                                                 NULL, host,
-                                                 g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)),
-                                                 "/", NULL, NULL));
-    }
-  return g_slist_reverse (uris);
+  if (self->daemon == NULL || !G_IS_INET_SOCKET_ADDRESS (self->address))
+    return NULL;
+  address = G_INET_SOCKET_ADDRESS (self->address);
+  host = g_inet_address_to_string (g_inet_socket_address_get_address (address));
+  return g_slist_prepend (NULL, g_uri_build (G_URI_FLAGS_NONE,
+                                             self->certificate_pem != NULL ? "https" : "http",
+                                             NULL, host,
+                                             g_inet_socket_address_get_port (address),
+                                             "/", NULL, NULL));
 }
 
 /* Stops listening and waits for the requests in the workers to finish, so
@@ -496,8 +826,13 @@ evg_server_shutdown (EvgServer *self)
 {
   g_return_if_fail (EVG_IS_SERVER (self));
 
-  if (self->soup != NULL)
-    soup_server_disconnect (self->soup);
+  if (self->daemon != NULL)
+    {
+      MHD_socket listener = MHD_quiesce_daemon (self->daemon);
+
+      if (listener != MHD_INVALID_SOCKET)
+        close (listener);
+    }
   if (self->read_pool != NULL)
     {
       g_thread_pool_free (self->read_pool, FALSE, TRUE);
@@ -507,9 +842,16 @@ evg_server_shutdown (EvgServer *self)
     {
       g_thread_pool_free (self->pool, FALSE, TRUE);
       self->pool = NULL;
-      /* Answers queued by the last jobs still need their main-loop turn. */
-      while (g_main_context_iteration (self->context, FALSE))
-        ;
     }
-  stop_checkpointer (self);
+  if (self->daemon != NULL)
+    {
+      /* Stopping with a suspended connection is not allowed: give the
+       * resumed ones their turn to answer (a client gone meanwhile
+       * resends the same batch, which the server then recognises). */
+      for (guint i = 0; i < 500 && g_atomic_int_get (&self->n_running) > 0; i++)
+        g_usleep (10 * 1000);
+      MHD_stop_daemon (self->daemon);
+      self->daemon = NULL;
+    }
+  stop_threads (self);
 }

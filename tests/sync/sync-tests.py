@@ -66,13 +66,18 @@ class Server:
     def add_branch(self, code, name):
         return self.admin('branch', 'add', code, name).stdout.strip()
 
-    def start(self, extra_env=None, port=0):
+    def start(self, extra_env=None, port=0, args=(), nofile=None):
         env = dict(self.env)
         env.update(extra_env or {})
+
+        def limit_files():
+            if nofile is not None:
+                import resource
+                resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
         self.proc = subprocess.Popen(WRAPPER + [SERVER, 'serve', '--database', self.db,
-                                                '--listen', '127.0.0.1:%d' % port],
+                                                '--listen', '127.0.0.1:%d' % port] + list(args),
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-                                     text=True)
+                                     text=True, preexec_fn=limit_files)
         line = self.proc.stdout.readline()
         if 'listening on' not in line:
             raise AssertionError('server did not start: %s %s' % (line, self.proc.stderr.read()))
@@ -1390,6 +1395,351 @@ def case_transfer(work):
         [change('transfer', 't-steal', 'insert', {'member_id': mid, 'to_branch': 'C003'})]))
     ok(answer['results'][0]['status'] == 'rejected', 'nobody can transfer another branch\'s member')
     accounted(server, [b], 'B002', 'transfer B')
+    server.stop()
+
+
+def case_field_limits(work):
+    """Every column has a length and a domain, checked on the server as in
+    the client's EvgTxn: a 15 MB name or lost_contact = -5 is refused, and a
+    pull page is bounded by its size as well as its count."""
+    server = Server(work).start()
+    ta = new_branch(server)
+    before = len(server.log_ids())
+
+    def push_one(fields, table='member'):
+        status, answer = http(server.port, 'POST', '/v1/push', token=ta, timeout=120,
+                              body=push_body([change(table, 'm-%d' % random.getrandbits(40), 'insert', fields)]))
+        check(status == 200, 'push answered (%s)' % status)
+        return answer['results'][0]
+
+    bad = (({'name': 'x' * (15 * 1024 * 1024)}, 'a 15 MB name'),
+           ({'name': '张' * 51}, 'a name of 51 characters'),
+           ({'name': '李四', 'lost_contact': -5}, 'lost_contact = -5'),
+           ({'name': '李四', 'mobile_member': 2}, 'mobile_member = 2'),
+           ({'name': '李四', 'gender': 'alien'}, 'a gender that is no choice'),
+           ({'name': '李四', 'ethnicity': '火星族'}, 'an ethnicity that is none of the 56'),
+           ({'name': '李四', 'birth_date': '1990-13-45'}, 'a birth date that is no date'),
+           ({'name': '李四', 'joined_on': '2020/01/01'}, 'a date in another form'),
+           ({'name': '李四', 'dues_paid_until': 'soon'}, 'a month that is no month'),
+           ({'name': '李四', 'dues_monthly': '1e9'}, 'an amount that is no amount'),
+           ({'name': '李四', 'party_group_id': 'a b;c'}, 'a party group id with spaces'),
+           ({'name': '李四', 'note': 'x' * 501}, 'a note of 501 characters'))
+    for fields, what in bad:
+        r = push_one(fields)
+        ok(r['status'] == 'rejected' and r['reason'] == 'invalid', '%s: rejected as invalid' % what)
+    ok(len(server.log_ids()) == before, 'none of them reached the log')
+    r = push_one({'name': '张' * 50, 'lost_contact': 1, 'gender': 'female', 'ethnicity': '回族',
+                  'birth_date': '1990-02-28', 'dues_paid_until': '2026-06', 'dues_monthly': '12.50',
+                  'note': '备' * 500})
+    ok(r['status'] == 'applied', 'values at their limits are applied')
+    r = push_one({'name': 'x' * 51}, table='party_group')
+    ok(r['status'] == 'rejected', 'a party group name of 51 characters is rejected')
+    r = push_one({'name': '第一党小组', 'sort_order': 10 ** 12}, table='party_group')
+    ok(r['status'] == 'rejected', 'a sort order out of range is rejected')
+
+    # Pages by size: 5,000 members of 1,500 bytes of text each are more
+    # than one 8 MB page, whatever the count asked for.
+    note = '备' * 500
+    for half in range(2):
+        changes = [change('member', 'big-%d' % i, 'insert', {'name': '王%d' % i, 'note': note, 'address': note})
+                   for i in range(half * 2500, half * 2500 + 2500)]
+        body = json.dumps({'protocol': 1, 'batch_id': 'big-%d' % half, 'site': 'testsite', 'epoch': None,
+                           'changes': changes}, ensure_ascii=False)
+        status, answer = http(server.port, 'POST', '/v1/push', token=ta, body=body, timeout=120)
+        check(status == 200 and all(r['status'] == 'applied' for r in answer['results']),
+              'a big batch is applied')
+    s = socket.create_connection(('127.0.0.1', server.port), timeout=60)
+    s.sendall(('GET /v1/pull?since=0&limit=10000 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n'
+               'Connection: close\r\n\r\n' % ta).encode())
+    raw = b''
+    while True:
+        data = s.recv(1 << 20)
+        if not data:
+            break
+        raw += data
+    s.close()
+    page = json.loads(raw.partition(b'\r\n\r\n')[2])
+    body_mb = len(raw) / 1048576.0
+    ok(page['has_more'] and 1000 < len(page['changes']) < 5002 and body_mb < 8.5,
+       'a pull page stops at its size (%d changes, %.1f MB, has_more)' % (len(page['changes']), body_mb))
+    dev = Device(work, 'dev')
+    dev.setup(server.url, ta)
+    dev.sync_until_done()
+    ok(dev.query("SELECT count(*) FROM member WHERE id LIKE 'big-%'") == [(5000,)],
+       'a device pulls all of them over several pages')
+    server.stop()
+
+
+def case_transfer_fields(work):
+    """The server takes a transfer's sender from the token and keeps its
+    written-once fields as they were issued."""
+    server = Server(work).start()
+    ta = new_branch(server, 'A001', '第一支部')
+    tb = new_branch(server, 'B002', '第二支部')
+    tc = new_branch(server, 'C003', '第三支部')
+    a = Device(work, 'a')
+    a.setup(server.url, ta)
+    mid = a.tool('insert', 'member', '-', 'name=赵六')
+    a.sync()
+
+    def push(token, changes):
+        status, answer = http(server.port, 'POST', '/v1/push', token=token, body=push_body(changes))
+        check(status == 200, 'push answered (%s)' % status)
+        return answer['results']
+
+    r = push(ta, [change('transfer', 't-forged', 'insert',
+                         {'member_id': mid, 'from_branch': 'C003', 'to_branch': 'B002', 'status': 'issued'})])
+    ok(r[0]['status'] == 'rejected' and r[0]['reason'] == 'invalid',
+       'a transfer naming another branch as its sender is rejected')
+    r = push(ta, [change('transfer', 't-1', 'insert',
+                         {'member_id': mid, 'from_branch': 'A001', 'to_branch': 'B002', 'status': 'issued'})])
+    ok(r[0]['status'] == 'applied', 'a transfer from the token\'s branch is applied')
+    for field, value in (('to_branch', 'C003'), ('from_branch', 'C003'), ('member_id', 'someone-else')):
+        r = push(ta, [change('transfer', 't-1', 'update', {field: value})])
+        ok(r[0]['status'] == 'rejected' and r[0]['reason'] == 'immutable',
+           'the sender cannot change %s after issuing: rejected immutable' % field)
+    r = push(ta, [change('transfer', 't-1', 'update', {'note': '补充说明'})])
+    ok(r[0]['status'] == 'applied', 'the sender can still edit the note')
+    stored = json.loads(server.query("SELECT fields FROM record_state WHERE tbl = 'transfer' AND row_id = 't-1'")[0][0])
+    ok(stored['to_branch'] == 'B002' and stored['from_branch'] == 'A001', 'the stored transfer is as issued')
+    status, answer = http(server.port, 'GET', '/v1/pull?since=0', token=tc)
+    ok(status == 200 and not [c for c in answer['changes'] if c.get('table') == 'transfer'],
+       'the third branch is never sent the transfer')
+    server.stop()
+
+
+# ---- Hardening: connections, bodies -----------------------------------------
+
+def tcp_states(port):
+    """Counts the server side's sockets on @port by TCP state name."""
+    names = {'01': 'ESTABLISHED', '08': 'CLOSE_WAIT', '06': 'TIME_WAIT', '0A': 'LISTEN'}
+    counts = {}
+    for table in ('/proc/net/tcp', '/proc/net/tcp6'):
+        try:
+            lines = open(table).read().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            f = line.split()
+            if int(f[1].rsplit(':', 1)[1], 16) == port:
+                name = names.get(f[3], f[3])
+                counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def open_sockets(proc):
+    """The process's descriptors that are sockets (databases open lazily
+    in each worker, so only sockets tell a held connection)."""
+    n = 0
+    for fd in os.listdir('/proc/%d/fd' % proc.pid):
+        try:
+            n += os.readlink('/proc/%d/fd/%s' % (proc.pid, fd)).startswith('socket:')
+        except OSError:
+            pass
+    return n
+
+
+def peak_memory_mb(proc):
+    for line in open('/proc/%d/status' % proc.pid):
+        if line.startswith('VmHWM:'):
+            return int(line.split()[1]) / 1024.0
+    return 0.0
+
+
+def closed_by_server(sock, within):
+    """True when the server closes @sock (EOF or reset) within @within s."""
+    sock.settimeout(within)
+    try:
+        while True:
+            data = sock.recv(65536)
+            if not data:
+                return True
+    except (ConnectionResetError, BrokenPipeError):
+        return True
+    except socket.timeout:
+        return False
+
+
+def health_ok(port):
+    status, answer = http(port, 'GET', '/v1/health', timeout=10)
+    return status == 200 and answer.get('service') == 'e-vanguard-server'
+
+
+def case_connections(work):
+    """Clients that hang up, idle, trickle or crowd leave a server with
+    64 descriptors answering (issue: CLOSE-WAIT sockets, no timeouts)."""
+    server = Server(work).start(args=['--idle-timeout', '2', '--header-timeout', '3',
+                                      '--max-connections-per-address', '8'],
+                                nofile=None if WRAPPER else 64)
+    token = new_branch(server)
+    port = server.port
+    base = open_sockets(server.proc)
+
+    # 120 clients that connect, ask on a kept-alive connection and hang up;
+    # 120 that hang up before asking; 120 that hang up mid-request.
+    answered = 0
+    for i in range(120):
+        s = socket.create_connection(('127.0.0.1', port))
+        s.sendall(b'GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n')
+        s.settimeout(10)
+        answered += s.recv(65536).startswith(b'HTTP/1.1 200')
+        s.close()
+    ok(answered == 120, '120 clients that ask and hang up are answered (%d)' % answered)
+    for i in range(120):
+        socket.create_connection(('127.0.0.1', port)).close()
+    for i in range(120):
+        s = socket.create_connection(('127.0.0.1', port))
+        s.sendall(b'GET /v1/pu')
+        s.close()
+    time.sleep(0.5)
+    states = tcp_states(port)
+    ok(states.get('CLOSE_WAIT', 0) == 0, '360 clients that hung up leave no socket in CLOSE-WAIT (%r)' % states)
+    ok(open_sockets(server.proc) <= base, 'nor a socket descriptor (%d, at start %d)'
+       % (open_sockets(server.proc), base))
+    ok(health_ok(port), 'the server with 64 descriptors still answers')
+
+    # The CLI's syncs leave nothing behind either.
+    dev = Device(work, 'dev')
+    dev.setup(server.url, token)
+    for _ in range(3):
+        dev.sync()
+    time.sleep(0.5)
+    ok(tcp_states(port).get('CLOSE_WAIT', 0) == 0, 'three `sync now` leave no socket in CLOSE-WAIT')
+
+    # More clients than descriptors, all at once: the server refuses what it
+    # cannot hold and answers again as soon as they go.
+    crowd = []
+    for i in range(120):
+        try:
+            crowd.append(socket.create_connection(('127.0.0.1', port), timeout=5))
+        except OSError:
+            pass
+    for c in crowd:
+        c.close()
+    time.sleep(0.5)
+    ok(health_ok(port), '120 connections at once, then gone: the server answers')
+
+    # An idle connection is closed; so is one kept alive after its answer.
+    s = socket.create_connection(('127.0.0.1', port))
+    t0 = time.time()
+    ok(closed_by_server(s, 8) and time.time() - t0 < 6, 'a connection that says nothing is closed (%.1f s)' % (time.time() - t0))
+    s.close()
+    s = socket.create_connection(('127.0.0.1', port))
+    s.sendall(b'GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n')
+    s.settimeout(5)
+    s.recv(65536)
+    t0 = time.time()
+    ok(closed_by_server(s, 8) and time.time() - t0 < 6, 'a kept-alive connection left idle is closed')
+    s.close()
+
+    # Headers trickled a byte at a time, never idle for long: cut at the
+    # header deadline.
+    s = socket.create_connection(('127.0.0.1', port))
+    t0 = time.time()
+    closed = False
+    try:
+        s.sendall(b'GET /v1/health HTTP/1.1\r\n')
+        for _ in range(40):
+            s.sendall(b'X')
+            time.sleep(0.25)
+            if time.time() - t0 > 8:
+                break
+    except (BrokenPipeError, ConnectionResetError):
+        closed = True
+    closed = closed or closed_by_server(s, 3)
+    ok(closed and time.time() - t0 < 8, 'headers trickled byte by byte are cut off (%.1f s)' % (time.time() - t0))
+    s.close()
+
+    # Eight idle connections from one address: the ninth is refused, and
+    # the address may connect again once they are gone.
+    held = [socket.create_connection(('127.0.0.1', port)) for _ in range(8)]
+    time.sleep(0.2)
+    extra = socket.create_connection(('127.0.0.1', port))
+    try:
+        extra.sendall(b'GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n')
+    except OSError:
+        pass
+    extra.settimeout(3)
+    try:
+        got = extra.recv(65536)
+    except (ConnectionResetError, socket.timeout):
+        got = b''
+    ok(not got.startswith(b'HTTP/1.1 200'), 'a ninth connection from one address is refused')
+    extra.close()
+    for h in held:
+        h.close()
+    time.sleep(0.3)
+    ok(health_ok(port), 'after they go, the address is answered again')
+    ok(server.stop() == 0, 'the server stops cleanly')
+
+
+def stream_body(port, head, total, chunked=False):
+    """Sends @head and then up to @total bytes of body until the server
+    answers or closes; returns (status or None, bytes sent)."""
+    s = socket.create_connection(('127.0.0.1', port), timeout=30)
+    sent = 0
+    block = b'x' * (1 << 20)
+    try:
+        s.sendall(head)
+        while sent < total:
+            if chunked:
+                s.sendall(b'%x\r\n' % len(block) + block + b'\r\n')
+            else:
+                s.sendall(block)
+            sent += len(block)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    resp = b''
+    try:
+        s.settimeout(10)
+        while True:
+            data = s.recv(65536)
+            if not data:
+                break
+            resp += data
+    except (ConnectionResetError, socket.timeout):
+        pass
+    s.close()
+    status = int(resp.split(b' ', 2)[1]) if resp.startswith(b'HTTP/') else None
+    return status, sent
+
+
+def case_bodies(work):
+    """A 200 MB body on any method and path is refused before it is read:
+    the server's peak memory stays under 120 MB."""
+    server = Server(work).start()
+    token = new_branch(server)
+    size = 200 * 1024 * 1024
+    for method, path, want in (('GET', '/v1/pull', 413), ('GET', '/v1/health', 413),
+                               ('POST', '/v1/push', 413), ('PUT', '/v1/push', 405),
+                               ('DELETE', '/v1/pull', 405), ('POST', '/nothing', 404),
+                               ('PATCH', '/', 404)):
+        head = ('%s %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Length: %d\r\n\r\n'
+                % (method, path, token, size)).encode()
+        status, sent = stream_body(server.port, head, size)
+        ok(status == want and sent < size, '%s %s with 200 MB: %s before the body was read (%d MB sent)'
+           % (method, path, status, sent >> 20))
+    for method, path, want in (('GET', '/v1/pull', 413), ('POST', '/v1/push', 411)):
+        head = ('%s %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nTransfer-Encoding: chunked\r\n\r\n'
+                % (method, path, token)).encode()
+        status, sent = stream_body(server.port, head, size, chunked=True)
+        ok(status == want and sent < size, '%s %s with 200 MB in chunks: %s' % (method, path, status))
+    # Headers that never end are refused at their size limit.
+    s = socket.create_connection(('127.0.0.1', server.port), timeout=10)
+    sent = 0
+    try:
+        s.sendall(b'GET /v1/health HTTP/1.1\r\n')
+        while sent < 50 * 1024 * 1024:
+            s.sendall(b'X-Filler: ' + b'y' * 1000 + b'\r\n')
+            sent += 1012
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    s.close()
+    ok(sent < 1024 * 1024, 'endless headers are cut off (%d KB sent)' % (sent >> 10))
+    if not WRAPPER:
+        peak = peak_memory_mb(server.proc)
+        ok(peak < 120, 'the server\'s peak memory stayed under 120 MB (%.1f MB)' % peak)
+    ok(health_ok(server.port), 'and it still answers')
     server.stop()
 
 
