@@ -4,12 +4,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <sys/random.h>
+#include <unistd.h>
 
 #include "evg-context.h"
 #include "evg-field-set.h"
@@ -380,6 +382,30 @@ migrate (EvgServerDb  *db,
   return TRUE;
 }
 
+/* Makes @path, when it does not exist, readable by its owner only: it
+ * holds every branch's members (names, ID numbers, phones) and the token
+ * hashes, and SQLite gives its log and shared-memory files the same
+ * permissions.  A database made by an admin command under the usual umask
+ * was readable by every user of the machine. */
+static gboolean
+create_private (const char  *path,
+                GError     **error)
+{
+  int fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+  if (fd < 0 && errno != EEXIST)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("“%s” cannot be created: %s"), path, g_strerror (saved));
+      return FALSE;
+    }
+  if (fd >= 0)
+    close (fd);
+  return TRUE;
+}
+
 /**
  * evg_server_db_open:
  *
@@ -403,6 +429,8 @@ evg_server_db_open (const char  *path,
                    _("The folder “%s” cannot be created: %s"), dir, g_strerror (errno));
       return NULL;
     }
+  if (!create_private (path, error))
+    return NULL;
   if (sqlite3_open_v2 (path, &db->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
                        SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
     {
@@ -770,6 +798,8 @@ evg_server_db_backup (EvgServerDb  *db,
                    _("“%s” exists already; choose a new file for the backup."), destination);
       return FALSE;
     }
+  if (!create_private (destination, error))
+    return FALSE;
   if (sqlite3_open_v2 (destination, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot copy into “%s”: %s"),

@@ -1262,6 +1262,11 @@ def case_server_cli(work):
     token = server.add_branch('A001', '第一支部')
     r = subprocess.run([SERVER, '--version'], capture_output=True, text=True)
     ok(r.returncode == 0 and r.stdout.startswith('e-vanguard-server '), '--version')
+    ok(os.stat(server.db).st_mode & 0o077 == 0,
+       'a database made by `branch add` is readable by its owner only (%o)' % (os.stat(server.db).st_mode & 0o777))
+    backup = os.path.join(work, 'backup.db')
+    server.admin('backup', backup)
+    ok(os.stat(backup).st_mode & 0o077 == 0, 'so is a backup')
     r = subprocess.run([SERVER, 'serve', '--database', server.db, '--listen', '0.0.0.0:0'],
                        capture_output=True, text=True, timeout=30)
     ok(r.returncode == 2 and 'Refusing' in r.stderr, 'plain HTTP on 0.0.0.0 is refused')
