@@ -116,5 +116,22 @@ d = json.load(open(sys.argv[1]))
 assert (d["added"], d["updated"], d["unchanged"], d["rejected"]) == (0, 0, 3, []), d
 PY
 
+# Inputs that are no CSV file are refused before anything is read: a pipe
+# would block for ever and /dev/zero fill the memory.
+mkfifo "$dir/pipe.csv"
+check 2 "import of a pipe is refused at once" timeout 20 $cli --database "$db" members import "$dir/pipe.csv"
+grep -q 'pipe' "$dir/err" || { echo "not ok - the message says it is a pipe"; failures=$((failures + 1)); }
+if [ -c /dev/zero ]; then
+  check 2 "import of /dev/zero is refused" timeout 20 $cli --database "$db" members import /dev/zero
+  grep -q 'device' "$dir/err" || { echo "not ok - the message says it is a device"; failures=$((failures + 1)); }
+fi
+head -c 1500000 /dev/zero | tr '\0' '\n' > "$dir/large.csv"
+check 2 "a file over --max-size is refused" $cli --database "$db" members import "$dir/large.csv" --max-size 1
+grep -q 'limit of 1.0' "$dir/err" || { echo "not ok - the message names the limit"; failures=$((failures + 1)); }
+check 2 "--max-size must be a positive number" $cli --database "$db" members import "$dir/good.csv" --max-size 0
+printf '姓名,公民身份证号\n张三,1101\000\n' > "$dir/nul.csv"
+check 2 "a file with NUL bytes" $cli --database "$db" members import "$dir/nul.csv"
+grep -q 'NUL bytes (the first on line 2)' "$dir/err" || { echo "not ok - NUL named with its line"; failures=$((failures + 1)); }
+
 echo "1..$n"
 [ "$failures" -eq 0 ]

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 #include "evg-csv.h"
 #include "evg-member-io.h"
@@ -482,7 +483,7 @@ read_numbered_file (const char *bytes,
 
   g_file_set_contents (path, bytes, (gssize) len, &error);
   g_assert_no_error (error);
-  reader = evg_csv_reader_new_for_path (path, &error);
+  reader = evg_csv_reader_new_for_path (path, EVG_CSV_DEFAULT_MAX_SIZE, &error);
   g_assert_no_error (error);
   g_assert_true (evg_csv_reader_next (reader, &cells, &line));
   g_assert_cmpstr (g_ptr_array_index (cells, 0), ==, "姓名");
@@ -679,16 +680,16 @@ test_async (Fixture       *f,
 
   /* Cancelled before it starts: nothing is written. */
   g_cancellable_cancel (cancellable);
-  evg_roster_import_async (f->roster, path, EVG_IMPORT_FLAGS_NONE, NULL, NULL, NULL,
-                           cancellable, on_imported, &d);
+  evg_roster_import_async (f->roster, path, EVG_IMPORT_FLAGS_NONE, EVG_CSV_DEFAULT_MAX_SIZE,
+                           NULL, NULL, NULL, cancellable, on_imported, &d);
   g_main_loop_run (d.loop);
   g_assert_null (d.result);
   g_assert_error (d.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&d.error);
   g_assert_cmpint (count (f, "SELECT count(*) FROM member"), ==, 0);
 
-  evg_roster_import_async (f->roster, path, EVG_IMPORT_FLAGS_NONE, on_progress, &d, NULL,
-                           NULL, on_imported, &d);
+  evg_roster_import_async (f->roster, path, EVG_IMPORT_FLAGS_NONE, EVG_CSV_DEFAULT_MAX_SIZE,
+                           on_progress, &d, NULL, NULL, on_imported, &d);
   g_main_loop_run (d.loop);
   g_assert_no_error (d.error);
   g_assert_nonnull (d.result);
@@ -936,8 +937,8 @@ test_index_after_import (Fixture       *f,
       AsyncData d = { 0 };
 
       d.loop = g_main_loop_new (NULL, FALSE);
-      evg_roster_import_async (f->roster, second, EVG_IMPORT_FLAGS_NONE, NULL, NULL, NULL,
-                               NULL, on_imported, &d);
+      evg_roster_import_async (f->roster, second, EVG_IMPORT_FLAGS_NONE, EVG_CSV_DEFAULT_MAX_SIZE,
+                               NULL, NULL, NULL, NULL, on_imported, &d);
       g_main_loop_run (d.loop);
       g_main_loop_unref (d.loop);
       g_assert_no_error (d.error);
@@ -958,6 +959,170 @@ test_index_after_import (Fixture       *f,
   assert_index_as_loaded (f);
 }
 
+/* ------------------------------------------------------------ hardening */
+
+/* Imports @path expecting it to be refused as unreadable; returns the
+ * message.  Nothing may have been written. */
+static char *
+import_refused (Fixture        *f,
+                const char     *path,
+                EvgImportFlags  flags)
+{
+  g_autoptr(GError) error = NULL;
+  EvgImportResult *result = evg_roster_import (f->roster, path, flags, NULL, NULL, NULL, &error);
+
+  g_assert_null (result);
+  g_assert_error (error, EVG_ROSTER_ERROR, EVG_ROSTER_ERROR_UNREADABLE);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM member"), ==, 0);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM party_group"), ==, 0);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM outbox"), ==, 0);
+  return g_strdup (error->message);
+}
+
+#define HARDENING_HEADER "姓名,公民身份证号,人员类别,加入党组织日期,转为正式党员日期,家庭住址\n"
+#define ROW_ZHANG "张三,110105198001010016,正式党员,2005-07-01,2006-07-01,"
+#define ROW_LI    "李四,110105198001010024,正式党员,2005-07-01,2006-07-01,"
+#define ROW_WANG  "王五,11010519491231002X,正式党员,1970-07-01,1971-07-01,"
+#define ROW_ZHAO  "赵六,110105198101010013,正式党员,2005-07-01,2006-07-01,"
+#define ROW_QIAN  "钱七,110105198201010010,正式党员,2005-07-01,2006-07-01,"
+
+/* Opens @bytes as a CSV file and returns the error. */
+static GError *
+read_error (const char *bytes,
+            gsize       len)
+{
+  GError *error = NULL;
+  EvgCsvReader *reader = evg_csv_reader_new (bytes, len, &error);
+
+  g_assert_null (reader);
+  g_assert_nonnull (error);
+  return error;
+}
+
+/* NUL bytes and the encodings no spreadsheet saves CSV in get a sentence
+ * that says what the file is and what to do with it. */
+static void
+test_csv_reader_not_text (void)
+{
+  static const char nul[] = "姓名,公民身份证号\n张三,1101\0" "05\n";
+  static const char utf32[] = "\xFF\xFE\0\0\x53\0\0\0\x2C\0\0\0";
+  static const char workbook[] = "PK\x03\x04\x14\0\x06\0\x08\0\0\0!\0";
+  static const char ole[] = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0\0\0";
+  g_autofree char *utf16 = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize len = 0;
+
+  error = read_error (nul, sizeof nul - 1);
+  g_assert_error (error, EVG_CSV_ERROR, EVG_CSV_ERROR_BINARY);
+  g_assert_nonnull (strstr (error->message, "NUL"));
+  g_assert_nonnull (strstr (error->message, "line 2)"));
+  g_assert_nonnull (strstr (error->message, "CSV UTF-8"));
+  g_clear_error (&error);
+
+  error = read_error (utf32, sizeof utf32 - 1);
+  g_assert_error (error, EVG_CSV_ERROR, EVG_CSV_ERROR_ENCODING);
+  g_assert_nonnull (strstr (error->message, "UTF-32"));
+  g_assert_nonnull (strstr (error->message, "CSV UTF-8"));
+  g_clear_error (&error);
+
+  error = read_error (workbook, sizeof workbook - 1);
+  g_assert_error (error, EVG_CSV_ERROR, EVG_CSV_ERROR_BINARY);
+  g_assert_nonnull (strstr (error->message, "workbook"));
+  g_clear_error (&error);
+  error = read_error (ole, sizeof ole - 1);
+  g_assert_error (error, EVG_CSV_ERROR, EVG_CSV_ERROR_BINARY);
+  g_assert_nonnull (strstr (error->message, "workbook"));
+  g_clear_error (&error);
+
+  /* Chinese headers in UTF-16 without a byte-order mark: 一 has a NUL in
+   * the other half of its two bytes. */
+  utf16 = g_convert ("一,姓名,公民身份证号\r\n张三,110105198001010016\r\n", -1, "UTF-16LE", "UTF-8",
+                     NULL, &len, &error);
+  g_assert_no_error (error);
+  error = read_error (utf16, len);
+  g_assert_error (error, EVG_CSV_ERROR, EVG_CSV_ERROR_ENCODING);
+  g_assert_nonnull (strstr (error->message, "UTF-16"));
+  g_clear_error (&error);
+
+  /* With its mark, UTF-16 is read (Excel's "Unicode text"), but a NUL in
+   * it is refused as in any other file. */
+  {
+    g_autofree char *marked = NULL;
+    g_autoptr(GString) bytes = g_string_new_len ("\xFF\xFE", 2);
+    g_autoptr(EvgCsvReader) reader = NULL;
+
+    marked = g_convert ("姓名\t编号\r\n张三\t1\r\n", -1, "UTF-16LE", "UTF-8", NULL, &len, &error);
+    g_assert_no_error (error);
+    g_string_append_len (bytes, marked, (gssize) len);
+    reader = evg_csv_reader_new (bytes->str, bytes->len, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (evg_csv_reader_get_encoding (reader), ==, "UTF-16LE");
+    g_string_append_len (bytes, "\0\0", 2);
+    error = read_error (bytes->str, bytes->len);
+    g_assert_error (error, EVG_CSV_ERROR, EVG_CSV_ERROR_BINARY);
+  }
+}
+
+/* What is not a regular file is refused before anything is read: a pipe
+ * would block the import for ever and /dev/zero would fill the memory. */
+static void
+test_not_a_file (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *fifo = g_build_filename (f->dir, "pipe.csv", NULL);
+  g_autofree char *folder = g_build_filename (f->dir, "folder.csv", NULL);
+  g_autofree char *message = NULL;
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  message = import_refused (f, fifo, EVG_IMPORT_FLAGS_DRY_RUN);
+  g_assert_nonnull (strstr (message, "pipe"));
+  g_clear_pointer (&message, g_free);
+
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  message = import_refused (f, folder, EVG_IMPORT_FLAGS_NONE);
+  g_assert_nonnull (strstr (message, "folder"));
+  g_clear_pointer (&message, g_free);
+
+  if (g_file_test ("/dev/zero", G_FILE_TEST_EXISTS))
+    {
+      message = import_refused (f, "/dev/zero", EVG_IMPORT_FLAGS_NONE);
+      g_assert_nonnull (strstr (message, "device"));
+    }
+}
+
+/* A file over the limit is refused with its size and the limit named; one
+ * at the limit is read. */
+static void
+test_too_large (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GString) csv = g_string_new (HARDENING_HEADER);
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  EvgImportResult *result;
+
+  g_string_append (csv, ROW_ZHANG "北京\n");
+  while (csv->len < 2500)
+    g_string_append (csv, "\n");
+  path = write_file (f, "large.csv", csv->str, (gssize) csv->len);
+
+  result = evg_member_import_full (f->store, path, EVG_IMPORT_FLAGS_DRY_RUN, 1000,
+                                   NULL, NULL, NULL, &error);
+  g_assert_null (result);
+  g_assert_error (error, EVG_ROSTER_ERROR, EVG_ROSTER_ERROR_UNREADABLE);
+  /* g_format_size() puts a no-break space before the unit. */
+  g_assert_nonnull (strstr (error->message, "2.5\u00a0kB"));
+  g_assert_nonnull (strstr (error->message, "1.0\u00a0kB"));
+  g_assert_nonnull (strstr (error->message, "--max-size"));
+  g_clear_error (&error);
+
+  result = evg_member_import_full (f->store, path, EVG_IMPORT_FLAGS_NONE, csv->len,
+                                   NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->added, ==, 1);
+  evg_import_result_free (result);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -966,6 +1131,7 @@ main (int   argc,
 
   g_test_add_func ("/evg/csv/reader", test_csv_reader);
   g_test_add_func ("/evg/csv/large-file", test_csv_large_file);
+  g_test_add_func ("/evg/import/csv/not-text", test_csv_reader_not_text);
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/evg/roster/import/utf8-bom-chinese-headers", test_chinese_headers_utf8_bom);
@@ -983,6 +1149,8 @@ main (int   argc,
   ADD ("/evg/roster/import/index", test_index_after_import);
   g_test_add ("/evg/roster/import/index-async", Fixture, GINT_TO_POINTER (TRUE), fixture_setup,
               test_index_after_import, fixture_teardown);
+  ADD ("/evg/import/csv/not-a-file", test_not_a_file);
+  ADD ("/evg/import/csv/too-large", test_too_large);
   ADD ("/evg/roster/export/round-trip", test_round_trip);
   ADD ("/evg/roster/export/async", test_export_async);
   ADD ("/evg/txn/all-or-nothing", test_txn_all_or_nothing);

@@ -92,10 +92,13 @@ members_import (EvgCli  *cli,
   g_autoptr(EvgImportResult) result = NULL;
   g_autoptr(GError) error = NULL;
   gboolean dry_run = FALSE;
+  gint64 max_mb = EVG_CSV_DEFAULT_MAX_SIZE / 1000 / 1000;
   EvgStore *store;
   GOptionEntry entries[] = {
     { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run,
       N_("Check the file and report what would change, without writing"), NULL },
+    { "max-size", 0, 0, G_OPTION_ARG_INT64, &max_mb,
+      N_("Refuse files larger than MB megabytes (default 200)"), N_("MB") },
     { NULL }
   };
 
@@ -113,15 +116,20 @@ members_import (EvgCli  *cli,
       evg_cli_error (_("Name one CSV file to import."));
       return EVG_CLI_USAGE;
     }
+  if (max_mb < 1 || max_mb > G_MAXINT64 / 1000 / 1000)
+    {
+      evg_cli_error (_("--max-size takes a whole number of megabytes, at least 1."));
+      return EVG_CLI_USAGE;
+    }
 
   /* No roster: nothing here shows a list, so its index need not be built. */
   store = evg_cli_get_store (cli);
   if (store == NULL)
     return EVG_CLI_USAGE;
 
-  result = evg_member_import (store, argv[1],
-                              dry_run ? EVG_IMPORT_FLAGS_DRY_RUN : EVG_IMPORT_FLAGS_NONE,
-                              NULL, NULL, NULL, &error);
+  result = evg_member_import_full (store, argv[1],
+                                   dry_run ? EVG_IMPORT_FLAGS_DRY_RUN : EVG_IMPORT_FLAGS_NONE,
+                                   (guint64) max_mb * 1000 * 1000, NULL, NULL, NULL, &error);
   if (result == NULL)
     {
       evg_cli_error ("%s", error->message);

@@ -8,9 +8,8 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
-#ifdef G_OS_UNIX
+#include <sys/stat.h>
 #include <unistd.h>
-#endif
 #ifdef __linux__
 #include <sys/mman.h>
 #endif
@@ -34,6 +33,67 @@ struct _EvgCsvReader
   GPtrArray  *fields;     /* pointers into cells, handed out */
 };
 
+/* What spreadsheet programs save when asked for a workbook rather than a
+ * CSV file: .xlsx and WPS's .et are ZIP archives, .xls an OLE file. */
+static gboolean
+is_workbook (const guchar *u,
+             gsize         len)
+{
+  static const guchar zip[] = { 'P', 'K', 0x03, 0x04 };
+  static const guchar ole[] = { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1 };
+
+  return (len >= sizeof zip && memcmp (u, zip, sizeof zip) == 0) ||
+         (len >= sizeof ole && memcmp (u, ole, sizeof ole) == 0);
+}
+
+/* The line, from 1, that byte @offset of @data is on. */
+static guint
+line_of_offset (const char *data,
+                gsize       offset)
+{
+  guint line = 1;
+
+  for (gsize i = 0; i < offset; i++)
+    if (data[i] == '\n' || (data[i] == '\r' && data[i + 1] != '\n'))
+      line++;
+  return line;
+}
+
+/* Explains NUL bytes in @data, which no CSV file that Excel, WPS or a text
+ * editor saves as UTF-8 or GBK holds.  Text in UTF-16 without a
+ * byte-order mark has one in every other byte wherever it is ASCII
+ * (digits, commas, line breaks) and hardly any in the others, so the bytes
+ * at the start tell it from a workbook, UTF-32 or a damaged file. */
+static void
+set_nul_error (const char  *data,
+               gsize        len,
+               const char  *nul,
+               GError     **error)
+{
+  gsize n = MIN (len, 4096) & ~(gsize) 1;
+  guint even = 0, odd = 0;
+
+  for (gsize i = 0; i < n; i += 2)
+    {
+      even += data[i] == '\0';
+      odd += data[i + 1] == '\0';
+    }
+  /* Nine in ten on one side: a Chinese character such as 一 (U+4E00)
+   * has a NUL on the other. */
+  if (even + odd >= 2 && MAX (even, odd) * 10 >= (even + odd) * 9)
+    g_set_error (error, EVG_CSV_ERROR, EVG_CSV_ERROR_ENCODING,
+                 _("The file is UTF-16 text without the mark that tells its byte order, so it "
+                   "cannot be read safely. Open it in Excel or WPS, save it as “CSV UTF-8 "
+                   "(Comma delimited)” and import the saved file."));
+  else
+    g_set_error (error, EVG_CSV_ERROR, EVG_CSV_ERROR_BINARY,
+                 _("The file holds NUL bytes (the first on line %u), which a CSV file never "
+                   "does: it may be a workbook, text in UTF-16 or UTF-32, or a damaged file. "
+                   "Open it in Excel or WPS, save it as “CSV UTF-8 (Comma delimited)” and "
+                   "import the saved file."),
+                 line_of_offset (data, (gsize) (nul - data)));
+}
+
 /* Turns the file into UTF-8.  Text that is valid UTF-8 is taken as UTF-8:
  * GBK text of any length is almost never valid UTF-8, while the reverse
  * guess would misread every UTF-8 file.  Returns the buffer that holds the
@@ -50,7 +110,27 @@ to_utf8 (char         *data,
   const guchar *u = (const guchar *) data;
   g_autoptr(GError) local = NULL;
   gsize skip = 0;
+  const char *nul;
   char *converted;
+
+  if (is_workbook (u, len))
+    {
+      g_set_error (error, EVG_CSV_ERROR, EVG_CSV_ERROR_BINARY,
+                   _("The file is a workbook (.xlsx, .xls or .et), not a CSV file. Open it in "
+                     "Excel or WPS, save it as “CSV UTF-8 (Comma delimited)” and import the "
+                     "saved file."));
+      return NULL;
+    }
+  /* Checked before UTF-16, whose little-endian mark begins UTF-32's. */
+  if (len >= 4 && ((u[0] == 0xFF && u[1] == 0xFE && u[2] == 0 && u[3] == 0) ||
+                   (u[0] == 0 && u[1] == 0 && u[2] == 0xFE && u[3] == 0xFF)))
+    {
+      g_set_error (error, EVG_CSV_ERROR, EVG_CSV_ERROR_ENCODING,
+                   _("The file is UTF-32 text, which spreadsheets do not write and this program "
+                     "does not read. Open it in Excel or WPS, save it as “CSV UTF-8 (Comma "
+                     "delimited)” and import the saved file."));
+      return NULL;
+    }
 
   if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF)
     {
@@ -64,7 +144,16 @@ to_utf8 (char         *data,
       if (converted == NULL)
         {
           g_set_error (error, EVG_CSV_ERROR, EVG_CSV_ERROR_ENCODING,
-                       _("The file looks like Unicode text but cannot be read: %s"), local->message);
+                       _("The file starts as UTF-16 text (Excel’s “Unicode text”) but is not "
+                         "valid UTF-16 (%s). Open it in Excel or WPS, save it as “CSV UTF-8 "
+                         "(Comma delimited)” and import the saved file."), local->message);
+          return NULL;
+        }
+      nul = memchr (converted, '\0', *text_len);
+      if (nul != NULL)
+        {
+          set_nul_error (converted, *text_len, nul, error);
+          g_free (converted);
           return NULL;
         }
       *text = converted;
@@ -78,6 +167,14 @@ to_utf8 (char         *data,
       *text = data + skip;
       *text_len = len - skip;
       return data;
+    }
+
+  /* g_utf8_validate() refuses NUL too; GB18030 would take it. */
+  nul = memchr (data, '\0', len);
+  if (nul != NULL)
+    {
+      set_nul_error (data, len, nul, error);
+      return NULL;
     }
 
   /* GB18030 is a superset of GBK and GB2312, so one try covers all three. */
@@ -148,44 +245,126 @@ evg_csv_reader_new (const char  *data,
                     gsize        len,
                     GError     **error)
 {
-  return reader_new_take (g_strndup (data, len), len, g_free, error);
+  /* Not g_strndup(), which would stop at a NUL byte and hide it. */
+  char *copy = g_malloc (len + 1);
+
+  memcpy (copy, data, len);
+  copy[len] = '\0';
+  return reader_new_take (copy, len, g_free, error);
 }
 
 /* Files from this size on are read into memory in huge pages. */
 #define HUGE_PAGE (2 * 1024 * 1024)
 #define LARGE_FILE (2 * HUGE_PAGE)
 
-/* Reads a large regular file into a buffer that Linux may back with 2 MiB
- * pages.  In 4 KiB pages, reading a roster of 100,000 members (17 MB)
- * takes four thousand page faults and checking it as many TLB misses,
- * which on a virtual machine took longer than both the reading and the
- * checking otherwise do.  Returns %NULL when the file is small, not a
- * regular file, or anything fails: g_file_get_contents() then reads it,
- * and reports the error if there is one. */
+/* A buffer for @size bytes and a NUL.  One of a large file goes where
+ * Linux may back it with 2 MiB pages: in 4 KiB pages, reading a roster of
+ * 100,000 members (17 MB) takes four thousand page faults and checking it
+ * as many TLB misses, which on a virtual machine took longer than both the
+ * reading and the checking otherwise do. */
 static char *
-read_large_file (const char *path,
-                 gsize      *len)
+alloc_buffer (gsize           size,
+              GDestroyNotify *data_free)
 {
-#if defined(G_OS_UNIX) && defined(MADV_HUGEPAGE)
-  GStatBuf st;
+#ifdef MADV_HUGEPAGE
+  if (size >= LARGE_FILE)
+    {
+      gsize alloc = (size + 1 + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+      char *data = g_aligned_alloc (1, alloc, HUGE_PAGE);
+
+      /* Only advice: without huge pages the buffer is an ordinary one. */
+      madvise (data, alloc, MADV_HUGEPAGE);
+      *data_free = g_aligned_free;
+      return data;
+    }
+#endif
+  *data_free = g_free;
+  return g_malloc (size + 1);
+}
+
+/* Says what @mode is when it is not a regular file. */
+static void
+set_not_file_error (mode_t   mode,
+                    GError **error)
+{
+  if (S_ISDIR (mode))
+    g_set_error_literal (error, EVG_CSV_ERROR, EVG_CSV_ERROR_NOT_FILE,
+                         _("It is a folder, not a file; choose the CSV file itself."));
+  else if (S_ISCHR (mode) || S_ISBLK (mode))
+    g_set_error_literal (error, EVG_CSV_ERROR, EVG_CSV_ERROR_NOT_FILE,
+                         _("It is a device, not a file saved on disk. Save the roster as a CSV "
+                           "file and import that file."));
+  else if (S_ISFIFO (mode) || S_ISSOCK (mode))
+    g_set_error_literal (error, EVG_CSV_ERROR, EVG_CSV_ERROR_NOT_FILE,
+                         _("It is a pipe, not a file saved on disk. Save the roster as a CSV "
+                           "file and import that file."));
+  else
+    g_set_error_literal (error, EVG_CSV_ERROR, EVG_CSV_ERROR_NOT_FILE,
+                         _("It is not an ordinary file. Save the roster as a CSV file and "
+                           "import that file."));
+}
+
+static void
+set_errno_error (int      saved_errno,
+                 GError **error)
+{
+  g_set_error_literal (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                       g_strerror (saved_errno));
+}
+
+/* Reads the regular file at @path whole.  Anything else is refused before
+ * a byte of it is read, and so is a file over @max_size: reading a pipe
+ * blocks until something writes to it, and a device such as /dev/zero
+ * never ends.  Opening without blocking matters too, as opening a pipe
+ * for reading waits for a writer. */
+static char *
+read_file (const char      *path,
+           guint64          max_size,
+           gsize           *len,
+           GDestroyNotify  *data_free,
+           GError         **error)
+{
+  struct stat st;
   char *data;
-  gsize size, alloc, got = 0;
+  gsize size, got = 0;
   int fd;
 
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0);
   if (fd < 0)
-    return NULL;
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size < LARGE_FILE ||
-      (guint64) st.st_size > G_MAXSIZE - 2 * HUGE_PAGE)
     {
+      set_errno_error (errno, error);
+      return NULL;
+    }
+  if (fstat (fd, &st) != 0)
+    {
+      set_errno_error (errno, error);
       close (fd);
       return NULL;
     }
+  if (!S_ISREG (st.st_mode))
+    {
+      set_not_file_error (st.st_mode, error);
+      close (fd);
+      return NULL;
+    }
+  if ((guint64) st.st_size > max_size || (guint64) st.st_size > G_MAXSIZE - 2 * HUGE_PAGE)
+    {
+      g_autofree char *size_text = g_format_size ((guint64) st.st_size);
+      g_autofree char *max_text = g_format_size (max_size);
+
+      g_set_error (error, EVG_CSV_ERROR, EVG_CSV_ERROR_TOO_LARGE,
+                   _("The file is %s, more than the limit of %s for an import. Split it into "
+                     "smaller files, or raise the limit (--max-size on the command line, the "
+                     "import-size-limit setting in the app)."),
+                   size_text, max_text);
+      close (fd);
+      return NULL;
+    }
+
+  /* What the file holds when it is opened: one still being written is
+   * read up to that size, which the limit was checked against. */
   size = (gsize) st.st_size;
-  alloc = (size + 1 + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
-  data = g_aligned_alloc (1, alloc, HUGE_PAGE);
-  /* Only advice: without huge pages the buffer is an ordinary one. */
-  madvise (data, alloc, MADV_HUGEPAGE);
+  data = alloc_buffer (size, data_free);
   while (got < size)
     {
       gssize n = read (fd, data + got, size - got);
@@ -194,7 +373,8 @@ read_large_file (const char *path,
         continue;
       if (n < 0)
         {
-          g_aligned_free (data);
+          set_errno_error (errno, error);
+          (*data_free) (data);
           close (fd);
           return NULL;
         }
@@ -206,30 +386,31 @@ read_large_file (const char *path,
   data[got] = '\0';
   *len = got;
   return data;
-#else
-  return NULL;
-#endif
 }
 
 /**
  * evg_csv_reader_new_for_path:
+ * @max_size: the largest file to read, in bytes; %EVG_CSV_DEFAULT_MAX_SIZE
+ *   unless the user chose another
  *
  * Returns: (transfer full) (nullable): a reader for the file, or %NULL with
  *   a #GFileError or an #EVG_CSV_ERROR
  */
 EvgCsvReader *
 evg_csv_reader_new_for_path (const char  *path,
+                             guint64      max_size,
                              GError     **error)
 {
-  g_autofree char *data = NULL;
+  GDestroyNotify data_free = NULL;
   gsize len = 0;
-  char *large = read_large_file (path, &len);
+  char *data;
 
-  if (large != NULL)
-    return reader_new_take (large, len, g_aligned_free, error);
-  if (!g_file_get_contents (path, &data, &len, error))
+  g_return_val_if_fail (path != NULL, NULL);
+
+  data = read_file (path, max_size, &len, &data_free, error);
+  if (data == NULL)
     return NULL;
-  return reader_new_take (g_steal_pointer (&data), len, g_free, error);
+  return reader_new_take (data, len, data_free, error);
 }
 
 void

@@ -16,9 +16,17 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  EVG_CSV_ERROR_ENCODING,   /* not text in any encoding we know */
+  EVG_CSV_ERROR_ENCODING,     /* not text in any encoding we know */
   EVG_CSV_ERROR_EMPTY,
+  EVG_CSV_ERROR_NOT_FILE,     /* a folder, a pipe, a device… */
+  EVG_CSV_ERROR_TOO_LARGE,    /* over the size limit */
+  EVG_CSV_ERROR_BINARY,       /* NUL bytes: a workbook or a binary file */
 } EvgCsvError;
+
+/* The largest file read unless the caller says otherwise: ten times a
+ * roster of 100,000 members (about 20 MB), and small enough to read into
+ * memory on any office PC. */
+#define EVG_CSV_DEFAULT_MAX_SIZE (G_GUINT64_CONSTANT (200) * 1000 * 1000)
 
 typedef struct _EvgCsvReader EvgCsvReader;
 
@@ -28,6 +36,7 @@ EvgCsvReader  *evg_csv_reader_new          (const char    *data,
                                             gsize          len,
                                             GError       **error);
 EvgCsvReader  *evg_csv_reader_new_for_path (const char    *path,
+                                            guint64        max_size,
                                             GError       **error);
 void           evg_csv_reader_free         (EvgCsvReader  *reader);
 const char    *evg_csv_reader_get_encoding (EvgCsvReader  *reader);

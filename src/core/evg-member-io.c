@@ -651,6 +651,7 @@ static EvgImportResult *
 member_import (EvgStore           *store,
                const char         *path,
                EvgImportFlags      flags,
+               guint64             max_size,
                EvgProgressFunc     progress,
                gpointer            progress_data,
                GCancellable       *cancellable,
@@ -670,7 +671,7 @@ member_import (EvgStore           *store,
   g_return_val_if_fail (EVG_IS_STORE (store), NULL);
   g_return_val_if_fail (path != NULL, NULL);
 
-  reader = evg_csv_reader_new_for_path (path, &local);
+  reader = evg_csv_reader_new_for_path (path, max_size, &local);
   if (reader == NULL)
     {
       g_set_error (error, EVG_ROSTER_ERROR, EVG_ROSTER_ERROR_UNREADABLE,
@@ -792,7 +793,29 @@ evg_member_import (EvgStore         *store,
                    GCancellable     *cancellable,
                    GError          **error)
 {
-  return member_import (store, path, flags, progress, progress_data, cancellable, NULL, error);
+  return evg_member_import_full (store, path, flags, EVG_CSV_DEFAULT_MAX_SIZE, progress,
+                                 progress_data, cancellable, error);
+}
+
+/**
+ * evg_member_import_full:
+ * @max_size: the largest file to read, in bytes
+ *
+ * evg_member_import() with a size limit of the caller's choice instead of
+ * %EVG_CSV_DEFAULT_MAX_SIZE.
+ */
+EvgImportResult *
+evg_member_import_full (EvgStore         *store,
+                        const char       *path,
+                        EvgImportFlags    flags,
+                        guint64           max_size,
+                        EvgProgressFunc   progress,
+                        gpointer          progress_data,
+                        GCancellable     *cancellable,
+                        GError          **error)
+{
+  return member_import (store, path, flags, max_size, progress, progress_data, cancellable,
+                        NULL, error);
 }
 
 /**
@@ -818,8 +841,8 @@ evg_roster_import (EvgRoster        *self,
   /* The commit announces itself from within the import. */
   additions = evg_index_additions_new ();
   evg_roster_set_import_additions (self, additions);
-  result = member_import (evg_roster_get_store (self), path, flags, progress, progress_data,
-                          cancellable, additions, error);
+  result = member_import (evg_roster_get_store (self), path, flags, EVG_CSV_DEFAULT_MAX_SIZE,
+                          progress, progress_data, cancellable, additions, error);
   evg_roster_set_import_additions (self, NULL);
   evg_index_additions_free (additions);
   return result;
@@ -829,6 +852,7 @@ typedef struct
 {
   char           *path;
   EvgImportFlags  flags;
+  guint64         max_size;
   EvgStore       *store;            /* the main connection, for its path */
   GMainContext   *context;
   EvgProgressFunc progress;
@@ -913,7 +937,7 @@ import_thread (GTask        *task,
    * copying the log into the database comes after, in a thread of its
    * own, as @task's callback runs only when this function has returned. */
   evg_store_hold_checkpoint (worker);
-  result = member_import (worker, data->path, data->flags, worker_progress, task,
+  result = member_import (worker, data->path, data->flags, data->max_size, worker_progress, task,
                           cancellable, data->additions, &error);
   if (result == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
@@ -927,6 +951,8 @@ import_thread (GTask        *task,
 
 /**
  * evg_roster_import_async:
+ * @max_size: the largest file to read, in bytes; %EVG_CSV_DEFAULT_MAX_SIZE
+ *   unless the user set another
  * @progress: (nullable): called on the calling thread's main context with
  *   the fraction done
  *
@@ -939,6 +965,7 @@ void
 evg_roster_import_async (EvgRoster           *self,
                          const char          *path,
                          EvgImportFlags       flags,
+                         guint64              max_size,
                          EvgProgressFunc      progress,
                          gpointer             progress_data,
                          GDestroyNotify       progress_data_free,
@@ -955,6 +982,7 @@ evg_roster_import_async (EvgRoster           *self,
   data = g_new0 (ImportTask, 1);
   data->path = g_strdup (path);
   data->flags = flags;
+  data->max_size = max_size;
   data->store = g_object_ref (evg_roster_get_store (self));
   data->context = g_main_context_ref_thread_default ();
   data->progress = progress;

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "evg-csv.h"
 #include "evg-member-list.h"
 #include "evg-roster.h"
 
@@ -74,6 +75,14 @@ EvgImportResult *evg_member_import          (EvgStore              *store,
                                              gpointer               progress_data,
                                              GCancellable          *cancellable,
                                              GError               **error);
+EvgImportResult *evg_member_import_full     (EvgStore              *store,
+                                             const char            *path,
+                                             EvgImportFlags         flags,
+                                             guint64                max_size,
+                                             EvgProgressFunc        progress,
+                                             gpointer               progress_data,
+                                             GCancellable          *cancellable,
+                                             GError               **error);
 
 EvgImportResult *evg_roster_import          (EvgRoster             *self,
                                              const char            *path,
@@ -85,6 +94,7 @@ EvgImportResult *evg_roster_import          (EvgRoster             *self,
 void             evg_roster_import_async    (EvgRoster             *self,
                                              const char            *path,
                                              EvgImportFlags         flags,
+                                             guint64                max_size,
                                              EvgProgressFunc        progress,
                                              gpointer               progress_data,
                                              GDestroyNotify         progress_data_free,

@@ -33,6 +33,7 @@ struct _EvgImportDialog
 
   /* Owned */
   EvgRoster      *roster;
+  GSettings      *settings;      /* NULL when the schema is not installed */
   char           *path;
   GCancellable   *cancellable;
   gboolean        busy;
@@ -235,6 +236,15 @@ preview_done (GObject      *source,
   show_preview (self, result);
 }
 
+/* The largest file to read, in bytes, as the user set it. */
+static guint64
+get_max_size (EvgImportDialog *self)
+{
+  if (self->settings == NULL)
+    return EVG_CSV_DEFAULT_MAX_SIZE;
+  return (guint64) g_settings_get_uint (self->settings, "import-size-limit") * 1000 * 1000;
+}
+
 void
 evg_import_dialog_open_path (EvgImportDialog *self,
                              const char      *path)
@@ -245,7 +255,7 @@ evg_import_dialog_open_path (EvgImportDialog *self,
   self->path = g_strdup (path);
   gtk_window_present (GTK_WINDOW (self));
   start_working (self, _("Checking the file…"));
-  evg_roster_import_async (self->roster, path, EVG_IMPORT_FLAGS_DRY_RUN,
+  evg_roster_import_async (self->roster, path, EVG_IMPORT_FLAGS_DRY_RUN, get_max_size (self),
                            on_progress, self, NULL, self->cancellable,
                            preview_done, g_object_ref (self));
 }
@@ -254,7 +264,7 @@ static void
 on_import_clicked (EvgImportDialog *self)
 {
   start_working (self, _("Importing…"));
-  evg_roster_import_async (self->roster, self->path, EVG_IMPORT_FLAGS_NONE,
+  evg_roster_import_async (self->roster, self->path, EVG_IMPORT_FLAGS_NONE, get_max_size (self),
                            on_progress, self, NULL, self->cancellable,
                            import_done, g_object_ref (self));
 }
@@ -327,6 +337,7 @@ evg_import_dialog_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), EVG_TYPE_IMPORT_DIALOG);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->roster);
+  g_clear_object (&self->settings);
   g_clear_pointer (&self->path, g_free);
 
   G_OBJECT_CLASS (evg_import_dialog_parent_class)->dispose (object);
@@ -361,8 +372,18 @@ evg_import_dialog_class_init (EvgImportDialogClass *klass)
 static void
 evg_import_dialog_init (EvgImportDialog *self)
 {
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+
+  /* The limit is the one setting read here; without the schema (a test
+   * run from the build tree) the default stands. */
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema != NULL)
+    self->settings = g_settings_new_full (schema, NULL, NULL);
 }
 
 EvgImportDialog *
