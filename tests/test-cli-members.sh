@@ -133,5 +133,43 @@ printf '姓名,公民身份证号\n张三,1101\000\n' > "$dir/nul.csv"
 check 2 "a file with NUL bytes" $cli --database "$db" members import "$dir/nul.csv"
 grep -q 'NUL bytes (the first on line 2)' "$dir/err" || { echo "not ok - NUL named with its line"; failures=$((failures + 1)); }
 
+# A quote left open to the end of the file: refused, naming its line, in
+# the preview and the import alike, and nothing written.
+printf '姓名,公民身份证号,人员类别,加入党组织日期,转为正式党员日期,家庭住址\n' > "$dir/open.csv"
+printf '周一,110105198001010016,正式党员,2005-07-01,2006-07-01,东城区\n' >> "$dir/open.csv"
+printf '周二,110105198001010024,正式党员,2005-07-01,2006-07-01,"西城区\n' >> "$dir/open.csv"
+printf '周三,11010519491231002X,正式党员,1970-07-01,1971-07-01,朝阳区\n' >> "$dir/open.csv"
+printf '周四,110105198101010013,正式党员,2005-07-01,2006-07-01,海淀区\n' >> "$dir/open.csv"
+printf '周五,110105198201010010,正式党员,2005-07-01,2006-07-01,丰台区\n' >> "$dir/open.csv"
+check 2 "preview of a file with an unterminated quote" $cli --database "$db" members import "$dir/open.csv" --dry-run --json
+grep -q 'line 3 is never closed' "$dir/err" || { echo "not ok - the preview names line 3"; failures=$((failures + 1)); }
+check 2 "import of a file with an unterminated quote" $cli --database "$db" members import "$dir/open.csv"
+grep -q 'line 3 is never closed' "$dir/err" || { echo "not ok - the import names line 3"; failures=$((failures + 1)); }
+check 0 "nobody of that file was imported" $cli --database "$db" members list --search 周 --json
+py "no 周" "$dir/out" <<'PY'
+import json, sys
+assert json.load(open(sys.argv[1])) == []
+PY
+
+# Closed by a later quote, the rows in between are one row's cell: that row
+# is rejected, and every line of the file is accounted for.
+sed 's/,朝阳区$/,"朝阳区"/' "$dir/open.csv" > "$dir/swallowed.csv"
+printf '\n,,,,,\n' >> "$dir/swallowed.csv"
+check 3 "rows read into one cell are rejected" $cli --database "$db" members import "$dir/swallowed.csv" --dry-run --json
+py "the rejection and the line counts" "$dir/out" "$dir/swallowed.csv" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+lines = open(sys.argv[2], encoding='utf-8').read().count('\n')
+assert [(r["line"], r["field"]) for r in d["rejected"]] == [(3, "address")], d
+assert "line 4 of the file looks like a row" in d["rejected"][0]["message"], d
+l = d["lines"]
+assert l == {"total": lines, "header": 1, "accepted": 3, "rejected": 2, "blank": 2}, l
+assert l["header"] + l["accepted"] + l["rejected"] + l["blank"] == l["total"], l
+assert (d["added"] + d["updated"], d["rejected_rows"]) == (3, 1), d
+PY
+check 3 "the same in words" $cli --database "$db" members import "$dir/swallowed.csv" --dry-run
+grep -q 'The file has 8 lines: 1 in the header, 3 in accepted rows, 2 in rejected rows, 2 blank.' "$dir/out" ||
+  { echo "not ok - the line counts in words"; failures=$((failures + 1)); }
+
 echo "1..$n"
 [ "$failures" -eq 0 ]

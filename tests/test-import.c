@@ -979,12 +979,247 @@ import_refused (Fixture        *f,
   return g_strdup (error->message);
 }
 
+/* The file's lines as a text editor counts them: line breaks (CR LF as
+ * one), and a last line without one. */
+static guint
+count_lines (const char *text)
+{
+  guint n = 0;
+  const char *p;
+
+  for (p = text; *p != '\0'; p++)
+    if (*p == '\n' || (*p == '\r' && p[1] != '\n'))
+      n++;
+  if (p > text && p[-1] != '\n' && p[-1] != '\r')
+    n++;
+  return n;
+}
+
+static void
+assert_lines_add_up (EvgImportResult *result,
+                     const char      *text)
+{
+  g_assert_cmpuint (result->n_lines, ==, count_lines (text));
+  g_assert_cmpuint (result->n_header_lines + result->n_accepted_lines + result->n_rejected_lines +
+                    result->n_blank_lines, ==, result->n_lines);
+}
+
 #define HARDENING_HEADER "姓名,公民身份证号,人员类别,加入党组织日期,转为正式党员日期,家庭住址\n"
 #define ROW_ZHANG "张三,110105198001010016,正式党员,2005-07-01,2006-07-01,"
 #define ROW_LI    "李四,110105198001010024,正式党员,2005-07-01,2006-07-01,"
 #define ROW_WANG  "王五,11010519491231002X,正式党员,1970-07-01,1971-07-01,"
 #define ROW_ZHAO  "赵六,110105198101010013,正式党员,2005-07-01,2006-07-01,"
 #define ROW_QIAN  "钱七,110105198201010010,正式党员,2005-07-01,2006-07-01,"
+
+/* A quote still open at the end of the file swallowed every row after it
+ * into one address: the file is refused, naming the line the quote is on,
+ * in the preview and the import alike. */
+static void
+test_unterminated_quote (Fixture       *f,
+                         gconstpointer  data)
+{
+  const char *csv = HARDENING_HEADER
+                    ROW_ZHANG "东城区\n"
+                    ROW_LI "\"西城区\n"
+                    ROW_WANG "朝阳区\n"
+                    ROW_ZHAO "海淀区\n"
+                    ROW_QIAN "丰台区\n";
+  g_autofree char *path = write_file (f, "open.csv", csv, -1);
+  g_autofree char *preview = import_refused (f, path, EVG_IMPORT_FLAGS_DRY_RUN);
+  g_autofree char *message = import_refused (f, path, EVG_IMPORT_FLAGS_NONE);
+
+  g_assert_nonnull (strstr (message, "line 3 "));
+  g_assert_nonnull (strstr (message, "never closed"));
+  g_assert_cmpstr (preview, ==, message);
+  g_assert_cmpuint (evg_roster_get_n_members (f->roster), ==, 0);
+}
+
+/* The same in a long file, where rows are written in batches while the
+ * rest are checked: the rows written before the end is reached are rolled
+ * back. */
+static void
+test_unterminated_quote_bulk (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GString) csv = g_string_new ("姓名,公民身份证号,人员类别,加入党组织日期,转为正式党员日期,备注\n");
+  g_autofree char *path = NULL;
+  g_autofree char *message = NULL;
+
+  for (guint i = 0; i < 1000; i++)
+    {
+      char first17[18];
+
+      g_snprintf (first17, sizeof first17, "110105%04u0101%03u", 1950 + i / 1000, i % 1000);
+      g_string_append_printf (csv, "成员%u,%s%c,正式党员,2000-07-01,2001-07-01,%s\n", i, first17,
+                              evg_id_number_check_char (first17), i == 900 ? "\"未闭合" : "");
+    }
+  path = write_file (f, "open-bulk.csv", csv->str, (gssize) csv->len);
+  /* Row 900 of the data is line 902. */
+  message = import_refused (f, path, EVG_IMPORT_FLAGS_NONE);
+  g_assert_nonnull (strstr (message, "line 902 "));
+  g_assert_cmpuint (evg_roster_get_n_members (f->roster), ==, 0);
+}
+
+/* A quote open in the header row: the file has no readable header at all,
+ * and the message says why rather than asking for one. */
+static void
+test_unterminated_quote_header (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autofree char *path = write_file (f, "open-header.csv",
+                                      "姓名,\"公民身份证号\n" ROW_ZHANG "\n", -1);
+  g_autofree char *message = import_refused (f, path, EVG_IMPORT_FLAGS_DRY_RUN);
+
+  g_assert_nonnull (strstr (message, "line 1 "));
+}
+
+/* A quote left open and closed by a later one reads the rows between into
+ * one cell: that row is rejected, naming the line that looks like a row,
+ * and every line of the file is still accounted for. */
+static void
+test_swallowed_rows (Fixture       *f,
+                     gconstpointer  data)
+{
+  const char *csv = HARDENING_HEADER
+                    ROW_ZHANG "\"东城区\n"                  /* 2: opens */
+                    ROW_LI "西城区\n"                       /* 3 */
+                    ROW_WANG "\"朝阳区\"\n"                 /* 4: closes */
+                    "\n"                                   /* 5 */
+                    ",,,,,\n"                              /* 6 */
+                    ROW_ZHAO "\"海淀区\n北京\"\n"           /* 7-8: a real two-line address */
+                    ROW_QIAN "丰台区";                      /* 9, without a line break */
+  g_autofree char *path = write_file (f, "swallowed.csv", csv, -1);
+  g_autoptr(EvgImportResult) preview = import (f, path, EVG_IMPORT_FLAGS_DRY_RUN);
+  g_autoptr(EvgImportResult) result = import (f, path, EVG_IMPORT_FLAGS_NONE);
+  g_autoptr(EvgMember) zhao = NULL;
+  EvgImportRejection *r;
+
+  g_assert_cmpuint (preview->added, ==, 2);
+  g_assert_cmpuint (preview->n_rejected_rows, ==, 1);
+  g_assert_cmpuint (preview->rejected->len, ==, 1);
+  r = g_ptr_array_index (preview->rejected, 0);
+  g_assert_cmpuint (r->line, ==, 2);
+  g_assert_cmpstr (r->field, ==, "address");
+  g_assert_cmpstr (r->column, ==, "家庭住址");
+  g_assert_nonnull (strstr (r->message, "line 3 "));
+  g_assert_nonnull (strstr (r->message, "李四,110105198001010024"));
+
+  g_assert_cmpuint (preview->n_lines, ==, 9);
+  g_assert_cmpuint (preview->n_header_lines, ==, 1);
+  g_assert_cmpuint (preview->n_rejected_lines, ==, 3);
+  g_assert_cmpuint (preview->n_blank_lines, ==, 2);
+  g_assert_cmpuint (preview->n_accepted_lines, ==, 3);
+  assert_lines_add_up (preview, csv);
+
+  /* The import says the same and writes only the two good rows. */
+  g_assert_cmpuint (result->added, ==, 2);
+  g_assert_cmpuint (result->n_rejected_rows, ==, 1);
+  g_assert_cmpuint (result->n_lines, ==, preview->n_lines);
+  g_assert_cmpuint (result->n_accepted_lines, ==, preview->n_accepted_lines);
+  g_assert_cmpuint (result->n_rejected_lines, ==, preview->n_rejected_lines);
+  g_assert_cmpuint (result->n_blank_lines, ==, preview->n_blank_lines);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM member"), ==, 2);
+  zhao = evg_roster_lookup_id_number (f->roster, "110105198101010013");
+  g_assert_cmpstr (evg_member_get (zhao, EVG_MEMBER_ADDRESS), ==, "海淀区\n北京");
+}
+
+/* Line breaks inside cells that hold text, even text with a comma or an
+ * ID number, are not taken for rows run together. */
+static void
+test_multiline_text_accepted (Fixture       *f,
+                              gconstpointer  data)
+{
+  const char *csv = "姓名,公民身份证号,人员类别,加入党组织日期,转为正式党员日期,备注,家庭住址\r\n"
+                    ROW_ZHANG "\"第一行\r\n第二行, 有逗号\r\n身份证110105198001010016\",北京\r\n"
+                    "\r\n"
+                    "\r\n"
+                    "   \r\n"
+                    ROW_LI "\"a, b\nc\",\r\n";
+  g_autofree char *path = write_file (f, "multiline.csv", csv, -1);
+  g_autoptr(EvgImportResult) result = import (f, path, EVG_IMPORT_FLAGS_NONE);
+  g_autoptr(EvgMember) zhang = NULL;
+
+  g_assert_cmpuint (result->added, ==, 2);
+  g_assert_cmpuint (result->n_rejected_rows, ==, 0);
+  g_assert_cmpuint (result->n_lines, ==, 9);
+  g_assert_cmpuint (result->n_accepted_lines, ==, 5);
+  g_assert_cmpuint (result->n_blank_lines, ==, 3);
+  assert_lines_add_up (result, csv);
+  zhang = evg_roster_lookup_id_number (f->roster, "110105198001010016");
+  g_assert_cmpstr (evg_member_get (zhang, EVG_MEMBER_NOTE), ==,
+                   "第一行\r\n第二行, 有逗号\r\n身份证110105198001010016");
+}
+
+/* Lines are counted the same way whatever ends them, and a header cell
+ * with a line break in it counts two header lines. */
+static void
+test_line_accounting (Fixture       *f,
+                      gconstpointer  data)
+{
+  const char *csv = "\"姓名\",\"公民身份证号\",人员类别,加入党组织日期,转为正式党员日期,\"家庭\r\n住址\"\r"
+                    "\r"
+                    ROW_ZHANG "\r"
+                    ",110105198001010024,正式党员,2005-07-01,2006-07-01,\r\n"
+                    "\n\n\n";
+  g_autofree char *path = write_file (f, "lines.csv", csv, -1);
+  g_autoptr(EvgImportResult) result = NULL;
+
+  result = import (f, path, EVG_IMPORT_FLAGS_DRY_RUN);
+  g_assert_cmpuint (result->added, ==, 1);
+  g_assert_cmpuint (result->n_rejected_rows, ==, 1);
+  g_assert_cmpuint (result->n_lines, ==, 8);
+  g_assert_cmpuint (result->n_header_lines, ==, 2);
+  g_assert_cmpuint (result->n_accepted_lines, ==, 1);
+  g_assert_cmpuint (result->n_rejected_lines, ==, 1);
+  g_assert_cmpuint (result->n_blank_lines, ==, 4);
+  assert_lines_add_up (result, csv);
+}
+
+/* As in Excel, a quote inside a cell is a character of it and opens
+ * nothing. */
+static void
+test_quote_inside_cell (Fixture       *f,
+                        gconstpointer  data)
+{
+  const char *csv = HARDENING_HEADER
+                    "张\"三,110105198001010016,正式党员,2005-07-01,2006-07-01,5\"号楼\n"
+                    ROW_LI "\"西\"\"城\"区\n";
+  g_autofree char *path = write_file (f, "inner.csv", csv, -1);
+  g_autoptr(EvgImportResult) result = import (f, path, EVG_IMPORT_FLAGS_NONE);
+  g_autoptr(EvgMember) zhang = evg_roster_lookup_id_number (f->roster, "110105198001010016");
+  g_autoptr(EvgMember) li = evg_roster_lookup_id_number (f->roster, "110105198001010024");
+
+  g_assert_cmpuint (result->added, ==, 2);
+  g_assert_cmpstr (evg_member_get_name (zhang), ==, "张\"三");
+  g_assert_cmpstr (evg_member_get (zhang, EVG_MEMBER_ADDRESS), ==, "5\"号楼");
+  g_assert_cmpstr (evg_member_get (li, EVG_MEMBER_ADDRESS), ==, "西\"城区");
+}
+
+/* The reader itself: where it stops, what it says, how it counts. */
+static void
+test_csv_reader_unterminated (void)
+{
+  const char *text = "a,b\r\n1,2\r\n\r\n3,\"x\r\ny\r\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgCsvReader) reader = evg_csv_reader_new (text, strlen (text), &error);
+  GPtrArray *cells;
+  guint line;
+
+  g_assert_no_error (error);
+  g_assert_true (evg_csv_reader_next (reader, &cells, &line));
+  g_assert_true (evg_csv_reader_next (reader, &cells, &line));
+  g_assert_cmpuint (line, ==, 2);
+  g_assert_cmpuint (evg_csv_reader_get_n_lines (reader), ==, 2);
+  g_assert_true (evg_csv_reader_finish (reader, NULL));
+  /* The row that begins on line 4 is never handed out. */
+  g_assert_false (evg_csv_reader_next (reader, &cells, &line));
+  g_assert_false (evg_csv_reader_next (reader, &cells, &line));
+  g_assert_false (evg_csv_reader_finish (reader, &error));
+  g_assert_error (error, EVG_CSV_ERROR, EVG_CSV_ERROR_UNTERMINATED);
+  g_assert_nonnull (strstr (error->message, "line 4 "));
+  g_assert_cmpuint (evg_csv_reader_get_n_lines (reader), ==, 5);
+  g_assert_cmpuint (evg_csv_reader_get_n_blank_lines (reader), ==, 1);
+}
 
 /* Opens @bytes as a CSV file and returns the error. */
 static GError *
@@ -1120,6 +1355,7 @@ test_too_large (Fixture       *f,
                                    NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (result->added, ==, 1);
+  g_assert_cmpuint (result->n_blank_lines, ==, result->n_lines - 2);
   evg_import_result_free (result);
 }
 
@@ -1131,6 +1367,7 @@ main (int   argc,
 
   g_test_add_func ("/evg/csv/reader", test_csv_reader);
   g_test_add_func ("/evg/csv/large-file", test_csv_large_file);
+  g_test_add_func ("/evg/import/csv/reader-unterminated", test_csv_reader_unterminated);
   g_test_add_func ("/evg/import/csv/not-text", test_csv_reader_not_text);
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
@@ -1149,6 +1386,13 @@ main (int   argc,
   ADD ("/evg/roster/import/index", test_index_after_import);
   g_test_add ("/evg/roster/import/index-async", Fixture, GINT_TO_POINTER (TRUE), fixture_setup,
               test_index_after_import, fixture_teardown);
+  ADD ("/evg/import/csv/unterminated-quote", test_unterminated_quote);
+  ADD ("/evg/import/csv/unterminated-quote-bulk", test_unterminated_quote_bulk);
+  ADD ("/evg/import/csv/unterminated-quote-header", test_unterminated_quote_header);
+  ADD ("/evg/import/csv/swallowed-rows", test_swallowed_rows);
+  ADD ("/evg/import/csv/multiline-text", test_multiline_text_accepted);
+  ADD ("/evg/import/csv/line-accounting", test_line_accounting);
+  ADD ("/evg/import/csv/quote-inside-cell", test_quote_inside_cell);
   ADD ("/evg/import/csv/not-a-file", test_not_a_file);
   ADD ("/evg/import/csv/too-large", test_too_large);
   ADD ("/evg/roster/export/round-trip", test_round_trip);

@@ -40,6 +40,15 @@ add_optional_int (JsonBuilder *builder,
     json_builder_add_int_value (builder, value);
 }
 
+static void
+add_int (JsonBuilder *builder,
+         const char  *name,
+         gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
 /* A member as JSON: stored values under DOMAIN.md names, the party group by
  * name, flags as booleans, and the derived values. */
 static void
@@ -186,6 +195,16 @@ members_import (EvgCli  *cli,
       json_builder_add_string_value (builder, result->encoding);
       json_builder_set_member_name (builder, "written");
       json_builder_add_boolean_value (builder, result->written);
+      /* Every physical line of the file, once: the last four add up to
+       * the first. */
+      json_builder_set_member_name (builder, "lines");
+      json_builder_begin_object (builder);
+      add_int (builder, "total", result->n_lines);
+      add_int (builder, "header", result->n_header_lines);
+      add_int (builder, "accepted", result->n_accepted_lines);
+      add_int (builder, "rejected", result->n_rejected_lines);
+      add_int (builder, "blank", result->n_blank_lines);
+      json_builder_end_object (builder);
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
       evg_cli_print_json (root);
@@ -207,6 +226,12 @@ members_import (EvgCli  *cli,
       g_print (dry_run ? _("Would add %u, update %u, leave %u unchanged; %u rows rejected.\n")
                        : _("Added %u, updated %u, left %u unchanged; %u rows rejected.\n"),
                result->added, result->updated, result->unchanged, result->n_rejected_rows);
+      g_print (g_dngettext (GETTEXT_PACKAGE,
+                            "The file has %u line: %u in the header, %u in accepted rows, %u in rejected rows, %u blank.\n",
+                            "The file has %u lines: %u in the header, %u in accepted rows, %u in rejected rows, %u blank.\n",
+                            result->n_lines),
+               result->n_lines, result->n_header_lines, result->n_accepted_lines,
+               result->n_rejected_lines, result->n_blank_lines);
     }
 
   return result->n_rejected_rows > 0 ? EVG_CLI_REJECTED : EVG_CLI_OK;

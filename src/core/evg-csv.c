@@ -26,6 +26,8 @@ struct _EvgCsvReader
   gsize       len;
   gsize       pos;
   guint       line;       /* physical line of pos, from 1 */
+  guint       n_blank;    /* empty lines passed over between rows */
+  guint       open_quote_line;  /* where the quote still open at the end opened, or 0 */
   char        delimiter;
   const char *encoding;
   GString    *cells;      /* this row's cells, each ending in \0 */
@@ -201,7 +203,7 @@ reader_new_take (char           *data,
 {
   g_autoptr(EvgCsvReader) self = g_new0 (EvgCsvReader, 1);
   gsize commas = 0, tabs = 0;
-  gboolean quoted = FALSE;
+  gboolean quoted = FALSE, cell_start = TRUE;
 
   self->data = to_utf8 (data, len, &self->text, &self->len, &self->encoding, error);
   if (self->data != data)
@@ -219,14 +221,29 @@ reader_new_take (char           *data,
     {
       char c = self->text[i];
 
-      if (c == '"')
-        quoted = !quoted;
-      else if (!quoted && (c == '\n' || c == '\r'))
+      /* Quotes as evg_csv_reader_next() reads them: one that does not
+       * start a cell is a character of it. */
+      if (quoted)
+        {
+          if (c == '"' && i + 1 < self->len && self->text[i + 1] == '"')
+            i++;
+          else if (c == '"')
+            quoted = FALSE;
+          continue;
+        }
+      if (c == '"' && cell_start)
+        {
+          quoted = TRUE;
+          cell_start = FALSE;
+          continue;
+        }
+      if (c == '\n' || c == '\r')
         break;
-      else if (!quoted && c == ',')
+      if (c == ',')
         commas++;
-      else if (!quoted && c == '\t')
+      else if (c == '\t')
         tabs++;
+      cell_start = c == ',' || c == '\t';
     }
   self->delimiter = tabs > commas ? '\t' : ',';
 
@@ -441,6 +458,68 @@ evg_csv_reader_get_fraction (EvgCsvReader *reader)
   return reader->len > 0 ? (double) reader->pos / (double) reader->len : 1.0;
 }
 
+static gboolean
+is_line_end (char c)
+{
+  return c == '\n' || c == '\r';
+}
+
+/**
+ * evg_csv_reader_get_n_lines:
+ *
+ * Returns: the physical lines the reader has gone past, blank ones and
+ *   those inside quoted cells included, and a last one without a line
+ *   break; once evg_csv_reader_next() returned %FALSE, the file's count
+ */
+guint
+evg_csv_reader_get_n_lines (EvgCsvReader *reader)
+{
+  /* The reader stops only after a whole line break (CR LF together). */
+  if (reader->pos > 0 && !is_line_end (reader->text[reader->pos - 1]))
+    return reader->line;
+  return reader->line - 1;
+}
+
+/* The empty lines evg_csv_reader_next() has passed over between rows. */
+guint
+evg_csv_reader_get_n_blank_lines (EvgCsvReader *reader)
+{
+  return reader->n_blank;
+}
+
+/* The separator the header row showed: ',' or '\t'. */
+char
+evg_csv_reader_get_delimiter (EvgCsvReader *reader)
+{
+  return reader->delimiter;
+}
+
+/**
+ * evg_csv_reader_finish:
+ *
+ * Says whether the file ended well, once evg_csv_reader_next() returned
+ * %FALSE.  A quote left open swallows everything after it into one cell,
+ * so the rows read before it cannot be told from the rest of the file's:
+ * the caller must not use any of them.
+ *
+ * Returns: %FALSE with %EVG_CSV_ERROR_UNTERMINATED, naming the line the
+ *   open quote is on, when the file ended inside a quoted cell
+ */
+gboolean
+evg_csv_reader_finish (EvgCsvReader  *reader,
+                       GError       **error)
+{
+  if (reader->open_quote_line == 0)
+    return TRUE;
+  g_set_error (error, EVG_CSV_ERROR, EVG_CSV_ERROR_UNTERMINATED,
+               _("The quote (\") that opens a cell on line %u is never closed, so every line "
+                 "after it would be read into that one cell. Nothing was imported: add the "
+                 "missing closing quote in the spreadsheet, or delete the stray one, save the "
+                 "file and import it again."),
+               reader->open_quote_line);
+  return FALSE;
+}
+
 static void
 end_cell (EvgCsvReader *self)
 {
@@ -454,7 +533,9 @@ end_cell (EvgCsvReader *self)
  *
  * Reads the next row, skipping blank lines.
  *
- * Returns: %FALSE at the end of the file
+ * Returns: %FALSE at the end of the file, or when it ends inside a quoted
+ *   cell (see evg_csv_reader_finish()); the row that began there is not
+ *   returned
  */
 gboolean
 evg_csv_reader_next (EvgCsvReader  *self,
@@ -463,15 +544,18 @@ evg_csv_reader_next (EvgCsvReader  *self,
 {
   const char *text = self->text;
   gsize pos = self->pos, len = self->len;
-  gboolean quoted = FALSE;
+  gboolean quoted = FALSE, cell_start = TRUE;
+  guint quote_line = 0;
   gsize start;
 
   /* Blank lines between rows are no rows. */
-  while (pos < len && (text[pos] == '\n' || text[pos] == '\r'))
+  while (pos < len && is_line_end (text[pos]))
     {
-      if (text[pos] == '\n' || (text[pos] == '\r' && (pos + 1 >= len || text[pos + 1] != '\n')))
-        self->line++;
+      if (text[pos] == '\r' && pos + 1 < len && text[pos + 1] == '\n')
+        pos++;
       pos++;
+      self->line++;
+      self->n_blank++;
     }
   if (pos >= len)
     {
@@ -489,6 +573,7 @@ evg_csv_reader_next (EvgCsvReader  *self,
   while (pos < len)
     {
       char c = text[pos];
+      gsize run;
 
       if (quoted)
         {
@@ -511,9 +596,12 @@ evg_csv_reader_next (EvgCsvReader  *self,
           continue;
         }
 
-      if (c == '"')
+      /* Only at the start of a cell does a quote open a quoted one. */
+      if (c == '"' && cell_start)
         {
           quoted = TRUE;
+          quote_line = self->line;
+          cell_start = FALSE;
           pos++;
           continue;
         }
@@ -522,10 +610,11 @@ evg_csv_reader_next (EvgCsvReader  *self,
           end_cell (self);
           start = self->cells->len;
           g_array_append_val (self->starts, start);
+          cell_start = TRUE;
           pos++;
           continue;
         }
-      if (c == '\n' || c == '\r')
+      if (is_line_end (c))
         {
           if (c == '\r' && pos + 1 < len && text[pos + 1] == '\n')
             pos++;
@@ -534,20 +623,22 @@ evg_csv_reader_next (EvgCsvReader  *self,
           break;
         }
 
-      /* Copy a run of plain characters at once. */
-      {
-        gsize run = pos;
-
-        while (run < len && text[run] != '"' && text[run] != self->delimiter &&
-               text[run] != '\n' && text[run] != '\r')
-          run++;
-        g_string_append_len (self->cells, text + pos, (gssize) (run - pos));
-        pos = run;
-      }
+      /* Copy a run of plain characters at once, quotes among them. */
+      for (run = pos; run < len && text[run] != self->delimiter && !is_line_end (text[run]); run++)
+        ;
+      g_string_append_len (self->cells, text + pos, (gssize) (run - pos));
+      cell_start = FALSE;
+      pos = run;
     }
-  end_cell (self);
   self->pos = pos;
 
+  if (quoted)
+    {
+      self->open_quote_line = quote_line;
+      return FALSE;
+    }
+
+  end_cell (self);
   g_ptr_array_set_size (self->fields, 0);
   for (guint i = 0; i < self->starts->len; i++)
     g_ptr_array_add (self->fields, self->cells->str + g_array_index (self->starts, gsize, i));

@@ -9,8 +9,10 @@ G_BEGIN_DECLS
  * without a byte-order mark, UTF-16 with one (Excel's "Unicode text") and
  * GB18030/GBK, telling them apart by themselves; CRLF, LF or CR line ends;
  * comma- or tab-separated; quoted fields with doubled quotes and line
- * breaks inside.  The writer writes UTF-8 with a byte-order mark and CRLF,
- * which is what makes Excel and WPS open Chinese text correctly. */
+ * breaks inside.  As in Excel, a quote opens a quoted field only at the
+ * start of a cell; anywhere else it is a character of the cell.  The
+ * writer writes UTF-8 with a byte-order mark and CRLF, which is what makes
+ * Excel and WPS open Chinese text correctly. */
 
 #define EVG_CSV_ERROR (evg_csv_error_quark ())
 
@@ -21,6 +23,7 @@ typedef enum
   EVG_CSV_ERROR_NOT_FILE,     /* a folder, a pipe, a device… */
   EVG_CSV_ERROR_TOO_LARGE,    /* over the size limit */
   EVG_CSV_ERROR_BINARY,       /* NUL bytes: a workbook or a binary file */
+  EVG_CSV_ERROR_UNTERMINATED, /* a quoted cell still open at the end */
 } EvgCsvError;
 
 /* The largest file read unless the caller says otherwise: ten times a
@@ -43,7 +46,12 @@ const char    *evg_csv_reader_get_encoding (EvgCsvReader  *reader);
 gboolean       evg_csv_reader_next         (EvgCsvReader  *reader,
                                             GPtrArray    **fields,
                                             guint         *line);
+gboolean       evg_csv_reader_finish       (EvgCsvReader  *reader,
+                                            GError       **error);
 double         evg_csv_reader_get_fraction (EvgCsvReader  *reader);
+guint          evg_csv_reader_get_n_lines  (EvgCsvReader  *reader);
+guint          evg_csv_reader_get_n_blank_lines (EvgCsvReader *reader);
+char           evg_csv_reader_get_delimiter (EvgCsvReader *reader);
 
 void           evg_csv_append_bom          (GString       *out);
 void           evg_csv_append_row          (GString       *out,

@@ -91,6 +91,11 @@ evg_import_result_copy (const EvgImportResult *result)
   copy->groups_added = result->groups_added;
   copy->written = result->written;
   copy->encoding = g_strdup (result->encoding);
+  copy->n_lines = result->n_lines;
+  copy->n_header_lines = result->n_header_lines;
+  copy->n_accepted_lines = result->n_accepted_lines;
+  copy->n_rejected_lines = result->n_rejected_lines;
+  copy->n_blank_lines = result->n_blank_lines;
   for (guint i = 0; i < result->rejected->len; i++)
     g_ptr_array_add (copy->rejected, rejection_copy (g_ptr_array_index (result->rejected, i)));
   for (guint i = 0; i < result->ignored_columns->len; i++)
@@ -301,12 +306,99 @@ add_index_row (EvgIndexAdditions *additions,
   evg_index_additions_add_row (additions, &row);
 }
 
+/* Whether @text, @len bytes of one line inside a cell, looks like a row
+ * of the file rather than like text: as many separators as half the
+ * header has, and at least three, or an ID number beside one. */
+static gboolean
+looks_like_row (Import     *import,
+                const char *text,
+                gsize       len)
+{
+  char delimiter = evg_csv_reader_get_delimiter (import->reader);
+  guint separators = 0, digits = 0;
+  gboolean id_number = FALSE;
+
+  for (gsize i = 0; i <= len; i++)
+    {
+      char c = i < len ? text[i] : '\0';
+
+      if (g_ascii_isdigit (c))
+        {
+          digits++;
+          continue;
+        }
+      if (digits == 18 || (digits == 17 && (c == 'X' || c == 'x')))
+        id_number = TRUE;
+      digits = 0;
+      if (c == delimiter)
+        separators++;
+    }
+  return separators >= MAX (3, (import->headers->len - 1) / 2) || (id_number && separators > 0);
+}
+
+/* Rejects the row when one of its cells holds a line break followed by
+ * what looks like another row of the file.  That is what a quote left
+ * open does when a later one closes it: every row between the two is read
+ * into one cell, and without this the import would say nothing of them. */
+static gboolean
+reject_swallowed_rows (Import    *import,
+                       GPtrArray *cells,
+                       guint      line)
+{
+  guint at = line;
+
+  for (guint i = 0; i < cells->len; i++)
+    {
+      const char *p = g_ptr_array_index (cells, i);
+
+      while ((p = strpbrk (p, "\r\n")) != NULL)
+        {
+          gsize len;
+
+          p += p[0] == '\r' && p[1] == '\n' ? 2 : 1;
+          at++;
+          len = strcspn (p, "\r\n");
+          if (looks_like_row (import, p, len))
+            {
+              EvgImportRejection *r = g_new0 (EvgImportRejection, 1);
+              g_autofree char *shown = g_strndup (p, len);
+
+              if (g_utf8_strlen (shown, -1) > 40)
+                {
+                  g_autofree char *cut = g_utf8_substring (shown, 0, 40);
+
+                  g_free (shown);
+                  shown = g_strconcat (cut, "…", NULL);
+                }
+              r->line = line;
+              for (guint f = 0; f < EVG_MEMBER_N_FIELDS; f++)
+                if (import->columns[f] == (int) i)
+                  r->field = g_strdup (evg_member_field_get_info (f)->name);
+              if (i < import->headers->len)
+                r->column = g_strdup (g_ptr_array_index (import->headers, i));
+              r->message = g_strdup_printf (_("This cell runs over several lines, and its line %u "
+                                              "of the file looks like a row of its own (“%s”): a "
+                                              "quote (\") before it was probably never closed, so "
+                                              "the rows after it were read into this cell. Check "
+                                              "the quotes in the spreadsheet and import the file "
+                                              "again."),
+                                            at, shown);
+              g_ptr_array_add (import->result->rejected, r);
+              return TRUE;
+            }
+          p += len;
+        }
+    }
+  return FALSE;
+}
+
 /* Checks one data row, counts it and, unless this is a dry run, asks for
  * its write. */
 static void
 import_row (Import     *import,
             GPtrArray  *cells,
             guint       line,
+            guint       n_lines,
             GString    *scratch)
 {
   g_autoptr(EvgMember) existing = NULL;
@@ -315,6 +407,12 @@ import_row (Import     *import,
   g_autofree char *id_number = NULL;
   guint before = import->result->rejected->len;
   int id_col = import->columns[EVG_MEMBER_ID_NUMBER];
+
+  if (n_lines > 1 && reject_swallowed_rows (import, cells, line))
+    {
+      import->result->n_rejected_rows++;
+      return;
+    }
 
   if (id_col >= 0 && (guint) id_col < cells->len)
     {
@@ -483,14 +581,23 @@ check_rows (Import          *import,
 
   while (evg_csv_reader_next (import->reader, &cells, &line))
     {
+      guint n_lines = evg_csv_reader_get_n_lines (import->reader) - line + 1;
+      guint rejected_before = import->result->n_rejected_rows;
       gboolean empty = TRUE;
 
       for (guint i = 0; i < cells->len && empty; i++)
         empty = is_blank (g_ptr_array_index (cells, i));
       if (empty)
-        continue;
+        {
+          import->result->n_blank_lines += n_lines;
+          continue;
+        }
 
-      import_row (import, cells, line, scratch);
+      import_row (import, cells, line, n_lines, scratch);
+      if (import->result->n_rejected_rows > rejected_before)
+        import->result->n_rejected_lines += n_lines;
+      else
+        import->result->n_accepted_lines += n_lines;
 
       if (++rows % CHECK_EVERY == 0)
         {
@@ -680,8 +787,12 @@ member_import (EvgStore           *store,
     }
   if (!evg_csv_reader_next (reader, &cells, &line))
     {
-      g_set_error (error, EVG_ROSTER_ERROR, EVG_ROSTER_ERROR_UNREADABLE,
-                   _("“%s” is empty."), path);
+      if (!evg_csv_reader_finish (reader, &local))
+        g_set_error (error, EVG_ROSTER_ERROR, EVG_ROSTER_ERROR_UNREADABLE,
+                     _("“%s” cannot be imported: %s"), path, local->message);
+      else
+        g_set_error (error, EVG_ROSTER_ERROR, EVG_ROSTER_ERROR_UNREADABLE,
+                     _("“%s” is empty."), path);
       return NULL;
     }
 
@@ -691,6 +802,7 @@ member_import (EvgStore           *store,
   import.cancellable = cancellable;
   import.result = import_result_new ();
   import.result->encoding = g_strdup (evg_csv_reader_get_encoding (reader));
+  import.result->n_header_lines = evg_csv_reader_get_n_lines (reader) - line + 1;
   import.headers = g_ptr_array_new_with_free_func (g_free);
   import.groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   import.seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -743,6 +855,16 @@ member_import (EvgStore           *store,
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     goto out;
+  /* Found only at the end of the file, after every row was checked and
+   * written: the rows are rolled back with the transaction. */
+  if (!evg_csv_reader_finish (reader, &local))
+    {
+      g_set_error (error, EVG_ROSTER_ERROR, EVG_ROSTER_ERROR_UNREADABLE,
+                   _("“%s” cannot be imported: %s"), path, local->message);
+      goto out;
+    }
+  import.result->n_lines = evg_csv_reader_get_n_lines (reader);
+  import.result->n_blank_lines += evg_csv_reader_get_n_blank_lines (reader);
   if (txn != NULL)
     {
       if (!evg_txn_commit (txn, error))
@@ -782,7 +904,9 @@ out:
  *
  * Returns: (transfer full): the counts and rejections, or %NULL with
  *   %EVG_ROSTER_ERROR_UNREADABLE when the file cannot be read as a roster at
- *   all (nothing is written), a store error, or %G_IO_ERROR_CANCELLED
+ *   all (not a regular file, larger than %EVG_CSV_DEFAULT_MAX_SIZE, not
+ *   text, a quote still open at its end; nothing is written), a store
+ *   error, or %G_IO_ERROR_CANCELLED
  */
 EvgImportResult *
 evg_member_import (EvgStore         *store,

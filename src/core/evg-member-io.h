@@ -45,6 +45,15 @@ typedef struct
  * @groups_added: party groups named in the file that did not exist yet
  * @encoding: the file's encoding, as detected
  * @written: whether the accepted rows were written (not for a dry run)
+ * @n_lines: the file's physical lines, counted as a text editor counts them
+ * @n_header_lines: the lines of the header row (more than one when a
+ *   header cell holds a line break)
+ * @n_accepted_lines: the lines of rows added, updated or unchanged
+ * @n_rejected_lines: the lines of rejected rows
+ * @n_blank_lines: empty lines, and lines whose cells are all blank
+ *
+ * Every line of the file is counted once in the last four of these, so
+ * they add up to @n_lines: no row is passed over without a word.
  */
 typedef struct
 {
@@ -57,6 +66,11 @@ typedef struct
   guint      groups_added;
   char      *encoding;
   gboolean   written;
+  guint      n_lines;
+  guint      n_header_lines;
+  guint      n_accepted_lines;
+  guint      n_rejected_lines;
+  guint      n_blank_lines;
 } EvgImportResult;
 
 typedef void (*EvgProgressFunc) (double   fraction,

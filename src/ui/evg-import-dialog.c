@@ -155,6 +155,15 @@ show_preview (EvgImportDialog *self,
                                                     result->n_rejected_rows),
                               result->n_rejected_rows);
     }
+  /* Every line of the file is accounted for, so that none is passed over
+   * in silence (as a quote left open once made whole rows vanish). */
+  g_string_append_c (summary, '\n');
+  g_string_append_printf (summary, g_dngettext (GETTEXT_PACKAGE,
+                                                "The file has %u line: %u in the header, %u in rows to import, %u in rows with problems, %u blank.",
+                                                "The file has %u lines: %u in the header, %u in rows to import, %u in rows with problems, %u blank.",
+                                                result->n_lines),
+                          result->n_lines, result->n_header_lines, result->n_accepted_lines,
+                          result->n_rejected_lines, result->n_blank_lines);
   if (result->ignored_columns != NULL && result->ignored_columns->len > 0)
     {
       g_autofree char *joined = NULL;
