@@ -48,8 +48,11 @@ class Env:
                               capture_output=True, text=True, check=True).stdout.strip()
 
     def start(self, workers=4):
+        # Every simulated branch connects from 127.0.0.1: lift the cap on
+        # connections from one address, which is for real networks.
         self.proc = subprocess.Popen([SERVER, 'serve', '--database', self.db, '--listen',
-                                      '127.0.0.1:0', '--workers', str(workers)],
+                                      '127.0.0.1:0', '--workers', str(workers),
+                                      '--max-connections-per-address', '4096'],
                                      stdout=subprocess.PIPE, env=self.env, text=True)
         self.port = int(self.proc.stdout.readline().strip().rstrip('/').rsplit(':', 1)[1])
         self.url = 'http://127.0.0.1:%d' % self.port

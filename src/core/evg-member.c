@@ -1315,6 +1315,23 @@ evg_member_check_column (guint       column,
           return "not the id of a party group";
       return *text == '\0' || strlen (text) > 64 ? "not the id of a party group" : NULL;
     }
+  /* ID numbers and phones by their characters only: their finer rules
+   * (the check digit, which numbers are mobile) are the roster's policy,
+   * which may change, and a record stored under older rules must still
+   * sync. */
+  if (fields[column].info.kind == EVG_FIELD_KIND_ID_NUMBER ||
+      fields[column].info.kind == EVG_FIELD_KIND_PHONE)
+    {
+      gboolean id = fields[column].info.kind == EVG_FIELD_KIND_ID_NUMBER;
+
+      for (const char *p = text; *p != '\0'; p++)
+        if (!g_ascii_isdigit (*p) &&
+            !(id ? (*p == 'X' && p[1] == '\0')
+                 : (*p == '-' || *p == '+' || *p == ' ' || *p == '(' || *p == ')')))
+          return id ? "not an ID number" : "not a phone number";
+      return *text == '\0' || strlen (text) > (id ? 18 : 32)
+             ? (id ? "not an ID number" : "not a phone number") : NULL;
+    }
   if (fields[column].info.kind == EVG_FIELD_KIND_TEXT)
     return NULL;
   return value_is_canonical (column, text) ? NULL : "not in the form the roster stores";

@@ -1428,6 +1428,8 @@ def case_field_limits(work):
            ({'name': '李四', 'dues_paid_until': 'soon'}, 'a month that is no month'),
            ({'name': '李四', 'dues_monthly': '1e9'}, 'an amount that is no amount'),
            ({'name': '李四', 'party_group_id': 'a b;c'}, 'a party group id with spaces'),
+           ({'name': '李四', 'id_number': '11010119900307123<script>'}, 'an ID number with markup'),
+           ({'name': '李四', 'phone': '=HYPERLINK("x")'}, 'a phone number that is a formula'),
            ({'name': '李四', 'note': 'x' * 501}, 'a note of 501 characters'))
     for fields, what in bad:
         r = push_one(fields)
