@@ -1359,6 +1359,209 @@ test_too_large (Fixture       *f,
   evg_import_result_free (result);
 }
 
+/* Cells a spreadsheet would run as formulas are exported behind an
+ * apostrophe, which import keeps in text fields: exporting what was
+ * imported writes the same file, and never a live formula. */
+static const char * const payloads[] = {
+  "=HYPERLINK(\"http://x\",\"y\")",
+  "+cmd|' /C calc'!A0",
+  "-2+3",
+  "@SUM(A1)",
+};
+
+/* Checks that no cell of the CSV @text would run as a formula: each one
+ * is plain, starts with an apostrophe, or is a tab before digits. */
+static void
+assert_no_live_formula (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgCsvReader) reader = evg_csv_reader_new (text, strlen (text), &error);
+  GPtrArray *cells;
+  guint line, n_rows = 0;
+
+  g_assert_no_error (error);
+  while (evg_csv_reader_next (reader, &cells, &line))
+    {
+      n_rows++;
+      for (guint i = 0; i < cells->len; i++)
+        {
+          const char *cell = g_ptr_array_index (cells, i);
+
+          if (cell[0] == '\t')
+            g_assert_true (strspn (cell + 1, "0123456789-X") == strlen (cell + 1));
+          else
+            g_assert_false (evg_csv_cell_is_formula_like (cell));
+        }
+    }
+  g_assert_true (evg_csv_reader_finish (reader, NULL));
+  g_assert_cmpuint (n_rows, >, 1);
+}
+
+/* @value as a quoted CSV cell. */
+static char *
+csv_cell (const char *value)
+{
+  g_auto(GStrv) parts = g_strsplit (value, "\"", -1);
+  g_autofree char *doubled = g_strjoinv ("\"\"", parts);
+
+  return g_strconcat ("\"", doubled, "\"", NULL);
+}
+
+static char *
+export_text (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = evg_roster_export_bytes (f->roster, NULL, &error);
+
+  g_assert_no_error (error);
+  return g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+}
+
+static void
+test_formula_injection (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GString) csv = g_string_new ("姓名,公民身份证号,人员类别,加入党组织日期,转为正式党员日期,"
+                                         "备注,家庭住址,工作岗位,现任党内职务,联系电话,月应缴党费,党小组\n");
+  g_autofree char *path = NULL;
+  g_autofree char *out = g_build_filename (f->dir, "out.csv", NULL);
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autoptr(EvgImportResult) result = NULL;
+  g_autoptr(EvgImportResult) again = NULL;
+  g_autoptr(EvgMember) zhang = NULL;
+  g_autoptr(EvgMember) li = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* 张三's cells hold the payloads as they are; 李四's behind the
+   * apostrophe another program put there.  A phone with +86, an ID number
+   * kept as text with an apostrophe and a party group named like a
+   * formula come along. */
+  g_string_append (csv, ROW_ZHANG);
+  for (guint i = 0; i < G_N_ELEMENTS (payloads); i++)
+    {
+      g_autofree char *cell = csv_cell (payloads[i]);
+
+      g_string_append_printf (csv, "%s,", cell);
+    }
+  g_string_append (csv, "+86 138 1234 5678,12.5,=第一组\n");
+  g_string_append (csv, "李四,'110105198001010024,正式党员,2005-07-01,2006-07-01,");
+  for (guint i = 0; i < G_N_ELEMENTS (payloads); i++)
+    {
+      g_autofree char *guarded = g_strconcat ("'", payloads[i], NULL);
+      g_autofree char *cell = csv_cell (guarded);
+
+      g_string_append_printf (csv, "%s,", cell);
+    }
+  g_string_append (csv, "'010-12345678,,\n");
+  /* Amounts cannot be negative, so -5 is no amount, formula or not. */
+  g_string_append (csv, ROW_WANG ",,,,,-5,\n");
+  path = write_file (f, "formulas.csv", csv->str, (gssize) csv->len);
+  result = import (f, path, EVG_IMPORT_FLAGS_NONE);
+  g_assert_cmpuint (result->added, ==, 2);
+  g_assert_cmpuint (result->n_rejected_rows, ==, 1);
+  g_assert_cmpstr (((EvgImportRejection *) g_ptr_array_index (result->rejected, 0))->field, ==,
+                   "dues_monthly");
+
+  zhang = evg_roster_lookup_id_number (f->roster, "110105198001010016");
+  g_assert_cmpstr (evg_member_get (zhang, EVG_MEMBER_NOTE), ==, payloads[0]);
+  g_assert_cmpstr (evg_member_get (zhang, EVG_MEMBER_PHONE), ==, "13812345678");
+  g_assert_cmpstr (evg_member_get_party_group_name (zhang), ==, "=第一组");
+  li = evg_roster_lookup_id_number (f->roster, "110105198001010024");
+  g_assert_nonnull (li);
+  g_assert_cmpstr (evg_member_get (li, EVG_MEMBER_PHONE), ==, "010-12345678");
+  for (guint i = 0; i < G_N_ELEMENTS (payloads); i++)
+    {
+      g_autofree char *kept = g_strconcat ("'", payloads[i], NULL);
+      EvgMemberField field[] = { EVG_MEMBER_NOTE, EVG_MEMBER_ADDRESS, EVG_MEMBER_OCCUPATION,
+                                 EVG_MEMBER_PARTY_POST };
+
+      g_assert_cmpstr (evg_member_get (li, field[i]), ==, kept);
+    }
+
+  first = export_text (f);
+  assert_no_live_formula (first);
+  /* Each payload is written once for each of the two members, behind its
+   * apostrophe. */
+  for (guint i = 0; i < G_N_ELEMENTS (payloads); i++)
+    {
+      g_autofree char *guarded = g_strconcat ("'", payloads[i], NULL);
+      g_autofree char *cell = csv_cell (guarded);
+      const char *at = strstr (first, strchr (guarded, '"') != NULL ? cell : guarded);
+
+      g_assert_nonnull (at);
+      g_assert_nonnull (strstr (at + 1, strchr (guarded, '"') != NULL ? cell : guarded));
+    }
+  g_assert_nonnull (strstr (first, ",'=第一组,"));
+  g_assert_nonnull (strstr (first, ",\"\t13812345678\","));
+
+  /* Round trip: the apostrophes stand for what the members hold, so
+   * nothing changes, and exporting again writes the very same file. */
+  g_assert_true (g_file_set_contents (out, first, -1, &error));
+  again = import (f, out, EVG_IMPORT_FLAGS_NONE);
+  g_assert_cmpuint (again->n_rejected_rows, ==, 0);
+  g_assert_cmpuint (again->added, ==, 0);
+  g_assert_cmpuint (again->updated, ==, 0);
+  g_assert_cmpuint (again->unchanged, ==, 2);
+  g_assert_cmpuint (again->groups_added, ==, 0);
+  second = export_text (f);
+  assert_no_live_formula (second);
+  g_assert_cmpstr (first, ==, second);
+
+  /* Into an empty database the apostrophes come in as they are, and the
+   * export out of it is the same file again. */
+  {
+    g_autofree char *db = g_build_filename (f->dir, "fresh.db", NULL);
+    g_autoptr(EvgStore) store = evg_store_open (db, &error);
+    g_autoptr(EvgRoster) roster = NULL;
+    g_autoptr(EvgImportResult) fresh = NULL;
+    g_autoptr(GBytes) bytes = NULL;
+    g_autoptr(EvgMember) copy = NULL;
+
+    g_assert_no_error (error);
+    roster = evg_roster_new (store, &error);
+    g_assert_no_error (error);
+    fresh = evg_roster_import (roster, out, EVG_IMPORT_FLAGS_NONE, NULL, NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (fresh->added, ==, 2);
+    copy = evg_roster_lookup_id_number (roster, "110105198001010016");
+    g_assert_cmpstr (evg_member_get (copy, EVG_MEMBER_PARTY_POST), ==, "'@SUM(A1)");
+    g_assert_cmpstr (evg_member_get_party_group_name (copy), ==, "'=第一组");
+    bytes = evg_roster_export_bytes (roster, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), first, strlen (first));
+    evg_test_wait_for_workers (roster);
+    g_clear_object (&roster);
+    evg_test_wait_for_workers (store);
+  }
+}
+
+/* The writer's rule, cell by cell. */
+static void
+test_csv_neutralize (void)
+{
+  const char *live[] = { "=1+1", "+86", "-2", "@A1", "\t=1", "\r=1" };
+  const char *inert[] = { "", "张三", "'=1", " =1", "1-2", "a=b", "＝1" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (live); i++)
+    {
+      g_autofree char *safe = evg_csv_neutralize_cell (live[i]);
+
+      g_assert_true (evg_csv_cell_is_formula_like (live[i]));
+      g_assert_cmpint (safe[0], ==, '\'');
+      g_assert_cmpstr (safe + 1, ==, live[i]);
+      g_assert_false (evg_csv_cell_is_formula_like (safe));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (inert); i++)
+    {
+      g_autofree char *same = evg_csv_neutralize_cell (inert[i]);
+
+      g_assert_false (evg_csv_cell_is_formula_like (inert[i]));
+      g_assert_cmpstr (same, ==, inert[i]);
+    }
+  g_assert_null (evg_csv_neutralize_cell (NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1369,6 +1572,7 @@ main (int   argc,
   g_test_add_func ("/evg/csv/large-file", test_csv_large_file);
   g_test_add_func ("/evg/import/csv/reader-unterminated", test_csv_reader_unterminated);
   g_test_add_func ("/evg/import/csv/not-text", test_csv_reader_not_text);
+  g_test_add_func ("/evg/export/csv/neutralize", test_csv_neutralize);
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/evg/roster/import/utf8-bom-chinese-headers", test_chinese_headers_utf8_bom);
@@ -1395,6 +1599,7 @@ main (int   argc,
   ADD ("/evg/import/csv/quote-inside-cell", test_quote_inside_cell);
   ADD ("/evg/import/csv/not-a-file", test_not_a_file);
   ADD ("/evg/import/csv/too-large", test_too_large);
+  ADD ("/evg/export/csv/formula-injection", test_formula_injection);
   ADD ("/evg/roster/export/round-trip", test_round_trip);
   ADD ("/evg/roster/export/async", test_export_async);
   ADD ("/evg/txn/all-or-nothing", test_txn_all_or_nothing);

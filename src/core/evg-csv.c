@@ -682,3 +682,33 @@ evg_csv_append_row (GString     *out,
     }
   g_string_append (out, "\r\n");
 }
+
+/**
+ * evg_csv_cell_is_formula_like:
+ *
+ * Whether Excel, WPS or LibreOffice may take @value as a formula when they
+ * open a CSV file: it starts with = + - or @, or with a tab or carriage
+ * return, which some of them skip before looking (OWASP's list for CSV
+ * injection).  =HYPERLINK(…) sends whoever clicks it to another site, and
+ * +cmd|… runs a program once the warning is answered.
+ */
+gboolean
+evg_csv_cell_is_formula_like (const char *value)
+{
+  return value != NULL && value[0] != '\0' && strchr ("=+-@\t\r", value[0]) != NULL;
+}
+
+/**
+ * evg_csv_neutralize_cell:
+ *
+ * Returns: (transfer full) (nullable): @value with an apostrophe before it
+ *   when it is formula-like, which spreadsheets show as text; otherwise a
+ *   copy of @value
+ */
+char *
+evg_csv_neutralize_cell (const char *value)
+{
+  if (evg_csv_cell_is_formula_like (value))
+    return g_strconcat ("'", value, NULL);
+  return g_strdup (value);
+}

@@ -57,6 +57,8 @@ void           evg_csv_append_bom          (GString       *out);
 void           evg_csv_append_row          (GString       *out,
                                             const char   **fields,
                                             guint          n_fields);
+gboolean       evg_csv_cell_is_formula_like (const char   *value);
+char          *evg_csv_neutralize_cell     (const char    *value);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EvgCsvReader, evg_csv_reader_free)
 

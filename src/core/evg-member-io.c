@@ -227,6 +227,10 @@ resolve_group (Import     *import,
 
   if (id != NULL)
     return id;
+  /* The group as this program's export wrote its formula-like name. */
+  if (clean[0] == '\'' && evg_csv_cell_is_formula_like (clean + 1) &&
+      (id = g_hash_table_lookup (import->groups, clean + 1)) != NULL)
+    return id;
 
   if (import->txn != NULL)
     {
@@ -248,9 +252,15 @@ resolve_group (Import     *import,
 }
 
 /* Strips what spreadsheets wrap around numbers kept as text: ="…", a
- * leading apostrophe or tab. */
+ * leading apostrophe or tab.  A text field keeps its apostrophe: it is
+ * what this program's export (and OWASP's advice) puts before a cell that
+ * a spreadsheet would run as a formula, so stripping it would bring
+ * =HYPERLINK(…) back to life in the next export by another program.  The
+ * other fields must match a format (dates, amounts, ID numbers, phones,
+ * choices) that no formula does, so what they hold stays inert. */
 static const char *
 unwrap_cell (const char *cell,
+             gboolean    keep_apostrophe,
              GString    *scratch)
 {
   gsize len;
@@ -264,9 +274,30 @@ unwrap_cell (const char *cell,
       g_string_append_len (scratch, cell + 2, (gssize) len - 3);
       return scratch->str;
     }
-  if (cell[0] == '\'')
+  if (cell[0] == '\'' && !keep_apostrophe)
     return cell + 1;
   return cell;
+}
+
+/* Whether @cell is the apostrophe that this program's export puts before
+ * @value, which would run as a formula: the cell then stands for @value
+ * itself.  A member who holds @value already keeps it, so that importing
+ * an export again changes nothing. */
+static gboolean
+is_guarded (const char *cell,
+            const char *value)
+{
+  return cell[0] == '\'' && evg_csv_cell_is_formula_like (value) && g_str_equal (cell + 1, value);
+}
+
+/* Whether @field holds free text, which no format check keeps from
+ * starting like a formula. */
+static gboolean
+is_free_text (int field)
+{
+  EvgFieldKind kind = evg_member_field_get_info (field)->kind;
+
+  return kind == EVG_FIELD_KIND_TEXT || kind == EVG_FIELD_KIND_PARTY_GROUP;
 }
 
 static gboolean
@@ -416,7 +447,7 @@ import_row (Import     *import,
 
   if (id_col >= 0 && (guint) id_col < cells->len)
     {
-      const char *cell = unwrap_cell (g_ptr_array_index (cells, id_col), scratch);
+      const char *cell = unwrap_cell (g_ptr_array_index (cells, id_col), FALSE, scratch);
 
       if (!is_blank (cell))
         id_number = evg_id_number_normalize (cell);
@@ -457,9 +488,11 @@ import_row (Import     *import,
 
       if (col < 0 || (guint) col >= cells->len)
         continue;
-      cell = unwrap_cell (g_ptr_array_index (cells, col), scratch);
+      cell = unwrap_cell (g_ptr_array_index (cells, col), is_free_text (f), scratch);
       /* A blank cell never overwrites what the member has. */
       if (is_blank (cell))
+        continue;
+      if (existing != NULL && is_free_text (f) && is_guarded (cell, evg_member_get (existing, f)))
         continue;
 
       if (f == EVG_MEMBER_PARTY_GROUP_ID)
@@ -1150,7 +1183,25 @@ evg_roster_import_finish (EvgRoster     *self,
   return import;
 }
 
-/* Writes one member as a row of the national form. */
+/* Whether @value is an ID number or a phone number as the store keeps
+ * them, which the export writes after a tab: that keeps Excel and WPS from
+ * showing 1.10105E+17, and a cell of digits cannot hold a formula.  What
+ * else such a field may hold (a value synced from elsewhere, say) is
+ * written as any text is. */
+static gboolean
+is_plain_number (const char *value)
+{
+  if (!g_ascii_isdigit (value[0]))
+    return FALSE;
+  for (const char *p = value; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p) && *p != '-' && !(p[1] == '\0' && (*p == 'X' || *p == 'x')))
+      return FALSE;
+  return TRUE;
+}
+
+/* Writes one member as a row of the national form.  A cell a spreadsheet
+ * would take as a formula gets an apostrophe before it, which import
+ * keeps (see unwrap_cell()), so that exporting again writes it the same. */
 static void
 append_member (GString    *out,
                EvgMember  *member,
@@ -1165,27 +1216,29 @@ append_member (GString    *out,
 
       if (f == EVG_MEMBER_PARTY_GROUP_ID)
         {
-          g_ptr_array_add (row, g_strdup (branch));
-          g_ptr_array_add (row, g_strdup (evg_member_get_party_group_name (member)));
+          g_ptr_array_add (row, evg_csv_neutralize_cell (branch));
+          g_ptr_array_add (row, evg_csv_neutralize_cell (evg_member_get_party_group_name (member)));
           continue;
         }
 
       switch (info->kind)
         {
         case EVG_FIELD_KIND_CHOICE:
-          g_ptr_array_add (row, g_strdup (evg_member_choice_chinese (f, value)));
+          g_ptr_array_add (row, evg_csv_neutralize_cell (evg_member_choice_chinese (f, value)));
           break;
         case EVG_FIELD_KIND_BOOLEAN:
           g_ptr_array_add (row, g_strdup (g_strcmp0 (value, "1") == 0 ? "是" : "否"));
           break;
         case EVG_FIELD_KIND_ID_NUMBER:
         case EVG_FIELD_KIND_PHONE:
-          /* A leading tab makes Excel and WPS keep long digit strings as
-           * text instead of showing 1.10105E+17; import strips it. */
-          g_ptr_array_add (row, value != NULL ? g_strconcat ("\t", value, NULL) : NULL);
+          /* Import strips the tab. */
+          if (value != NULL && is_plain_number (value))
+            g_ptr_array_add (row, g_strconcat ("\t", value, NULL));
+          else
+            g_ptr_array_add (row, evg_csv_neutralize_cell (value));
           break;
         default:
-          g_ptr_array_add (row, g_strdup (value));
+          g_ptr_array_add (row, evg_csv_neutralize_cell (value));
           break;
         }
     }
