@@ -9,7 +9,9 @@ cd "$here"
 build=${EVG_BUILD_DIR:-_build}
 prefix="$here/_install"
 
-# Build, test and screenshot dependencies, all from Debian's archive.
+# Build, test and screenshot dependencies, all from Debian's archive.  clang
+# and its runtimes (libFuzzer, ASan, UBSan: libclang-rt-14-dev) build the
+# fuzz targets that the `fuzz` suite runs.
 packages="meson ninja-build pkg-config gcc gettext
   libglib2.0-dev libglib2.0-dev-bin libglib2.0-bin libgtk-4-dev libadwaita-1-dev
   libsoup-3.0-dev libjson-glib-dev libsqlite3-dev libsecret-1-dev glib-networking
@@ -17,7 +19,8 @@ packages="meson ninja-build pkg-config gcc gettext
   sqlite3 python3 python3-gi gir1.2-atspi-2.0 at-spi2-core
   xvfb xauth dbus dbus-daemon dbus-bin
   desktop-file-utils appstream flatpak-builder
-  valgrind openssl curl locales fonts-noto-cjk imagemagick"
+  valgrind openssl curl locales fonts-noto-cjk imagemagick
+  clang libclang-rt-14-dev"
 
 as_root () {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
