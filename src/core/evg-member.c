@@ -1332,7 +1332,10 @@ evg_member_check_column (guint       column,
       return *text == '\0' || strlen (text) > (id ? 18 : 32)
              ? (id ? "not an ID number" : "not a phone number") : NULL;
     }
-  if (fields[column].info.kind == EVG_FIELD_KIND_TEXT)
-    return NULL;
+  /* 民族 is held to its length: besides the 56 there are groups not yet
+   * recognised (穿青人) and people of foreign descent, whom the roster
+   * must be able to keep as they are. */
+  if (fields[column].info.kind == EVG_FIELD_KIND_TEXT || column == EVG_MEMBER_ETHNICITY)
+    return column == EVG_MEMBER_ETHNICITY && g_utf8_strlen (text, -1) > 20 ? "too long" : NULL;
   return value_is_canonical (column, text) ? NULL : "not in the form the roster stores";
 }

@@ -90,6 +90,26 @@ write_row (EvgStore    *store,
   return id;
 }
 
+/* Puts @value into a column of a written row past EvgTxn, which checks
+ * every value's domain now: an older version or a newer one may have
+ * stored what this one would not write. */
+static void
+store_raw (EvgStore       *store,
+           const char     *id,
+           EvgMemberField  field,
+           const char     *value)
+{
+  g_autofree char *sql = g_strdup_printf ("UPDATE member SET %s = ?1 WHERE id = ?2",
+                                          evg_member_field_get_info (field)->name);
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (evg_store_get_db (store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, value, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+}
+
 static void
 set_field (EvgFieldSet    *fields,
            EvgMemberField  field,
@@ -210,17 +230,23 @@ fixture_setup (Fixture       *f,
   {
     g_autoptr(EvgFieldSet) fields = regular_member (f, N_REGULAR);
 
+    char *id;
+
     set_field (fields, EVG_MEMBER_ETHNICITY, "穿青人");
-    set_field (fields, EVG_MEMBER_EDUCATION, "doctorate");
-    g_ptr_array_add (f->odd, write_row (f->store, fields));
+    id = write_row (f->store, fields);
+    store_raw (f->store, id, EVG_MEMBER_EDUCATION, "doctorate");
+    g_ptr_array_add (f->odd, id);
   }
   {
     g_autoptr(EvgFieldSet) fields = regular_member (f, N_REGULAR + 1);
 
+    char *id;
+
     set_field (fields, EVG_MEMBER_ETHNICITY, "汉");
-    set_field (fields, EVG_MEMBER_STANDING, "under_review");
-    set_field (fields, EVG_MEMBER_JOINED_ON, "2001/7/1");
-    g_ptr_array_add (f->odd, write_row (f->store, fields));
+    id = write_row (f->store, fields);
+    store_raw (f->store, id, EVG_MEMBER_STANDING, "under_review");
+    store_raw (f->store, id, EVG_MEMBER_JOINED_ON, "2001/7/1");
+    g_ptr_array_add (f->odd, id);
   }
   {
     g_autoptr(EvgFieldSet) fields = regular_member (f, N_REGULAR + 2);
