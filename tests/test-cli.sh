@@ -50,5 +50,41 @@ check 2 "a file that is not a database" $cli --database "$dir/junk.db" info
 grep -q 'not an E-Vanguard database' "$dir/err" || { echo "not ok - clear message for junk"; failures=$((failures + 1)); }
 [ "$before" = "$(sha256sum "$dir/junk.db")" ] || { echo "not ok - junk file untouched"; failures=$((failures + 1)); }
 
+# A database in a folder that may not be written is still read by the
+# commands that only read.  Root may write anywhere, so as root the commands
+# run as nobody, in a folder nobody may enter.
+rodir=$(mktemp -d)
+trap 'chmod -R u+w "$rodir"; rm -rf "$dir" "$rodir"' EXIT
+chmod 755 "$rodir"
+mkdir "$rodir/ro"
+check 0 "a database to be made read-only" $cli --database "$rodir/ro/r.db" info
+printf 'name,id_number,category,joined_on,full_member_on\n赵六,11010519491231002X,full,1970-07-01,1971-07-01\n' > "$rodir/one.csv"
+check 0 "with a member" $cli --database "$rodir/ro/r.db" members import "$rodir/one.csv"
+chmod 555 "$rodir/ro"
+runas=
+if [ "$(id -u)" -eq 0 ]; then
+  runas="setpriv --reuid=65534 --regid=65534 --clear-groups"
+  $runas true 2>/dev/null || runas=skip
+fi
+if [ "$runas" = skip ]; then
+  echo "ok $((n + 1)) # SKIP root, and setpriv cannot run as nobody"
+  n=$((n + 1))
+else
+  check 0 "info on a read-only folder" $runas $cli --database "$rodir/ro/r.db" --json info
+  python3 - "$dir/out" <<'PY' || failures=$((failures + 1))
+import json, sys
+data = json.load(open(sys.argv[1]))
+assert data["read_only"] is True and data["counts"]["member"] == 1, data
+print("ok - info reads a read-only folder and says so")
+PY
+  check 0 "members list on a read-only folder" $runas $cli --database "$rodir/ro/r.db" members list --json
+  grep -q '赵六' "$dir/out" || { echo "not ok - the member is listed"; failures=$((failures + 1)); }
+  check 0 "sync status on a read-only folder" $runas $cli --database "$rodir/ro/r.db" sync status
+  check 0 "a preview on a read-only folder" $runas $cli --database "$rodir/ro/r.db" members import "$rodir/one.csv" --dry-run
+  check 2 "an import that would write is refused" $runas $cli --database "$rodir/ro/r.db" members import "$rodir/one.csv"
+  grep -q 'you may write to it' "$dir/err" || { echo "not ok - the refusal says why"; failures=$((failures + 1)); }
+  [ -z "$(ls "$rodir/ro" | grep -v '^r.db$')" ] || { echo "not ok - nothing was left in the folder"; failures=$((failures + 1)); }
+fi
+
 echo "1..$n"
 [ "$failures" -eq 0 ]

@@ -34,7 +34,7 @@ evg_cli_info (EvgCli  *cli,
       return EVG_CLI_USAGE;
     }
 
-  store = evg_cli_get_store (cli);
+  store = evg_cli_get_store_for_reading (cli);
   if (store == NULL)
     return EVG_CLI_USAGE;
 
@@ -45,6 +45,8 @@ evg_cli_info (EvgCli  *cli,
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "database");
   json_builder_add_string_value (builder, evg_store_get_path (store));
+  json_builder_set_member_name (builder, "read_only");
+  json_builder_add_boolean_value (builder, evg_store_is_read_only (store));
   json_builder_set_member_name (builder, "schema_version");
   json_builder_add_int_value (builder, evg_store_get_schema_version (store));
   json_builder_set_member_name (builder, "site_id");
@@ -85,7 +87,11 @@ evg_cli_info (EvgCli  *cli,
     JsonObject *counts = json_object_get_object_member (obj, "counts");
     g_autoptr(GList) names = json_object_get_members (counts);
 
-    g_print (_("Database:        %s\n"), evg_store_get_path (store));
+    if (evg_store_is_read_only (store))
+      g_print (_("Database:        %s (read only: its folder or file may not be written)\n"),
+               evg_store_get_path (store));
+    else
+      g_print (_("Database:        %s\n"), evg_store_get_path (store));
     g_print (_("Schema version:  %u\n"), evg_store_get_schema_version (store));
     g_print (_("Site id:         %s\n"), evg_store_get_site_id (store));
     g_print (_("Branch:          %s %s\n"),

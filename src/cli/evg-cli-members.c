@@ -13,11 +13,12 @@
 /* `e-vanguard-cli members …`: the roster service from a terminal, with
  * JSON output that uses DOMAIN.md's field names. */
 
+/* The roster, for commands that only read it. */
 static EvgRoster *
 open_roster (EvgCli *cli)
 {
   g_autoptr(GError) error = NULL;
-  EvgStore *store = evg_cli_get_store (cli);
+  EvgStore *store = evg_cli_get_store_for_reading (cli);
   EvgRoster *roster;
 
   if (store == NULL)
@@ -131,8 +132,10 @@ members_import (EvgCli  *cli,
       return EVG_CLI_USAGE;
     }
 
-  /* No roster: nothing here shows a list, so its index need not be built. */
-  store = evg_cli_get_store (cli);
+  /* No roster: nothing here shows a list, so its index need not be built.
+   * A preview writes nothing, so it can look at a database it may not
+   * write to. */
+  store = dry_run ? evg_cli_get_store_for_reading (cli) : evg_cli_get_store (cli);
   if (store == NULL)
     return EVG_CLI_USAGE;
 

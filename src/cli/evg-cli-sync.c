@@ -272,7 +272,7 @@ sync_status (EvgCli  *cli,
       evg_cli_error (_("“sync status” takes no arguments."));
       return EVG_CLI_USAGE;
     }
-  store = evg_cli_get_store (cli);
+  store = evg_cli_get_store_for_reading (cli);
   if (store == NULL)
     return EVG_CLI_USAGE;
   client = evg_sync_client_new (store);
@@ -340,7 +340,7 @@ sync_conflicts (EvgCli  *cli,
                                     NULL);
   if (!evg_cli_parse (cli, context, &argc, &argv))
     return EVG_CLI_USAGE;
-  store = evg_cli_get_store (cli);
+  store = evg_cli_get_store_for_reading (cli);
   if (store == NULL)
     return EVG_CLI_USAGE;
   client = evg_sync_client_new (store);

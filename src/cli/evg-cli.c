@@ -30,8 +30,9 @@ evg_cli_error (const char *format,
   g_printerr ("e-vanguard-cli: %s\n", message);
 }
 
-EvgStore *
-evg_cli_get_store (EvgCli *cli)
+static EvgStore *
+open_store (EvgCli   *cli,
+            gboolean  for_reading)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
@@ -40,10 +41,25 @@ evg_cli_get_store (EvgCli *cli)
     return cli->store;
 
   path = cli->database != NULL ? g_strdup (cli->database) : evg_store_default_path ();
-  cli->store = evg_store_open (path, &error);
+  cli->store = for_reading ? evg_store_open_for_reading (path, &error) : evg_store_open (path, &error);
   if (cli->store == NULL)
     evg_cli_error ("%s", error->message);
   return cli->store;
+}
+
+/* The store, for a command that writes to it. */
+EvgStore *
+evg_cli_get_store (EvgCli *cli)
+{
+  return open_store (cli, FALSE);
+}
+
+/* The store, for a command that only reads it: such a command works on a
+ * database in a folder the user may only read, as on a backup. */
+EvgStore *
+evg_cli_get_store_for_reading (EvgCli *cli)
+{
+  return open_store (cli, TRUE);
 }
 
 void

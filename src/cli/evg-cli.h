@@ -38,6 +38,7 @@ typedef struct
 int             evg_cli_run              (int                   argc,
                                           char                **argv);
 EvgStore       *evg_cli_get_store        (EvgCli               *cli);
+EvgStore       *evg_cli_get_store_for_reading (EvgCli          *cli);
 GOptionContext *evg_cli_option_context   (EvgCli               *cli,
                                           const char           *parameter_string,
                                           const char           *summary,

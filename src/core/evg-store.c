@@ -28,6 +28,9 @@ struct _EvgStore
   EvgClockFunc clock;
   gpointer     clock_data;
 
+  /* Opened by evg_store_open_for_reading() where nothing may be written. */
+  gboolean     read_only;
+
   /* This connection checkpoints its commits itself, after the fact
    * (evg_store_hold_checkpoint()). */
   gboolean     holds_checkpoint;
@@ -458,6 +461,106 @@ evg_store_open (const char  *path,
   return g_steal_pointer (&self);
 }
 
+/* Opens @path for reading only.  In WAL mode SQLite keeps the readers'
+ * shared index in a file beside the database (-shm), which a folder that
+ * may not be written cannot hold, and then refuses even to read.  Once
+ * every writer has closed the database its log is empty and the file
+ * holds everything, so it is then opened as immutable, which reads it
+ * without that index.  A log that still holds changes cannot be read so:
+ * the database is refused rather than shown without them. */
+static sqlite3 *
+open_read_only_db (const char  *path,
+                   GError     **error)
+{
+  g_autofree char *escaped = g_uri_escape_string (path, "/", TRUE);
+  g_autofree char *log = g_strconcat (path, "-wal", NULL);
+  GStatBuf st;
+  sqlite3 *db = NULL;
+  int rc;
+
+  for (guint attempt = 0; attempt < 2; attempt++)
+    {
+      g_autofree char *uri = g_strdup_printf ("file:%s?mode=ro%s", escaped,
+                                              attempt == 0 ? "" : "&immutable=1");
+
+      rc = sqlite3_open_v2 (uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                            NULL);
+      if (rc == SQLITE_OK)
+        rc = sqlite3_exec (db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+      if (rc == SQLITE_OK)
+        return db;
+      if (attempt > 0 || ((rc & 0xff) != SQLITE_READONLY && (rc & 0xff) != SQLITE_CANTOPEN))
+        break;
+      sqlite3_close_v2 (db);
+      db = NULL;
+      if (g_stat (log, &st) == 0 && st.st_size > 0)
+        {
+          g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_READ_ONLY,
+                       _("The database “%s” can only be read here, and its latest changes (in "
+                         "“%s”) cannot be read without writing to its folder. Open it once as "
+                         "a user who may write to the folder, or copy the folder to one you may "
+                         "write to."),
+                       path, log);
+          return NULL;
+        }
+    }
+  set_sqlite_error (db, path, rc, error);
+  sqlite3_close_v2 (db);
+  return NULL;
+}
+
+/**
+ * evg_store_open_for_reading:
+ * @path: the database file
+ * @error: return location for an #EVG_STORE_ERROR
+ *
+ * Opens the database for a command that only reads it: as evg_store_open()
+ * when the database and its folder may be written, else read-only, so that
+ * a database in a folder the user may only read (a backup, a colleague's
+ * shared folder) can still be looked at.  A read-only store refuses every
+ * write with %EVG_STORE_ERROR_READ_ONLY, and cannot bring an older schema
+ * up to date.
+ */
+EvgStore *
+evg_store_open_for_reading (const char  *path,
+                            GError     **error)
+{
+  g_autoptr(EvgStore) self = NULL;
+  g_autofree char *dir = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  dir = g_path_get_dirname (path);
+  if (g_access (path, F_OK) != 0 || (g_access (path, W_OK) == 0 && g_access (dir, W_OK) == 0))
+    return evg_store_open (path, error);
+
+  self = g_object_new (EVG_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+  self->read_only = TRUE;
+  self->db = open_read_only_db (path, error);
+  if (self->db == NULL)
+    return NULL;
+  sqlite3_extended_result_codes (self->db, 1);
+  sqlite3_busy_timeout (self->db, 5000);
+
+  if (!check_file (self, error))
+    return NULL;
+  if (self->schema_version < evg_schema_get_version ())
+    {
+      g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_READ_ONLY,
+                   _("The database “%s” was written by an older version of E-Vanguard and must "
+                     "be updated before it can be read, which needs a folder you may write to. "
+                     "Open it once as a user who may write to its folder."),
+                   path);
+      return NULL;
+    }
+  if (!evg_store_exec (self, "PRAGMA temp_store = MEMORY", error) ||
+      !load_site (self, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
 /**
  * evg_store_open_sibling:
  *
@@ -469,7 +572,18 @@ evg_store_open_sibling (EvgStore  *store,
                         GError   **error)
 {
   g_return_val_if_fail (EVG_IS_STORE (store), NULL);
+
+  if (store->read_only)
+    return evg_store_open_for_reading (store->path, error);
   return evg_store_open (store->path, error);
+}
+
+/* Whether the store was opened read-only by evg_store_open_for_reading(). */
+gboolean
+evg_store_is_read_only (EvgStore *self)
+{
+  g_return_val_if_fail (EVG_IS_STORE (self), FALSE);
+  return self->read_only;
 }
 
 /**
@@ -672,6 +786,14 @@ evg_store_begin (EvgStore  *self,
     {
       g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_BUSY,
                    "A write transaction is already open on this connection");
+      return NULL;
+    }
+  if (self->read_only)
+    {
+      g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_READ_ONLY,
+                   _("The database “%s” is open only for reading, as its folder or file may not "
+                     "be written; nothing was changed. Check that you may write to the folder."),
+                   self->path);
       return NULL;
     }
 

@@ -34,8 +34,11 @@ GQuark      evg_store_error_quark          (void);
 char       *evg_store_default_path         (void);
 EvgStore   *evg_store_open                 (const char  *path,
                                             GError     **error);
+EvgStore   *evg_store_open_for_reading     (const char  *path,
+                                            GError     **error);
 EvgStore   *evg_store_open_sibling         (EvgStore    *store,
                                             GError     **error);
+gboolean    evg_store_is_read_only         (EvgStore    *self);
 const char *evg_store_get_path             (EvgStore    *self);
 const char *evg_store_get_site_id          (EvgStore    *self);
 guint       evg_store_get_schema_version   (EvgStore    *self);
