@@ -50,6 +50,28 @@ check 2 "a file that is not a database" $cli --database "$dir/junk.db" info
 grep -q 'not an E-Vanguard database' "$dir/err" || { echo "not ok - clear message for junk"; failures=$((failures + 1)); }
 [ "$before" = "$(sha256sum "$dir/junk.db")" ] || { echo "not ok - junk file untouched"; failures=$((failures + 1)); }
 
+# A sync that failed on this computer (here a full disk, as the sync worker
+# records it for the next start) is not blamed on the server.
+check 0 "a database whose sync is set up" env XDG_CONFIG_HOME="$dir/config" \
+  $cli --database "$dir/full.db" sync setup --no-check https://sync.example.org:8443 evg-test-token
+python3 - "$dir/full.db" <<'PY' || failures=$((failures + 1))
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("UPDATE sync_state SET last_error = ? WHERE id = 1",
+           ("0:The disk is full, so the change was not saved. Nothing was lost: "
+            "free some disk space and try again.",))
+db.commit()
+PY
+check 0 "sync status after a full disk" env XDG_CONFIG_HOME="$dir/config" \
+  $cli --database "$dir/full.db" --json sync status
+python3 - "$dir/out" <<'PY' || failures=$((failures + 1))
+import json, sys
+data = json.load(open(sys.argv[1]))
+assert "disk is full" in data["message"] and "free some disk space" in data["message"], data
+assert "administrator" not in data["hint"] and "this computer" in data["hint"], data
+print("ok - a full disk is not blamed on the server")
+PY
+
 # A database in a folder that may not be written is still read by the
 # commands that only read.  Root may write anywhere, so as root the commands
 # run as nobody, in a folder nobody may enter.

@@ -961,6 +961,30 @@ test_index_after_import (Fixture       *f,
 
 /* ------------------------------------------------------------ hardening */
 
+/* A full disk stops the import with a message that says so and what to
+ * do, and nothing is written.  SQLite's page limit stands in for the disk. */
+static void
+test_disk_full (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *path = big_csv (f, 2000, TRUE);
+  g_autoptr(GError) error = NULL;
+  EvgImportResult *result;
+  g_autofree char *limit = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT,
+                                            count (f, "PRAGMA page_count") + 4);
+
+  g_assert_true (evg_store_exec (f->store, limit, NULL));
+  result = evg_roster_import (f->roster, path, EVG_IMPORT_FLAGS_NONE, NULL, NULL, NULL, &error);
+  g_assert_null (result);
+  g_assert_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_FULL);
+  g_assert_nonnull (strstr (error->message, "disk is full"));
+  g_assert_nonnull (strstr (error->message, "free some disk space"));
+  g_assert_null (strstr (error->message, "administrator"));
+  g_assert_cmpint (count (f, "SELECT count(*) FROM member"), ==, 0);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM outbox"), ==, 0);
+  g_assert_true (evg_store_exec (f->store, "PRAGMA max_page_count = 1073741823", NULL));
+}
+
 /* Imports @path expecting it to be refused as unreadable; returns the
  * message.  Nothing may have been written. */
 static char *
@@ -1590,6 +1614,7 @@ main (int   argc,
   ADD ("/evg/roster/import/index", test_index_after_import);
   g_test_add ("/evg/roster/import/index-async", Fixture, GINT_TO_POINTER (TRUE), fixture_setup,
               test_index_after_import, fixture_teardown);
+  ADD ("/evg/import/disk-full", test_disk_full);
   ADD ("/evg/import/csv/unterminated-quote", test_unterminated_quote);
   ADD ("/evg/import/csv/unterminated-quote-bulk", test_unterminated_quote_bulk);
   ADD ("/evg/import/csv/unterminated-quote-header", test_unterminated_quote_header);

@@ -309,7 +309,16 @@ evg_sync_conflict_dup_summary (EvgSyncConflict *self)
 const char *
 evg_sync_error_get_hint (const GError *error)
 {
-  if (error == NULL || error->domain != EVG_SYNC_ERROR)
+  if (error == NULL)
+    return NULL;
+  /* The database of this computer failed: a full disk, a folder that
+   * cannot be written.  Its message says what to do, and the server's
+   * administrator can do nothing about it.  Such an error is recorded for
+   * the next start with the code FAILED, which no other error has. */
+  if (error->domain == EVG_STORE_ERROR || g_error_matches (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_FAILED))
+    return _("This is a problem on this computer, not on the server: do what the message above "
+             "says, then sync again.");
+  if (error->domain != EVG_SYNC_ERROR)
     return NULL;
 
   switch ((EvgSyncError) error->code)
@@ -342,7 +351,6 @@ evg_sync_error_get_hint (const GError *error)
     case EVG_SYNC_ERROR_REQUEST:
     case EVG_SYNC_ERROR_RESYNC:
     case EVG_SYNC_ERROR_BUSY:
-    case EVG_SYNC_ERROR_FAILED:
     default:
       return _("Tell the server administrator; the message above says what went wrong.");
     }

@@ -697,8 +697,9 @@ insert_bulk (EvgTxn              *txn,
  * clock and its own outbox entry, for bulk work such as an import.  Rows
  * of one table share statements: a run of rows is written with one insert
  * and one outbox statement, which costs SQLite a fraction of one statement
- * per row.  A statement that fails undoes only itself, so its rows are
- * then written again one by one to name the one at fault; as with any
+ * per row.  A statement that breaks a constraint undoes only itself, so
+ * its rows are then written again one by one to name the one at fault;
+ * any other failure (a full disk) is reported as it came.  As with any
  * failed write, the transaction then commits nothing.
  *
  * Returns: %TRUE when every row was written
@@ -744,7 +745,13 @@ evg_txn_insert_rows (EvgTxn              *txn,
         }
 
       ok = FALSE;
-      if (!sqlite3_get_autocommit (evg_store_get_db (txn->store)))
+      /* Only a row's own fault, a constraint, is worth finding row by row.
+       * A full disk or a failed write would fail every row alike, and after
+       * the row statement succeeded and the outbox statement failed, its
+       * rows would make the retry fail as duplicates: the user would be
+       * told of a conflict rather than of the full disk. */
+      if (g_error_matches (bulk_error, EVG_STORE_ERROR, EVG_STORE_ERROR_CONSTRAINT) &&
+          !sqlite3_get_autocommit (evg_store_get_db (txn->store)))
         {
           for (guint i = 0; i < BULK_ROWS; i++)
             {
