@@ -229,6 +229,84 @@ test_store_migrates_from_older (Fixture       *f,
   }
 }
 
+/* Every synced table's columns, as SQLite has them, are its descriptor's:
+ * the bookkeeping columns, then the data columns in the descriptor's order
+ * with its SQL types.  Checked on a fresh database and on one made by each
+ * older version and migrated. */
+static void
+assert_tables_match_descriptors (const char *path)
+{
+  static const char * const bookkeeping[] = { "id", "branch", "hlc", "field_hlc", "deleted" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgStore) store = evg_store_open (path, &error);
+  const EvgTableSpec **tables;
+  guint n_tables;
+
+  g_assert_no_error (error);
+  tables = evg_schema_get_tables (&n_tables);
+  for (guint t = 0; t < n_tables; t++)
+    {
+      const EvgTableSpec *spec = tables[t];
+      g_autofree char *sql = g_strdup_printf ("PRAGMA table_info (%s)", spec->name);
+      sqlite3_stmt *stmt = NULL;
+      guint i = 0;
+
+      g_assert_cmpint (sqlite3_prepare_v2 (evg_store_get_db (store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          const char *name = (const char *) sqlite3_column_text (stmt, 1);
+          const char *type = (const char *) sqlite3_column_text (stmt, 2);
+
+          if (i < G_N_ELEMENTS (bookkeeping))
+            g_assert_cmpstr (name, ==, bookkeeping[i]);
+          else
+            {
+              const EvgColumnSpec *col;
+
+              g_assert_cmpuint (i - G_N_ELEMENTS (bookkeeping), <, spec->n_columns);
+              col = &spec->columns[i - G_N_ELEMENTS (bookkeeping)];
+              g_assert_cmpstr (name, ==, col->name);
+              g_assert_cmpstr (type, ==, col->type == EVG_COLUMN_INT ? "INTEGER" : "TEXT");
+              /* What people see of it is described too. */
+              g_assert_nonnull (col->label);
+              g_assert_nonnull (col->field);
+              g_assert_nonnull (col->header);
+              g_assert_true (col->kind != EVG_FIELD_KIND_CHOICE || col->n_choices > 0);
+            }
+          i++;
+        }
+      sqlite3_finalize (stmt);
+      g_assert_cmpuint (i, ==, G_N_ELEMENTS (bookkeeping) + spec->n_columns);
+      g_assert_nonnull (spec->label);
+    }
+}
+
+static void
+test_store_tables_match_descriptors (Fixture       *f,
+                                     gconstpointer  data)
+{
+  g_autofree char *dir = g_path_get_dirname (f->path);
+
+  g_mkdir_with_parents (dir, 0700);
+  assert_tables_match_descriptors (f->path);
+
+  for (guint version = 1; version < evg_schema_get_version (); version++)
+    {
+      g_autofree char *name = g_strdup_printf ("from-%u.db", version);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %u; "
+                                               "PRAGMA application_id = 1163282225;", version);
+      sqlite3 *db = NULL;
+
+      g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+      for (guint v = 0; v < version; v++)
+        g_assert_cmpint (sqlite3_exec (db, evg_schema_get_migration (v), NULL, NULL, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_exec (db, bump, NULL, NULL, NULL), ==, SQLITE_OK);
+      sqlite3_close (db);
+      assert_tables_match_descriptors (path);
+    }
+}
+
 static char *
 query_text (sqlite3    *db,
             const char *sql)
@@ -447,6 +525,8 @@ main (int    argc,
               test_store_migrates_from_older, fixture_teardown);
   g_test_add ("/evg/store/migrate-outbox", Fixture, NULL, fixture_setup,
               test_store_migrates_outbox, fixture_teardown);
+  g_test_add ("/evg/store/tables-match-descriptors", Fixture, NULL, fixture_setup,
+              test_store_tables_match_descriptors, fixture_teardown);
   g_test_add_func ("/evg/store/default-path", test_store_default_path);
   g_test_add ("/evg/store/checkpoint-hold", Fixture, NULL, fixture_setup,
               test_store_checkpoint_hold, fixture_teardown);

@@ -412,7 +412,7 @@ validator_accepts (EvgMemberField  field,
   g_date_set_dmy (&today, 1, 7, 2026);
   evg_member_set (m, field, value);
   issues = evg_member_validate (m, &today);
-  return !has_issue (issues, evg_member_field_get_info (field)->name);
+  return !has_issue (issues, evg_member_field_get_info (field)->field);
 }
 
 /* A form offers evg_member_field_get_choices(): a value the validator takes

@@ -69,7 +69,7 @@ add_member_json (JsonBuilder *builder,
       const char *value = evg_member_get (member, f);
       g_autofree char *masked = NULL;
 
-      json_builder_set_member_name (builder, info->name);
+      json_builder_set_member_name (builder, info->field);
       if (info->kind == EVG_FIELD_KIND_BOOLEAN)
         {
           json_builder_add_boolean_value (builder, g_strcmp0 (value, "1") == 0);

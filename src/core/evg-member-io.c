@@ -404,7 +404,7 @@ reject_swallowed_rows (Import    *import,
               r->line = line;
               for (guint f = 0; f < EVG_MEMBER_N_FIELDS; f++)
                 if (import->columns[f] == (int) i)
-                  r->field = g_strdup (evg_member_field_get_info (f)->name);
+                  r->field = g_strdup (evg_member_field_get_info (f)->field);
               if (i < import->headers->len)
                 r->column = g_strdup (g_ptr_array_index (import->headers, i));
               r->message = g_strdup_printf (_("This cell runs over several lines, and its line %u "

@@ -43,61 +43,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint notify_signal;
 
-typedef struct
-{
-  EvgMemberFieldInfo  info;
-  const char         *column;
-  const char * const *aliases;   /* other headers seen in branch spreadsheets */
-} FieldDef;
-
 #define ALIASES(...) (const char * const[]) { __VA_ARGS__, NULL }
-
-static const FieldDef fields[EVG_MEMBER_N_FIELDS] = {
-  { { "name", "姓名", N_("Name"), EVG_FIELD_KIND_TEXT }, "name", NULL },
-  { { "gender", "性别", N_("Gender"), EVG_FIELD_KIND_CHOICE }, "gender", NULL },
-  { { "ethnicity", "民族", N_("Ethnicity"), EVG_FIELD_KIND_CHOICE }, "ethnicity", NULL },
-  { { "id_number", "公民身份证号", N_("ID Number"), EVG_FIELD_KIND_ID_NUMBER }, "id_number",
-    ALIASES ("公民身份号码", "身份证号", "身份证号码", "身份证") },
-  { { "birth_date", "出生日期", N_("Date of Birth"), EVG_FIELD_KIND_DATE }, "birth_date",
-    ALIASES ("出生年月") },
-  { { "education", "学历", N_("Education"), EVG_FIELD_KIND_CHOICE }, "education", NULL },
-  { { "category", "人员类别", N_("Category"), EVG_FIELD_KIND_CHOICE }, "category",
-    ALIASES ("党员类别") },
-  { { "party_group", "所在党小组", N_("Party Group"), EVG_FIELD_KIND_PARTY_GROUP }, "party_group_id",
-    ALIASES ("党小组", "party_group_id") },
-  { { "joined_on", "加入党组织日期", N_("Joined the Party"), EVG_FIELD_KIND_DATE }, "joined_on",
-    ALIASES ("入党日期", "入党时间", "加入党组织时间") },
-  { { "full_member_on", "转为正式党员日期", N_("Became a Full Member"), EVG_FIELD_KIND_DATE },
-    "full_member_on", ALIASES ("转正日期", "转正时间", "转为正式党员时间") },
-  { { "occupation", "工作岗位", N_("Occupation"), EVG_FIELD_KIND_TEXT }, "occupation", NULL },
-  { { "phone", "联系电话", N_("Phone"), EVG_FIELD_KIND_PHONE }, "phone",
-    ALIASES ("电话", "手机", "手机号码", "联系方式") },
-  { { "address", "家庭住址", N_("Home Address"), EVG_FIELD_KIND_TEXT }, "address",
-    ALIASES ("住址", "家庭地址") },
-  { { "standing", "党籍状态", N_("Standing"), EVG_FIELD_KIND_CHOICE }, "standing", NULL },
-  { { "lost_contact", "是否失联党员", N_("Lost Contact"), EVG_FIELD_KIND_BOOLEAN }, "lost_contact",
-    ALIASES ("失联党员") },
-  { { "lost_contact_on", "失去联系日期", N_("Lost Contact Since"), EVG_FIELD_KIND_DATE },
-    "lost_contact_on", ALIASES ("失联日期") },
-  { { "mobile_member", "是否流动党员", N_("Mobile Member"), EVG_FIELD_KIND_BOOLEAN }, "mobile_member",
-    ALIASES ("流动党员") },
-  { { "mobile_destination", "外出流向", N_("Gone To"), EVG_FIELD_KIND_TEXT }, "mobile_destination",
-    ALIASES ("流向") },
-  { { "party_post", "现任党内职务", N_("Party Post"), EVG_FIELD_KIND_TEXT }, "party_post",
-    ALIASES ("党内职务") },
-  { { "work_unit", "工作单位及职务", N_("Work Unit and Post"), EVG_FIELD_KIND_TEXT }, "work_unit",
-    ALIASES ("工作单位") },
-  { { "community", "所在社区", N_("Residential Community"), EVG_FIELD_KIND_TEXT }, "community",
-    ALIASES ("居住社区", "社区") },
-  { { "dues_monthly", "月应缴党费", N_("Monthly Dues"), EVG_FIELD_KIND_MONEY }, "dues_monthly",
-    ALIASES ("月缴党费", "党费") },
-  { { "dues_paid_until", "党费缴至", N_("Dues Paid Up To"), EVG_FIELD_KIND_YEAR_MONTH },
-    "dues_paid_until", ALIASES ("党费交至") },
-  { { "note", "备注", N_("Note"), EVG_FIELD_KIND_TEXT }, "note", NULL },
-  { { "left_reason", "减少方式", N_("Left Because"), EVG_FIELD_KIND_CHOICE }, "left_reason",
-    ALIASES ("减少原因") },
-  { { "left_on", "减少日期", N_("Left On"), EVG_FIELD_KIND_DATE }, "left_on", NULL },
-};
 
 static const EvgChoice gender_choices[] = {
   { "male", N_("Male"), "男" },
@@ -155,11 +101,245 @@ static const EvgChoice ethnicity_choices[] = {
 
 #undef ETHNICITY
 
+#define CHOICES(array) .choices = array, .n_choices = G_N_ELEMENTS (array)
+
+/* The member table, in the order of the national member form (DOMAIN.md)
+ * followed by the roster's own: the order of EvgMemberField, of the
+ * table's columns (a test compares them) and of exported spreadsheets. */
+static const EvgColumnSpec member_columns[EVG_MEMBER_N_FIELDS] = {
+  [EVG_MEMBER_NAME] = {
+    .name = "name",
+    .type = EVG_COLUMN_TEXT,
+    .flags = EVG_COLUMN_FLAG_IDENTITY,
+    .max_chars = 50,
+    .kind = EVG_FIELD_KIND_TEXT,
+    .field = "name", .header = "姓名", .label = N_("Name"),
+  },
+  [EVG_MEMBER_GENDER] = {
+    .name = "gender",
+    .type = EVG_COLUMN_TEXT,
+    .flags = EVG_COLUMN_FLAG_NONE,
+    .kind = EVG_FIELD_KIND_CHOICE,
+    .field = "gender", .header = "性别", .label = N_("Gender"),
+    CHOICES (gender_choices),
+  },
+  [EVG_MEMBER_ETHNICITY] = {
+    .name = "ethnicity",
+    .type = EVG_COLUMN_TEXT,
+    .flags = EVG_COLUMN_FLAG_NONE,
+    .kind = EVG_FIELD_KIND_CHOICE,
+    .field = "ethnicity", .header = "民族", .label = N_("Ethnicity"),
+    CHOICES (ethnicity_choices),
+  },
+  [EVG_MEMBER_ID_NUMBER] = {
+    .name = "id_number",
+    .type = EVG_COLUMN_TEXT,
+    .flags = EVG_COLUMN_FLAG_IDENTITY | EVG_COLUMN_FLAG_PERSONAL,
+    .kind = EVG_FIELD_KIND_ID_NUMBER,
+    .field = "id_number", .header = "公民身份证号", .label = N_("ID Number"),
+    .aliases = ALIASES ("公民身份号码", "身份证号", "身份证号码", "身份证"),
+  },
+  [EVG_MEMBER_BIRTH_DATE] = {
+    .name = "birth_date",
+    .type = EVG_COLUMN_TEXT,
+    .flags = EVG_COLUMN_FLAG_IDENTITY,
+    .kind = EVG_FIELD_KIND_DATE,
+    .field = "birth_date", .header = "出生日期", .label = N_("Date of Birth"),
+    .aliases = ALIASES ("出生年月"),
+  },
+  [EVG_MEMBER_EDUCATION] = {
+    .name = "education",
+    .type = EVG_COLUMN_TEXT,
+    .flags = EVG_COLUMN_FLAG_NONE,
+    .kind = EVG_FIELD_KIND_CHOICE,
+    .field = "education", .header = "学历", .label = N_("Education"),
+    CHOICES (education_choices),
+  },
+  [EVG_MEMBER_CATEGORY] = {
+    .name = "category",
+    .type = EVG_COLUMN_TEXT,
+    .flags = EVG_COLUMN_FLAG_NONE,
+    .kind = EVG_FIELD_KIND_CHOICE,
+    .field = "category", .header = "人员类别", .label = N_("Category"),
+    .aliases = ALIASES ("党员类别"),
+    CHOICES (category_choices),
+  },
+  [EVG_MEMBER_PARTY_GROUP_ID] = {
+    .name = "party_group_id",
+    .type = EVG_COLUMN_TEXT,
+    .flags = EVG_COLUMN_FLAG_NONE,
+    .kind = EVG_FIELD_KIND_PARTY_GROUP,
+    .field = "party_group", .header = "所在党小组", .label = N_("Party Group"),
+    .aliases = ALIASES ("党小组", "party_group_id"),
+  },
+  [EVG_MEMBER_JOINED_ON] = {
+    .name = "joined_on",
+    .type = EVG_COLUMN_TEXT,
+    .flags = EVG_COLUMN_FLAG_IDENTITY,
+    .kind = EVG_FIELD_KIND_DATE,
+    .field = "joined_on", .header = "加入党组织日期", .label = N_("Joined the Party"),
+    .aliases = ALIASES ("入党日期", "入党时间", "加入党组织时间"),
+  },
+  [EVG_MEMBER_FULL_MEMBER_ON] = {
+    .name = "full_member_on",
+    .type = EVG_COLUMN_TEXT,
+    .flags = EVG_COLUMN_FLAG_IDENTITY,
+    .kind = EVG_FIELD_KIND_DATE,
+    .field = "full_member_on", .header = "转为正式党员日期", .label = N_("Became a Full Member"),
+    .aliases = ALIASES ("转正日期", "转正时间", "转为正式党员时间"),
+  },
+  [EVG_MEMBER_OCCUPATION] = {
+    .name = "occupation",
+    .type = EVG_COLUMN_TEXT,
+    .flags = EVG_COLUMN_FLAG_NONE,
+    .kind = EVG_FIELD_KIND_TEXT,
+    .field = "occupation", .header = "工作岗位", .label = N_("Occupation"),
+  },
+  [EVG_MEMBER_PHONE] = {
+    .name = "phone",
+    .type = EVG_COLUMN_TEXT,
+    .flags = EVG_COLUMN_FLAG_PERSONAL,
+    .kind = EVG_FIELD_KIND_PHONE,
+    .field = "phone", .header = "联系电话", .label = N_("Phone"),
+    .aliases = ALIASES ("电话", "手机", "手机号码", "联系方式"),
+  },
+  [EVG_MEMBER_ADDRESS] = {
+    .name = "address",
+    .type = EVG_COLUMN_TEXT,
+    .flags = EVG_COLUMN_FLAG_NONE,
+    .kind = EVG_FIELD_KIND_TEXT,
+    .field = "address", .header = "家庭住址", .label = N_("Home Address"),
+    .aliases = ALIASES ("住址", "家庭地址"),
+  },
+  [EVG_MEMBER_STANDING] = {
+    .name = "standing",
+    .type = EVG_COLUMN_TEXT,
+    .flags = EVG_COLUMN_FLAG_NONE,
+    .kind = EVG_FIELD_KIND_CHOICE,
+    .field = "standing", .header = "党籍状态", .label = N_("Standing"),
+    CHOICES (standing_choices),
+  },
+  [EVG_MEMBER_LOST_CONTACT] = {
+    .name = "lost_contact",
+    .type = EVG_COLUMN_INT,
+    .flags = EVG_COLUMN_FLAG_NONE,
+    .min = 0, .max = 1,
+    .kind = EVG_FIELD_KIND_BOOLEAN,
+    .field = "lost_contact", .header = "是否失联党员", .label = N_("Lost Contact"),
+    .aliases = ALIASES ("失联党员"),
+  },
+  [EVG_MEMBER_LOST_CONTACT_ON] = {
+    .name = "lost_contact_on",
+    .type = EVG_COLUMN_TEXT,
+    .flags = EVG_COLUMN_FLAG_NONE,
+    .kind = EVG_FIELD_KIND_DATE,
+    .field = "lost_contact_on", .header = "失去联系日期", .label = N_("Lost Contact Since"),
+    .aliases = ALIASES ("失联日期"),
+  },
+  [EVG_MEMBER_MOBILE_MEMBER] = {
+    .name = "mobile_member",
+    .type = EVG_COLUMN_INT,
+    .flags = EVG_COLUMN_FLAG_NONE,
+    .min = 0, .max = 1,
+    .kind = EVG_FIELD_KIND_BOOLEAN,
+    .field = "mobile_member", .header = "是否流动党员", .label = N_("Mobile Member"),
+    .aliases = ALIASES ("流动党员"),
+  },
+  [EVG_MEMBER_MOBILE_DESTINATION] = {
+    .name = "mobile_destination",
+    .type = EVG_COLUMN_TEXT,
+    .flags = EVG_COLUMN_FLAG_NONE,
+    .kind = EVG_FIELD_KIND_TEXT,
+    .field = "mobile_destination", .header = "外出流向", .label = N_("Gone To"),
+    .aliases = ALIASES ("流向"),
+  },
+  [EVG_MEMBER_PARTY_POST] = {
+    .name = "party_post",
+    .type = EVG_COLUMN_TEXT,
+    .flags = EVG_COLUMN_FLAG_NONE,
+    .kind = EVG_FIELD_KIND_TEXT,
+    .field = "party_post", .header = "现任党内职务", .label = N_("Party Post"),
+    .aliases = ALIASES ("党内职务"),
+  },
+  [EVG_MEMBER_WORK_UNIT] = {
+    .name = "work_unit",
+    .type = EVG_COLUMN_TEXT,
+    .flags = EVG_COLUMN_FLAG_NONE,
+    .kind = EVG_FIELD_KIND_TEXT,
+    .field = "work_unit", .header = "工作单位及职务", .label = N_("Work Unit and Post"),
+    .aliases = ALIASES ("工作单位"),
+  },
+  [EVG_MEMBER_COMMUNITY] = {
+    .name = "community",
+    .type = EVG_COLUMN_TEXT,
+    .flags = EVG_COLUMN_FLAG_NONE,
+    .kind = EVG_FIELD_KIND_TEXT,
+    .field = "community", .header = "所在社区", .label = N_("Residential Community"),
+    .aliases = ALIASES ("居住社区", "社区"),
+  },
+  [EVG_MEMBER_DUES_MONTHLY] = {
+    .name = "dues_monthly",
+    .type = EVG_COLUMN_TEXT,
+    .flags = EVG_COLUMN_FLAG_NONE,
+    .kind = EVG_FIELD_KIND_MONEY,
+    .field = "dues_monthly", .header = "月应缴党费", .label = N_("Monthly Dues"),
+    .aliases = ALIASES ("月缴党费", "党费"),
+  },
+  [EVG_MEMBER_DUES_PAID_UNTIL] = {
+    .name = "dues_paid_until",
+    .type = EVG_COLUMN_TEXT,
+    .flags = EVG_COLUMN_FLAG_NONE,
+    .kind = EVG_FIELD_KIND_YEAR_MONTH,
+    .field = "dues_paid_until", .header = "党费缴至", .label = N_("Dues Paid Up To"),
+    .aliases = ALIASES ("党费交至"),
+  },
+  [EVG_MEMBER_NOTE] = {
+    .name = "note",
+    .type = EVG_COLUMN_TEXT,
+    .flags = EVG_COLUMN_FLAG_NONE,
+    .kind = EVG_FIELD_KIND_TEXT,
+    .field = "note", .header = "备注", .label = N_("Note"),
+  },
+  [EVG_MEMBER_LEFT_REASON] = {
+    .name = "left_reason",
+    .type = EVG_COLUMN_TEXT,
+    .flags = EVG_COLUMN_FLAG_NONE,
+    .kind = EVG_FIELD_KIND_CHOICE,
+    .field = "left_reason", .header = "减少方式", .label = N_("Left Because"),
+    .aliases = ALIASES ("减少原因"),
+    CHOICES (left_reason_choices),
+  },
+  [EVG_MEMBER_LEFT_ON] = {
+    .name = "left_on",
+    .type = EVG_COLUMN_TEXT,
+    .flags = EVG_COLUMN_FLAG_NONE,
+    .kind = EVG_FIELD_KIND_DATE,
+    .field = "left_on", .header = "减少日期", .label = N_("Left On"),
+  },
+};
+
+#undef CHOICES
+
+/**
+ * evg_member_table:
+ *
+ * The member record type: see evg-schema.h.
+ */
+const EvgTableSpec evg_member_table = {
+  .name = "member",
+  .label = N_("Member"),
+  .columns = member_columns,
+  .n_columns = G_N_ELEMENTS (member_columns),
+  .policy = EVG_MERGE_FIELD_LWW,
+  .check_text = evg_member_check_column,
+};
+
+
 const EvgMemberFieldInfo *
 evg_member_field_get_info (EvgMemberField field)
 {
   g_return_val_if_fail (field < EVG_MEMBER_N_FIELDS, NULL);
-  return &fields[field].info;
+  return &member_columns[field];
 }
 
 /**
@@ -174,8 +354,8 @@ evg_member_field_from_name (const char *name)
   g_return_val_if_fail (name != NULL, -1);
 
   for (guint i = 0; i < EVG_MEMBER_N_FIELDS; i++)
-    if (g_ascii_strcasecmp (fields[i].info.name, name) == 0 ||
-        g_ascii_strcasecmp (fields[i].column, name) == 0)
+    if (g_ascii_strcasecmp (member_columns[i].field, name) == 0 ||
+        g_ascii_strcasecmp (member_columns[i].name, name) == 0)
       return (int) i;
   return -1;
 }
@@ -226,10 +406,10 @@ evg_member_field_from_header (const char *header)
 
   for (guint i = 0; i < EVG_MEMBER_N_FIELDS; i++)
     {
-      if (g_str_equal (fields[i].info.header, clean))
+      if (g_str_equal (member_columns[i].header, clean))
         return (int) i;
-      for (guint j = 0; fields[i].aliases != NULL && fields[i].aliases[j] != NULL; j++)
-        if (g_ascii_strcasecmp (fields[i].aliases[j], clean) == 0)
+      for (guint j = 0; member_columns[i].aliases != NULL && member_columns[i].aliases[j] != NULL; j++)
+        if (g_ascii_strcasecmp (member_columns[i].aliases[j], clean) == 0)
           return (int) i;
     }
   return -1;
@@ -248,36 +428,11 @@ const EvgChoice *
 evg_member_field_get_choices (EvgMemberField  field,
                               guint          *n_choices)
 {
-  const EvgChoice *choices = NULL;
-  guint n = 0;
-
-  switch (field)
-    {
-    case EVG_MEMBER_GENDER:
-      choices = gender_choices, n = G_N_ELEMENTS (gender_choices);
-      break;
-    case EVG_MEMBER_ETHNICITY:
-      choices = ethnicity_choices, n = G_N_ELEMENTS (ethnicity_choices);
-      break;
-    case EVG_MEMBER_EDUCATION:
-      choices = education_choices, n = G_N_ELEMENTS (education_choices);
-      break;
-    case EVG_MEMBER_CATEGORY:
-      choices = category_choices, n = G_N_ELEMENTS (category_choices);
-      break;
-    case EVG_MEMBER_STANDING:
-      choices = standing_choices, n = G_N_ELEMENTS (standing_choices);
-      break;
-    case EVG_MEMBER_LEFT_REASON:
-      choices = left_reason_choices, n = G_N_ELEMENTS (left_reason_choices);
-      break;
-    default:
-      break;
-    }
+  g_return_val_if_fail (field < EVG_MEMBER_N_FIELDS, NULL);
 
   if (n_choices != NULL)
-    *n_choices = n;
-  return choices;
+    *n_choices = member_columns[field].n_choices;
+  return member_columns[field].choices;
 }
 
 static const EvgChoice *
@@ -392,7 +547,7 @@ value_is_canonical (EvgMemberField  field,
   g_autofree char *normal = NULL;
   guint y, m;
 
-  switch (fields[field].info.kind)
+  switch (member_columns[field].kind)
     {
     case EVG_FIELD_KIND_CHOICE:
       return find_choice (field, value) != NULL;
@@ -482,7 +637,7 @@ evg_member_get_property (GObject    *object,
         {
           EvgMemberField field = prop_id - PROP_FIRST_FIELD;
 
-          if (fields[field].info.kind == EVG_FIELD_KIND_BOOLEAN)
+          if (member_columns[field].kind == EVG_FIELD_KIND_BOOLEAN)
             g_value_set_boolean (value, g_strcmp0 (self->values[field], "1") == 0);
           else
             g_value_set_string (value, self->values[field]);
@@ -513,7 +668,7 @@ evg_member_set_property (GObject      *object,
         {
           EvgMemberField field = prop_id - PROP_FIRST_FIELD;
 
-          if (fields[field].info.kind == EVG_FIELD_KIND_BOOLEAN)
+          if (member_columns[field].kind == EVG_FIELD_KIND_BOOLEAN)
             evg_member_set (self, field, g_value_get_boolean (value) ? "1" : "0");
           else
             evg_member_set (self, field, g_value_get_string (value));
@@ -560,10 +715,10 @@ evg_member_class_init (EvgMemberClass *klass)
   /* One property per field, named after its column: "id-number", … */
   for (guint i = 0; i < EVG_MEMBER_N_FIELDS; i++)
     {
-      g_autofree char *name = g_strdelimit (g_strdup (fields[i].column), "_", '-');
+      g_autofree char *name = g_strdelimit (g_strdup (member_columns[i].name), "_", '-');
       const char *interned = g_intern_string (name);
 
-      if (fields[i].info.kind == EVG_FIELD_KIND_BOOLEAN)
+      if (member_columns[i].kind == EVG_FIELD_KIND_BOOLEAN)
         properties[PROP_FIRST_FIELD + i] = g_param_spec_boolean (interned, NULL, NULL, FALSE, rw);
       else
         properties[PROP_FIRST_FIELD + i] = g_param_spec_string (interned, NULL, NULL, NULL, rw);
@@ -706,7 +861,7 @@ evg_member_set (EvgMember      *self,
 
   if (value != NULL && *value == '\0')
     value = NULL;
-  if (fields[field].info.kind == EVG_FIELD_KIND_BOOLEAN && value == NULL)
+  if (member_columns[field].kind == EVG_FIELD_KIND_BOOLEAN && value == NULL)
     value = "0";
   if (g_strcmp0 (self->values[field], value) == 0)
     return;
@@ -765,7 +920,7 @@ evg_member_set_text (EvgMember      *self,
 
   evg_member_take_text (self, field, text);
   value = self->values[field];
-  return value == NULL || (fields[field].info.kind == EVG_FIELD_KIND_BOOLEAN && g_str_equal (value, "0")) ||
+  return value == NULL || (member_columns[field].kind == EVG_FIELD_KIND_BOOLEAN && g_str_equal (value, "0")) ||
          value_is_canonical (field, value);
 }
 
@@ -789,7 +944,7 @@ evg_member_take_text (EvgMember      *self,
 
   if (*value != '\0')
     {
-      switch (fields[field].info.kind)
+      switch (member_columns[field].kind)
         {
         case EVG_FIELD_KIND_CHOICE:
           {
@@ -1002,7 +1157,7 @@ evg_member_dup_display (EvgMember      *self,
   g_return_val_if_fail (field < EVG_MEMBER_N_FIELDS, NULL);
 
   value = self->values[field];
-  switch (fields[field].info.kind)
+  switch (member_columns[field].kind)
     {
     case EVG_FIELD_KIND_CHOICE:
       return g_strdup (value != NULL ? evg_member_choice_label (field, value) : "");
@@ -1052,7 +1207,7 @@ add_issue (GPtrArray      *issues,
            EvgMemberField  field,
            char           *message)
 {
-  g_ptr_array_add (issues, evg_validation_issue_new (fields[field].info.name, message));
+  g_ptr_array_add (issues, evg_validation_issue_new (member_columns[field].field, message));
   g_free (message);
 }
 
@@ -1086,7 +1241,7 @@ require (GPtrArray      *issues,
          EvgMemberField  field)
 {
   if (self->values[field] == NULL)
-    add_issue (issues, field, g_strdup_printf (_("%s is required."), _(fields[field].info.label)));
+    add_issue (issues, field, g_strdup_printf (_("%s is required."), _(member_columns[field].label)));
 }
 
 /**
@@ -1115,7 +1270,7 @@ evg_member_validate (EvgMember   *self,
   g_return_val_if_fail (today != NULL, issues);
 
   for (guint i = 0; i < EVG_MEMBER_N_FIELDS; i++)
-    if (i != EVG_MEMBER_NAME && fields[i].info.kind == EVG_FIELD_KIND_TEXT &&
+    if (i != EVG_MEMBER_NAME && member_columns[i].kind == EVG_FIELD_KIND_TEXT &&
         self->values[i] != NULL && g_utf8_strlen (self->values[i], -1) > 500)
       add_issue (issues, i, g_strdup (_("The text is too long; keep it under 500 characters.")));
 
@@ -1244,7 +1399,7 @@ evg_member_validate (EvgMember   *self,
 
   /* 15, 16: flags and their details. */
   for (guint i = 0; i < EVG_MEMBER_N_FIELDS; i++)
-    if (fields[i].info.kind == EVG_FIELD_KIND_BOOLEAN && !value_is_canonical (i, self->values[i]))
+    if (member_columns[i].kind == EVG_FIELD_KIND_BOOLEAN && !value_is_canonical (i, self->values[i]))
       add_issue (issues, i, g_strdup_printf (_("“%s” is not yes or no; write 是 or 否."),
                                              self->values[i]));
   if (self->values[EVG_MEMBER_LOST_CONTACT_ON] != NULL)
@@ -1308,7 +1463,7 @@ evg_member_check_column (guint       column,
   g_return_val_if_fail (column < EVG_MEMBER_N_FIELDS, "no such column");
   g_return_val_if_fail (text != NULL, "no value");
 
-  if (fields[column].info.kind == EVG_FIELD_KIND_PARTY_GROUP)
+  if (member_columns[column].kind == EVG_FIELD_KIND_PARTY_GROUP)
     {
       for (const char *p = text; *p != '\0'; p++)
         if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
@@ -1319,10 +1474,10 @@ evg_member_check_column (guint       column,
    * (the check digit, which numbers are mobile) are the roster's policy,
    * which may change, and a record stored under older rules must still
    * sync. */
-  if (fields[column].info.kind == EVG_FIELD_KIND_ID_NUMBER ||
-      fields[column].info.kind == EVG_FIELD_KIND_PHONE)
+  if (member_columns[column].kind == EVG_FIELD_KIND_ID_NUMBER ||
+      member_columns[column].kind == EVG_FIELD_KIND_PHONE)
     {
-      gboolean id = fields[column].info.kind == EVG_FIELD_KIND_ID_NUMBER;
+      gboolean id = member_columns[column].kind == EVG_FIELD_KIND_ID_NUMBER;
 
       for (const char *p = text; *p != '\0'; p++)
         if (!g_ascii_isdigit (*p) &&
@@ -1335,7 +1490,7 @@ evg_member_check_column (guint       column,
   /* 民族 is held to its length: besides the 56 there are groups not yet
    * recognised (穿青人) and people of foreign descent, whom the roster
    * must be able to keep as they are. */
-  if (fields[column].info.kind == EVG_FIELD_KIND_TEXT || column == EVG_MEMBER_ETHNICITY)
+  if (member_columns[column].kind == EVG_FIELD_KIND_TEXT || column == EVG_MEMBER_ETHNICITY)
     return column == EVG_MEMBER_ETHNICITY && g_utf8_strlen (text, -1) > 20 ? "too long" : NULL;
   return value_is_canonical (column, text) ? NULL : "not in the form the roster stores";
 }

@@ -3,6 +3,7 @@
 
 #include <glib-object.h>
 
+#include "evg-schema.h"
 #include "evg-validate.h"
 
 G_BEGIN_DECLS
@@ -41,36 +42,12 @@ typedef enum
   EVG_MEMBER_N_FIELDS
 } EvgMemberField;
 
-typedef enum
-{
-  EVG_FIELD_KIND_TEXT,
-  EVG_FIELD_KIND_CHOICE,      /* one of evg_member_field_get_choices() */
-  EVG_FIELD_KIND_DATE,        /* YYYY-MM-DD */
-  EVG_FIELD_KIND_YEAR_MONTH,  /* YYYY-MM */
-  EVG_FIELD_KIND_BOOLEAN,     /* "1" or "0" */
-  EVG_FIELD_KIND_MONEY,       /* yuan with two decimals */
-  EVG_FIELD_KIND_ID_NUMBER,
-  EVG_FIELD_KIND_PHONE,
-  EVG_FIELD_KIND_PARTY_GROUP, /* the id of a party group */
-} EvgFieldKind;
+/* A member field is a column of the member table (see evg-schema.h):
+ * EvgColumnSpec's @field is its DOMAIN.md name, @header its Chinese name,
+ * @label its English msgid, @kind what it holds. */
+typedef EvgColumnSpec EvgMemberFieldInfo;
 
-typedef struct
-{
-  const char   *name;      /* DOMAIN.md field name: column, JSON key, English CSV header */
-  const char   *header;    /* the national form's Chinese header */
-  const char   *label;     /* English msgid for forms and column titles; use _() */
-  EvgFieldKind  kind;
-} EvgMemberFieldInfo;
-
-/* A value a choice field may take: @code is stored, @label (an English
- * msgid) is shown, @chinese is what the national form writes.  An ethnic
- * group is its Chinese name in all three. */
-typedef struct
-{
-  const char *code;
-  const char *label;
-  const char *chinese;
-} EvgChoice;
+extern const EvgTableSpec evg_member_table;
 
 /* Sentinel for a derived number that does not apply (no 党龄 yet, …). */
 #define EVG_MEMBER_NONE G_MININT

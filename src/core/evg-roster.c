@@ -696,9 +696,7 @@ member_select (void)
 
       for (guint i = 0; i < EVG_MEMBER_N_FIELDS; i++)
         {
-          const char *column = evg_member_field_get_info (i)->name;
-
-          g_string_append_printf (s, ", %s", i == EVG_MEMBER_PARTY_GROUP_ID ? "party_group_id" : column);
+          g_string_append_printf (s, ", %s", evg_member_field_get_info (i)->name);
         }
       g_string_append (s, " FROM member WHERE deleted = 0 AND ");
       g_once_init_leave (&sql, (gsize) g_string_free (s, FALSE));

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "evg-member.h"
@@ -209,48 +210,18 @@ static const char * const migrations[] = {
 };
 
 static const EvgColumnSpec party_group_columns[] = {
-  { "name", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE, 50 },
-  { "sort_order", EVG_COLUMN_INT, EVG_COLUMN_FLAG_NONE, 0, -1000000, 1000000 },
+  { .name = "name", .type = EVG_COLUMN_TEXT, .max_chars = 50, .kind = EVG_FIELD_KIND_TEXT,
+    .field = "name", .header = "党小组名称", .label = N_("Name") },
+  { .name = "sort_order", .type = EVG_COLUMN_INT, .min = -1000000, .max = 1000000,
+    .kind = EVG_FIELD_KIND_NUMBER, .field = "sort_order", .header = "排序", .label = N_("Order") },
 };
 
 static const EvgTableSpec party_group_table = {
-  "party_group", party_group_columns, G_N_ELEMENTS (party_group_columns), EVG_MERGE_FIELD_LWW, FALSE,
-  NULL,
-};
-
-/* Keep in the order of the CREATE TABLE above and of EvgMemberField. */
-static const EvgColumnSpec member_columns[] = {
-  { "name", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_IDENTITY, 50 },
-  { "gender", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
-  { "ethnicity", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
-  { "id_number", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_IDENTITY },
-  { "birth_date", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_IDENTITY },
-  { "education", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
-  { "category", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
-  { "party_group_id", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
-  { "joined_on", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_IDENTITY },
-  { "full_member_on", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_IDENTITY },
-  { "occupation", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
-  { "phone", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
-  { "address", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
-  { "standing", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
-  { "lost_contact", EVG_COLUMN_INT, EVG_COLUMN_FLAG_NONE, 0, 0, 1 },
-  { "lost_contact_on", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
-  { "mobile_member", EVG_COLUMN_INT, EVG_COLUMN_FLAG_NONE, 0, 0, 1 },
-  { "mobile_destination", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
-  { "party_post", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
-  { "work_unit", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
-  { "community", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
-  { "dues_monthly", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
-  { "dues_paid_until", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
-  { "note", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
-  { "left_reason", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
-  { "left_on", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
-};
-
-static const EvgTableSpec member_table = {
-  "member", member_columns, G_N_ELEMENTS (member_columns), EVG_MERGE_FIELD_LWW, FALSE,
-  evg_member_check_column,
+  .name = "party_group",
+  .label = N_("Party group"),
+  .columns = party_group_columns,
+  .n_columns = G_N_ELEMENTS (party_group_columns),
+  .policy = EVG_MERGE_FIELD_LWW,
 };
 
 enum
@@ -264,14 +235,42 @@ enum
   TRANSFER_NOTE,
 };
 
+static const EvgChoice transfer_statuses[] = {
+  { "issued", N_("Issued"), "已开具" },
+  { "accepted", N_("Accepted"), "已接收" },
+  { "refused", N_("Refused"), "已退回" },
+};
+
 static const EvgColumnSpec transfer_columns[] = {
-  [TRANSFER_MEMBER_ID] = { "member_id", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_IMMUTABLE, 64 },
-  [TRANSFER_FROM_BRANCH] = { "from_branch", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_IMMUTABLE, 64 },
-  [TRANSFER_TO_BRANCH] = { "to_branch", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_IMMUTABLE, 64 },
-  [TRANSFER_STATUS] = { "status", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE, 16 },
-  [TRANSFER_ISSUED_ON] = { "issued_on", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE, 10 },
-  [TRANSFER_ACCEPTED_ON] = { "accepted_on", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE, 10 },
-  [TRANSFER_NOTE] = { "note", EVG_COLUMN_TEXT, EVG_COLUMN_FLAG_NONE },
+  [TRANSFER_MEMBER_ID] = {
+    .name = "member_id", .type = EVG_COLUMN_TEXT, .flags = EVG_COLUMN_FLAG_IMMUTABLE, .max_chars = 64,
+    .kind = EVG_FIELD_KIND_REFERENCE, .field = "member_id", .header = "党员", .label = N_("Member"),
+  },
+  [TRANSFER_FROM_BRANCH] = {
+    .name = "from_branch", .type = EVG_COLUMN_TEXT, .flags = EVG_COLUMN_FLAG_IMMUTABLE, .max_chars = 64,
+    .kind = EVG_FIELD_KIND_TEXT, .field = "from_branch", .header = "转出党支部", .label = N_("From Branch"),
+  },
+  [TRANSFER_TO_BRANCH] = {
+    .name = "to_branch", .type = EVG_COLUMN_TEXT, .flags = EVG_COLUMN_FLAG_IMMUTABLE, .max_chars = 64,
+    .kind = EVG_FIELD_KIND_TEXT, .field = "to_branch", .header = "转入党支部", .label = N_("To Branch"),
+  },
+  [TRANSFER_STATUS] = {
+    .name = "status", .type = EVG_COLUMN_TEXT, .max_chars = 16, .kind = EVG_FIELD_KIND_CHOICE,
+    .field = "status", .header = "状态", .label = N_("Status"),
+    .choices = transfer_statuses, .n_choices = G_N_ELEMENTS (transfer_statuses),
+  },
+  [TRANSFER_ISSUED_ON] = {
+    .name = "issued_on", .type = EVG_COLUMN_TEXT, .max_chars = 10, .kind = EVG_FIELD_KIND_DATE,
+    .field = "issued_on", .header = "开具日期", .label = N_("Issued On"),
+  },
+  [TRANSFER_ACCEPTED_ON] = {
+    .name = "accepted_on", .type = EVG_COLUMN_TEXT, .max_chars = 10, .kind = EVG_FIELD_KIND_DATE,
+    .field = "accepted_on", .header = "接收日期", .label = N_("Accepted On"),
+  },
+  [TRANSFER_NOTE] = {
+    .name = "note", .type = EVG_COLUMN_TEXT, .kind = EVG_FIELD_KIND_TEXT,
+    .field = "note", .header = "备注", .label = N_("Note"),
+  },
 };
 
 static const char *
@@ -283,8 +282,7 @@ check_transfer_text (guint       column,
   switch (column)
     {
     case TRANSFER_STATUS:
-      if (!g_str_equal (text, "issued") && !g_str_equal (text, "accepted") &&
-          !g_str_equal (text, "refused"))
+      if (evg_column_spec_find_choice (&transfer_columns[column], text) == NULL)
         return "not a transfer status (issued, accepted, refused)";
       return NULL;
     case TRANSFER_ISSUED_ON:
@@ -305,13 +303,18 @@ check_transfer_text (guint       column,
 }
 
 static const EvgTableSpec transfer_table = {
-  "transfer", transfer_columns, G_N_ELEMENTS (transfer_columns), EVG_MERGE_FIELD_LWW, TRUE,
-  check_transfer_text,
+  .name = "transfer",
+  .label = N_("Transfer"),
+  .columns = transfer_columns,
+  .n_columns = G_N_ELEMENTS (transfer_columns),
+  .policy = EVG_MERGE_FIELD_LWW,
+  .insert_keeps_values = TRUE,
+  .check_text = check_transfer_text,
 };
 
 static const EvgTableSpec *tables[] = {
   &party_group_table,
-  &member_table,
+  &evg_member_table,
   &transfer_table,
 };
 
@@ -329,6 +332,34 @@ evg_schema_lookup_table (const char *name)
   for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
     if (g_strcmp0 (tables[i]->name, name) == 0)
       return tables[i];
+  return NULL;
+}
+
+const EvgColumnSpec *
+evg_table_spec_lookup_column (const EvgTableSpec *spec,
+                              const char         *column)
+{
+  int i = evg_table_spec_find_column (spec, column);
+
+  return i >= 0 ? &spec->columns[i] : NULL;
+}
+
+/**
+ * evg_column_spec_find_choice:
+ *
+ * Returns: (nullable): the choice of @column stored as @code
+ */
+const EvgChoice *
+evg_column_spec_find_choice (const EvgColumnSpec *column,
+                             const char          *code)
+{
+  g_return_val_if_fail (column != NULL, NULL);
+
+  if (code == NULL)
+    return NULL;
+  for (guint i = 0; i < column->n_choices; i++)
+    if (g_str_equal (column->choices[i].code, code))
+      return &column->choices[i];
   return NULL;
 }
 

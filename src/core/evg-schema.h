@@ -5,9 +5,14 @@
 
 G_BEGIN_DECLS
 
-/* What the store knows of each synced table: its data columns (besides the
- * bookkeeping columns id, branch, hlc, field_hlc and deleted that every
- * synced table has) and how concurrent edits of it are merged. */
+/* Each synced record type is described once, by an EvgTableSpec in its
+ * feature's code (the member table in evg-member.c): its table, its data
+ * columns (besides the bookkeeping columns id, branch, hlc, field_hlc and
+ * deleted that every synced table has) with their SQL type, domain, label
+ * and spreadsheet headers, and how concurrent edits of it are merged.  The
+ * store, EvgTxn, the protocol, the merge, the server, the CSV reader and
+ * writer, the editor and the conflicts window read it; a test compares it
+ * with every table's PRAGMA table_info. */
 
 typedef enum
 {
@@ -22,7 +27,35 @@ typedef enum
   EVG_COLUMN_FLAG_IDENTITY = 1 << 0,
   /* Written once when the row is made; later writes are refused. */
   EVG_COLUMN_FLAG_IMMUTABLE = 1 << 1,
+  /* Personal data shown masked until asked for (ID numbers, phones). */
+  EVG_COLUMN_FLAG_PERSONAL = 1 << 2,
 } EvgColumnFlags;
+
+/* What a column holds, as people see it. */
+typedef enum
+{
+  EVG_FIELD_KIND_TEXT,
+  EVG_FIELD_KIND_CHOICE,      /* one of the column's choices */
+  EVG_FIELD_KIND_DATE,        /* YYYY-MM-DD */
+  EVG_FIELD_KIND_YEAR_MONTH,  /* YYYY-MM */
+  EVG_FIELD_KIND_BOOLEAN,     /* "1" or "0" */
+  EVG_FIELD_KIND_MONEY,       /* yuan with two decimals */
+  EVG_FIELD_KIND_ID_NUMBER,
+  EVG_FIELD_KIND_PHONE,
+  EVG_FIELD_KIND_PARTY_GROUP, /* the id of a party group */
+  EVG_FIELD_KIND_NUMBER,      /* a whole number */
+  EVG_FIELD_KIND_REFERENCE,   /* the id of another record */
+} EvgFieldKind;
+
+/* A value a choice column may take: @code is stored, @label (an English
+ * msgid) is shown, @chinese is what the national form writes.  An ethnic
+ * group is its Chinese name in all three. */
+typedef struct
+{
+  const char *code;
+  const char *label;
+  const char *chinese;
+} EvgChoice;
 
 typedef enum
 {
@@ -30,26 +63,35 @@ typedef enum
   EVG_MERGE_APPEND_ONLY,  /* rows are never edited after insertion */
 } EvgMergePolicy;
 
-/* A column's domain, checked by evg_table_spec_check_value() on both
- * sides of sync: by EvgTxn before a change enters the outbox and by the
- * protocol's validation of every change a server or client receives.  A
- * text column holds at most @max_chars characters (0: the default, 500);
- * an integer column holds @min to @max. */
+/* One data column.  Its domain is checked by evg_table_spec_check_text()
+ * and evg_table_spec_check_int() on both sides of sync: by EvgTxn before a
+ * change enters the outbox and by the protocol's validation of every
+ * change a server or client receives.  A text column holds at most
+ * @max_chars characters (0: the default, 500); an integer column holds
+ * @min to @max (both 0: any). */
 typedef struct
 {
-  const char     *name;
-  EvgColumnType   type;
-  EvgColumnFlags  flags;
-  guint           max_chars;
-  gint64          min;
-  gint64          max;
+  const char          *name;      /* the column, and its key in sync JSON */
+  EvgColumnType        type;
+  EvgColumnFlags       flags;
+  guint                max_chars;
+  gint64               min;
+  gint64               max;
+  EvgFieldKind         kind;
+  const char          *field;     /* DOMAIN.md field name, the English CSV header */
+  const char          *header;    /* the national form's Chinese header */
+  const char          *label;     /* English msgid for forms, columns, conflicts; use _() */
+  const char * const  *aliases;   /* other headers seen in branch spreadsheets */
+  const EvgChoice     *choices;   /* for EVG_FIELD_KIND_CHOICE */
+  guint                n_choices;
 } EvgColumnSpec;
 
 #define EVG_SCHEMA_DEFAULT_MAX_CHARS 500
 
 typedef struct
 {
-  const char          *name;
+  const char          *name;      /* the table */
+  const char          *label;     /* English msgid naming one record, for conflicts */
   const EvgColumnSpec *columns;
   guint                n_columns;
   EvgMergePolicy       policy;
@@ -69,6 +111,10 @@ typedef struct
 #define EVG_SCHEMA_MAX_COLUMNS 64
 
 const EvgTableSpec  *evg_schema_lookup_table   (const char         *name);
+const EvgColumnSpec *evg_table_spec_lookup_column (const EvgTableSpec *spec,
+                                                   const char         *column);
+const EvgChoice     *evg_column_spec_find_choice  (const EvgColumnSpec *column,
+                                                   const char          *code);
 const EvgTableSpec **evg_schema_get_tables     (guint              *n_tables);
 int                  evg_table_spec_find_column (const EvgTableSpec *spec,
                                                  const char         *column);

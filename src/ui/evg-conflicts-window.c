@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include "evg-conflicts-window.h"
+#include "evg-schema.h"
 #include "evg-member.h"
 
 /* Lists every sync conflict and rejected change with both values side by
@@ -38,17 +39,14 @@ static const char *
 field_label (const char *table,
              const char *column)
 {
-  if (g_strcmp0 (table, "member") == 0)
-    {
-      int field = evg_member_field_from_name (column);
+  const EvgTableSpec *spec = evg_schema_lookup_table (table);
+  const EvgColumnSpec *col = spec != NULL ? evg_table_spec_lookup_column (spec, column) : NULL;
 
-      if (field >= 0)
-        return _(evg_member_field_get_info (field)->label);
-    }
+  /* Every record type names its columns in its descriptor. */
+  if (col != NULL)
+    return _(col->label);
   if (g_strcmp0 (column, "deleted") == 0)
     return _("Deleted");
-  if (g_strcmp0 (column, "name") == 0)
-    return _("Name");
   return column;
 }
 
