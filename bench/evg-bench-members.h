@@ -132,6 +132,16 @@ evg_bench_now (void)
   return (double) g_get_monotonic_time () / G_USEC_PER_SEC;
 }
 
+/* For g_array_sort() of an array of doubles, before taking a median. */
+static inline int
+evg_bench_compare_doubles (gconstpointer a,
+                           gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
 static inline long
 evg_bench_rss_kib_now (void)
 {
