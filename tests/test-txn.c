@@ -858,6 +858,99 @@ test_txn_domain_checked (Fixture       *f,
   g_assert_cmpint (count (f, "SELECT count(*) FROM member"), ==, 1);
 }
 
+/* The transfer's state machine, through EvgTxn: a new transfer is issued,
+ * it moves to accepted or refused once, and is then final. */
+static void
+test_txn_state_machine (Fixture       *f,
+                        gconstpointer  data)
+{
+  const EvgTableSpec *spec = evg_schema_lookup_table ("transfer");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  struct {
+    const char *status, *note;
+    gboolean    deleting, allowed;
+  } steps[] = {
+    { "issued", "补充说明", FALSE, TRUE },     /* an issued transfer may be edited */
+    { "issued>refused", NULL, FALSE, FALSE },  /* no such status */
+    { "accepted", "已接收", FALSE, TRUE },
+    { "issued", NULL, FALSE, FALSE },          /* never back */
+    { "refused", NULL, FALSE, FALSE },         /* nor on to another end */
+    { NULL, "改一下", FALSE, FALSE },          /* final: nothing changes */
+    { NULL, NULL, TRUE, FALSE },               /* not even a delete */
+  };
+
+  /* The checks themselves. */
+  g_assert_null (evg_table_spec_check_state (spec, FALSE, NULL, FALSE, NULL, TRUE));
+  g_assert_null (evg_table_spec_check_state (spec, FALSE, NULL, TRUE, "issued", TRUE));
+  g_assert_cmpstr (evg_table_spec_check_state (spec, FALSE, NULL, TRUE, "accepted", TRUE), ==, "forward_only");
+  g_assert_null (evg_table_spec_check_state (spec, TRUE, NULL, TRUE, "accepted", TRUE));
+  g_assert_null (evg_table_spec_check_state (spec, TRUE, "issued", TRUE, "refused", FALSE));
+  g_assert_cmpstr (evg_table_spec_check_state (spec, TRUE, "refused", TRUE, "accepted", FALSE), ==, "locked");
+  g_assert_cmpstr (evg_table_spec_check_state (spec, TRUE, "accepted", FALSE, NULL, TRUE), ==, "locked");
+  g_assert_null (evg_table_spec_check_state (spec, TRUE, "accepted", TRUE, "accepted", FALSE));
+  g_assert_null (evg_table_spec_check_state (evg_schema_lookup_table ("member"), TRUE, NULL, TRUE, "x", TRUE));
+
+  /* A transfer may not begin accepted. */
+  {
+    g_autoptr(EvgTxn) txn = evg_store_begin (f->store, &error);
+    g_autoptr(EvgFieldSet) fields = evg_field_set_new (spec);
+    g_autofree char *made = NULL;
+
+    evg_field_set_set (fields, "member_id", "m1");
+    evg_field_set_set (fields, "to_branch", "B002");
+    evg_field_set_set (fields, "status", "accepted");
+    made = evg_txn_insert (txn, fields, NULL, &error);
+    g_assert_null (made);
+    g_assert_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_INVALID);
+    g_clear_error (&error);
+  }
+  {
+    g_autoptr(EvgTxn) txn = evg_store_begin (f->store, &error);
+    g_autoptr(EvgFieldSet) fields = evg_field_set_new (spec);
+
+    evg_field_set_set (fields, "member_id", "m1");
+    evg_field_set_set (fields, "to_branch", "B002");
+    id = evg_txn_insert (txn, fields, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (evg_txn_commit (txn, &error));
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      g_autoptr(EvgTxn) txn = evg_store_begin (f->store, &error);
+      g_autoptr(EvgFieldSet) fields = evg_field_set_new (spec);
+      gint64 outbox = count (f, "SELECT count(*) FROM outbox");
+      gboolean done;
+
+      g_assert_no_error (error);
+      if (steps[i].status != NULL)
+        evg_field_set_set (fields, "status", steps[i].status);
+      if (steps[i].note != NULL)
+        evg_field_set_set (fields, "note", steps[i].note);
+      done = steps[i].deleting ? evg_txn_delete (txn, "transfer", id, &error)
+                               : evg_txn_update (txn, id, fields, &error);
+      if (steps[i].allowed)
+        {
+          g_assert_no_error (error);
+          g_assert_true (done);
+          g_assert_true (evg_txn_commit (txn, &error));
+          g_assert_cmpint (count (f, "SELECT count(*) FROM outbox"), ==, outbox + 1);
+        }
+      else
+        {
+          g_assert_false (done);
+          g_assert_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_INVALID);
+          g_clear_error (&error);
+        }
+    }
+  {
+    g_autofree char *status = text (f, "SELECT status || ' ' || deleted || ' ' || note FROM transfer");
+
+    g_assert_cmpstr (status, ==, "accepted 0 已接收");
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -878,6 +971,7 @@ main (int    argc,
   ADD ("/evg/txn/insert-entry-reads-row", test_txn_insert_entry_reads_row);
   ADD ("/evg/txn/outbox-batches", test_txn_outbox_batches);
   ADD ("/evg/txn/domain-checked", test_txn_domain_checked);
+  ADD ("/evg/txn/state-machine", test_txn_state_machine);
 #undef ADD
 
   return g_test_run ();

@@ -302,6 +302,8 @@ check_transfer_text (guint       column,
     }
 }
 
+/* A transfer is issued by the sender and then accepted or refused by the
+ * receiver, once: after that it is a record of what happened. */
 static const EvgTableSpec transfer_table = {
   .name = "transfer",
   .label = N_("Transfer"),
@@ -310,6 +312,10 @@ static const EvgTableSpec transfer_table = {
   .policy = EVG_MERGE_FIELD_LWW,
   .insert_keeps_values = TRUE,
   .check_text = check_transfer_text,
+  .state_column = "status",
+  .initial_state = "issued",
+  .transitions = (const char * const[]) { "issued>accepted", "issued>refused", NULL },
+  .locked_states = (const char * const[]) { "accepted", "refused", NULL },
 };
 
 static const EvgTableSpec *tables[] = {
@@ -400,6 +406,61 @@ evg_table_spec_check_text (const EvgTableSpec *spec,
   if (strlen (text) > (gsize) max * 4 || g_utf8_strlen (text, -1) > (glong) max)
     return "too long";
   return spec->check_text != NULL ? spec->check_text (column, text) : NULL;
+}
+
+static gboolean
+strv_has (const char * const *list,
+          const char         *item)
+{
+  for (guint i = 0; list != NULL && list[i] != NULL; i++)
+    if (g_strcmp0 (list[i], item) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/**
+ * evg_table_spec_check_state:
+ * @exists: whether the record is stored already
+ * @stored_state: (nullable): its state when it is
+ * @sets_state: whether the change writes the state column
+ * @new_state: (nullable): the state the change writes
+ * @sets_others: whether the change writes other columns, or deletes
+ *
+ * The table's state machine (see EvgTableSpec): a new record starts in
+ * the initial state, a state moves only along a listed transition, and a
+ * record in a locked state takes no change at all.
+ *
+ * Returns: (nullable): %NULL when the change may be made, else the reason
+ *   (`locked`, `forward_only`), as a server's rejection names it
+ */
+const char *
+evg_table_spec_check_state (const EvgTableSpec *spec,
+                            gboolean            exists,
+                            const char         *stored_state,
+                            gboolean            sets_state,
+                            const char         *new_state,
+                            gboolean            sets_others)
+{
+  g_autofree char *move = NULL;
+
+  g_return_val_if_fail (spec != NULL, "invalid");
+
+  if (spec->state_column == NULL)
+    return NULL;
+  if (!exists)
+    return !sets_state || g_strcmp0 (new_state, spec->initial_state) == 0 ? NULL : "forward_only";
+  /* A record written without its state has the first one (the column's
+   * default, where SQLite keeps the record). */
+  if (stored_state == NULL)
+    stored_state = spec->initial_state;
+  if (strv_has (spec->locked_states, stored_state) &&
+      (sets_others || (sets_state && g_strcmp0 (new_state, stored_state) != 0)))
+    return "locked";
+  if (!sets_state || g_strcmp0 (new_state, stored_state) == 0)
+    return NULL;
+  move = g_strdup_printf ("%s>%s", stored_state != NULL ? stored_state : "",
+                          new_state != NULL ? new_state : "");
+  return strv_has (spec->transitions, move) ? NULL : "forward_only";
 }
 
 /**

@@ -106,6 +106,16 @@ typedef struct
    * in English for logs and rejections.  NULL for no further checks. */
   const char        *(*check_text) (guint       column,
                                     const char *text);
+
+  /* A forward-only state machine, when @state_column is set: a record
+   * starts in @initial_state and its state moves only as @transitions
+   * allow ("issued>accepted", NULL-terminated); a record in one of the
+   * @locked_states takes no further change.  Checked by
+   * evg_table_spec_check_state() in EvgTxn and on the server alike. */
+  const char          *state_column;
+  const char          *initial_state;
+  const char * const  *transitions;
+  const char * const  *locked_states;
 } EvgTableSpec;
 
 #define EVG_SCHEMA_MAX_COLUMNS 64
@@ -121,6 +131,12 @@ int                  evg_table_spec_find_column (const EvgTableSpec *spec,
 const char          *evg_table_spec_check_text  (const EvgTableSpec *spec,
                                                  guint               column,
                                                  const char         *text);
+const char          *evg_table_spec_check_state (const EvgTableSpec *spec,
+                                                 gboolean            exists,
+                                                 const char         *stored_state,
+                                                 gboolean            sets_state,
+                                                 const char         *new_state,
+                                                 gboolean            sets_others);
 const char          *evg_table_spec_check_int   (const EvgTableSpec *spec,
                                                  guint               column,
                                                  gint64              value);

@@ -369,6 +369,17 @@ bind_value (sqlite3_stmt        *stmt,
     sqlite3_bind_text (stmt, pos, value, -1, SQLITE_STATIC);
 }
 
+/* A state as people read it: its choice's label. */
+static const char *
+state_label (const EvgTableSpec *spec,
+             const char         *state)
+{
+  const EvgColumnSpec *col = evg_table_spec_lookup_column (spec, spec->state_column);
+  const EvgChoice *choice = col != NULL ? evg_column_spec_find_choice (col, state) : NULL;
+
+  return choice != NULL ? _(choice->label) : (state != NULL ? state : "");
+}
+
 static gboolean
 check_writable (const EvgTableSpec  *spec,
                 const EvgFieldSet   *fields,
@@ -401,6 +412,15 @@ check_writable (const EvgTableSpec  *spec,
                        "%s.%s: %s", spec->name, spec->columns[i].name, problem);
           return FALSE;
         }
+    }
+  /* A new record starts in its table's first state. */
+  if (is_insert && spec->state_column != NULL &&
+      evg_table_spec_check_state (spec, FALSE, NULL, evg_field_set_has (fields, spec->state_column),
+                                  evg_field_set_get (fields, spec->state_column), TRUE) != NULL)
+    {
+      g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_INVALID,
+                   _("A new record starts as “%s”."), state_label (spec, spec->initial_state));
+      return FALSE;
     }
   return TRUE;
 }
@@ -835,6 +855,47 @@ read_current (EvgTxn        *txn,
   return TRUE;
 }
 
+/* The table's state machine (evg_table_spec_check_state()) for a change
+ * of row @id, stored already, that sets @fields (@deleting: or deletes it).
+ * The server checks the same for every change it is sent. */
+static gboolean
+check_state (EvgTxn        *txn,
+             const char    *id,
+             EvgFieldSet   *fields,
+             gboolean       deleting,
+             GError       **error)
+{
+  const EvgTableSpec *spec = evg_field_set_get_table (fields);
+  g_autofree char *stored = NULL;
+  const char *problem;
+  gboolean sets_state;
+  sqlite3_stmt *stmt;
+
+  if (spec->state_column == NULL)
+    return TRUE;
+  g_string_printf (txn->scratch, "SELECT %s FROM %s WHERE id = ?", spec->state_column, spec->name);
+  stmt = evg_store_prepare (txn->store, txn->scratch->str, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    stored = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+
+  sets_state = evg_field_set_has (fields, spec->state_column);
+  problem = evg_table_spec_check_state (spec, TRUE, stored, sets_state,
+                                        sets_state ? evg_field_set_get (fields, spec->state_column) : NULL,
+                                        deleting || evg_field_set_count (fields) > (sets_state ? 1u : 0u));
+  if (problem == NULL)
+    return TRUE;
+  g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_INVALID,
+               g_str_equal (problem, "locked")
+               ? _("This record is final and can no longer be changed.")
+               : _("The record cannot move from “%s” to that status."),
+               state_label (spec, stored != NULL ? stored : spec->initial_state));
+  return FALSE;
+}
+
 /* Writes @fields to row @id with a new clock, and with @restore also clears
  * its tombstone, then queues the change; both update paths end here.  The
  * caller holds the savepoint and releases it with the result. */
@@ -921,6 +982,9 @@ evg_txn_update (EvgTxn       *txn,
   if (evg_field_set_count (fields) == 0)
     return release (txn, TRUE, error);
 
+  if (!check_state (txn, id, fields, FALSE, error))
+    return release (txn, FALSE, NULL);
+
   if (!release (txn, write_row (txn, id, fields, base_hlc, FALSE, error), error))
     return FALSE;
 
@@ -954,7 +1018,8 @@ evg_txn_delete (EvgTxn      *txn,
     return FALSE;
 
   none = evg_field_set_new (spec);
-  if (!read_current (txn, id, none, &base_hlc, error))
+  if (!read_current (txn, id, none, &base_hlc, error) ||
+      !check_state (txn, id, none, TRUE, error))
     return release (txn, FALSE, NULL);
 
   evg_hlc_format (evg_hlc_now (txn->hlc), hlc);

@@ -1262,6 +1262,46 @@ changes_immutable (const EvgTableSpec *spec,
   return FALSE;
 }
 
+/* The stored record's state, for a table with a state machine. */
+static char *
+stored_state (const EvgTableSpec *spec,
+              StoredRecord       *stored)
+{
+  g_autoptr(JsonObject) values = NULL;
+
+  if (spec->state_column == NULL || !stored->exists || stored->fields == NULL)
+    return NULL;
+  values = evg_sync_parse_object (stored->fields);
+  return values != NULL ? string_member (values, spec->state_column) : NULL;
+}
+
+/* The table's state machine, as EvgTxn checks it on the client: returns
+ * the rejection's reason, or NULL. */
+static const char *
+check_state (const EvgTableSpec *spec,
+             StoredRecord       *stored,
+             const char         *state,
+             EvgSyncChange      *change)
+{
+  const EvgSyncValue *new_state = NULL;
+  guint others = 0;
+
+  if (spec->state_column == NULL)
+    return NULL;
+  for (guint i = 0; i < change->n_values; i++)
+    {
+      if (g_str_equal (change->values[i].name, spec->state_column))
+        new_state = &change->values[i];
+      else
+        others++;
+    }
+  return evg_table_spec_check_state (spec, stored->exists && !stored->deleted, state,
+                                     new_state != NULL,
+                                     new_state != NULL && new_state->type == EVG_SYNC_VALUE_STRING
+                                     ? new_state->text : NULL,
+                                     others > 0 || change->op == EVG_SYNC_OP_DELETE);
+}
+
 /* Applies one change inside the push transaction.  Returns FALSE only on a
  * database failure, which aborts the whole batch. */
 static gboolean
@@ -1277,6 +1317,8 @@ apply_change (EvgServerDb    *db,
   g_auto(StoredRecord) stored = { 0 };
   g_autofree char *routed_to = NULL;
   g_autofree char *owner = NULL;
+  g_autofree char *state = NULL;
+  const char *refused;
   gboolean was_accepted = FALSE, new_insert, known;
   EvgSyncRecord record = { 0 };
   EvgSyncMergeResult merge = { 0 };
@@ -1311,14 +1353,21 @@ apply_change (EvgServerDb    *db,
       outcome->reason = "immutable";
       return TRUE;
     }
+  state = stored_state (spec, &stored);
+  refused = check_state (spec, &stored, state, change);
+  if (refused != NULL)
+    {
+      outcome->status = EVG_SYNC_STATUS_REJECTED;
+      outcome->reason = refused;
+      return TRUE;
+    }
 
   if (g_str_equal (change->table, "transfer"))
     {
       if (!check_transfer (db, branch, change, &stored, &routed_to, outcome))
         return TRUE;
       owner = g_strdup (stored.exists ? stored.branch : branch);
-      was_accepted = stored.exists && stored.fields != NULL &&
-                     strstr (stored.fields, "\"status\":\"accepted\"") != NULL;
+      was_accepted = g_strcmp0 (state, "accepted") == 0;
     }
   else if (stored.exists && g_strcmp0 (stored.branch, branch) != 0)
     {

@@ -1512,6 +1512,22 @@ def case_transfer_fields(work):
     status, answer = http(server.port, 'GET', '/v1/pull?since=0', token=tc)
     ok(status == 200 and not [c for c in answer['changes'] if c.get('table') == 'transfer'],
        'the third branch is never sent the transfer')
+
+    # Its state machine, on the server as in EvgTxn: issued, then accepted
+    # or refused once, then final.
+    r = push(ta, [change('transfer', 't-2', 'insert',
+                         {'member_id': mid, 'to_branch': 'B002', 'status': 'accepted'})])
+    ok(r[0]['status'] == 'rejected', 'a transfer cannot begin accepted')
+    r = push(tb, [change('transfer', 't-1', 'update', {'status': 'accepted', 'accepted_on': '2026-12-01'})])
+    ok(r[0]['status'] == 'applied', 'the receiver accepts it')
+    r = push(tb, [change('transfer', 't-1', 'update', {'status': 'refused'})])
+    ok(r[0]['status'] == 'rejected' and r[0]['reason'] == 'locked', 'then cannot refuse it: rejected locked')
+    r = push(ta, [change('transfer', 't-1', 'update', {'note': '改一下'})])
+    ok(r[0]['status'] == 'rejected' and r[0]['reason'] == 'locked', 'nor can the sender edit it: locked')
+    r = push(ta, [change('transfer', 't-1', 'delete')])
+    ok(r[0]['status'] == 'rejected' and r[0]['reason'] == 'locked', 'nor delete it')
+    ok(server.query("SELECT branch FROM record WHERE tbl = 'member' AND row_id = ?", (mid,)) == [('B002',)],
+       'the member moved to the receiver once')
     server.stop()
 
 
