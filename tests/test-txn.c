@@ -951,6 +951,51 @@ test_txn_state_machine (Fixture       *f,
   }
 }
 
+/* An append-only type (feedback events, for one) is written once: EvgTxn
+ * refuses an update, as the server refuses one it is sent. */
+static void
+test_txn_append_only (Fixture       *f,
+                      gconstpointer  data)
+{
+  static const EvgColumnSpec columns[] = {
+    { .name = "body", .type = EVG_COLUMN_TEXT, .kind = EVG_FIELD_KIND_TEXT,
+      .field = "body", .header = "内容", .label = "Text" },
+  };
+  static const EvgTableSpec log_spec = {
+    .name = "test_log", .label = "Entry", .columns = columns, .n_columns = G_N_ELEMENTS (columns),
+    .policy = EVG_MERGE_APPEND_ONLY,
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgTxn) txn = NULL;
+  g_autoptr(EvgFieldSet) fields = evg_field_set_new (&log_spec);
+  g_autofree char *id = NULL;
+  gint64 outbox;
+
+  g_assert_cmpint (sqlite3_exec (evg_store_get_db (f->store),
+                                 "CREATE TABLE test_log (id TEXT PRIMARY KEY, branch TEXT NOT NULL, "
+                                 "hlc TEXT NOT NULL, field_hlc TEXT NOT NULL, "
+                                 "deleted INTEGER NOT NULL DEFAULT 0, body TEXT)",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  txn = evg_store_begin (f->store, &error);
+  evg_field_set_set (fields, "body", "回访：已解决");
+  id = evg_txn_insert (txn, fields, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (evg_txn_commit (txn, &error));
+  g_clear_pointer (&txn, evg_txn_free);
+
+  outbox = count (f, "SELECT count(*) FROM outbox");
+  txn = evg_store_begin (f->store, &error);
+  evg_field_set_set (fields, "body", "改过的");
+  g_assert_false (evg_txn_update (txn, id, fields, &error));
+  g_assert_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_INVALID);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM outbox"), ==, outbox);
+  {
+    g_autofree char *body = text (f, "SELECT body FROM test_log");
+
+    g_assert_cmpstr (body, ==, "回访：已解决");
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -972,6 +1017,7 @@ main (int    argc,
   ADD ("/evg/txn/outbox-batches", test_txn_outbox_batches);
   ADD ("/evg/txn/domain-checked", test_txn_domain_checked);
   ADD ("/evg/txn/state-machine", test_txn_state_machine);
+  ADD ("/evg/txn/append-only", test_txn_append_only);
 #undef ADD
 
   return g_test_run ();

@@ -386,6 +386,14 @@ check_writable (const EvgTableSpec  *spec,
                 gboolean             is_insert,
                 GError             **error)
 {
+  /* Append-only records are written once; the server refuses the rest. */
+  if (!is_insert && spec->policy == EVG_MERGE_APPEND_ONLY)
+    {
+      g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_INVALID,
+                   _("This record cannot be changed once written; add a new one instead."));
+      return FALSE;
+    }
+
   for (guint i = 0; i < spec->n_columns; i++)
     {
       const char *value, *problem;
@@ -1018,6 +1026,8 @@ evg_txn_delete (EvgTxn      *txn,
     return FALSE;
 
   none = evg_field_set_new (spec);
+  if (!check_writable (spec, none, FALSE, error))
+    return release (txn, FALSE, NULL);
   if (!read_current (txn, id, none, &base_hlc, error) ||
       !check_state (txn, id, none, TRUE, error))
     return release (txn, FALSE, NULL);
