@@ -108,5 +108,37 @@ PY
   [ -z "$(ls "$rodir/ro" | grep -v '^r.db$')" ] || { echo "not ok - nothing was left in the folder"; failures=$((failures + 1)); }
 fi
 
+# The sync token never crosses the network in clear: plain http:// only to
+# this computer, at setup and when a stored address is read.
+sync_env="env EVG_TOKEN_STORE=file XDG_CONFIG_HOME=$dir/config EVG_SYNC_RETRIES=1"
+refused () {
+  grep -q 'https://' "$dir/err" && grep -q 'unencrypted' "$dir/err" ||
+    { echo "not ok - $1: the refusal says to use https://"; sed 's/^/# /' "$dir/err"; failures=$((failures + 1)); }
+}
+for url in http://sync.example.org:8443 http://192.0.2.2:8443 'http://[fd00::2]:8443' \
+           http://localhost.example.org:8443 http://127.0.0.1@sync.example.org:8443; do
+  check 2 "sync setup refuses $url" $sync_env $cli --database "$dir/s.db" sync setup "$url" tok
+  refused "sync setup $url"
+  check 2 "sync setup --no-check refuses $url" $sync_env $cli --database "$dir/s.db" sync setup --no-check "$url" tok
+  refused "sync setup --no-check $url"
+done
+check 0 "nothing was set up" $sync_env $cli --database "$dir/s.db" --json sync status
+grep -q '"configured" *: *false' "$dir/out" || { echo "not ok - a refused address is not stored"; failures=$((failures + 1)); }
+for url in http://127.0.0.1:9 http://127.8.9.10:9 'http://[::1]:9' http://localhost:9 https://sync.example.org:8443; do
+  check 0 "sync setup --no-check takes $url" $sync_env $cli --database "$dir/s.db" sync setup --no-check "$url" tok
+done
+# An address stored before the rule, or edited by hand, stops the sync
+# before anything is sent, with the same message.
+python3 - "$dir/s.db" <<'PY' || failures=$((failures + 1))
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+with db:
+    db.execute("UPDATE meta SET value = 'http://sync.example.org:8443' WHERE key = 'sync_url'")
+PY
+check 2 "sync now refuses a stored plain http:// address" $sync_env $cli --database "$dir/s.db" sync now
+refused "sync now"
+check 2 "sync now --json says not_configured" $sync_env $cli --database "$dir/s.db" --json sync now
+grep -q '"error" *: *"not_configured"' "$dir/out" || { echo "not ok - JSON error code"; failures=$((failures + 1)); }
+
 echo "1..$n"
 [ "$failures" -eq 0 ]

@@ -788,8 +788,18 @@ run_sync (Job           *job,
   evg_store_exec (store, "PRAGMA cache_size = -16384", NULL);
 
   url = evg_store_get_meta (store, "sync_url");
+  if (url == NULL)
+    {
+      g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_NOT_CONFIGURED,
+                   _("No sync server is set up."));
+      return FALSE;
+    }
+  /* The stored address may predate the rule or have been edited by hand:
+   * check it before the token is even read. */
+  if (!evg_sync_check_server_url (url, error))
+    return FALSE;
   token = evg_sync_token_load (evg_store_get_site_id (store), NULL);
-  if (url == NULL || token == NULL)
+  if (token == NULL)
     {
       g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_NOT_CONFIGURED,
                    _("No sync server is set up."));
@@ -1765,19 +1775,55 @@ evg_sync_client_set_interval (EvgSyncClient *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERVAL]);
 }
 
+/* Whether @host names this computer: the name localhost, 127.0.0.0/8 or
+ * ::1.  Nothing else is taken on trust, not even a name that resolves to
+ * loopback today. */
 static gboolean
-validate_url (const char  *url,
-              GError     **error)
+host_is_loopback (const char *host)
+{
+  g_autoptr(GInetAddress) address = NULL;
+
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+/**
+ * evg_sync_check_server_url:
+ * @url: (nullable): a sync server's address
+ *
+ * Whether @url may be given the branch's token: an https:// address, or
+ * http:// to a server on this computer (localhost, 127.0.0.0/8, ::1),
+ * where the token never crosses the network.  Setting sync up and every
+ * sync that reads the stored address ask this, so an address saved before
+ * the rule, or edited by hand, does not send the token in clear either.
+ *
+ * Returns: %TRUE when @url may be used; else %FALSE with
+ *   %EVG_SYNC_ERROR_NOT_CONFIGURED and a message saying what to write
+ */
+gboolean
+evg_sync_check_server_url (const char  *url,
+                           GError     **error)
 {
   g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
   const char *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+  const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
 
   if (uri == NULL || (g_strcmp0 (scheme, "https") != 0 && g_strcmp0 (scheme, "http") != 0) ||
-      g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+      host == NULL || *host == '\0')
     {
       g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_NOT_CONFIGURED,
                    _("“%s” is not a server address; write it like https://sync.example.org:8443"),
                    url != NULL ? url : "");
+      return FALSE;
+    }
+  if (g_str_equal (scheme, "http") && !host_is_loopback (host))
+    {
+      g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_NOT_CONFIGURED,
+                   _("“%s” would send the branch’s token unencrypted. Use the server’s https:// "
+                     "address; plain http:// is only for a server on this computer (localhost)."),
+                   url);
       return FALSE;
     }
   return TRUE;
@@ -1803,7 +1849,7 @@ evg_sync_client_configure (EvgSyncClient  *self,
 
   g_return_val_if_fail (EVG_IS_SYNC_CLIENT (self), FALSE);
 
-  if (!validate_url (url, error))
+  if (!evg_sync_check_server_url (url, error))
     return FALSE;
   clean_token = g_strstrip (g_strdup (token != NULL ? token : ""));
   if (*clean_token == '\0' || strlen (clean_token) > 256 || strpbrk (clean_token, " \t\r\n") != NULL)
@@ -1885,7 +1931,7 @@ evg_sync_client_test_connection_async (EvgSyncClient       *self,
   g_task_set_source_tag (task, evg_sync_client_test_connection_async);
   if (url == NULL)
     url = self->server_url;
-  if (url != NULL && !validate_url (url, &error))
+  if (url != NULL && !evg_sync_check_server_url (url, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;

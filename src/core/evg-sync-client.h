@@ -137,6 +137,8 @@ gboolean       evg_sync_client_resolve_conflict      (EvgSyncClient        *self
                                                       GError              **error);
 
 const char    *evg_sync_error_get_hint               (const GError         *error);
+gboolean       evg_sync_check_server_url             (const char           *url,
+                                                      GError              **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EvgSyncReport, evg_sync_report_free)
 

@@ -131,6 +131,9 @@ update_sync_buttons (EvgPreferencesWindow *self)
   gboolean busy = gtk_spinner_get_spinning (self->test_spinner);
   gboolean filled = *url != '\0' && *token != '\0';
 
+  /* The address is marked as soon as it is one the client refuses, such as
+   * plain http:// to another computer; Test and Save say why. */
+  set_row_error (self->server_url_row, *url != '\0' && !evg_sync_check_server_url (url, NULL));
   gtk_widget_set_sensitive (GTK_WIDGET (self->test_button), filled && !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->sync_save_button), filled && !busy);
   gtk_widget_set_visible (GTK_WIDGET (self->forget_button), evg_sync_client_get_configured (client));
@@ -267,6 +270,21 @@ evg_preferences_window_constructed (GObject *object)
   g_object_bind_property (client, "auto-sync", self->auto_sync_switch, "active",
                           G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
   update_sync_buttons (self);
+
+  /* A stored address the client no longer sends the token to (saved by an
+   * older version, or edited by hand): say so at once, since every sync
+   * fails on it. */
+  {
+    g_autoptr(GError) error = NULL;
+
+    if (evg_sync_client_get_server_url (client) != NULL &&
+        !evg_sync_check_server_url (evg_sync_client_get_server_url (client), &error))
+      {
+        g_autofree char *message = describe_sync_error (error);
+
+        show_sync_result (self, message, TRUE);
+      }
+  }
 
   gtk_editable_set_text (GTK_EDITABLE (self->branch_name_row), name != NULL ? name : "");
   gtk_editable_set_text (GTK_EDITABLE (self->branch_code_row), code != NULL ? code : "");

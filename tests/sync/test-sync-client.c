@@ -74,7 +74,7 @@ fixture_setup (Fixture       *f,
   argv[2] = "--database";
   argv[3] = server_db;
   argv[4] = "--listen";
-  argv[5] = "127.0.0.1:0";
+  argv[5] = data != NULL ? data : "127.0.0.1:0";
   argv[6] = NULL;
   g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
                             &f->server_pid, NULL, &out_fd, NULL, &error);
@@ -372,10 +372,296 @@ test_offline (Fixture       *f,
   g_assert_cmpuint (evg_sync_client_get_pending_count (f->client), ==, 1);
 }
 
+/* A resolver that knows one name, as this computer, and counts how often
+ * it is asked: a sync that never looked the server up never connected. */
+#define FAKE_SERVER_NAME "branch-server.example"
+
+struct _EvgTestResolver
+{
+  GResolver  parent_instance;
+  gint       lookups;
+};
+
+G_DECLARE_FINAL_TYPE (EvgTestResolver, evg_test_resolver, EVG, TEST_RESOLVER, GResolver)
+G_DEFINE_FINAL_TYPE (EvgTestResolver, evg_test_resolver, G_TYPE_RESOLVER)
+
+static GList *
+evg_test_resolver_lookup_by_name_with_flags (GResolver                 *resolver,
+                                             const char                *hostname,
+                                             GResolverNameLookupFlags   flags,
+                                             GCancellable              *cancellable,
+                                             GError                   **error)
+{
+  EvgTestResolver *self = EVG_TEST_RESOLVER (resolver);
+
+  g_atomic_int_inc (&self->lookups);
+  if (g_strcmp0 (hostname, FAKE_SERVER_NAME) != 0 || (flags & G_RESOLVER_NAME_LOOKUP_FLAGS_IPV6_ONLY))
+    {
+      g_set_error (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND, "no address for %s", hostname);
+      return NULL;
+    }
+  return g_list_prepend (NULL, g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4));
+}
+
+static GList *
+evg_test_resolver_lookup_by_name (GResolver     *resolver,
+                                  const char    *hostname,
+                                  GCancellable  *cancellable,
+                                  GError       **error)
+{
+  return evg_test_resolver_lookup_by_name_with_flags (resolver, hostname,
+                                                      G_RESOLVER_NAME_LOOKUP_FLAGS_DEFAULT,
+                                                      cancellable, error);
+}
+
+static void
+evg_test_resolver_lookup_by_name_with_flags_async (GResolver                *resolver,
+                                                   const char               *hostname,
+                                                   GResolverNameLookupFlags  flags,
+                                                   GCancellable             *cancellable,
+                                                   GAsyncReadyCallback       callback,
+                                                   gpointer                  user_data)
+{
+  g_autoptr(GTask) task = g_task_new (resolver, cancellable, callback, user_data);
+  GError *error = NULL;
+  GList *addresses = evg_test_resolver_lookup_by_name_with_flags (resolver, hostname, flags,
+                                                                  cancellable, &error);
+
+  if (addresses == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, addresses, (GDestroyNotify) g_resolver_free_addresses);
+}
+
+static void
+evg_test_resolver_lookup_by_name_async (GResolver           *resolver,
+                                        const char          *hostname,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  evg_test_resolver_lookup_by_name_with_flags_async (resolver, hostname,
+                                                     G_RESOLVER_NAME_LOOKUP_FLAGS_DEFAULT,
+                                                     cancellable, callback, user_data);
+}
+
+static GList *
+evg_test_resolver_lookup_by_name_finish (GResolver     *resolver,
+                                         GAsyncResult  *result,
+                                         GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+evg_test_resolver_class_init (EvgTestResolverClass *klass)
+{
+  GResolverClass *resolver_class = G_RESOLVER_CLASS (klass);
+
+  resolver_class->lookup_by_name = evg_test_resolver_lookup_by_name;
+  resolver_class->lookup_by_name_async = evg_test_resolver_lookup_by_name_async;
+  resolver_class->lookup_by_name_finish = evg_test_resolver_lookup_by_name_finish;
+  resolver_class->lookup_by_name_with_flags = evg_test_resolver_lookup_by_name_with_flags;
+  resolver_class->lookup_by_name_with_flags_async = evg_test_resolver_lookup_by_name_with_flags_async;
+  resolver_class->lookup_by_name_with_flags_finish = evg_test_resolver_lookup_by_name_finish;
+}
+
+static void
+evg_test_resolver_init (EvgTestResolver *self)
+{
+}
+
+/* The one rule for a server address, as setup and every sync apply it. */
+typedef enum
+{
+  URL_TAKEN,
+  URL_IN_CLEAR,        /* refused: the token would cross the network unencrypted */
+  URL_NOT_AN_ADDRESS,
+} UrlVerdict;
+
+static void
+test_url_rule (void)
+{
+  static const struct {
+    const char *url;
+    UrlVerdict  verdict;
+  } cases[] = {
+    { "https://sync.example.org:8443", URL_TAKEN },
+    { "https://192.0.2.2", URL_TAKEN },
+    { "https://[fd00::2]:8443/", URL_TAKEN },
+    { "http://127.0.0.1:8443", URL_TAKEN },
+    { "http://127.8.9.10/", URL_TAKEN },
+    { "http://[::1]:8443", URL_TAKEN },
+    { "http://localhost:8080/", URL_TAKEN },
+    { "http://LOCALHOST", URL_TAKEN },
+    { "http://sync.example.org:8443", URL_IN_CLEAR },
+    { "HTTP://sync.example.org", URL_IN_CLEAR },
+    { "http://192.0.2.2:8443", URL_IN_CLEAR },
+    { "http://[fd00::2]:8443", URL_IN_CLEAR },
+    { "http://[::2]:8443", URL_IN_CLEAR },
+    { "http://128.0.0.1", URL_IN_CLEAR },
+    { "http://0.0.0.0:8443", URL_IN_CLEAR },
+    { "http://localhost.example.org", URL_IN_CLEAR },
+    { "http://127.0.0.1.example.org", URL_IN_CLEAR },
+    { "http://127.0.0.1@sync.example.org/", URL_IN_CLEAR },
+    { "", URL_NOT_AN_ADDRESS },
+    { "sync.example.org", URL_NOT_AN_ADDRESS },
+    { "ftp://sync.example.org", URL_NOT_AN_ADDRESS },
+    { "https://", URL_NOT_AN_ADDRESS },
+    { "http:///v1", URL_NOT_AN_ADDRESS },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gboolean taken = evg_sync_check_server_url (cases[i].url, &error);
+
+      g_test_message ("“%s”", cases[i].url);
+      g_assert_cmpint (taken, ==, cases[i].verdict == URL_TAKEN);
+      if (taken)
+        {
+          g_assert_no_error (error);
+          continue;
+        }
+      g_assert_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_NOT_CONFIGURED);
+      g_assert_nonnull (strstr (error->message, "https://"));
+      g_assert_cmpint (strstr (error->message, "unencrypted") != NULL, ==, cases[i].verdict == URL_IN_CLEAR);
+    }
+  g_assert_false (evg_sync_check_server_url (NULL, NULL));
+}
+
+/* Plain http:// reaches a server on this computer by any of its names:
+ * set up, tested and synced. */
+static void
+test_url_loopback (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GUri) uri = g_uri_parse (f->url, G_URI_FLAGS_NONE, &error);
+  g_autoptr(GPtrArray) urls = g_ptr_array_new_with_free_func (g_free);
+  guint groups = 0;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_uri_get_scheme (uri), ==, "http");
+  g_ptr_array_add (urls, g_strdup (f->url));
+  if (g_strcmp0 (g_uri_get_host (uri), "127.0.0.1") == 0)
+    g_ptr_array_add (urls, g_strdup_printf ("http://localhost:%d", g_uri_get_port (uri)));
+
+  for (guint i = 0; i < urls->len; i++)
+    {
+      const char *url = g_ptr_array_index (urls, i);
+      g_autoptr(GAsyncResult) tested = NULL;
+      g_autoptr(GAsyncResult) synced = NULL;
+      g_autoptr(EvgSyncReport) report = NULL;
+      g_autofree char *code = NULL;
+      g_autofree char *group = NULL;
+
+      g_test_message ("%s", url);
+      evg_sync_client_test_connection_async (f->client, url, f->token, NULL, on_result, &tested);
+      g_assert_true (evg_sync_client_test_connection_finish (f->client, wait_result (&tested), &code,
+                                                             NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (code, ==, "A001");
+
+      g_assert_true (evg_sync_client_configure (f->client, url, f->token, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (evg_sync_client_get_server_url (f->client), ==, url);
+      group = insert_group (f, i == 0 ? "一组" : "二组");
+      groups++;
+      evg_sync_client_sync_async (f->client, NULL, on_result, &synced);
+      report = evg_sync_client_sync_finish (f->client, wait_result (&synced), &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (report->pushed, ==, 1);
+      g_assert_cmpuint (evg_sync_client_get_pending_count (f->client), ==, 0);
+    }
+  g_assert_cmpuint (groups, ==, urls->len);
+}
+
+/* The token never goes to another computer over plain http://: setting
+ * such an address up is refused, and one already stored (by an older
+ * version, or by hand) stops every sync before the server is even looked
+ * up. */
+static void
+test_url_in_clear_refused (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GResolver) system_resolver = g_resolver_get_default ();
+  g_autoptr(EvgTestResolver) resolver = g_object_new (evg_test_resolver_get_type (), NULL);
+  g_autoptr(GUri) uri = g_uri_parse (f->url, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *in_clear = g_strdup_printf ("http://" FAKE_SERVER_NAME ":%d", g_uri_get_port (uri));
+  g_autofree char *secure = g_strdup_printf ("https://" FAKE_SERVER_NAME ":%d", g_uri_get_port (uri));
+  g_autoptr(GAsyncResult) tested = NULL;
+  g_autoptr(GAsyncResult) tested_secure = NULL;
+  g_autoptr(GAsyncResult) synced = NULL;
+  g_autoptr(EvgSyncReport) report = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *group = NULL;
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  /* The name leads to the real server here, so only the rule can stop a
+   * sync to it. */
+  g_resolver_set_default (G_RESOLVER (resolver));
+
+  g_assert_true (evg_sync_client_configure (f->client, f->url, f->token, &error));
+  g_assert_false (evg_sync_client_configure (f->client, in_clear, f->token, &error));
+  g_assert_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_NOT_CONFIGURED);
+  g_assert_nonnull (strstr (error->message, "https://"));
+  g_clear_error (&error);
+  g_assert_cmpstr (evg_sync_client_get_server_url (f->client), ==, f->url);
+
+  evg_sync_client_test_connection_async (f->client, in_clear, f->token, NULL, on_result, &tested);
+  g_assert_false (evg_sync_client_test_connection_finish (f->client, wait_result (&tested), NULL,
+                                                          NULL, &error));
+  g_assert_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_NOT_CONFIGURED);
+  g_clear_error (&error);
+  g_assert_cmpint (g_atomic_int_get (&resolver->lookups), ==, 0);
+
+  /* The address as an older version stored it. */
+  g_assert_true (evg_store_set_meta (f->store, "sync_url", in_clear, &error));
+  evg_sync_client_refresh (f->client);
+  g_assert_cmpstr (evg_sync_client_get_server_url (f->client), ==, in_clear);
+  group = insert_group (f, "一组");
+  evg_sync_client_sync_async (f->client, NULL, on_result, &synced);
+  report = evg_sync_client_sync_finish (f->client, wait_result (&synced), &error);
+  g_assert_null (report);
+  g_assert_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_NOT_CONFIGURED);
+  g_assert_nonnull (strstr (error->message, in_clear));
+  g_assert_nonnull (strstr (error->message, "https://"));
+  g_clear_error (&error);
+  g_assert_cmpint (evg_sync_client_get_state (f->client), ==, EVG_SYNC_STATE_ERROR);
+  g_assert_nonnull (strstr (evg_sync_client_get_status_message (f->client), "https://"));
+  g_assert_cmpuint (evg_sync_client_get_pending_count (f->client), ==, 1);
+  g_assert_cmpint (g_atomic_int_get (&resolver->lookups), ==, 0);
+
+  /* The resolver is the one the client asks: an https:// address to the
+   * same name is looked up.  The plain server never answers the TLS
+   * handshake, so the test stops there. */
+  evg_sync_client_test_connection_async (f->client, secure, f->token, cancellable, on_result,
+                                         &tested_secure);
+  while (g_atomic_int_get (&resolver->lookups) == 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpint (g_atomic_int_get (&resolver->lookups), >, 0);
+  g_cancellable_cancel (cancellable);
+  g_assert_false (evg_sync_client_test_connection_finish (f->client, wait_result (&tested_secure),
+                                                          NULL, NULL, &error));
+  g_clear_error (&error);
+
+  g_resolver_set_default (system_resolver);
+}
+
 int
 main (int    argc,
       char **argv)
 {
+  /* A proxy from the environment would hide whether the client looked
+   * the server up itself. */
+  g_unsetenv ("http_proxy");
+  g_unsetenv ("https_proxy");
+  g_unsetenv ("all_proxy");
+  g_unsetenv ("HTTP_PROXY");
+  g_unsetenv ("HTTPS_PROXY");
+  g_unsetenv ("ALL_PROXY");
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/evg/sync/client/states", Fixture, NULL, fixture_setup, test_states, fixture_teardown);
@@ -389,5 +675,12 @@ main (int    argc,
               fixture_teardown);
   g_test_add ("/evg/sync/client/offline", Fixture, NULL, fixture_setup, test_offline,
               fixture_teardown);
+  g_test_add_func ("/evg/sync/client/url/rule", test_url_rule);
+  g_test_add ("/evg/sync/client/url/loopback-ipv4", Fixture, "127.0.0.1:0", fixture_setup,
+              test_url_loopback, fixture_teardown);
+  g_test_add ("/evg/sync/client/url/loopback-ipv6", Fixture, "[::1]:0", fixture_setup,
+              test_url_loopback, fixture_teardown);
+  g_test_add ("/evg/sync/client/url/in-clear-refused", Fixture, NULL, fixture_setup,
+              test_url_in_clear_refused, fixture_teardown);
   return g_test_run ();
 }

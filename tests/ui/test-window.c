@@ -235,6 +235,68 @@ test_preferences_validate_and_save (Fixture       *f,
   spin ();
 }
 
+/* The 同步 page takes no address that would send the token in clear, and
+ * says at once why a stored one no longer syncs. */
+static void
+test_preferences_sync_in_clear (Fixture       *f,
+                                gconstpointer  data)
+{
+  EvgStore *store = evg_context_get_store (f->context);
+  EvgSyncClient *client = evg_context_get_sync_client (f->context);
+  g_autoptr(GError) error = NULL;
+  EvgPreferencesWindow *prefs;
+  GtkEditable *url_row, *token_row;
+  GtkLabel *result;
+  g_autofree char *stored = NULL;
+  gint64 deadline;
+
+  /* As an older version stored it. */
+  g_assert_true (evg_store_set_meta (store, "sync_url", "http://sync.example.org:8443", &error));
+  evg_sync_client_refresh (client);
+
+  prefs = evg_preferences_window_new (f->context);
+  url_row = GTK_EDITABLE (prefs_child (prefs, "server_url_row"));
+  token_row = GTK_EDITABLE (prefs_child (prefs, "token_row"));
+  result = GTK_LABEL (prefs_child (prefs, "sync_result_label"));
+  gtk_window_present (GTK_WINDOW (prefs));
+  spin ();
+
+  g_assert_cmpstr (gtk_editable_get_text (url_row), ==, "http://sync.example.org:8443");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (url_row), "error"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (result)));
+  g_assert_nonnull (strstr (gtk_label_get_label (result), "https://"));
+
+  /* Save refuses it and keeps nothing. */
+  gtk_editable_set_text (url_row, "http://192.0.2.2:8443");
+  gtk_editable_set_text (token_row, "evg_token");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (url_row), "error"));
+  g_signal_emit_by_name (prefs_child (prefs, "sync_save_button"), "clicked");
+  g_assert_nonnull (strstr (gtk_label_get_label (result), "https://"));
+  stored = evg_store_get_meta (store, "sync_url");
+  g_assert_cmpstr (stored, ==, "http://sync.example.org:8443");
+
+  /* Test says the same, without a connection. */
+  gtk_editable_set_text (token_row, "evg_token2");
+  g_assert_null (strstr (gtk_label_get_label (result), "https://"));
+  g_signal_emit_by_name (prefs_child (prefs, "test_button"), "clicked");
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (strstr (gtk_label_get_label (result), "https://") == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (strstr (gtk_label_get_label (result), "192.0.2.2"));
+  g_assert_nonnull (strstr (gtk_label_get_label (result), "https://"));
+
+  /* Addresses the client takes are not marked. */
+  gtk_editable_set_text (url_row, "https://sync.example.org:8443");
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (url_row), "error"));
+  gtk_editable_set_text (url_row, "http://127.0.0.1:8443");
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (url_row), "error"));
+  gtk_editable_set_text (url_row, "http://localhost:8443");
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (url_row), "error"));
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  spin ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -264,6 +326,7 @@ main (int    argc,
   ADD ("/evg/ui/window/shortcuts", test_window_shortcuts_on_demand);
   ADD ("/evg/ui/window/open-error", test_window_shows_open_error);
   ADD ("/evg/ui/preferences/branch", test_preferences_validate_and_save);
+  ADD ("/evg/ui/preferences/sync-in-clear", test_preferences_sync_in_clear);
 #undef ADD
 
   {
