@@ -194,7 +194,9 @@ evg_sync_append_json_value (GString  *out,
     g_string_append (out, "null");
 }
 
-/* Writes a flat object of column values; members keep their order. */
+/* Writes a flat object of column values; members keep their order (the
+ * order they were added in, which json_object_iter_init() does not keep),
+ * so that the same record is always the same text. */
 void
 evg_sync_append_fields (GString    *out,
                         JsonObject *fields)
@@ -205,8 +207,8 @@ evg_sync_append_fields (GString    *out,
   gboolean first = TRUE;
 
   g_string_append_c (out, '{');
-  json_object_iter_init (&iter, fields);
-  while (json_object_iter_next (&iter, &name, &value))
+  json_object_iter_init_ordered (&iter, fields);
+  while (json_object_iter_next_ordered (&iter, &name, &value))
     {
       if (!first)
         g_string_append_c (out, ',');

@@ -1330,7 +1330,7 @@ def case_server_cli(work):
     ok(r.returncode == 1 and 'not lead to an E-Vanguard server' in r.stderr,
        'another service answering JSON: not an E-Vanguard server')
     httpd.shutdown()
-    r = d.cli('sync', 'setup', 'http://no-such-host.invalid:8443', token)
+    r = d.cli('sync', 'setup', 'https://no-such-host.invalid:8443', token)
     ok(r.returncode == 1 and 'cannot be found' in r.stderr, 'an unknown host name: cannot be found')
     ok(not os.path.exists(os.path.join(d.dir, 'config', 'e-vanguard', 'sync')),
        'no failed setup stored a token')
