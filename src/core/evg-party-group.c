@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "evg-party-group.h"
 
 /* A 党小组 as the roster lists it.  The roster replaces the object when the
@@ -137,3 +139,24 @@ evg_party_group_set_n_members (EvgPartyGroup *self,
   self->n_members = n_members;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MEMBERS]);
 }
+
+static const EvgColumnSpec party_group_columns[] = {
+  { .name = "name", .type = EVG_COLUMN_TEXT, .max_chars = 50, .kind = EVG_FIELD_KIND_TEXT,
+    .field = "name", .header = "党小组名称", .label = N_("Name") },
+  { .name = "sort_order", .type = EVG_COLUMN_INT, .min = -1000000, .max = 1000000,
+    .kind = EVG_FIELD_KIND_NUMBER, .field = "sort_order", .header = "排序", .label = N_("Order") },
+};
+
+/**
+ * evg_party_group_table:
+ *
+ * The party group record type: see evg-schema.h.
+ */
+const EvgTableSpec evg_party_group_table = {
+  .name = "party_group",
+  .label = N_("Party group"),
+  .columns = party_group_columns,
+  .n_columns = G_N_ELEMENTS (party_group_columns),
+  .policy = EVG_MERGE_FIELD_LWW,
+};
+

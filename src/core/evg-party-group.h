@@ -3,6 +3,8 @@
 
 #include <glib-object.h>
 
+#include "evg-schema.h"
+
 G_BEGIN_DECLS
 
 #define EVG_TYPE_PARTY_GROUP (evg_party_group_get_type ())
@@ -18,5 +20,7 @@ EvgPartyGroup *evg_party_group_new           (const char    *id,
                                               const char    *name);
 void           evg_party_group_set_n_members (EvgPartyGroup *self,
                                               guint          n_members);
+
+extern const EvgTableSpec evg_party_group_table;
 
 G_END_DECLS
