@@ -36,7 +36,8 @@ struct _EvgCsvReader
 };
 
 /* What spreadsheet programs save when asked for a workbook rather than a
- * CSV file: .xlsx and WPS's .et are ZIP archives, .xls an OLE file. */
+ * CSV file (.xlsx, .xls, WPS's .et): a ZIP archive or an OLE compound
+ * file, each known by its first bytes. */
 static gboolean
 is_workbook (const guchar *u,
              gsize         len)
