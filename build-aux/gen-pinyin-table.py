@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Writes src/core/evg-pinyin-table.h from the Unihan database.
+"""Writes src/core/text/evg-pinyin-table.h from the Unihan database.
 
 The table maps each CJK Unified Ideograph (the basic block and Extension A)
 to its first kMandarin reading without tones, ü written as v.  The output is
@@ -8,7 +8,7 @@ committed, so building the program never needs the unicode-data package;
 run this again only to pick up a newer Unicode release:
 
     build-aux/gen-pinyin-table.py /usr/share/unicode/Unihan_Readings.txt.bz2 \
-        > src/core/evg-pinyin-table.h
+        > src/core/text/evg-pinyin-table.h
 """
 import bz2
 import sys
