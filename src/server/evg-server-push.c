@@ -32,6 +32,8 @@ typedef struct
   gboolean  deleted;
   char     *fields;
   char     *clocks;
+  JsonObject *values;       /* @fields parsed, by parse_stored() */
+  JsonObject *clock_values; /* @clocks parsed */
 } StoredRecord;
 
 static void
@@ -40,6 +42,22 @@ stored_record_clear (StoredRecord *record)
   g_clear_pointer (&record->branch, g_free);
   g_clear_pointer (&record->fields, g_free);
   g_clear_pointer (&record->clocks, g_free);
+  g_clear_pointer (&record->values, json_object_unref);
+  g_clear_pointer (&record->clock_values, json_object_unref);
+}
+
+/* Parses a stored record's fields and clocks, once.  A record whose text
+ * is not a JSON object is damaged, and is never taken for an empty one. */
+static gboolean
+parse_stored (StoredRecord  *record,
+              GError       **error)
+{
+  if (!record->exists || record->values != NULL)
+    return TRUE;
+  record->values = evg_sync_parse_stored (record->fields, error);
+  if (record->values != NULL)
+    record->clock_values = evg_sync_parse_stored (record->clocks, error);
+  return record->clock_values != NULL;
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (StoredRecord, stored_record_clear)
@@ -146,8 +164,7 @@ check_transfer (EvgServerDb    *db,
   *other = NULL;
   if (stored->exists)
     {
-      g_autoptr(JsonObject) fields = evg_sync_parse_object (stored->fields);
-      g_autofree char *to = string_member (fields, "to_branch");
+      g_autofree char *to = string_member (stored->values, "to_branch");
       JsonObjectIter iter;
       const char *name;
 
@@ -225,7 +242,8 @@ move_member (EvgServerDb  *db,
 
   probe.table = (char *) "member";
   probe.row_id = member;
-  if (member == NULL || to == NULL || !load_record (db, &probe, &record, error))
+  if (member == NULL || to == NULL || !load_record (db, &probe, &record, error) ||
+      !parse_stored (&record, error))
     return member == NULL || to == NULL;
   if (!record.exists || g_strcmp0 (record.branch, from) != 0)
     return TRUE;
@@ -239,7 +257,7 @@ move_member (EvgServerDb  *db,
     return FALSE;
 
   /* The party group belongs to the old branch: the member arrives without. */
-  fields = evg_sync_parse_object (record.fields);
+  fields = json_object_ref (record.values);
   json_object_remove_member (fields, "party_group_id");
   evg_sync_append_fields (text, fields);
   stmt = evg_server_db_prepare (db, "SELECT hlc FROM record WHERE tbl = 'member' AND row_id = ?", error);
@@ -306,9 +324,7 @@ changes_immutable (const EvgTableSpec *spec,
                    StoredRecord       *stored,
                    EvgSyncChange      *change)
 {
-  g_autoptr(JsonObject) values = NULL;
-
-  if (!stored->exists || stored->fields == NULL)
+  if (!stored->exists || stored->values == NULL)
     return FALSE;
   for (guint i = 0; i < change->n_values; i++)
     {
@@ -318,9 +334,7 @@ changes_immutable (const EvgTableSpec *spec,
 
       if (col < 0 || (spec->columns[col].flags & EVG_COLUMN_FLAG_IMMUTABLE) == 0)
         continue;
-      if (values == NULL)
-        values = evg_sync_parse_object (stored->fields);
-      old = values != NULL ? json_object_get_member (values, value->name) : NULL;
+      old = stored->values != NULL ? json_object_get_member (stored->values, value->name) : NULL;
       if (value->type == EVG_SYNC_VALUE_STRING)
         {
           if (old == NULL || !JSON_NODE_HOLDS_VALUE (old) ||
@@ -346,12 +360,9 @@ static char *
 stored_state (const EvgTableSpec *spec,
               StoredRecord       *stored)
 {
-  g_autoptr(JsonObject) values = NULL;
-
-  if (spec->state_column == NULL || !stored->exists || stored->fields == NULL)
+  if (spec->state_column == NULL || !stored->exists)
     return NULL;
-  values = evg_sync_parse_object (stored->fields);
-  return values != NULL ? string_member (values, spec->state_column) : NULL;
+  return stored->values != NULL ? string_member (stored->values, spec->state_column) : NULL;
 }
 
 /* The table's state machine, as EvgTxn checks it on the client: returns
@@ -397,6 +408,7 @@ apply_change (EvgServerDb    *db,
   g_autofree char *routed_to = NULL;
   g_autofree char *owner = NULL;
   g_autofree char *state = NULL;
+  g_autoptr(GError) damage = NULL;
   const char *refused;
   gboolean was_accepted = FALSE, new_insert, known;
   EvgSyncRecord record = { 0 };
@@ -410,6 +422,16 @@ apply_change (EvgServerDb    *db,
 
   if (!load_record (db, change, &stored, error))
     return FALSE;
+  if (!parse_stored (&stored, &damage))
+    {
+      /* Refused, not taken for an empty record: the batch goes on, and
+       * the administrator learns which record to restore. */
+      g_message ("The stored record %s/%s is damaged: %s", change->table, change->row_id,
+                 damage->message);
+      outcome->status = EVG_SYNC_STATUS_REJECTED;
+      outcome->reason = "damaged";
+      return TRUE;
+    }
 
   /* A new record made by an insert is the whole of a first upload.  Nothing
    * but a known change id can refuse it, so the change log's unique index
@@ -489,8 +511,8 @@ apply_change (EvgServerDb    *db,
     {
       record.exists = stored.exists;
       record.deleted = stored.deleted;
-      record.values = stored.exists ? evg_sync_parse_object (stored.fields) : json_object_new ();
-      record.clocks = stored.exists ? evg_sync_parse_object (stored.clocks) : json_object_new ();
+      record.values = stored.exists ? json_object_ref (stored.values) : json_object_new ();
+      record.clocks = stored.exists ? json_object_ref (stored.clock_values) : json_object_new ();
       evg_sync_merge (spec, &record, change, NULL, &merge);
       values_text = g_string_new (NULL);
       clocks_text = g_string_new (NULL);
@@ -558,10 +580,13 @@ apply_change (EvgServerDb    *db,
     {
       /* The other branch of a transfer sees it too, under its own id. */
       g_autofree char *routed_id = g_strconcat (change->change_id, ".r", NULL);
-      g_autoptr(JsonObject) merged = evg_sync_parse_object (values_text == NULL ? fields_json
-                                                                                : values_text->str);
-      g_autofree char *status = string_member (merged, "status");
+      g_autoptr(JsonObject) merged = evg_sync_parse_stored (values_text == NULL ? fields_json
+                                                                                : values_text->str,
+                                                            error);
+      g_autofree char *status = merged != NULL ? string_member (merged, "status") : NULL;
 
+      if (merged == NULL)
+        goto fail;
       if (!log_change (db, routed_id, routed_to, change->table, change->row_id,
                        evg_sync_op_to_string (change->op), fields_json, change->hlc,
                        change->base_hlc, change->site, error))

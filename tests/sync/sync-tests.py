@@ -1474,6 +1474,20 @@ def case_field_limits(work):
     dev.sync_until_done()
     ok(dev.query("SELECT count(*) FROM member WHERE id LIKE 'big-%'") == [(5000,)],
        'a device pulls all of them over several pages')
+
+    # A record damaged on the server's disk is not taken for an empty one:
+    # a change to it is refused, and the rest of the batch goes on.
+    con = sqlite3.connect(server.db, timeout=30)
+    con.execute("UPDATE record SET fields = '{\"name\":', log_seq = NULL "
+                "WHERE tbl = 'member' AND row_id = 'big-1'")
+    con.commit()
+    con.close()
+    status, answer = http(server.port, 'POST', '/v1/push', token=ta, body=push_body(
+        [change('member', 'big-1', 'update', {'phone': '13812345678'}),
+         change('member', 'big-2', 'update', {'phone': '13812345679'})]))
+    ok(status == 200 and answer['results'][0]['status'] == 'rejected'
+       and answer['results'][0]['reason'] == 'damaged', 'a change to a damaged record is rejected: damaged')
+    ok(answer['results'][1]['status'] == 'applied', 'the next change of the batch is applied')
     server.stop()
 
 

@@ -312,6 +312,40 @@ evg_sync_merge_result_clear (EvgSyncMergeResult *result)
   g_clear_pointer (&result->row_hlc, g_free);
 }
 
+/**
+ * evg_sync_parse_stored:
+ *
+ * Parses the text of a JSON object as stored (a record's fields or
+ * clocks).  Anything else is an error, never an empty object: merging
+ * against an empty object would take a damaged record for a record with
+ * no values and quietly overwrite or drop what it held.
+ *
+ * Returns: (transfer full) (nullable): the object, or %NULL with @error set
+ */
+JsonObject *
+evg_sync_parse_stored (const char  *json,
+                       GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local = NULL;
+  JsonNode *root;
+
+  if (json == NULL || !json_parser_load_from_data (parser, json, -1, &local))
+    {
+      g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_FAILED,
+                   "A stored record is damaged: %s", local != NULL ? local->message : "no text");
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error_literal (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_FAILED,
+                           "A stored record is damaged: it is not a JSON object");
+      return NULL;
+    }
+  return json_object_ref (json_node_get_object (root));
+}
+
 /* Parses a JSON object text; anything else gives an empty object. */
 JsonObject *
 evg_sync_parse_object (const char *json)

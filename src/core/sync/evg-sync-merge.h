@@ -58,5 +58,7 @@ void        evg_sync_merge              (const EvgTableSpec  *spec,
                                          EvgSyncMergeResult  *result);
 void        evg_sync_merge_result_clear (EvgSyncMergeResult  *result);
 JsonObject *evg_sync_parse_object       (const char          *json);
+JsonObject *evg_sync_parse_stored       (const char          *json,
+                                         GError             **error);
 
 G_END_DECLS
