@@ -387,6 +387,14 @@ evg_schema_get_version (void)
   return G_N_ELEMENTS (migrations);
 }
 
+/* The migrations in order, for evg_sqlite_migrate(). */
+const char * const *
+evg_schema_get_migrations (guint *n_migrations)
+{
+  *n_migrations = G_N_ELEMENTS (migrations);
+  return migrations;
+}
+
 const char *
 evg_schema_get_migration (guint from_version)
 {

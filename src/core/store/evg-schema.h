@@ -143,5 +143,6 @@ const char          *evg_table_spec_check_int   (const EvgTableSpec *spec,
 
 guint                evg_schema_get_version    (void);
 const char          *evg_schema_get_migration  (guint               from_version);
+const char * const  *evg_schema_get_migrations (guint              *n_migrations);
 
 G_END_DECLS

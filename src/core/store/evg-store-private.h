@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 
+#include "evg-sqlite.h"
 #include "evg-store.h"
 
 G_BEGIN_DECLS
@@ -14,6 +15,7 @@ G_BEGIN_DECLS
 #define EVG_OUTBOX_FIELDS_FROM_ROW ""
 
 sqlite3      *evg_store_get_db        (EvgStore    *self);
+EvgSqlite    *evg_store_get_sqlite    (EvgStore    *self);
 sqlite3_stmt *evg_store_prepare       (EvgStore    *self,
                                        const char  *sql,
                                        GError     **error);

@@ -22,7 +22,7 @@ struct _EvgStore
   /* Owned */
   char       *path;
   sqlite3    *db;
-  GHashTable *statements;   /* SQL text → sqlite3_stmt */
+  EvgSqlite  *sqlite;       /* statements, kept by their SQL text */
   char       *site_id;
   guint       schema_version;
   EvgClockFunc clock;
@@ -69,7 +69,7 @@ evg_store_finalize (GObject *object)
   if (self->holds_checkpoint)
     g_atomic_int_dec_and_test (&checkpoint_holds);
 
-  g_clear_pointer (&self->statements, g_hash_table_unref);
+  g_clear_pointer (&self->sqlite, evg_sqlite_free);
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
   g_clear_pointer (&self->path, g_free);
@@ -108,8 +108,6 @@ evg_store_class_init (EvgStoreClass *klass)
 static void
 evg_store_init (EvgStore *self)
 {
-  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                            (GDestroyNotify) sqlite3_finalize);
 }
 
 /* Turns an SQLite result into a message a branch secretary can act on. */
@@ -174,6 +172,31 @@ evg_store_set_error (EvgStore  *self,
   set_sqlite_error (self->db, self->path, rc, error);
 }
 
+static void
+on_sqlite_error (sqlite3   *db,
+                 int        rc,
+                 gpointer   user_data,
+                 GError   **error)
+{
+  EvgStore *self = user_data;
+
+  set_sqlite_error (db, self->path, rc, error);
+}
+
+/* Starts the plumbing of a connection just opened. */
+static void
+attach_sqlite (EvgStore *self)
+{
+  self->sqlite = evg_sqlite_new (self->db, EVG_SQLITE_KEY_TEXT, on_sqlite_error, self);
+}
+
+EvgSqlite *
+evg_store_get_sqlite (EvgStore *self)
+{
+  g_return_val_if_fail (EVG_IS_STORE (self), NULL);
+  return self->sqlite;
+}
+
 sqlite3 *
 evg_store_get_db (EvgStore *self)
 {
@@ -188,28 +211,8 @@ evg_store_prepare (EvgStore    *self,
                    const char  *sql,
                    GError     **error)
 {
-  sqlite3_stmt *stmt;
-  int rc;
-
   g_return_val_if_fail (EVG_IS_STORE (self), NULL);
-
-  stmt = g_hash_table_lookup (self->statements, sql);
-  if (stmt != NULL)
-    {
-      sqlite3_reset (stmt);
-      sqlite3_clear_bindings (stmt);
-      return stmt;
-    }
-
-  rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
-  if (rc != SQLITE_OK)
-    {
-      evg_store_set_error (self, rc, error);
-      return NULL;
-    }
-
-  g_hash_table_insert (self->statements, g_strdup (sql), stmt);
-  return stmt;
+  return evg_sqlite_prepare (self->sqlite, sql, error);
 }
 
 gboolean
@@ -217,71 +220,25 @@ evg_store_exec (EvgStore    *self,
                 const char  *sql,
                 GError     **error)
 {
-  int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
-
-  if (rc != SQLITE_OK)
-    {
-      evg_store_set_error (self, rc, error);
-      return FALSE;
-    }
-  return TRUE;
+  return evg_sqlite_exec (self->sqlite, sql, error);
 }
 
-static gboolean
-query_int (EvgStore    *self,
-           const char  *sql,
-           gint64      *value,
-           GError     **error)
+static void
+on_migration_failed (guint     version,
+                     GError  **error)
 {
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
-    {
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        {
-          *value = sqlite3_column_int64 (stmt, 0);
-          rc = SQLITE_OK;
-        }
-    }
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_OK)
-    {
-      evg_store_set_error (self, rc, error);
-      return FALSE;
-    }
-  return TRUE;
+  g_prefix_error (error, _("Updating the database to version %u failed: "), version);
 }
 
 static gboolean
 migrate (EvgStore  *self,
          GError   **error)
 {
-  guint target = evg_schema_get_version ();
+  guint n_migrations;
+  const char * const *migrations = evg_schema_get_migrations (&n_migrations);
 
-  for (guint v = self->schema_version; v < target; v++)
-    {
-      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %u;"
-                                               "PRAGMA application_id = %d;",
-                                               v + 1, EVG_APPLICATION_ID);
-
-      if (!evg_store_exec (self, "BEGIN IMMEDIATE", error))
-        return FALSE;
-      if (!evg_store_exec (self, evg_schema_get_migration (v), error) ||
-          !evg_store_exec (self, bump, error) ||
-          !evg_store_exec (self, "COMMIT", error))
-        {
-          sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
-          g_prefix_error (error, _("Updating the database to version %u failed: "), v + 1);
-          return FALSE;
-        }
-      self->schema_version = v + 1;
-    }
-
-  return TRUE;
+  return evg_sqlite_migrate (self->sqlite, migrations, n_migrations, EVG_APPLICATION_ID,
+                             &self->schema_version, on_migration_failed, error);
 }
 
 /* Reads what the file says it is before anything writes to it, so that a
@@ -292,9 +249,9 @@ check_file (EvgStore  *self,
 {
   gint64 version = 0, app_id = 0, n_objects = 0;
 
-  if (!query_int (self, "PRAGMA user_version", &version, error) ||
-      !query_int (self, "PRAGMA application_id", &app_id, error) ||
-      !query_int (self, "SELECT count(*) FROM sqlite_master", &n_objects, error))
+  if (!evg_sqlite_query_int (self->sqlite, "PRAGMA user_version", &version, error) ||
+      !evg_sqlite_query_int (self->sqlite, "PRAGMA application_id", &app_id, error) ||
+      !evg_sqlite_query_int (self->sqlite, "SELECT count(*) FROM sqlite_master", &n_objects, error))
     return FALSE;
 
   if (app_id != EVG_APPLICATION_ID && (app_id != 0 || n_objects > 0 || version > 0))
@@ -374,23 +331,8 @@ static gboolean
 load_site (EvgStore  *self,
            GError   **error)
 {
-  sqlite3_stmt *stmt = evg_store_prepare (self, "SELECT site_id FROM sync_state WHERE id = 1", error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    self->site_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_ROW)
-    {
-      set_sqlite_error (self->db, self->path, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, error);
-      return FALSE;
-    }
-  return TRUE;
+  return evg_sqlite_query_text (self->sqlite, "SELECT site_id FROM sync_state WHERE id = 1",
+                                &self->site_id, error);
 }
 
 /**
@@ -451,6 +393,7 @@ evg_store_open (const char  *path,
       return NULL;
     }
   sqlite3_extended_result_codes (self->db, 1);
+  attach_sqlite (self);
 
   if (!check_file (self, error) ||
       !configure_connection (self, error) ||
@@ -541,6 +484,7 @@ evg_store_open_for_reading (const char  *path,
   if (self->db == NULL)
     return NULL;
   sqlite3_extended_result_codes (self->db, 1);
+  attach_sqlite (self);
   sqlite3_busy_timeout (self->db, 5000);
 
   if (!check_file (self, error))
@@ -683,19 +627,8 @@ char *
 evg_store_get_meta (EvgStore   *self,
                     const char *key)
 {
-  sqlite3_stmt *stmt;
-  char *value = NULL;
-
   g_return_val_if_fail (EVG_IS_STORE (self), NULL);
-
-  stmt = evg_store_prepare (self, "SELECT value FROM meta WHERE key = ?", NULL);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_reset (stmt);
-  return value;
+  return evg_sqlite_get_meta (self->sqlite, key);
 }
 
 gboolean
@@ -704,32 +637,8 @@ evg_store_set_meta (EvgStore    *self,
                     const char  *value,
                     GError     **error)
 {
-  sqlite3_stmt *stmt;
-  int rc;
-
   g_return_val_if_fail (EVG_IS_STORE (self), FALSE);
-
-  if (value == NULL)
-    stmt = evg_store_prepare (self, "DELETE FROM meta WHERE key = ?1", error);
-  else
-    stmt = evg_store_prepare (self, "INSERT INTO meta (key, value) VALUES (?1, ?2) "
-                                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                              error);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  if (value != NULL)
-    sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      evg_store_set_error (self, rc, error);
-      return FALSE;
-    }
-  return TRUE;
+  return evg_sqlite_set_meta (self->sqlite, key, value, error);
 }
 
 /* Counts the live (not deleted) rows of a synced table. */
@@ -751,7 +660,7 @@ evg_store_count_rows (EvgStore    *self,
     }
 
   sql = g_strdup_printf ("SELECT count(*) FROM %s WHERE deleted = 0", table);
-  if (!query_int (self, sql, &count, error))
+  if (!evg_sqlite_query_int (self->sqlite, sql, &count, error))
     return -1;
   return count;
 }
@@ -763,8 +672,8 @@ evg_store_count_pending (EvgStore *self)
 
   g_return_val_if_fail (EVG_IS_STORE (self), 0);
 
-  if (!query_int (self, "SELECT count(*) FROM outbox WHERE seq > "
-                  "  (SELECT acked_seq FROM sync_state WHERE id = 1)", &count, NULL))
+  if (!evg_sqlite_query_int (self->sqlite, "SELECT count(*) FROM outbox WHERE seq > "
+                             "  (SELECT acked_seq FROM sync_state WHERE id = 1)", &count, NULL))
     return 0;
   return count;
 }

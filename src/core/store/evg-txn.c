@@ -26,6 +26,7 @@ typedef struct
 struct _EvgTxn
 {
   EvgStore   *store;        /* borrowed: the store outlives its transactions */
+  EvgSqlite  *sqlite;       /* borrowed: the store's */
   EvgHlc     *hlc;
   char       *branch;
   GHashTable *changed;      /* table name → GPtrArray of ids, or NULL for "all" */
@@ -140,32 +141,6 @@ evg_txn_new_id (void)
   return id;
 }
 
-static gboolean
-step_done (EvgTxn        *txn,
-           sqlite3_stmt  *stmt,
-           GError       **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      evg_store_set_error (txn->store, rc, error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-exec_cached (EvgTxn      *txn,
-             const char  *sql,
-             GError     **error)
-{
-  sqlite3_stmt *stmt = evg_store_prepare (txn->store, sql, error);
-
-  return stmt != NULL && step_done (txn, stmt, error);
-}
-
 /* A table's entry in `changed` is NULL once it stands for "any row". */
 static void
 free_ids (gpointer ids)
@@ -184,13 +159,14 @@ evg_txn_new_internal (EvgStore  *store,
   int rc;
 
   txn->store = store;
+  txn->sqlite = evg_store_get_sqlite (store);
   txn->changed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, free_ids);
   txn->scratch = g_string_new (NULL);
   txn->insert_sql = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   /* IMMEDIATE takes the write lock now, so the clock read below cannot be
    * raced by another connection writing at the same time. */
-  if (!exec_cached (txn, "BEGIN IMMEDIATE", error))
+  if (!evg_sqlite_begin (txn->sqlite, error))
     return NULL;
   txn->open = TRUE;
 
@@ -263,7 +239,7 @@ savepoint (EvgTxn      *txn,
    * so a write needs no savepoint of its own to undo. */
   if (txn->all_or_nothing)
     return TRUE;
-  return exec_cached (txn, "SAVEPOINT evg_write", error);
+  return evg_sqlite_exec_cached (txn->sqlite, "SAVEPOINT evg_write", error);
 }
 
 /* Ends one write: kept on success, undone on failure so that a failed write
@@ -281,11 +257,11 @@ release (EvgTxn    *txn,
     }
   if (!ok)
     {
-      exec_cached (txn, "ROLLBACK TO evg_write", NULL);
-      exec_cached (txn, "RELEASE evg_write", NULL);
+      evg_sqlite_exec_cached (txn->sqlite, "ROLLBACK TO evg_write", NULL);
+      evg_sqlite_exec_cached (txn->sqlite, "RELEASE evg_write", NULL);
       return FALSE;
     }
-  return exec_cached (txn, "RELEASE evg_write", error);
+  return evg_sqlite_exec_cached (txn->sqlite, "RELEASE evg_write", error);
 }
 
 /* The statement that writes @n_rows outbox entries (1 or BULK_ROWS), for
@@ -347,12 +323,12 @@ append_outbox (EvgTxn      *txn,
 
   make_uuid (change_id);
   /* Every parameter is bound below, so the statement needs no clearing;
-   * step_done() has reset it. */
+   * evg_sqlite_step_done() has reset it. */
   stmt = outbox_statement (txn, 1, error);
   if (stmt == NULL)
     return FALSE;
   bind_outbox (stmt, 0, change_id, table, row_id, op, fields_json, hlc, base_hlc);
-  return step_done (txn, stmt, error);
+  return evg_sqlite_step_done (txn->sqlite, stmt, error);
 }
 
 static void
@@ -482,8 +458,8 @@ insert_statement (EvgTxn              *txn,
 }
 
 /* insert_statement(), or the statement in @kept when it is for the same
- * table and columns: step_done() has reset it, and every parameter takes a
- * new value. */
+ * table and columns: evg_sqlite_step_done() has reset it, and every
+ * parameter takes a new value. */
 static sqlite3_stmt *
 kept_insert_statement (EvgTxn              *txn,
                        KeptInsert          *kept,
@@ -580,7 +556,7 @@ evg_txn_insert (EvgTxn       *txn,
     return release (txn, FALSE, NULL), NULL;
 
   bind_insert (stmt, 0, mask, fields, new_id, txn->branch, hlc, field_hlc);
-  ok = step_done (txn, stmt, error);
+  ok = evg_sqlite_step_done (txn->sqlite, stmt, error);
   if (ok)
     ok = append_outbox (txn, spec->name, new_id, "insert", insert_entry_fields (fields, sql), hlc,
                         NULL, error);
@@ -694,7 +670,7 @@ insert_bulk (EvgTxn              *txn,
           g_string_append_c (json, '\0');
         }
     }
-  if (!step_done (txn, stmt, error))
+  if (!evg_sqlite_step_done (txn->sqlite, stmt, error))
     return FALSE;
 
   stmt = outbox_statement (txn, BULK_ROWS, error);
@@ -705,7 +681,7 @@ insert_bulk (EvgTxn              *txn,
                  spec->insert_keeps_values ? json->str + bulk[i].json_start
                                            : EVG_OUTBOX_FIELDS_FROM_ROW,
                  bulk[i].hlc, NULL);
-  if (!step_done (txn, stmt, error))
+  if (!evg_sqlite_step_done (txn->sqlite, stmt, error))
     return FALSE;
 
   for (guint i = 0; i < BULK_ROWS; i++)
@@ -949,7 +925,7 @@ write_row (EvgTxn       *txn,
     if (evg_field_set_has_index (fields, i))
       bind_value (stmt, pos++, &spec->columns[i], evg_field_set_get_index (fields, i));
 
-  if (!step_done (txn, stmt, error))
+  if (!evg_sqlite_step_done (txn->sqlite, stmt, error))
     return FALSE;
 
   g_string_truncate (sql, 0);
@@ -1043,7 +1019,7 @@ evg_txn_delete (EvgTxn      *txn,
   sqlite3_bind_text (stmt, 1, hlc, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, id, -1, SQLITE_STATIC);
 
-  ok = step_done (txn, stmt, error) &&
+  ok = evg_sqlite_step_done (txn->sqlite, stmt, error) &&
        append_outbox (txn, spec->name, id, "delete", "{}", hlc, base_hlc, error);
 
   if (!release (txn, ok, error))
@@ -1176,10 +1152,10 @@ evg_txn_commit (EvgTxn  *txn,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, hlc, -1, SQLITE_STATIC);
-  if (!step_done (txn, stmt, error))
+  if (!evg_sqlite_step_done (txn->sqlite, stmt, error))
     return FALSE;
 
-  if (!exec_cached (txn, "COMMIT", error))
+  if (!evg_sqlite_commit (txn->sqlite, error))
     return FALSE;
 
   txn->open = FALSE;
@@ -1199,7 +1175,7 @@ evg_txn_free (EvgTxn *txn)
 
   if (txn->open)
     {
-      sqlite3_exec (evg_store_get_db (txn->store), "ROLLBACK", NULL, NULL, NULL);
+      evg_sqlite_rollback (txn->sqlite);
       evg_store_txn_finished (txn->store, txn);
     }
 
