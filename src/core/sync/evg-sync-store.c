@@ -30,47 +30,6 @@ evg_sync_failpoint (const char *name)
     raise (SIGKILL);
 }
 
-static gboolean
-step_done (EvgStore      *store,
-           sqlite3_stmt  *stmt,
-           GError       **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      evg_store_set_error (store, rc, error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-begin (EvgStore  *store,
-       GError   **error)
-{
-  sqlite3_stmt *stmt = evg_store_prepare (store, "BEGIN IMMEDIATE", error);
-
-  return stmt != NULL && step_done (store, stmt, error);
-}
-
-static gboolean
-commit (EvgStore  *store,
-        GError   **error)
-{
-  sqlite3_stmt *stmt = evg_store_prepare (store, "COMMIT", error);
-
-  return stmt != NULL && step_done (store, stmt, error);
-}
-
-static gboolean
-rollback (EvgStore *store)
-{
-  sqlite3_exec (evg_store_get_db (store), "ROLLBACK", NULL, NULL, NULL);
-  return FALSE;
-}
-
 static char *
 column_dup (sqlite3_stmt *stmt,
             int           col)
@@ -307,6 +266,7 @@ evg_sync_take_batch (EvgStore    *store,
                      guint     *n_changes,
                      GError   **error)
 {
+  EvgSqlite *sqlite = evg_store_get_sqlite (store);
   g_autofree char *id = NULL;
   g_autofree char *epoch = NULL;
   g_autoptr(GString) scratch = g_string_new (NULL);
@@ -319,14 +279,14 @@ evg_sync_take_batch (EvgStore    *store,
   *n_changes = 0;
   g_string_truncate (body, 0);
 
-  if (!begin (store, error))
+  if (!evg_sqlite_begin (sqlite, error))
     return FALSE;
 
   /* See the outbox in evg-schema.c: a batch is a range of seqs. */
   stmt = evg_store_prepare (store, "SELECT batch_id, first_seq, last_seq FROM outbox_batch "
                                    "WHERE batch_id IS NOT ?1 ORDER BY first_seq LIMIT 1", error);
   if (stmt == NULL)
-    return rollback (store);
+    return evg_sqlite_rollback (sqlite);
   sqlite3_bind_text (stmt, 1, in_flight, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     {
@@ -346,7 +306,7 @@ evg_sync_take_batch (EvgStore    *store,
                                        "      FROM sync_state WHERE id = 1) "
                                        "   ORDER BY seq LIMIT ?1)", error);
       if (stmt == NULL)
-        return rollback (store);
+        return evg_sqlite_rollback (sqlite);
       sqlite3_bind_int (stmt, 1, (int) max_changes);
       rc = sqlite3_step (stmt);
       if (rc == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
@@ -358,26 +318,26 @@ evg_sync_take_batch (EvgStore    *store,
       if (rc != SQLITE_ROW)
         {
           evg_store_set_error (store, rc, error);
-          return rollback (store);
+          return evg_sqlite_rollback (sqlite);
         }
       if (first == 0)
-        return commit (store, error) || rollback (store);
+        return evg_sqlite_commit (sqlite, error) || evg_sqlite_rollback (sqlite);
 
       id = g_uuid_string_random ();
       stmt = evg_store_prepare (store, "INSERT INTO outbox_batch (batch_id, first_seq, last_seq) "
                                        "VALUES (?, ?, ?)", error);
       if (stmt == NULL)
-        return rollback (store);
+        return evg_sqlite_rollback (sqlite);
       sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 2, first);
       sqlite3_bind_int64 (stmt, 3, last);
-      if (!step_done (store, stmt, error))
-        return rollback (store);
+      if (!evg_sqlite_step_done (sqlite, stmt, error))
+        return evg_sqlite_rollback (sqlite);
     }
 
   stmt = evg_store_prepare (store, "SELECT server_epoch FROM sync_state WHERE id = 1", error);
   if (stmt == NULL)
-    return rollback (store);
+    return evg_sqlite_rollback (sqlite);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     epoch = column_dup (stmt, 0);
   sqlite3_reset (stmt);
@@ -396,7 +356,7 @@ evg_sync_take_batch (EvgStore    *store,
   stmt = evg_store_prepare (store, "SELECT change_id, tbl, row_id, op, fields, hlc, base_hlc "
                                    "FROM outbox WHERE seq BETWEEN ? AND ? ORDER BY seq", error);
   if (stmt == NULL)
-    return rollback (store);
+    return evg_sqlite_rollback (sqlite);
   sqlite3_bind_int64 (stmt, 1, first);
   sqlite3_bind_int64 (stmt, 2, last);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -408,7 +368,7 @@ evg_sync_take_batch (EvgStore    *store,
       if (fields == NULL)
         {
           sqlite3_reset (stmt);
-          return rollback (store);
+          return evg_sqlite_rollback (sqlite);
         }
       if (*n_changes > 0)
         g_string_append_c (body, ',');
@@ -428,12 +388,12 @@ evg_sync_take_batch (EvgStore    *store,
   if (rc != SQLITE_DONE)
     {
       evg_store_set_error (store, rc, error);
-      return rollback (store);
+      return evg_sqlite_rollback (sqlite);
     }
   g_string_append (body, "]}");
 
-  if (!commit (store, error))
-    return rollback (store);
+  if (!evg_sqlite_commit (sqlite, error))
+    return evg_sqlite_rollback (sqlite);
 
   *batch_id = g_steal_pointer (&id);
   return TRUE;
@@ -451,6 +411,7 @@ add_conflict (EvgStore    *store,
               const char  *change_id,
               GError     **error)
 {
+  EvgSqlite *sqlite = evg_store_get_sqlite (store);
   sqlite3_stmt *stmt;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
@@ -467,7 +428,7 @@ add_conflict (EvgStore    *store,
   sqlite3_bind_text (stmt, 5, remote_value, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, change_id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 7, now);
-  if (!step_done (store, stmt, error))
+  if (!evg_sqlite_step_done (sqlite, stmt, error))
     return FALSE;
   if (sqlite3_changes (evg_store_get_db (store)) > 0)
     return TRUE;
@@ -484,7 +445,7 @@ add_conflict (EvgStore    *store,
   sqlite3_bind_text (stmt, 5, remote_value, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, change_id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 7, now);
-  return step_done (store, stmt, error);
+  return evg_sqlite_step_done (sqlite, stmt, error);
 }
 
 static char *
@@ -507,11 +468,12 @@ requeue_entry (EvgStore  *store,
                gint64     seq,
                GError   **error)
 {
+  EvgSqlite *sqlite = evg_store_get_sqlite (store);
   sqlite3_stmt *stmt;
 
   stmt = evg_store_prepare (store, "UPDATE sqlite_sequence SET seq = seq + 1 WHERE name = 'outbox'",
                             error);
-  if (stmt == NULL || !step_done (store, stmt, error))
+  if (stmt == NULL || !evg_sqlite_step_done (sqlite, stmt, error))
     return FALSE;
   stmt = evg_store_prepare (store, "UPDATE outbox SET seq = "
                                    "  (SELECT seq FROM sqlite_sequence WHERE name = 'outbox') "
@@ -519,7 +481,7 @@ requeue_entry (EvgStore  *store,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, seq);
-  return step_done (store, stmt, error);
+  return evg_sqlite_step_done (sqlite, stmt, error);
 }
 
 /* Keeps the range of sequence numbers the server gave this push's changes
@@ -532,6 +494,7 @@ note_own_seqs (EvgStore             *store,
                EvgSyncPushResponse  *response,
                GError              **error)
 {
+  EvgSqlite *sqlite = evg_store_get_sqlite (store);
   g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
   sqlite3_stmt *stmt;
   gint64 low = 0, high = 0;
@@ -559,7 +522,7 @@ note_own_seqs (EvgStore             *store,
   sqlite3_bind_int64 (stmt, 1, low);
   sqlite3_bind_int64 (stmt, 2, high);
   sqlite3_bind_int64 (stmt, 3, g_hash_table_size (seen));
-  if (!step_done (store, stmt, error))
+  if (!evg_sqlite_step_done (sqlite, stmt, error))
     return FALSE;
   if (sqlite3_changes (evg_store_get_db (store)) > 0)
     return TRUE;
@@ -570,7 +533,7 @@ note_own_seqs (EvgStore             *store,
   sqlite3_bind_int64 (stmt, 1, low);
   sqlite3_bind_int64 (stmt, 2, high);
   sqlite3_bind_int64 (stmt, 3, g_hash_table_size (seen));
-  return step_done (store, stmt, error);
+  return evg_sqlite_step_done (sqlite, stmt, error);
 }
 
 /**
@@ -617,6 +580,7 @@ evg_sync_ack_batch (EvgStore             *store,
                     EvgSyncReport        *report,
                     GError              **error)
 {
+  EvgSqlite *sqlite = evg_store_get_sqlite (store);
   g_autoptr(GHashTable) answers = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GString) scratch = g_string_new (NULL);
   g_autoptr(GArray) unanswered = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -639,14 +603,14 @@ evg_sync_ack_batch (EvgStore             *store,
       g_hash_table_insert (answers, result->change_id, result);
     }
 
-  if (!begin (store, error))
+  if (!evg_sqlite_begin (sqlite, error))
     return FALSE;
 
   stmt = evg_store_prepare (store, "SELECT first_seq, last_seq, "
                                    "  EXISTS (SELECT 1 FROM outbox_batch o WHERE o.first_seq < b.first_seq) "
                                    "FROM outbox_batch b WHERE batch_id = ?", error);
   if (stmt == NULL)
-    return rollback (store);
+    return evg_sqlite_rollback (sqlite);
   sqlite3_bind_text (stmt, 1, batch_id, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
@@ -659,7 +623,7 @@ evg_sync_ack_batch (EvgStore             *store,
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
       evg_store_set_error (store, rc, error);
-      return rollback (store);
+      return evg_sqlite_rollback (sqlite);
     }
   /* Batches are answered in the order they went out; acked_seq cannot
    * say that a later batch is settled while an earlier one is not. */
@@ -667,7 +631,7 @@ evg_sync_ack_batch (EvgStore             *store,
     {
       g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_BAD_RESPONSE,
                    _("The server answered a batch before the one sent ahead of it."));
-      return rollback (store);
+      return evg_sqlite_rollback (sqlite);
     }
 
   /* Walks the batch, not the answer: an answer can only settle entries
@@ -676,7 +640,7 @@ evg_sync_ack_batch (EvgStore             *store,
   stmt = evg_store_prepare (store, "SELECT change_id, tbl, row_id, fields, seq FROM outbox "
                                    "WHERE seq BETWEEN ? AND ? ORDER BY seq", error);
   if (stmt == NULL)
-    return rollback (store);
+    return evg_sqlite_rollback (sqlite);
   sqlite3_bind_int64 (stmt, 1, first);
   sqlite3_bind_int64 (stmt, 2, last);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -744,7 +708,7 @@ evg_sync_ack_batch (EvgStore             *store,
   if (rc != SQLITE_DONE)
     {
       evg_store_set_error (store, rc, error);
-      return rollback (store);
+      return evg_sqlite_rollback (sqlite);
     }
 
   /* Entries the answer left out go into a later batch rather than being
@@ -753,40 +717,40 @@ evg_sync_ack_batch (EvgStore             *store,
    * server still finds it a duplicate if it had it after all. */
   for (guint i = 0; i < unanswered->len; i++)
     if (!requeue_entry (store, g_array_index (unanswered, gint64, i), error))
-      return rollback (store);
+      return evg_sqlite_rollback (sqlite);
 
   if (first > 0)
     {
       if (!note_own_seqs (store, response, error))
-        return rollback (store);
+        return evg_sqlite_rollback (sqlite);
       stmt = evg_store_prepare (store, "DELETE FROM outbox_batch WHERE batch_id = ?", error);
       if (stmt == NULL)
-        return rollback (store);
+        return evg_sqlite_rollback (sqlite);
       sqlite3_bind_text (stmt, 1, batch_id, -1, SQLITE_STATIC);
-      if (!step_done (store, stmt, error))
-        return rollback (store);
+      if (!evg_sqlite_step_done (sqlite, stmt, error))
+        return evg_sqlite_rollback (sqlite);
       stmt = evg_store_prepare (store, "UPDATE sync_state SET acked_seq = max (acked_seq, ?) "
                                        "WHERE id = 1", error);
       if (stmt == NULL)
-        return rollback (store);
+        return evg_sqlite_rollback (sqlite);
       sqlite3_bind_int64 (stmt, 1, last);
-      if (!step_done (store, stmt, error))
-        return rollback (store);
+      if (!evg_sqlite_step_done (sqlite, stmt, error))
+        return evg_sqlite_rollback (sqlite);
     }
 
   stmt = evg_store_prepare (store, "UPDATE sync_state SET server_epoch = coalesce (server_epoch, ?) "
                                    "WHERE id = 1", error);
   if (stmt == NULL)
-    return rollback (store);
+    return evg_sqlite_rollback (sqlite);
   sqlite3_bind_text (stmt, 1, response->epoch, -1, SQLITE_STATIC);
-  if (!step_done (store, stmt, error))
-    return rollback (store);
+  if (!evg_sqlite_step_done (sqlite, stmt, error))
+    return evg_sqlite_rollback (sqlite);
 
-  return commit (store, error) || rollback (store);
+  return evg_sqlite_commit (sqlite, error) || evg_sqlite_rollback (sqlite);
 
 fail:
   sqlite3_reset (stmt);
-  return rollback (store);
+  return evg_sqlite_rollback (sqlite);
 }
 
 static void
@@ -818,6 +782,7 @@ bind_json (sqlite3_stmt        *stmt,
 typedef struct
 {
   EvgStore   *store;
+  EvgSqlite  *sqlite;
   const char *site;
   char       *branch;
   GString    *sql;
@@ -939,7 +904,7 @@ insert_new (ApplyContext        *ctx,
       else
         sqlite3_bind_null (stmt, pos);
     }
-  return step_done (ctx->store, stmt, error);
+  return evg_sqlite_step_done (ctx->sqlite, stmt, error);
 }
 
 /* Writes the merged record.  A constraint failure (the same ID number on
@@ -1004,7 +969,7 @@ write_record (ApplyContext        *ctx,
                      json_object_get_member (record->values, spec->columns[i].name));
     }
 
-  return step_done (ctx->store, stmt, error);
+  return evg_sqlite_step_done (ctx->sqlite, stmt, error);
 }
 
 static gboolean
@@ -1077,7 +1042,7 @@ close_settled_conflicts (ApplyContext   *ctx,
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, g_array_index (settled, gint64, i));
       sqlite3_bind_int64 (stmt, 2, g_get_real_time () / G_USEC_PER_SEC);
-      if (!step_done (ctx->store, stmt, error))
+      if (!evg_sqlite_step_done (ctx->sqlite, stmt, error))
         return FALSE;
     }
   return TRUE;
@@ -1296,14 +1261,16 @@ evg_sync_apply_pull (EvgStore             *store,
                      GHashTable           *changed_tables,
                      GError              **error)
 {
+  EvgSqlite *sqlite = evg_store_get_sqlite (store);
   ApplyContext ctx = { 0 };
   sqlite3_stmt *stmt;
   gboolean ok = FALSE;
 
-  if (!begin (store, error))
+  if (!evg_sqlite_begin (sqlite, error))
     return FALSE;
 
   ctx.store = store;
+  ctx.sqlite = sqlite;
   ctx.site = evg_store_get_site_id (store);
   ctx.branch = evg_store_get_meta (store, "branch_code");
   if (ctx.branch == NULL)
@@ -1324,34 +1291,34 @@ evg_sync_apply_pull (EvgStore             *store,
   sqlite3_bind_int64 (stmt, 1, page->next);
   sqlite3_bind_text (stmt, 2, page->epoch, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, ctx.max_hlc, -1, SQLITE_STATIC);
-  if (!step_done (store, stmt, error))
+  if (!evg_sqlite_step_done (sqlite, stmt, error))
     goto out;
   /* Ranges of own changes the cursor has passed say nothing any more. */
   stmt = evg_store_prepare (store, "DELETE FROM own_seq_range WHERE last_seq <= ?", error);
   if (stmt == NULL)
     goto out;
   sqlite3_bind_int64 (stmt, 1, page->next);
-  if (!step_done (store, stmt, error))
+  if (!evg_sqlite_step_done (sqlite, stmt, error))
     goto out;
 
   evg_sync_failpoint ("client-pull-before-commit");
   {
     g_autoptr(GError) commit_error = NULL;
 
-    ok = commit (store, &commit_error);
+    ok = evg_sqlite_commit (sqlite, &commit_error);
     /* A deferred foreign key failing at COMMIT leaves the transaction open:
      * clear what dangles and commit again.  Checking only then keeps the
      * scan off the normal path. */
     if (!ok && sqlite3_extended_errcode (evg_store_get_db (store)) == SQLITE_CONSTRAINT_FOREIGNKEY &&
         sqlite3_get_autocommit (evg_store_get_db (store)) == 0)
-      ok = clear_dangling_references (&ctx, report, error) && commit (store, error);
+      ok = clear_dangling_references (&ctx, report, error) && evg_sqlite_commit (sqlite, error);
     else if (!ok)
       g_propagate_error (error, g_steal_pointer (&commit_error));
   }
 
 out:
   if (!ok)
-    rollback (store);
+    evg_sqlite_rollback (sqlite);
   g_free (ctx.branch);
   g_string_free (ctx.sql, TRUE);
   g_string_free (ctx.text, TRUE);
@@ -1373,24 +1340,25 @@ evg_sync_begin_resync (EvgStore    *store,
                        const char  *epoch,
                        GError     **error)
 {
+  EvgSqlite *sqlite = evg_store_get_sqlite (store);
   sqlite3_stmt *stmt;
 
-  if (!begin (store, error))
+  if (!evg_sqlite_begin (sqlite, error))
     return FALSE;
   stmt = evg_store_prepare (store, "DELETE FROM outbox_batch", error);
-  if (stmt == NULL || !step_done (store, stmt, error))
-    return rollback (store);
+  if (stmt == NULL || !evg_sqlite_step_done (sqlite, stmt, error))
+    return evg_sqlite_rollback (sqlite);
   stmt = evg_store_prepare (store, "DELETE FROM own_seq_range", error);
-  if (stmt == NULL || !step_done (store, stmt, error))
-    return rollback (store);
+  if (stmt == NULL || !evg_sqlite_step_done (sqlite, stmt, error))
+    return evg_sqlite_rollback (sqlite);
   stmt = evg_store_prepare (store, "UPDATE sync_state SET acked_seq = 0, pull_cursor = 0, "
                                    "server_epoch = ? WHERE id = 1", error);
   if (stmt == NULL)
-    return rollback (store);
+    return evg_sqlite_rollback (sqlite);
   sqlite3_bind_text (stmt, 1, epoch, -1, SQLITE_STATIC);
-  if (!step_done (store, stmt, error))
-    return rollback (store);
-  return commit (store, error) || rollback (store);
+  if (!evg_sqlite_step_done (sqlite, stmt, error))
+    return evg_sqlite_rollback (sqlite);
+  return evg_sqlite_commit (sqlite, error) || evg_sqlite_rollback (sqlite);
 }
 
 /* Replaces one clock text by another wherever a local write stored it. */
@@ -1402,6 +1370,7 @@ restamp_row (EvgStore    *store,
              const char  *new_hlc,
              GError     **error)
 {
+  EvgSqlite *sqlite = evg_store_get_sqlite (store);
   g_autofree char *sql = NULL;
   g_autofree char *quoted_old = g_strdup_printf ("\"%s\"", old_hlc);
   g_autofree char *quoted_new = g_strdup_printf ("\"%s\"", new_hlc);
@@ -1419,7 +1388,7 @@ restamp_row (EvgStore    *store,
   sqlite3_bind_text (stmt, 3, quoted_old, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, quoted_new, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 5, row_id, -1, SQLITE_STATIC);
-  return step_done (store, stmt, error);
+  return evg_sqlite_step_done (sqlite, stmt, error);
 }
 
 /**
@@ -1438,6 +1407,7 @@ evg_sync_rebase_clocks (EvgStore  *store,
                         gint64     server_ms,
                         GError   **error)
 {
+  EvgSqlite *sqlite = evg_store_get_sqlite (store);
   g_autoptr(GPtrArray) seqs = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GHashTable) renamed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   char limit[EVG_HLC_TEXT_LEN + 1];
@@ -1447,14 +1417,14 @@ evg_sync_rebase_clocks (EvgStore  *store,
   int rc;
 
   evg_hlc_format (evg_hlc_pack (server_ms + EVG_SYNC_MAX_SKEW_MS / 2, 0), limit);
-  if (!begin (store, error))
+  if (!evg_sqlite_begin (sqlite, error))
     return -1;
 
   stmt = evg_store_prepare (store, "SELECT seq, tbl, row_id, hlc, base_hlc FROM outbox "
                                    "WHERE seq > (SELECT acked_seq FROM sync_state WHERE id = 1) "
                                    "AND hlc > ? ORDER BY seq", error);
   if (stmt == NULL)
-    return rollback (store), -1;
+    return evg_sqlite_rollback (sqlite), -1;
   sqlite3_bind_text (stmt, 1, limit, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -1473,7 +1443,7 @@ evg_sync_rebase_clocks (EvgStore  *store,
   if (rc != SQLITE_DONE)
     {
       evg_store_set_error (store, rc, error);
-      return rollback (store), -1;
+      return evg_sqlite_rollback (sqlite), -1;
     }
 
   for (guint i = 0; i < seqs->len; i++)
@@ -1482,12 +1452,12 @@ evg_sync_rebase_clocks (EvgStore  *store,
       const char *fresh = g_hash_table_lookup (renamed, parts[3]);
 
       if (!restamp_row (store, parts[1], parts[2], parts[3], fresh, error))
-        return rollback (store), -1;
+        return evg_sqlite_rollback (sqlite), -1;
       /* A base from the bad clock is one of these changes: map it too. */
       stmt = evg_store_prepare (store, "UPDATE outbox SET hlc = ?2, base_hlc = coalesce (?3, base_hlc) "
                                        "WHERE seq = ?1", error);
       if (stmt == NULL)
-        return rollback (store), -1;
+        return evg_sqlite_rollback (sqlite), -1;
       sqlite3_bind_int64 (stmt, 1, g_ascii_strtoll (parts[0], NULL, 10));
       sqlite3_bind_text (stmt, 2, fresh, -1, SQLITE_STATIC);
       sqlite3_bind_null (stmt, 3);
@@ -1496,7 +1466,7 @@ evg_sync_rebase_clocks (EvgStore  *store,
         sqlite3_stmt *get = evg_store_prepare (store, "SELECT base_hlc FROM outbox WHERE seq = ?", error);
 
         if (get == NULL)
-          return rollback (store), -1;
+          return evg_sqlite_rollback (sqlite), -1;
         sqlite3_bind_int64 (get, 1, g_ascii_strtoll (parts[0], NULL, 10));
         if (sqlite3_step (get) == SQLITE_ROW && sqlite3_column_type (get, 0) != SQLITE_NULL)
           base = g_strdup ((const char *) sqlite3_column_text (get, 0));
@@ -1504,16 +1474,16 @@ evg_sync_rebase_clocks (EvgStore  *store,
         if (base != NULL && g_hash_table_contains (renamed, base))
           sqlite3_bind_text (stmt, 3, g_hash_table_lookup (renamed, base), -1, SQLITE_TRANSIENT);
       }
-      if (!step_done (store, stmt, error))
-        return rollback (store), -1;
+      if (!evg_sqlite_step_done (sqlite, stmt, error))
+        return evg_sqlite_rollback (sqlite), -1;
       count++;
     }
 
   /* The batch the server refused was never stored there: the entries it
    * held go out again in a new one. */
   stmt = evg_store_prepare (store, "DELETE FROM outbox_batch", error);
-  if (stmt == NULL || !step_done (store, stmt, error))
-    return rollback (store), -1;
+  if (stmt == NULL || !evg_sqlite_step_done (sqlite, stmt, error))
+    return evg_sqlite_rollback (sqlite), -1;
 
   {
     char last[EVG_HLC_TEXT_LEN + 1];
@@ -1521,14 +1491,14 @@ evg_sync_rebase_clocks (EvgStore  *store,
     evg_hlc_format (next, last);
     stmt = evg_store_prepare (store, "UPDATE sync_state SET last_hlc = ? WHERE id = 1", error);
     if (stmt == NULL)
-      return rollback (store), -1;
+      return evg_sqlite_rollback (sqlite), -1;
     sqlite3_bind_text (stmt, 1, last, -1, SQLITE_STATIC);
-    if (!step_done (store, stmt, error))
-      return rollback (store), -1;
+    if (!evg_sqlite_step_done (sqlite, stmt, error))
+      return evg_sqlite_rollback (sqlite), -1;
   }
 
-  if (!commit (store, error))
-    return rollback (store), -1;
+  if (!evg_sqlite_commit (sqlite, error))
+    return evg_sqlite_rollback (sqlite), -1;
   return count;
 }
 
@@ -1538,6 +1508,7 @@ evg_sync_record_result (EvgStore    *store,
                         const char  *error_message,
                         GError     **error)
 {
+  EvgSqlite *sqlite = evg_store_get_sqlite (store);
   sqlite3_stmt *stmt;
 
   if (success)
@@ -1551,7 +1522,7 @@ evg_sync_record_result (EvgStore    *store,
     sqlite3_bind_int64 (stmt, 1, g_get_real_time () / G_USEC_PER_SEC);
   else
     sqlite3_bind_text (stmt, 2, error_message, -1, SQLITE_STATIC);
-  return step_done (store, stmt, error);
+  return evg_sqlite_step_done (sqlite, stmt, error);
 }
 
 GPtrArray *
@@ -1659,6 +1630,7 @@ evg_sync_resolve (EvgStore           *store,
                   EvgSyncResolution   resolution,
                   GError            **error)
 {
+  EvgSqlite *sqlite = evg_store_get_sqlite (store);
   g_autoptr(EvgTxn) txn = NULL;
   g_autoptr(JsonObject) chosen = NULL;
   g_autoptr(EvgFieldSet) set = NULL;
@@ -1739,7 +1711,7 @@ evg_sync_resolve (EvgStore           *store,
   sqlite3_bind_int64 (stmt, 2, g_get_real_time () / G_USEC_PER_SEC);
   sqlite3_bind_text (stmt, 3, resolution == EVG_SYNC_RESOLUTION_KEEP_LOCAL ? "keep_local" : "keep_remote",
                      -1, SQLITE_STATIC);
-  if (!step_done (store, stmt, error))
+  if (!evg_sqlite_step_done (sqlite, stmt, error))
     return FALSE;
 
   return evg_txn_commit (txn, error);
