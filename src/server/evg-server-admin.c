@@ -51,7 +51,7 @@ gboolean
 evg_server_db_branch_exists (EvgServerDb *db,
                const char  *code)
 {
-  sqlite3_stmt *stmt = evg_server_db_prepare (db, "SELECT 1 FROM branch WHERE code = ?", NULL);
+  sqlite3_stmt *stmt = evg_sqlite_prepare (db->sqlite, "SELECT 1 FROM branch WHERE code = ?", NULL);
   gboolean found;
 
   if (stmt == NULL)
@@ -74,30 +74,34 @@ issue_token (EvgServerDb  *db,
   guint8 digest[32];
   sqlite3_stmt *stmt;
 
-  stmt = evg_server_db_prepare (db, "UPDATE token SET revoked_at = ?2 WHERE branch = ?1 AND revoked_at IS NULL",
-                  error);
+  stmt = evg_sqlite_prepare (db->sqlite,
+                             "UPDATE token SET revoked_at = ?2 "
+                             "WHERE branch = ?1 AND revoked_at IS NULL", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, evg_server_now_ms ());
-  if (!evg_server_db_step_done (db, stmt, error))
+  if (!evg_sqlite_step_done (db->sqlite, stmt, error))
     return NULL;
 
   hash_token (token, digest);
-  stmt = evg_server_db_prepare (db, "INSERT INTO token (hash, branch, created_at) VALUES (?, ?, ?)", error);
+  stmt = evg_sqlite_prepare (db->sqlite,
+                             "INSERT INTO token (hash, branch, created_at) VALUES (?, ?, ?)",
+                             error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_blob (stmt, 1, digest, sizeof digest, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, code, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 3, evg_server_now_ms ());
-  if (!evg_server_db_step_done (db, stmt, error))
+  if (!evg_sqlite_step_done (db->sqlite, stmt, error))
     return NULL;
 
-  stmt = evg_server_db_prepare (db, "UPDATE branch SET revoked_at = NULL WHERE code = ?", error);
+  stmt = evg_sqlite_prepare (db->sqlite,
+                             "UPDATE branch SET revoked_at = NULL WHERE code = ?", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
-  if (!evg_server_db_step_done (db, stmt, error))
+  if (!evg_sqlite_step_done (db->sqlite, stmt, error))
     return NULL;
 
   return g_steal_pointer (&token);
@@ -108,9 +112,9 @@ finish_token (EvgServerDb  *db,
               char         *token,
               GError      **error)
 {
-  if (token == NULL || !evg_server_db_exec (db, "COMMIT", error))
+  if (token == NULL || !evg_sqlite_commit (db->sqlite, error))
     {
-      sqlite3_exec (db->db, "ROLLBACK", NULL, NULL, NULL);
+      evg_sqlite_rollback (db->sqlite);
       g_free (token);
       return NULL;
     }
@@ -133,23 +137,24 @@ evg_server_db_add_branch (EvgServerDb  *db,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Enter the branch name."));
       return NULL;
     }
-  if (!evg_server_db_exec (db, "BEGIN IMMEDIATE", error))
+  if (!evg_sqlite_begin (db->sqlite, error))
     return NULL;
   if (evg_server_db_branch_exists (db, code))
     {
-      sqlite3_exec (db->db, "ROLLBACK", NULL, NULL, NULL);
+      evg_sqlite_rollback (db->sqlite);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
                    _("A branch with the code “%s” exists already. "
                      "Use “branch rotate-token” to give it a new token."), code);
       return NULL;
     }
-  stmt = evg_server_db_prepare (db, "INSERT INTO branch (code, name, created_at) VALUES (?, ?, ?)", error);
+  stmt = evg_sqlite_prepare (db->sqlite,
+                             "INSERT INTO branch (code, name, created_at) VALUES (?, ?, ?)", error);
   if (stmt == NULL)
     return finish_token (db, NULL, error);
   sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, clean_name, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 3, evg_server_now_ms ());
-  if (!evg_server_db_step_done (db, stmt, error))
+  if (!evg_sqlite_step_done (db->sqlite, stmt, error))
     return finish_token (db, NULL, error);
 
   return finish_token (db, issue_token (db, code, error), error);
@@ -162,7 +167,7 @@ require_branch (EvgServerDb  *db,
 {
   if (!evg_server_db_branch_exists (db, code))
     {
-      sqlite3_exec (db->db, "ROLLBACK", NULL, NULL, NULL);
+      evg_sqlite_rollback (db->sqlite);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
                    _("There is no branch with the code “%s”."), code);
       return FALSE;
@@ -175,7 +180,7 @@ evg_server_db_rotate_token (EvgServerDb  *db,
                             const char   *code,
                             GError      **error)
 {
-  if (!evg_server_db_exec (db, "BEGIN IMMEDIATE", error) || !require_branch (db, code, error))
+  if (!evg_sqlite_begin (db->sqlite, error) || !require_branch (db, code, error))
     return NULL;
   return finish_token (db, issue_token (db, code, error), error);
 }
@@ -187,29 +192,31 @@ evg_server_db_revoke_branch (EvgServerDb  *db,
 {
   sqlite3_stmt *stmt;
 
-  if (!evg_server_db_exec (db, "BEGIN IMMEDIATE", error) || !require_branch (db, code, error))
+  if (!evg_sqlite_begin (db->sqlite, error) || !require_branch (db, code, error))
     return FALSE;
 
-  stmt = evg_server_db_prepare (db, "UPDATE token SET revoked_at = ?2 WHERE branch = ?1 AND revoked_at IS NULL",
-                  error);
+  stmt = evg_sqlite_prepare (db->sqlite,
+                             "UPDATE token SET revoked_at = ?2 "
+                             "WHERE branch = ?1 AND revoked_at IS NULL", error);
   if (stmt != NULL)
     {
       sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 2, evg_server_now_ms ());
     }
-  if (stmt == NULL || !evg_server_db_step_done (db, stmt, error))
+  if (stmt == NULL || !evg_sqlite_step_done (db->sqlite, stmt, error))
     return finish_token (db, NULL, error), FALSE;
 
-  stmt = evg_server_db_prepare (db, "UPDATE branch SET revoked_at = ?2 WHERE code = ?1", error);
+  stmt = evg_sqlite_prepare (db->sqlite,
+                             "UPDATE branch SET revoked_at = ?2 WHERE code = ?1", error);
   if (stmt != NULL)
     {
       sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 2, evg_server_now_ms ());
     }
-  if (stmt == NULL || !evg_server_db_step_done (db, stmt, error))
+  if (stmt == NULL || !evg_sqlite_step_done (db->sqlite, stmt, error))
     return finish_token (db, NULL, error), FALSE;
 
-  return evg_server_db_exec (db, "COMMIT", error);
+  return evg_sqlite_commit (db->sqlite, error);
 }
 
 GPtrArray *
@@ -220,12 +227,13 @@ evg_server_db_list_branches (EvgServerDb  *db,
   sqlite3_stmt *stmt;
   int rc;
 
-  stmt = evg_server_db_prepare (db,
-                  "SELECT b.code, b.name, b.created_at, b.revoked_at IS NOT NULL, "
-                  "  (SELECT count(*) FROM change_log c WHERE c.branch = b.code), "
-                  "  (SELECT max(received_at) FROM change_log c WHERE c.branch = b.code) "
-                  "FROM branch b ORDER BY b.code",
-                  error);
+  stmt = evg_sqlite_prepare (db->sqlite,
+                             "SELECT b.code, b.name, b.created_at, b.revoked_at IS NOT NULL, "
+                             "  (SELECT count(*) FROM change_log c WHERE c.branch = b.code), "
+                             "  (SELECT max(received_at) FROM change_log c "
+                             "   WHERE c.branch = b.code) "
+                             "FROM branch b ORDER BY b.code",
+                             error);
   if (stmt == NULL)
     return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -243,7 +251,7 @@ evg_server_db_list_branches (EvgServerDb  *db,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
-      evg_server_db_set_error (db, error);
+      evg_sqlite_set_error (db->sqlite, rc, error);
       return NULL;
     }
   return g_steal_pointer (&list);
@@ -292,7 +300,7 @@ renew_epoch (const char  *path,
   g_autoptr(EvgServerDb) copy = evg_server_db_open (path, error);
   g_autofree char *epoch = evg_server_random_hex (16);
 
-  return copy != NULL && evg_server_db_set_meta (copy, "epoch", epoch, error);
+  return copy != NULL && evg_sqlite_set_meta (copy->sqlite, "epoch", epoch, error);
 }
 
 /**
@@ -414,8 +422,10 @@ evg_server_db_authenticate (EvgServerDb  *db,
     return EVG_SERVER_AUTH_INVALID;
 
   hash_token (token, digest);
-  stmt = evg_server_db_prepare (db, "SELECT t.hash, t.revoked_at IS NOT NULL, b.code, b.name "
-                      "FROM token t JOIN branch b ON b.code = t.branch WHERE t.hash = ?", NULL);
+  stmt = evg_sqlite_prepare (db->sqlite,
+                             "SELECT t.hash, t.revoked_at IS NOT NULL, b.code, b.name "
+                             "FROM token t JOIN branch b ON b.code = t.branch WHERE t.hash = ?",
+                             NULL);
   if (stmt == NULL)
     return EVG_SERVER_AUTH_INVALID;
   sqlite3_bind_blob (stmt, 1, digest, sizeof digest, SQLITE_TRANSIENT);

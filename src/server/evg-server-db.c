@@ -21,8 +21,10 @@
 #include "evg-sync-merge.h"
 #include "evg-sync-protocol.h"
 
-/* The server's store: its connection, schema and migrations, and the
- * SQLite helpers the other evg-server-*.c files share. */
+/* The server's store: its connection, schema and migrations.  The SQLite
+ * plumbing (statements, steps, meta, the migration runner) is evg-sqlite's,
+ * shared with the client's store; the other evg-server-*.c files reach it
+ * through the connection's EvgSqlite. */
 
 /* Each migration moves user_version up by one; append, never edit. */
 static const char * const migrations[] = {
@@ -159,66 +161,18 @@ evg_server_reply_error (EvgServerReply *reply,
   reply->body = evg_sync_error_body (code, message, 0, NULL);
 }
 
-void
-evg_server_db_set_error (EvgServerDb  *db,
-              GError      **error)
+/* The server's words for a failure of SQLite: an administrator reads
+ * them in the log or the terminal, where SQLite's own text helps most. */
+static void
+on_sqlite_error (sqlite3   *sqlite,
+                 int        rc,
+                 gpointer   user_data,
+                 GError   **error)
 {
+  EvgServerDb *db = user_data;
+
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Database error in “%s”: %s"),
-               db->path, sqlite3_errmsg (db->db));
-}
-
-/* Statements are kept by the address of their text, which must be a string
- * literal: hashing and comparing the whole SQL on every call cost a few
- * percent of a push, which runs a handful of statements per change. */
-sqlite3_stmt *
-evg_server_db_prepare (EvgServerDb  *db,
-         const char   *sql,
-         GError      **error)
-{
-  sqlite3_stmt *stmt = g_hash_table_lookup (db->statements, sql);
-
-  if (stmt != NULL)
-    {
-      sqlite3_reset (stmt);
-      sqlite3_clear_bindings (stmt);
-      return stmt;
-    }
-  if (sqlite3_prepare_v3 (db->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
-    {
-      evg_server_db_set_error (db, error);
-      return NULL;
-    }
-  g_hash_table_insert (db->statements, (gpointer) sql, stmt);
-  return stmt;
-}
-
-gboolean
-evg_server_db_exec (EvgServerDb  *db,
-      const char   *sql,
-      GError      **error)
-{
-  if (sqlite3_exec (db->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-    {
-      evg_server_db_set_error (db, error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-gboolean
-evg_server_db_step_done (EvgServerDb   *db,
-           sqlite3_stmt  *stmt,
-           GError       **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      evg_server_db_set_error (db, error);
-      return FALSE;
-    }
-  return TRUE;
+               db->path, sqlite3_errmsg (sqlite));
 }
 
 char *
@@ -244,65 +198,16 @@ evg_server_random_hex (gsize n_bytes)
   return g_string_free (out, FALSE);
 }
 
-char *
-evg_server_db_get_meta (EvgServerDb *db,
-          const char  *key)
-{
-  sqlite3_stmt *stmt = evg_server_db_prepare (db, "SELECT value FROM meta WHERE key = ?", NULL);
-  char *value = NULL;
-
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_reset (stmt);
-  return value;
-}
-
-gboolean
-evg_server_db_set_meta (EvgServerDb  *db,
-          const char   *key,
-          const char   *value,
-          GError      **error)
-{
-  sqlite3_stmt *stmt = evg_server_db_prepare (db, "INSERT INTO meta (key, value) VALUES (?1, ?2) "
-                                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value", error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
-  return evg_server_db_step_done (db, stmt, error);
-}
-
-gboolean
-evg_server_db_query_int (EvgServerDb  *db,
-           const char   *sql,
-           gint64       *value)
-{
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok = FALSE;
-
-  if (sqlite3_prepare_v2 (db->db, sql, -1, &stmt, NULL) == SQLITE_OK &&
-      sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      *value = sqlite3_column_int64 (stmt, 0);
-      ok = TRUE;
-    }
-  sqlite3_finalize (stmt);
-  return ok;
-}
-
 static gboolean
 migrate (EvgServerDb  *db,
          GError      **error)
 {
   gint64 version = 0, app_id = 0, n_objects = 0;
+  guint schema_version;
 
-  if (!evg_server_db_query_int (db, "PRAGMA user_version", &version) ||
-      !evg_server_db_query_int (db, "PRAGMA application_id", &app_id) ||
-      !evg_server_db_query_int (db, "SELECT count(*) FROM sqlite_master", &n_objects))
+  if (!evg_sqlite_query_int (db->sqlite, "PRAGMA user_version", &version, NULL) ||
+      !evg_sqlite_query_int (db->sqlite, "PRAGMA application_id", &app_id, NULL) ||
+      !evg_sqlite_query_int (db->sqlite, "SELECT count(*) FROM sqlite_master", &n_objects, NULL))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                    _("“%s” is not an E-Vanguard server database."), db->path);
@@ -327,25 +232,13 @@ migrate (EvgServerDb  *db,
    * frame of its own in the write-ahead log, written with two calls into
    * the kernel.  A first upload of 100,000 members took about a sixth
    * less of the server's time than with 4 KB pages. */
-  if (version == 0 && n_objects == 0 && !evg_server_db_exec (db, "PRAGMA page_size = 16384", error))
+  if (version == 0 && n_objects == 0 &&
+      !evg_sqlite_exec (db->sqlite, "PRAGMA page_size = 16384", error))
     return FALSE;
 
-  for (guint v = (guint) version; v < G_N_ELEMENTS (migrations); v++)
-    {
-      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %u; "
-                                               "PRAGMA application_id = %d;",
-                                               v + 1, SERVER_APPLICATION_ID);
-
-      if (!evg_server_db_exec (db, "BEGIN IMMEDIATE", error))
-        return FALSE;
-      if (!evg_server_db_exec (db, migrations[v], error) || !evg_server_db_exec (db, bump, error) ||
-          !evg_server_db_exec (db, "COMMIT", error))
-        {
-          sqlite3_exec (db->db, "ROLLBACK", NULL, NULL, NULL);
-          return FALSE;
-        }
-    }
-  return TRUE;
+  schema_version = (guint) version;
+  return evg_sqlite_migrate (db->sqlite, migrations, G_N_ELEMENTS (migrations),
+                             SERVER_APPLICATION_ID, &schema_version, NULL, error);
 }
 
 /* Makes @path, when it does not exist, readable by its owner only: it
@@ -384,10 +277,10 @@ evg_server_db_open (const char  *path,
 {
   g_autoptr(EvgServerDb) db = g_new0 (EvgServerDb, 1);
   g_autofree char *dir = g_path_get_dirname (path);
+  int rc;
 
   db->path = g_strdup (path);
   db->clocks = g_string_new (NULL);
-  db->statements = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) sqlite3_finalize);
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
@@ -397,12 +290,17 @@ evg_server_db_open (const char  *path,
     }
   if (!evg_server_create_private (path, error))
     return NULL;
-  if (sqlite3_open_v2 (path, &db->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                       SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+  rc = sqlite3_open_v2 (path, &db->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                        SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
     {
-      evg_server_db_set_error (db, error);
+      on_sqlite_error (db->db, rc, db, error);
       return NULL;
     }
+  /* Every statement of the server is a string literal, kept by its
+   * address: hashing and comparing the whole SQL on every call cost a few
+   * percent of a push, which runs a handful of statements per change. */
+  db->sqlite = evg_sqlite_new (db->db, EVG_SQLITE_KEY_ADDRESS, on_sqlite_error, db);
   sqlite3_busy_timeout (db->db, 30000);
 
   /* WAL lets pulls read while a push writes; FULL makes every answered
@@ -416,9 +314,9 @@ evg_server_db_open (const char  *path,
    * 100,000 members spent about a fifth more of the server's time; pages
    * not cached come back from the system's file cache. */
   if (!migrate (db, error) ||
-      !evg_server_db_exec (db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
-                 "PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384; "
-                 "PRAGMA temp_store = MEMORY;", error))
+      !evg_sqlite_exec (db->sqlite, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
+                        "PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384; "
+                        "PRAGMA temp_store = MEMORY;", error))
     return NULL;
 
   /* SQLite's own checkpoint, the backstop behind the checkpoint thread,
@@ -427,31 +325,31 @@ evg_server_db_open (const char  *path,
     gint64 page_size = 4096;
     g_autofree char *sql = NULL;
 
-    evg_server_db_query_int (db, "PRAGMA page_size", &page_size);
+    evg_sqlite_query_int (db->sqlite, "PRAGMA page_size", &page_size, NULL);
     sql = g_strdup_printf ("PRAGMA wal_autocheckpoint = %" G_GINT64_FORMAT,
                            (64 * 1024 * 1024) / MAX (page_size, 512));
-    if (!evg_server_db_exec (db, sql, error))
+    if (!evg_sqlite_exec (db->sqlite, sql, error))
       return NULL;
   }
 
-  db->epoch = evg_server_db_get_meta (db, "epoch");
+  db->epoch = evg_sqlite_get_meta (db->sqlite, "epoch");
   if (db->epoch == NULL)
     {
       g_autofree char *epoch = evg_server_random_hex (16);
 
-      if (!evg_server_db_exec (db, "BEGIN IMMEDIATE", error))
+      if (!evg_sqlite_begin (db->sqlite, error))
         return NULL;
-      db->epoch = evg_server_db_get_meta (db, "epoch");
+      db->epoch = evg_sqlite_get_meta (db->sqlite, "epoch");
       if (db->epoch == NULL)
         {
-          if (!evg_server_db_set_meta (db, "epoch", epoch, error))
+          if (!evg_sqlite_set_meta (db->sqlite, "epoch", epoch, error))
             {
-              sqlite3_exec (db->db, "ROLLBACK", NULL, NULL, NULL);
+              evg_sqlite_rollback (db->sqlite);
               return NULL;
             }
           db->epoch = g_steal_pointer (&epoch);
         }
-      if (!evg_server_db_exec (db, "COMMIT", error))
+      if (!evg_sqlite_commit (db->sqlite, error))
         return NULL;
     }
 
@@ -481,7 +379,7 @@ evg_server_db_free (EvgServerDb *db)
 {
   if (db == NULL)
     return;
-  g_clear_pointer (&db->statements, g_hash_table_unref);
+  g_clear_pointer (&db->sqlite, evg_sqlite_free);
   if (db->db != NULL)
     sqlite3_close_v2 (db->db);
   g_free (db->path);

@@ -179,11 +179,12 @@ evg_server_db_pull (EvgServerDb    *db,
     }
 
   /* One read transaction, so the page and the log's end agree. */
-  if (!evg_server_db_exec (db, "BEGIN", &error))
+  if (!evg_sqlite_exec (db->sqlite, "BEGIN", &error))
     return evg_server_reply_internal (db, reply, error);
 
-  stmt = evg_server_db_prepare (db, "SELECT coalesce ((SELECT seq FROM sqlite_sequence WHERE name = 'change_log'), 0)",
-                  &error);
+  stmt = evg_sqlite_prepare (db->sqlite,
+                             "SELECT coalesce ((SELECT seq FROM sqlite_sequence "
+                             "                  WHERE name = 'change_log'), 0)", &error);
   if (stmt == NULL)
     goto fail;
   if (sqlite3_step (stmt) == SQLITE_ROW)
@@ -192,7 +193,7 @@ evg_server_db_pull (EvgServerDb    *db,
 
   if (since > max_seq)
     {
-      sqlite3_exec (db->db, "ROLLBACK", NULL, NULL, NULL);
+      evg_sqlite_rollback (db->sqlite);
       reply->status = 409;
       reply->body = evg_sync_error_body (EVG_SYNC_CODE_RESYNC,
                                          "Your cursor is beyond the server's log; the server was restored. "
@@ -221,8 +222,9 @@ evg_server_db_pull (EvgServerDb    *db,
           range->last - range->first + 1 > EVG_SYNC_MAX_KNOWN_SPAN - known_counted)
         continue;
       known_counted += range->last - range->first + 1;
-      stmt = evg_server_db_prepare (db, "SELECT count(*) FROM change_log WHERE branch = ? AND seq BETWEEN ? AND ?",
-                      &error);
+      stmt = evg_sqlite_prepare (db->sqlite,
+                                 "SELECT count(*) FROM change_log "
+                                 "WHERE branch = ? AND seq BETWEEN ? AND ?", &error);
       if (stmt == NULL)
         goto fail;
       sqlite3_bind_text (stmt, 1, branch, -1, SQLITE_STATIC);
@@ -236,8 +238,10 @@ evg_server_db_pull (EvgServerDb    *db,
 
   /* Known changes left out still count towards the rows a page reads, so
    * that a page never reads more than a few pages' worth. */
-  stmt = evg_server_db_prepare (db, "SELECT seq, change_id, tbl, row_id, op, fields, hlc, base_hlc, site "
-                      "FROM change_log WHERE branch = ? AND seq > ? ORDER BY seq LIMIT ?", &error);
+  stmt = evg_sqlite_prepare (db->sqlite,
+                             "SELECT seq, change_id, tbl, row_id, op, fields, hlc, base_hlc, site "
+                             "FROM change_log WHERE branch = ? AND seq > ? ORDER BY seq LIMIT ?",
+                             &error);
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_text (stmt, 1, branch, -1, SQLITE_STATIC);
@@ -294,14 +298,14 @@ evg_server_db_pull (EvgServerDb    *db,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     {
-      evg_server_db_set_error (db, &error);
+      evg_sqlite_set_error (db->sqlite, rc, &error);
       goto fail;
     }
   /* Without known ranges this is the old rule: a full page may have more.
    * With them, so may a page that stopped at its reading limit. */
   if (rc == SQLITE_DONE)
     more = known->len > 0 ? scanned >= limit * EVG_SYNC_PULL_SCAN_FACTOR : count == limit;
-  sqlite3_exec (db->db, "COMMIT", NULL, NULL, NULL);
+  evg_sqlite_commit (db->sqlite, NULL);
 
   g_string_append_printf (out, "],\"next\":%" G_GINT64_FORMAT ",\"has_more\":%s}\n",
                           next, more ? "true" : "false");
@@ -311,6 +315,6 @@ evg_server_db_pull (EvgServerDb    *db,
   return;
 
 fail:
-  sqlite3_exec (db->db, "ROLLBACK", NULL, NULL, NULL);
+  evg_sqlite_rollback (db->sqlite);
   evg_server_reply_internal (db, reply, error);
 }

@@ -68,8 +68,10 @@ load_record (EvgServerDb   *db,
              StoredRecord  *record,
              GError       **error)
 {
-  sqlite3_stmt *stmt = evg_server_db_prepare (db, "SELECT branch, deleted, fields, clocks FROM record_state "
-                                    "WHERE tbl = ? AND row_id = ?", error);
+  sqlite3_stmt *stmt = evg_sqlite_prepare (db->sqlite,
+                                           "SELECT branch, deleted, fields, clocks "
+                                           "FROM record_state WHERE tbl = ? AND row_id = ?",
+                                           error);
   int rc;
 
   memset (record, 0, sizeof *record);
@@ -89,7 +91,7 @@ load_record (EvgServerDb   *db,
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
-      evg_server_db_set_error (db, error);
+      evg_sqlite_set_error (db->sqlite, rc, error);
       return FALSE;
     }
   return TRUE;
@@ -117,9 +119,11 @@ log_change (EvgServerDb  *db,
             const char   *site,
             GError      **error)
 {
-  sqlite3_stmt *stmt = evg_server_db_prepare (db, "INSERT INTO change_log (change_id, branch, tbl, row_id, op, "
-                                    "fields, hlc, base_hlc, site, received_at) "
-                                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  sqlite3_stmt *stmt = evg_sqlite_prepare (db->sqlite,
+                                           "INSERT INTO change_log (change_id, branch, tbl, "
+                                           "  row_id, op, fields, hlc, base_hlc, site, "
+                                           "  received_at) "
+                                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
 
   if (stmt == NULL)
     return FALSE;
@@ -133,7 +137,7 @@ log_change (EvgServerDb  *db,
   sqlite3_bind_text (stmt, 8, base_hlc, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 9, site, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 10, evg_server_now_ms ());
-  return evg_server_db_step_done (db, stmt, error);
+  return evg_sqlite_step_done (db->sqlite, stmt, error);
 }
 
 static char *
@@ -248,19 +252,22 @@ move_member (EvgServerDb  *db,
   if (!record.exists || g_strcmp0 (record.branch, from) != 0)
     return TRUE;
 
-  stmt = evg_server_db_prepare (db, "UPDATE record SET branch = ?1 WHERE tbl = 'member' AND row_id = ?2", error);
+  stmt = evg_sqlite_prepare (db->sqlite,
+                             "UPDATE record SET branch = ?1 WHERE tbl = 'member' AND row_id = ?2",
+                             error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, to, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, member, -1, SQLITE_STATIC);
-  if (!evg_server_db_step_done (db, stmt, error))
+  if (!evg_sqlite_step_done (db->sqlite, stmt, error))
     return FALSE;
 
   /* The party group belongs to the old branch: the member arrives without. */
   fields = json_object_ref (record.values);
   json_object_remove_member (fields, "party_group_id");
   evg_sync_append_fields (text, fields);
-  stmt = evg_server_db_prepare (db, "SELECT hlc FROM record WHERE tbl = 'member' AND row_id = ?", error);
+  stmt = evg_sqlite_prepare (db->sqlite,
+                             "SELECT hlc FROM record WHERE tbl = 'member' AND row_id = ?", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, member, -1, SQLITE_STATIC);
@@ -287,7 +294,9 @@ answer_known_change (EvgServerDb    *db,
                      ChangeOutcome  *outcome,
                      GError        **error)
 {
-  sqlite3_stmt *stmt = evg_server_db_prepare (db, "SELECT branch, seq FROM change_log WHERE change_id = ?", error);
+  sqlite3_stmt *stmt = evg_sqlite_prepare (db->sqlite,
+                                           "SELECT branch, seq FROM change_log WHERE change_id = ?",
+                                           error);
   int rc;
 
   *known = FALSE;
@@ -312,7 +321,7 @@ answer_known_change (EvgServerDb    *db,
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return evg_server_db_set_error (db, error), FALSE;
+    return evg_sqlite_set_error (db->sqlite, rc, error), FALSE;
   return TRUE;
 }
 
@@ -524,9 +533,11 @@ apply_change (EvgServerDb    *db,
 
   /* ON CONFLICT names the change id alone: any other broken constraint is
    * still an error, never taken for a repeat. */
-  stmt = evg_server_db_prepare (db, "INSERT INTO change_log (change_id, branch, tbl, row_id, op, fields, hlc, "
-                      "base_hlc, site, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                      "ON CONFLICT (change_id) DO NOTHING", error);
+  stmt = evg_sqlite_prepare (db->sqlite,
+                             "INSERT INTO change_log (change_id, branch, tbl, row_id, op, fields, "
+                             "  hlc, base_hlc, site, received_at) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                             "ON CONFLICT (change_id) DO NOTHING", error);
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_text (stmt, 1, change->change_id, -1, SQLITE_STATIC);
@@ -539,7 +550,7 @@ apply_change (EvgServerDb    *db,
   sqlite3_bind_text (stmt, 8, change->base_hlc, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 9, change->site, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 10, received_at);
-  if (!evg_server_db_step_done (db, stmt, error))
+  if (!evg_sqlite_step_done (db->sqlite, stmt, error))
     goto fail;
   if (sqlite3_changes (db->db) == 0)
     {
@@ -557,10 +568,14 @@ apply_change (EvgServerDb    *db,
 
   outcome->seq = sqlite3_last_insert_rowid (db->db);
 
-  stmt = evg_server_db_prepare (db, "INSERT INTO record (tbl, row_id, branch, hlc, deleted, fields, clocks, log_seq) "
-                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (tbl, row_id) DO UPDATE SET "
-                      "hlc = excluded.hlc, deleted = excluded.deleted, fields = excluded.fields, "
-                      "clocks = excluded.clocks, log_seq = excluded.log_seq", error);
+  stmt = evg_sqlite_prepare (db->sqlite,
+                             "INSERT INTO record (tbl, row_id, branch, hlc, deleted, fields, "
+                             "  clocks, log_seq) "
+                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+                             "ON CONFLICT (tbl, row_id) DO UPDATE SET "
+                             "hlc = excluded.hlc, deleted = excluded.deleted, "
+                             "fields = excluded.fields, clocks = excluded.clocks, "
+                             "log_seq = excluded.log_seq", error);
   if (stmt != NULL)
     {
       sqlite3_bind_text (stmt, 1, change->table, -1, SQLITE_STATIC);
@@ -573,7 +588,7 @@ apply_change (EvgServerDb    *db,
       if (values_text == NULL)
         sqlite3_bind_int64 (stmt, 8, outcome->seq);
     }
-  if (stmt == NULL || !evg_server_db_step_done (db, stmt, error))
+  if (stmt == NULL || !evg_sqlite_step_done (db->sqlite, stmt, error))
     goto fail;
 
   if (routed_to != NULL)
@@ -753,12 +768,14 @@ evg_server_db_push (EvgServerDb    *db,
         }
     }
 
-  if (!evg_server_db_exec (db, "BEGIN IMMEDIATE", &error))
+  if (!evg_sqlite_begin (db->sqlite, &error))
     return evg_server_reply_internal (db, reply, error);
   /* One time for the whole batch: it was received at once. */
   received_at = evg_server_now_ms ();
 
-  stmt = evg_server_db_prepare (db, "SELECT response FROM batch WHERE branch = ? AND batch_id = ?", &error);
+  stmt = evg_sqlite_prepare (db->sqlite,
+                             "SELECT response FROM batch WHERE branch = ? AND batch_id = ?",
+                             &error);
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_text (stmt, 1, branch, -1, SQLITE_STATIC);
@@ -769,7 +786,7 @@ evg_server_db_push (EvgServerDb    *db,
       reply->status = 200;
       reply->body = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
       sqlite3_reset (stmt);
-      sqlite3_exec (db->db, "ROLLBACK", NULL, NULL, NULL);
+      evg_sqlite_rollback (db->sqlite);
       return;
     }
   sqlite3_reset (stmt);
@@ -804,15 +821,16 @@ evg_server_db_push (EvgServerDb    *db,
     }
   g_string_append (out, "]}\n");
 
-  stmt = evg_server_db_prepare (db, "INSERT INTO batch (branch, batch_id, response, created_at) VALUES (?, ?, ?, ?)",
-                  &error);
+  stmt = evg_sqlite_prepare (db->sqlite,
+                             "INSERT INTO batch (branch, batch_id, response, created_at) "
+                             "VALUES (?, ?, ?, ?)", &error);
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_text (stmt, 1, branch, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, request->batch_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, out->str, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 4, evg_server_now_ms ());
-  if (!evg_server_db_step_done (db, stmt, &error))
+  if (!evg_sqlite_step_done (db->sqlite, stmt, &error))
     goto fail;
 
   /* Stored answers only spare a client work when it resends its last
@@ -820,17 +838,18 @@ evg_server_db_push (EvgServerDb    *db,
    * answers older than a week are dropped now and then. */
   if (g_random_int_range (0, 64) == 0)
     {
-      stmt = evg_server_db_prepare (db, "DELETE FROM batch WHERE branch = ? AND created_at < ?", &error);
+      stmt = evg_sqlite_prepare (db->sqlite,
+                                 "DELETE FROM batch WHERE branch = ? AND created_at < ?", &error);
       if (stmt == NULL)
         goto fail;
       sqlite3_bind_text (stmt, 1, branch, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 2, evg_server_now_ms () - 7 * 24 * 3600 * G_GINT64_CONSTANT (1000));
-      if (!evg_server_db_step_done (db, stmt, &error))
+      if (!evg_sqlite_step_done (db->sqlite, stmt, &error))
         goto fail;
     }
 
   evg_server_failpoint ("server-push-before-commit");
-  if (!evg_server_db_exec (db, "COMMIT", &error))
+  if (!evg_sqlite_commit (db->sqlite, &error))
     goto fail;
   evg_server_failpoint ("server-push-after-commit");
 
@@ -839,6 +858,6 @@ evg_server_db_push (EvgServerDb    *db,
   return;
 
 fail:
-  sqlite3_exec (db->db, "ROLLBACK", NULL, NULL, NULL);
+  evg_sqlite_rollback (db->sqlite);
   evg_server_reply_internal (db, reply, error);
 }
