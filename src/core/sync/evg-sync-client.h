@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "evg-store.h"
+#include "evg-sync-conflict.h"
 
 G_BEGIN_DECLS
 
@@ -48,35 +49,12 @@ typedef struct
 
 #define EVG_TYPE_SYNC_STATE      (evg_sync_state_get_type ())
 #define EVG_TYPE_SYNC_REPORT     (evg_sync_report_get_type ())
-#define EVG_TYPE_SYNC_CONFLICT   (evg_sync_conflict_get_type ())
 #define EVG_TYPE_SYNC_CLIENT     (evg_sync_client_get_type ())
 
 GType          evg_sync_state_get_type   (void) G_GNUC_CONST;
 GType          evg_sync_report_get_type  (void) G_GNUC_CONST;
 EvgSyncReport *evg_sync_report_copy      (const EvgSyncReport *report);
 void           evg_sync_report_free      (EvgSyncReport       *report);
-
-/* One conflict or rejected change, as the Conflicts view shows it.  The
- * values are JSON objects of column → value. */
-G_DECLARE_FINAL_TYPE (EvgSyncConflict, evg_sync_conflict, EVG, SYNC_CONFLICT, GObject)
-
-gint64      evg_sync_conflict_get_id           (EvgSyncConflict *self);
-const char *evg_sync_conflict_get_table        (EvgSyncConflict *self);
-const char *evg_sync_conflict_get_row_id       (EvgSyncConflict *self);
-const char *evg_sync_conflict_get_kind         (EvgSyncConflict *self);
-const char *evg_sync_conflict_get_local_value  (EvgSyncConflict *self);
-const char *evg_sync_conflict_get_remote_value (EvgSyncConflict *self);
-gint64      evg_sync_conflict_get_created_at   (EvgSyncConflict *self);
-const char *evg_sync_conflict_get_resolution   (EvgSyncConflict *self);
-char       *evg_sync_conflict_dup_summary      (EvgSyncConflict *self);
-EvgSyncConflict *evg_sync_conflict_new_internal (gint64      id,
-                                                 const char *table,
-                                                 const char *row_id,
-                                                 const char *kind,
-                                                 const char *local_value,
-                                                 const char *remote_value,
-                                                 gint64      created_at,
-                                                 const char *resolution);
 
 G_DECLARE_FINAL_TYPE (EvgSyncClient, evg_sync_client, EVG, SYNC_CLIENT, GObject)
 
