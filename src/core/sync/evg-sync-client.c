@@ -4,12 +4,12 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <libsoup/soup.h>
 #include <string.h>
 
 #include "evg-hlc.h"
 #include "evg-store-private.h"
 #include "evg-sync-client.h"
+#include "evg-sync-http.h"
 #include "evg-sync-private.h"
 #include "evg-sync-protocol.h"
 #include "evg-sync-token.h"
@@ -25,7 +25,6 @@
 #define DEFAULT_INTERVAL_S     300
 #define BACKOFF_FIRST_S        15
 #define BACKOFF_MAX_S          (15 * 60)
-#define HTTP_TIMEOUT_S         120
 
 /* ------------------------------------------------------------------ types */
 
@@ -67,399 +66,9 @@ evg_sync_report_free (EvgSyncReport *report)
 
 G_DEFINE_BOXED_TYPE (EvgSyncReport, evg_sync_report, evg_sync_report_copy, evg_sync_report_free)
 
-/* ----------------------------------------------------------------- errors */
-
-/**
- * evg_sync_error_get_hint:
- *
- * Returns: (nullable): what a person can do about @error, translated
- */
-const char *
-evg_sync_error_get_hint (const GError *error)
-{
-  if (error == NULL)
-    return NULL;
-  /* The database of this computer failed: a full disk, a folder that
-   * cannot be written.  Its message says what to do, and the server's
-   * administrator can do nothing about it.  Such an error is recorded for
-   * the next start with the code FAILED, which no other error has. */
-  if (error->domain == EVG_STORE_ERROR || g_error_matches (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_FAILED))
-    return _("This is a problem on this computer, not on the server: do what the message above "
-             "says, then sync again.");
-  if (error->domain != EVG_SYNC_ERROR)
-    return NULL;
-
-  switch ((EvgSyncError) error->code)
-    {
-    case EVG_SYNC_ERROR_NOT_CONFIGURED:
-      return _("Enter the server address and your branch’s token in Preferences → Sync.");
-    case EVG_SYNC_ERROR_NETWORK:
-      return _("Nothing is lost: changes are kept and sent when the server can be reached. "
-               "If this lasts, check the network connection and the server address.");
-    case EVG_SYNC_ERROR_TLS:
-      return _("Check the server address. If it is right, ask the server administrator to "
-               "renew the server’s certificate.");
-    case EVG_SYNC_ERROR_UNAUTHORIZED:
-      return _("Enter the token the server administrator gave your branch in Preferences → Sync; "
-               "copy it in full.");
-    case EVG_SYNC_ERROR_REVOKED:
-      return _("Ask the server administrator for a new token and enter it in Preferences → Sync.");
-    case EVG_SYNC_ERROR_SERVER_TOO_OLD:
-      return _("Ask the server administrator to update the E-Vanguard server.");
-    case EVG_SYNC_ERROR_CLIENT_TOO_OLD:
-      return _("Update E-Vanguard on this computer.");
-    case EVG_SYNC_ERROR_BAD_RESPONSE:
-      return _("Check the server address in Preferences → Sync: it must lead to an E-Vanguard server.");
-    case EVG_SYNC_ERROR_SERVER:
-      return _("Nothing is lost; sync tries again by itself. Tell the server administrator if it lasts.");
-    case EVG_SYNC_ERROR_CLOCK_SKEW:
-      return _("Set this computer’s date and time correctly (automatic time is best), then sync again.");
-    case EVG_SYNC_ERROR_WRONG_BRANCH:
-      return _("Use the token of this workstation’s own branch.");
-    case EVG_SYNC_ERROR_REQUEST:
-    case EVG_SYNC_ERROR_RESYNC:
-    case EVG_SYNC_ERROR_BUSY:
-    default:
-      return _("Tell the server administrator; the message above says what went wrong.");
-    }
-}
-
-static gboolean
-error_is_transient (const GError *error)
-{
-  return g_error_matches (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_NETWORK) ||
-         g_error_matches (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_SERVER);
-}
-
-/* ------------------------------------------------------------------- http */
-
-typedef struct
-{
-  SoupSession  *session;
-  char         *base_url;
-  char         *token;
-  GCancellable *cancellable;
-  guint         max_attempts;
-  guint         base_delay_ms;
-  char         *resync_epoch;   /* set by a 409 resync answer */
-  gint64        server_time;    /* set by a 409 clock_skew answer */
-} Http;
-
-static void
-http_clear (Http *http)
-{
-  g_clear_object (&http->session);
-  g_clear_pointer (&http->base_url, g_free);
-  if (http->token != NULL)
-    {
-      explicit_bzero (http->token, strlen (http->token));
-      g_clear_pointer (&http->token, g_free);
-    }
-  g_clear_pointer (&http->resync_epoch, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Http, http_clear)
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (EvgSyncStateInfo, evg_sync_state_info_clear)
-
-static void
-http_init (Http         *http,
-           const char   *url,
-           const char   *token,
-           GCancellable *cancellable)
-{
-  const char *retries = g_getenv ("EVG_SYNC_RETRIES");
-  const char *delay = g_getenv ("EVG_SYNC_RETRY_MS");
-
-  memset (http, 0, sizeof *http);
-  http->session = soup_session_new_with_options ("timeout", HTTP_TIMEOUT_S,
-                                                 "idle-timeout", 60,
-                                                 "user-agent", "e-vanguard/" PACKAGE_VERSION,
-                                                 NULL);
-  /* A server on this machine never goes through a proxy; skipping the
-   * system's proxy lookup saves its start-up on every sync. */
-  {
-    g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-    const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
-
-    if (g_strcmp0 (host, "127.0.0.1") == 0 || g_strcmp0 (host, "::1") == 0 ||
-        g_strcmp0 (host, "localhost") == 0)
-      soup_session_set_proxy_resolver (http->session, NULL);
-  }
-  http->base_url = g_strdup (url);
-  while (g_str_has_suffix (http->base_url, "/"))
-    http->base_url[strlen (http->base_url) - 1] = '\0';
-  http->token = g_strdup (token);
-  http->cancellable = cancellable;
-  /* Tests shorten the waits; the defaults suit a real network. */
-  http->max_attempts = retries != NULL ? (guint) MAX (1, g_ascii_strtoll (retries, NULL, 10)) : 5;
-  http->base_delay_ms = delay != NULL ? (guint) MAX (1, g_ascii_strtoll (delay, NULL, 10)) : 500;
-}
-
-static gboolean
-sleep_cancellable (guint         ms,
-                   GCancellable *cancellable,
-                   GError      **error)
-{
-  gint64 until = g_get_monotonic_time () + (gint64) ms * 1000;
-
-  while (g_get_monotonic_time () < until)
-    {
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
-      g_usleep (MIN (50000, until - g_get_monotonic_time () + 1));
-    }
-  return TRUE;
-}
-
-static void
-set_transport_error (GError     **error,
-                     GError      *cause,
-                     const char  *url)
-{
-  if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_propagate_error (error, g_error_copy (cause));
-  else if (cause->domain == G_TLS_ERROR)
-    g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_TLS,
-                 _("The secure connection to the server failed: %s"), cause->message);
-  else if (cause->domain == G_RESOLVER_ERROR)
-    g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_NETWORK,
-                 _("The server name in “%s” cannot be found (no network, or a wrong address)."), url);
-  else if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
-    g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_NETWORK,
-                 _("The server at “%s” refused the connection: it is not running or the port is wrong."),
-                 url);
-  else if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_NETWORK,
-                 _("The server at “%s” did not answer in time."), url);
-  else if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
-           g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE))
-    g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_NETWORK,
-                 _("There is no route to the server at “%s”: this computer seems to be offline."), url);
-  else
-    g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_NETWORK,
-                 _("The connection to the server was lost: %s"), cause->message);
-}
-
-/* Turns a non-2xx answer into an EVG_SYNC_ERROR by its stable code. */
-static void
-set_response_error (Http        *http,
-                    guint        status,
-                    GBytes      *bytes,
-                    GError     **error)
-{
-  g_autofree char *code = NULL;
-  g_autofree char *message = NULL;
-  g_autofree char *epoch = NULL;
-  gint64 server_time = 0;
-  gsize len = 0;
-  const char *data = bytes != NULL ? g_bytes_get_data (bytes, &len) : NULL;
-
-  if (!evg_sync_error_parse (data, len, &code, &message, &server_time, &epoch))
-    {
-      if (status == 404 || status == 405)
-        g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_SERVER_TOO_OLD,
-                     _("The server does not offer E-Vanguard sync (it answered %u): it is too old, "
-                       "or the address leads to another service."), status);
-      else if (status >= 500)
-        g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_SERVER,
-                     _("The server has a problem (it answered %u)."), status);
-      else
-        g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_BAD_RESPONSE,
-                     _("The address does not lead to an E-Vanguard server (it answered %u)."), status);
-      return;
-    }
-
-  if (g_str_equal (code, EVG_SYNC_CODE_UNAUTHORIZED) || g_str_equal (code, EVG_SYNC_CODE_INVALID_TOKEN))
-    g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_UNAUTHORIZED,
-                 _("The server does not accept this workstation’s token."));
-  else if (g_str_equal (code, EVG_SYNC_CODE_TOKEN_REVOKED))
-    g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_REVOKED,
-                 _("This workstation’s token was revoked or replaced on the server."));
-  else if (g_str_equal (code, EVG_SYNC_CODE_CLOCK_SKEW))
-    {
-      gint64 ahead_min = server_time > 0 ? (evg_hlc_wall_ms () - server_time) / 60000 : 0;
-
-      http->server_time = server_time;
-
-      if (ahead_min > 0)
-        g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_CLOCK_SKEW,
-                     g_dngettext (GETTEXT_PACKAGE,
-                                  "This computer’s clock is %d minute ahead of the server’s.",
-                                  "This computer’s clock is %d minutes ahead of the server’s.",
-                                  (gulong) MIN (ahead_min, G_MAXINT)),
-                     (int) MIN (ahead_min, G_MAXINT));
-      else
-        g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_CLOCK_SKEW,
-                     _("Changes were stamped with a clock ahead of the server’s; this computer’s "
-                       "clock was wrong when they were made."));
-    }
-  else if (g_str_equal (code, EVG_SYNC_CODE_RESYNC))
-    {
-      g_free (http->resync_epoch);
-      http->resync_epoch = g_steal_pointer (&epoch);
-      g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_RESYNC,
-                   _("The server was restored from a backup."));
-    }
-  else if (g_str_equal (code, EVG_SYNC_CODE_PROTOCOL) || g_str_equal (code, EVG_SYNC_CODE_NOT_FOUND))
-    g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_SERVER_TOO_OLD,
-                 _("The server is too old for this version of E-Vanguard."));
-  else if (status >= 500)
-    g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_SERVER,
-                 _("The server has a problem: %s"), message != NULL ? message : code);
-  else
-    g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_REQUEST,
-                 _("The server refused the request: %s (%s)"), message != NULL ? message : "", code);
-}
-
-/* One request, resent after network failures and 5xx answers with
- * exponential backoff and jitter; any other answer is final.  Resending is
- * safe: a push carries its batch id and a pull only reads. */
-static GBytes *
-http_call (Http        *http,
-           const char  *method,
-           const char  *path,
-           GString     *body,
-           gboolean     retry,
-           GError     **error)
-{
-  g_autofree char *url = g_strconcat (http->base_url, path, NULL);
-  g_autoptr(GBytes) request_body = body != NULL ? g_bytes_new (body->str, body->len) : NULL;
-
-  for (guint attempt = 1; ; attempt++)
-    {
-      g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-      g_autoptr(GError) local_error = NULL;
-      g_autoptr(GBytes) bytes = NULL;
-      guint status;
-
-      if (msg == NULL)
-        {
-          g_set_error (error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_NOT_CONFIGURED,
-                       _("“%s” is not a valid server address."), http->base_url);
-          return NULL;
-        }
-      if (http->token != NULL)
-        {
-          g_autofree char *auth = g_strconcat ("Bearer ", http->token, NULL);
-
-          soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-          explicit_bzero (auth, strlen (auth));
-        }
-      if (request_body != NULL)
-        soup_message_set_request_body_from_bytes (msg, "application/json", request_body);
-
-      bytes = soup_session_send_and_read (http->session, msg, http->cancellable, &local_error);
-      status = soup_message_get_status (msg);
-
-      if (bytes != NULL && status >= 200 && status < 300)
-        return g_steal_pointer (&bytes);
-
-      {
-        g_autoptr(GError) failure = NULL;
-
-        if (bytes == NULL)
-          set_transport_error (&failure, local_error, http->base_url);
-        else
-          set_response_error (http, status, bytes, &failure);
-
-        if (!retry || !error_is_transient (failure) || attempt >= http->max_attempts)
-          {
-            g_propagate_error (error, g_steal_pointer (&failure));
-            return NULL;
-          }
-        {
-          guint delay = http->base_delay_ms * (1u << MIN (attempt - 1, 10u));
-
-          delay = delay / 2 + (guint) g_random_int_range (0, (gint32) MAX (1u, delay));
-          g_debug ("Retrying %s in %u ms: %s", path, delay, failure->message);
-          if (!sleep_cancellable (delay, http->cancellable, error))
-            return NULL;
-        }
-      }
-    }
-}
-
-/* A request sent from its own thread (libsoup allows sending from any
- * thread since 3.2), so the sync thread can work meanwhile: make the next
- * push batch, or apply a pulled page while the next one downloads. */
-typedef struct
-{
-  Http       *http;
-  const char *method;
-  char       *path;
-  GString    *body;
-  GBytes     *bytes;
-  GError     *error;
-  GThread    *thread;
-} HttpCall;
-
-static gpointer
-http_call_thread (gpointer data)
-{
-  HttpCall *call = data;
-
-  call->bytes = http_call (call->http, call->method, call->path, call->body, TRUE, &call->error);
-  return NULL;
-}
-
-static void
-http_call_start (HttpCall   *call,
-                 Http       *http,
-                 const char *method,
-                 char       *path,
-                 GString    *body)
-{
-  g_assert (call->thread == NULL);
-  call->http = http;
-  call->method = method;
-  call->path = path;
-  call->body = body;
-  call->thread = g_thread_new ("evg-sync-http", http_call_thread, call);
-}
-
-/* Waits for the request and returns its answer, as http_call() would. */
-static GBytes *
-http_call_finish (HttpCall  *call,
-                  GError   **error)
-{
-  GBytes *bytes;
-
-  g_thread_join (g_steal_pointer (&call->thread));
-  g_clear_pointer (&call->path, g_free);
-  bytes = g_steal_pointer (&call->bytes);
-  if (bytes == NULL)
-    g_propagate_error (error, g_steal_pointer (&call->error));
-  return bytes;
-}
-
-static void
-http_call_discard (HttpCall *call)
-{
-  if (call->thread != NULL)
-    {
-      g_autoptr(GBytes) bytes = http_call_finish (call, NULL);
-    }
-  g_clear_error (&call->error);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HttpCall, http_call_discard)
-
-static char *
-pull_path (gint64      cursor,
-           const char *epoch,
-           const char *site,
-           const char *known)
-{
-  gboolean with_known = site != NULL && known != NULL;
-
-  return g_strdup_printf ("/v1/pull?since=%" G_GINT64_FORMAT "&limit=%d%s%s%s%s%s%s",
-                          cursor, EVG_SYNC_MAX_PULL_LIMIT,
-                          epoch != NULL ? "&epoch=" : "", epoch != NULL ? epoch : "",
-                          site != NULL ? "&site=" : "", site != NULL ? site : "",
-                          with_known ? "&known=" : "", with_known ? known : "");
-}
-
 /* ----------------------------------------------------------------- worker */
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (EvgSyncStateInfo, evg_sync_state_info_clear)
 
 typedef struct
 {
@@ -535,8 +144,8 @@ run_sync (Job           *job,
   g_autoptr(GString) body = g_string_new (NULL);
   g_autoptr(GString) next_body = g_string_new (NULL);
   g_autofree char *batch_id = NULL;
-  g_auto(Http) http = { 0 };
-  g_auto(HttpCall) ahead = { 0 };   /* after http: it is cleared first */
+  g_auto(EvgSyncHttp) http = { 0 };
+  g_auto(EvgSyncHttpCall) ahead = { 0 };   /* after http: it is cleared first */
   guint n = 0;
   g_autofree char *url = NULL;
   g_autofree char *token = NULL;
@@ -573,7 +182,7 @@ run_sync (Job           *job,
                    _("No sync server is set up."));
       return FALSE;
     }
-  http_init (&http, url, token, cancellable);
+  evg_sync_http_init (&http, url, token, cancellable);
   site = g_uri_escape_string (evg_store_get_site_id (store), NULL, FALSE);
 
 again:
@@ -604,11 +213,11 @@ again:
       if (ahead.thread == NULL)
         {
           evg_sync_failpoint ("client-push-before-send");
-          http_call_start (&ahead, &http, "POST", g_strdup ("/v1/push"), body);
+          evg_sync_http_call_start (&ahead, &http, "POST", g_strdup ("/v1/push"), body);
         }
       taken = evg_sync_take_batch (store, EVG_SYNC_CLIENT_BATCH, batch_id, &next_id, next_body,
                                    &next_n, error);
-      bytes = http_call_finish (&ahead, &local_error);
+      bytes = evg_sync_http_call_finish (&ahead, &local_error);
       if (!taken)
         return FALSE;
 
@@ -638,7 +247,7 @@ again:
       if (next_n > 0)
         {
           evg_sync_failpoint ("client-push-before-send");
-          http_call_start (&ahead, &http, "POST", g_strdup ("/v1/push"), next_body);
+          evg_sync_http_call_start (&ahead, &http, "POST", g_strdup ("/v1/push"), next_body);
         }
       data = g_bytes_get_data (bytes, &len);
       response = evg_sync_push_response_parse (data, len, error);
@@ -679,16 +288,16 @@ again:
           known = evg_sync_known_ranges (store, info.pull_cursor);
           known_read = TRUE;
         }
-      path = pull_path (info.pull_cursor, epoch, full_pages ? NULL : site, known);
+      path = evg_sync_http_pull_path (info.pull_cursor, epoch, full_pages ? NULL : site, known);
 
       /* The page fetched while the last one was applied, if it is the one
        * wanted now. */
       if (ahead.thread != NULL && g_strcmp0 (ahead.path, path) == 0)
-        bytes = http_call_finish (&ahead, &local_error);
+        bytes = evg_sync_http_call_finish (&ahead, &local_error);
       else
         {
-          http_call_discard (&ahead);
-          bytes = http_call (&http, "GET", path, NULL, TRUE, &local_error);
+          evg_sync_http_call_discard (&ahead);
+          bytes = evg_sync_http_call (&http, "GET", path, NULL, TRUE, &local_error);
         }
       if (bytes == NULL)
         {
@@ -712,8 +321,10 @@ again:
           return FALSE;
         }
       if (page->has_more)
-        http_call_start (&ahead, &http, "GET", pull_path (page->next, epoch, full_pages ? NULL : site, known),
-                         NULL);
+        evg_sync_http_call_start (&ahead, &http, "GET",
+                                  evg_sync_http_pull_path (page->next, epoch,
+                                                           full_pages ? NULL : site, known),
+                                  NULL);
       if (!evg_sync_apply_pull (store, page, &job->report, job->changed_tables, &local_error))
         {
           if (g_error_matches (local_error, EVG_SYNC_ERROR, EVG_SYNC_ERROR_UNKNOWN_STUB) &&
@@ -773,7 +384,7 @@ test_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(EvgSyncHealth) health = NULL;
-  g_auto(Http) http = { 0 };
+  g_auto(EvgSyncHttp) http = { 0 };
   const char *data;
   gsize len = 0;
 
@@ -786,8 +397,8 @@ test_thread (GTask        *task,
       return;
     }
 
-  http_init (&http, job->url, job->token, cancellable);
-  bytes = http_call (&http, "GET", "/v1/health", NULL, FALSE, &error);
+  evg_sync_http_init (&http, job->url, job->token, cancellable);
+  bytes = evg_sync_http_call (&http, "GET", "/v1/health", NULL, FALSE, &error);
   if (bytes == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -1774,7 +1385,7 @@ sync_done (GObject      *source,
 
   if (error == NULL)
     self->backoff_s = 0;
-  else if (error_is_transient (error))
+  else if (evg_sync_error_is_transient (error))
     self->backoff_s = self->backoff_s == 0 ? BACKOFF_FIRST_S : MIN (self->backoff_s * 2, BACKOFF_MAX_S);
 
   reload_conflicts (self);

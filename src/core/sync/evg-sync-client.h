@@ -5,6 +5,7 @@
 
 #include "evg-store.h"
 #include "evg-sync-conflict.h"
+#include "evg-sync-error.h"
 
 G_BEGIN_DECLS
 
@@ -114,7 +115,6 @@ gboolean       evg_sync_client_resolve_conflict      (EvgSyncClient        *self
                                                       EvgSyncResolution     resolution,
                                                       GError              **error);
 
-const char    *evg_sync_error_get_hint               (const GError         *error);
 gboolean       evg_sync_check_server_url             (const char           *url,
                                                       GError              **error);
 
