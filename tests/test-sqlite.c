@@ -271,24 +271,31 @@ test_migrate (Fixture       *f,
   evg_sqlite_rollback (f->sqlite);
 }
 
+typedef void (*FixtureFunc) (Fixture       *f,
+                             gconstpointer  data);
+
 int
 main (int   argc,
       char *argv[])
 {
+  static const struct
+  {
+    const char  *path;
+    FixtureFunc  func;
+  } tests[] = {
+    { "/evg/sqlite/cache/text", test_cache_text },
+    { "/evg/sqlite/errors", test_errors },
+    { "/evg/sqlite/transactions", test_transactions },
+    { "/evg/sqlite/query", test_query },
+    { "/evg/sqlite/meta", test_meta },
+    { "/evg/sqlite/migrate", test_migrate },
+  };
+
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
-
-  ADD ("/evg/sqlite/cache/text", test_cache_text);
+  for (guint i = 0; i < G_N_ELEMENTS (tests); i++)
+    g_test_add (tests[i].path, Fixture, NULL, fixture_setup, tests[i].func, fixture_teardown);
   g_test_add_func ("/evg/sqlite/cache/address", test_cache_address);
-  ADD ("/evg/sqlite/errors", test_errors);
-  ADD ("/evg/sqlite/transactions", test_transactions);
-  ADD ("/evg/sqlite/query", test_query);
-  ADD ("/evg/sqlite/meta", test_meta);
-  ADD ("/evg/sqlite/migrate", test_migrate);
-
-#undef ADD
 
   return g_test_run ();
 }
