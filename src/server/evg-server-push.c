@@ -18,26 +18,16 @@
 #include "evg-hlc.h"
 #include "evg-schema.h"
 #include "evg-server-db-private.h"
+#include "evg-server-push-private.h"
 #include "evg-sync-merge.h"
 #include "evg-sync-protocol.h"
 
 /* A push: each change checked against its record type's policies and
  * applied, logged and answered in one transaction. */
 
-/* What the server holds of one record. */
-typedef struct
-{
-  gboolean  exists;
-  char     *branch;
-  gboolean  deleted;
-  char     *fields;
-  char     *clocks;
-  JsonObject *values;       /* @fields parsed, by parse_stored() */
-  JsonObject *clock_values; /* @clocks parsed */
-} StoredRecord;
 
-static void
-stored_record_clear (StoredRecord *record)
+void
+evg_server_stored_record_clear (StoredRecord *record)
 {
   g_clear_pointer (&record->branch, g_free);
   g_clear_pointer (&record->fields, g_free);
@@ -48,8 +38,8 @@ stored_record_clear (StoredRecord *record)
 
 /* Parses a stored record's fields and clocks, once.  A record whose text
  * is not a JSON object is damaged, and is never taken for an empty one. */
-static gboolean
-parse_stored (StoredRecord  *record,
+gboolean
+evg_server_parse_stored (StoredRecord  *record,
               GError       **error)
 {
   if (!record->exists || record->values != NULL)
@@ -60,10 +50,9 @@ parse_stored (StoredRecord  *record,
   return record->clock_values != NULL;
 }
 
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (StoredRecord, stored_record_clear)
 
-static gboolean
-load_record (EvgServerDb   *db,
+gboolean
+evg_server_load_record (EvgServerDb   *db,
              EvgSyncChange *change,
              StoredRecord  *record,
              GError       **error)
@@ -97,17 +86,9 @@ load_record (EvgServerDb   *db,
   return TRUE;
 }
 
-typedef struct
-{
-  EvgSyncStatus  status;
-  gint64         seq;
-  const char    *reason;
-  const char    *kind;
-  JsonObject    *remote;    /* owned */
-} ChangeOutcome;
 
-static gboolean
-log_change (EvgServerDb  *db,
+gboolean
+evg_server_log_change (EvgServerDb  *db,
             const char   *change_id,
             const char   *branch,
             const char   *table,
@@ -140,8 +121,8 @@ log_change (EvgServerDb  *db,
   return evg_sqlite_step_done (db->sqlite, stmt, error);
 }
 
-static char *
-string_member (JsonObject *object,
+char *
+evg_server_string_member (JsonObject *object,
                const char *name)
 {
   JsonNode *node = json_object_get_member (object, name);
@@ -150,139 +131,6 @@ string_member (JsonObject *object,
     return NULL;
   return g_strdup (json_node_get_string (node));
 }
-
-/* Transfers (组织关系转接) are the one record two branches write: the
- * sender makes it naming the receiver, the receiver may only accept or
- * refuse it.  Returns FALSE with @outcome set when the write is refused;
- * else *other is the branch that must see the change too. */
-static gboolean
-check_transfer (EvgServerDb    *db,
-                const char     *branch,
-                EvgSyncChange  *change,
-                StoredRecord   *stored,
-                char          **other,
-                ChangeOutcome  *outcome)
-{
-  g_autofree char *status = string_member (evg_sync_change_get_fields (change), "status");
-
-  *other = NULL;
-  if (stored->exists)
-    {
-      g_autofree char *to = string_member (stored->values, "to_branch");
-      JsonObjectIter iter;
-      const char *name;
-
-      if (g_strcmp0 (stored->branch, branch) == 0)
-        {
-          if (g_strcmp0 (status, "accepted") == 0)
-            goto invalid;
-          *other = g_steal_pointer (&to);
-          return TRUE;
-        }
-      if (g_strcmp0 (to, branch) != 0 || change->op != EVG_SYNC_OP_UPDATE)
-        goto not_owner;
-      json_object_iter_init (&iter, evg_sync_change_get_fields (change));
-      while (json_object_iter_next (&iter, &name, NULL))
-        if (!g_str_equal (name, "status") && !g_str_equal (name, "accepted_on"))
-          goto not_owner;
-      if (status != NULL && !g_str_equal (status, "accepted") && !g_str_equal (status, "refused"))
-        goto invalid;
-      *other = g_strdup (stored->branch);
-      return TRUE;
-    }
-  else
-    {
-      g_autofree char *to = string_member (evg_sync_change_get_fields (change), "to_branch");
-      g_autofree char *member = string_member (evg_sync_change_get_fields (change), "member_id");
-      EvgSyncChange probe = { 0 };
-      g_auto(StoredRecord) member_record = { 0 };
-
-      g_autofree char *from = string_member (evg_sync_change_get_fields (change), "from_branch");
-
-      /* The sender is the branch of the token, whatever the body says. */
-      if (change->op != EVG_SYNC_OP_INSERT || to == NULL || member == NULL ||
-          g_str_equal (to, branch) || !evg_server_db_branch_exists (db, to) ||
-          (from != NULL && !g_str_equal (from, branch)) ||
-          (status != NULL && !g_str_equal (status, "issued")))
-        goto invalid;
-      probe.table = (char *) "member";
-      probe.row_id = member;
-      if (!load_record (db, &probe, &member_record, NULL) ||
-          !member_record.exists || g_strcmp0 (member_record.branch, branch) != 0)
-        goto not_owner;
-      *other = g_steal_pointer (&to);
-      return TRUE;
-    }
-
-invalid:
-  outcome->status = EVG_SYNC_STATUS_REJECTED;
-  outcome->reason = "invalid";
-  return FALSE;
-not_owner:
-  outcome->status = EVG_SYNC_STATUS_REJECTED;
-  outcome->reason = "not_owner";
-  return FALSE;
-}
-
-/* Moves the member to the receiving branch in the same transaction as the
- * acceptance, and gives that branch the member's record.  The sender keeps
- * its copy; its later edits come back not_owner. */
-static gboolean
-move_member (EvgServerDb  *db,
-             const char   *transfer_id,
-             JsonObject   *transfer,
-             const char   *from,
-             GError      **error)
-{
-  g_autofree char *member = string_member (transfer, "member_id");
-  g_autofree char *to = string_member (transfer, "to_branch");
-  g_autofree char *change_id = g_strconcat (transfer_id, ".m", NULL);
-  g_autoptr(JsonObject) fields = NULL;
-  g_autoptr(GString) text = g_string_new (NULL);
-  g_auto(StoredRecord) record = { 0 };
-  EvgSyncChange probe = { 0 };
-  sqlite3_stmt *stmt;
-  char *hlc = NULL;
-
-  probe.table = (char *) "member";
-  probe.row_id = member;
-  if (member == NULL || to == NULL || !load_record (db, &probe, &record, error) ||
-      !parse_stored (&record, error))
-    return member == NULL || to == NULL;
-  if (!record.exists || g_strcmp0 (record.branch, from) != 0)
-    return TRUE;
-
-  stmt = evg_sqlite_prepare (db->sqlite,
-                             "UPDATE record SET branch = ?1 WHERE tbl = 'member' AND row_id = ?2",
-                             error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, to, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, member, -1, SQLITE_STATIC);
-  if (!evg_sqlite_step_done (db->sqlite, stmt, error))
-    return FALSE;
-
-  /* The party group belongs to the old branch: the member arrives without. */
-  fields = json_object_ref (record.values);
-  json_object_remove_member (fields, "party_group_id");
-  evg_sync_append_fields (text, fields);
-  stmt = evg_sqlite_prepare (db->sqlite,
-                             "SELECT hlc FROM record WHERE tbl = 'member' AND row_id = ?", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, member, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    hlc = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_reset (stmt);
-  {
-    gboolean ok = log_change (db, change_id, to, "member", member, "insert", text->str,
-                              hlc, NULL, "transfer", error);
-
-    g_free (hlc);
-    return ok;
-  }
-}
-
 
 /* Answers a change whose id the change log holds already.  Returns FALSE
  * only on a database failure. */
@@ -371,7 +219,7 @@ stored_state (const EvgTableSpec *spec,
 {
   if (spec->state_column == NULL || !stored->exists)
     return NULL;
-  return stored->values != NULL ? string_member (stored->values, spec->state_column) : NULL;
+  return stored->values != NULL ? evg_server_string_member (stored->values, spec->state_column) : NULL;
 }
 
 /* The table's state machine, as EvgTxn checks it on the client: returns
@@ -414,12 +262,13 @@ apply_change (EvgServerDb    *db,
 {
   const EvgTableSpec *spec = evg_schema_lookup_table (change->table);
   g_auto(StoredRecord) stored = { 0 };
+  const EvgServerTypeHooks *hooks = evg_server_type_hooks (spec);
   g_autofree char *routed_to = NULL;
   g_autofree char *owner = NULL;
   g_autofree char *state = NULL;
   g_autoptr(GError) damage = NULL;
   const char *refused;
-  gboolean was_accepted = FALSE, new_insert, known;
+  gboolean new_insert, known;
   EvgSyncRecord record = { 0 };
   EvgSyncMergeResult merge = { 0 };
   g_autoptr(GString) values_text = NULL;
@@ -429,9 +278,9 @@ apply_change (EvgServerDb    *db,
 
   memset (outcome, 0, sizeof *outcome);
 
-  if (!load_record (db, change, &stored, error))
+  if (!evg_server_load_record (db, change, &stored, error))
     return FALSE;
-  if (!parse_stored (&stored, &damage))
+  if (!evg_server_parse_stored (&stored, &damage))
     {
       /* Refused, not taken for an empty record: the batch goes on, and
        * the administrator learns which record to restore. */
@@ -447,8 +296,7 @@ apply_change (EvgServerDb    *db,
    * finds a repeat when the change is logged, instead of a lookup of its
    * own before.  Every other change is checked first, as the answer to a
    * repeat must not depend on what happened to the record since. */
-  new_insert = !stored.exists && change->op == EVG_SYNC_OP_INSERT &&
-               !g_str_equal (change->table, "transfer");
+  new_insert = !stored.exists && change->op == EVG_SYNC_OP_INSERT && hooks == NULL;
   if (!new_insert)
     {
       if (!answer_known_change (db, branch, change, &known, outcome, error))
@@ -472,12 +320,12 @@ apply_change (EvgServerDb    *db,
       return TRUE;
     }
 
-  if (g_str_equal (change->table, "transfer"))
+  if (hooks != NULL)
     {
-      if (!check_transfer (db, branch, change, &stored, &routed_to, outcome))
+      /* The record type decides who may write it and who else sees it. */
+      if (!hooks->check (db, branch, change, &stored, &routed_to, outcome))
         return TRUE;
       owner = g_strdup (stored.exists ? stored.branch : branch);
-      was_accepted = g_strcmp0 (state, "accepted") == 0;
     }
   else if (stored.exists && g_strcmp0 (stored.branch, branch) != 0)
     {
@@ -593,21 +441,21 @@ apply_change (EvgServerDb    *db,
 
   if (routed_to != NULL)
     {
-      /* The other branch of a transfer sees it too, under its own id. */
+      /* The other branch the record type names sees it too, under its own id. */
       g_autofree char *routed_id = g_strconcat (change->change_id, ".r", NULL);
+
+      if (!evg_server_log_change (db, routed_id, routed_to, change->table, change->row_id,
+                                  evg_sync_op_to_string (change->op), fields_json, change->hlc,
+                                  change->base_hlc, change->site, error))
+        goto fail;
+    }
+  if (hooks != NULL && hooks->applied != NULL)
+    {
       g_autoptr(JsonObject) merged = evg_sync_parse_stored (values_text == NULL ? fields_json
                                                                                 : values_text->str,
                                                             error);
-      g_autofree char *status = merged != NULL ? string_member (merged, "status") : NULL;
 
-      if (merged == NULL)
-        goto fail;
-      if (!log_change (db, routed_id, routed_to, change->table, change->row_id,
-                       evg_sync_op_to_string (change->op), fields_json, change->hlc,
-                       change->base_hlc, change->site, error))
-        goto fail;
-      if (!was_accepted && g_strcmp0 (status, "accepted") == 0 &&
-          !move_member (db, change->row_id, merged, owner, error))
+      if (merged == NULL || !hooks->applied (db, change, owner, state, merged, error))
         goto fail;
     }
 
