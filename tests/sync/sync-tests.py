@@ -1488,6 +1488,18 @@ def case_field_limits(work):
     ok(status == 200 and answer['results'][0]['status'] == 'rejected'
        and answer['results'][0]['reason'] == 'damaged', 'a change to a damaged record is rejected: damaged')
     ok(answer['results'][1]['status'] == 'applied', 'the next change of the batch is applied')
+
+    # Likewise on a workstation: a local record whose clocks are damaged
+    # stops the pull with a message instead of being overwritten.
+    con = sqlite3.connect(dev.db, timeout=30)
+    con.execute("UPDATE member SET field_hlc = '{\"name\"' WHERE id = 'big-2'")
+    con.commit()
+    con.close()
+    before = dev.query("SELECT phone FROM member WHERE id = 'big-2'")
+    r = dev.cli('--json', 'sync', 'now')
+    ok(r.returncode != 0 and 'damaged' in (r.stdout + r.stderr),
+       'a damaged local record stops the pull with a message (%d)' % r.returncode)
+    ok(dev.query("SELECT phone FROM member WHERE id = 'big-2'") == before, 'and is left as it was')
     server.stop()
 
 

@@ -823,8 +823,21 @@ load_local (ApplyContext        *ctx,
   record->values = json_object_new ();
   if (rc == SQLITE_ROW)
     {
+      g_autoptr(GError) damage = NULL;
+
       record->exists = TRUE;
-      record->clocks = evg_sync_parse_object ((const char *) sqlite3_column_text (stmt, 0));
+      /* Damaged clocks are an error, not an empty object: merging against
+       * none would let any pulled value overwrite what the record holds. */
+      record->clocks = evg_sync_parse_stored ((const char *) sqlite3_column_text (stmt, 0), &damage);
+      if (record->clocks == NULL)
+        {
+          sqlite3_reset (stmt);
+          g_message ("%s %s: %s", spec->name, row_id, damage->message);
+          g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_CORRUPT,
+                       _("A record in this database is damaged, so the changes from the server "
+                         "were not applied. Restore the database from a backup."));
+          return FALSE;
+        }
       record->deleted = sqlite3_column_int (stmt, 1) != 0;
       for (guint i = 0; i < spec->n_columns; i++)
         {
@@ -1017,8 +1030,9 @@ close_settled_conflicts (ApplyContext   *ctx,
   sqlite3_bind_text (stmt, 2, change->row_id, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      g_autoptr(JsonObject) local = evg_sync_parse_object ((const char *) sqlite3_column_text (stmt, 1));
-      g_autoptr(GList) names = json_object_get_members (local);
+      /* A conflict whose text cannot be read is left for a person. */
+      g_autoptr(JsonObject) local = evg_sync_parse_stored ((const char *) sqlite3_column_text (stmt, 1), NULL);
+      g_autoptr(GList) names = local != NULL ? json_object_get_members (local) : NULL;
       gboolean all = names != NULL;
       gint64 id = sqlite3_column_int64 (stmt, 0);
 
@@ -1671,7 +1685,19 @@ evg_sync_resolve (EvgStore           *store,
     return FALSE;
 
   spec = evg_schema_lookup_table (table);
-  chosen = evg_sync_parse_object (resolution == EVG_SYNC_RESOLUTION_KEEP_LOCAL ? local : remote);
+  chosen = evg_sync_parse_stored (resolution == EVG_SYNC_RESOLUTION_KEEP_LOCAL ? local : remote, NULL);
+  if (chosen == NULL)
+    {
+      /* Only a side that is written back must be readable: a refused or
+       * unapplied change is closed without writing anything. */
+      if (g_strcmp0 (kind, "rejected") != 0 && g_strcmp0 (kind, "unapplied") != 0)
+        {
+          g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_CORRUPT,
+                       _("This conflict's saved values are damaged and cannot be kept."));
+          return FALSE;
+        }
+      chosen = json_object_new ();
+    }
   want_deleted = json_object_has_member (chosen, "deleted") &&
                  json_object_get_int_member (chosen, "deleted") != 0;
 
