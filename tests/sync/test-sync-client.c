@@ -650,6 +650,57 @@ test_url_in_clear_refused (Fixture       *f,
   g_resolver_set_default (system_resolver);
 }
 
+static void
+on_sync_finished_count (EvgSyncClient *client,
+                        gpointer       report,
+                        const GError  *error,
+                        guint         *count)
+{
+  (*count)++;
+}
+
+static void
+spin_for (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE), g_usleep (10 * 1000);
+}
+
+/* The client's pause between a local change and its sync. */
+#define DEBOUNCE_MS 2000
+
+/* A failure that no retry can fix (here an address the client refuses)
+ * with changes waiting is tried again on the next edit, not every two
+ * seconds for ever. */
+static void
+test_no_retry_loop (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  guint finished = 0;
+
+  g_assert_true (evg_store_set_meta (f->store, "sync_url", "http://sync.example.org:8443", &error));
+  evg_sync_client_refresh (f->client);
+  g_signal_connect (f->client, "sync-finished", G_CALLBACK (on_sync_finished_count), &finished);
+  evg_sync_client_set_auto_sync (f->client, TRUE);
+
+  first = insert_group (f, "一组");
+  spin_for (3 * DEBOUNCE_MS + 1000);
+  g_assert_cmpuint (finished, ==, 1);
+  g_assert_cmpint (evg_sync_client_get_state (f->client), ==, EVG_SYNC_STATE_ERROR);
+
+  second = insert_group (f, "二组");
+  spin_for (2 * DEBOUNCE_MS);
+  g_assert_cmpuint (finished, ==, 2);
+
+  g_signal_handlers_disconnect_by_func (f->client, on_sync_finished_count, &finished);
+  evg_sync_client_set_auto_sync (f->client, FALSE);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -680,6 +731,8 @@ main (int    argc,
               test_url_loopback, fixture_teardown);
   g_test_add ("/evg/sync/client/url/loopback-ipv6", Fixture, "[::1]:0", fixture_setup,
               test_url_loopback, fixture_teardown);
+  g_test_add ("/evg/sync/client/no-retry-loop", Fixture, NULL, fixture_setup, test_no_retry_loop,
+              fixture_teardown);
   g_test_add ("/evg/sync/client/url/in-clear-refused", Fixture, NULL, fixture_setup,
               test_url_in_clear_refused, fixture_teardown);
   return g_test_run ();

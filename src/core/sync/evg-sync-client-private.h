@@ -29,6 +29,7 @@ struct _EvgSyncClient
   guint            debounce_id;
   guint            periodic_id;
   guint            backoff_s;
+  gboolean         stuck;           /* the last sync failed in a way a retry cannot fix */
   GCancellable    *cancellable;
 
   EvgSyncState     state;

@@ -141,9 +141,10 @@ void
 evg_sync_client_update_backoff (EvgSyncClient *self,
                                 const GError  *error)
 {
+  self->stuck = error != NULL && !evg_sync_error_is_transient (error);
   if (error == NULL)
     self->backoff_s = 0;
-  else if (evg_sync_error_is_transient (error))
+  else if (!self->stuck)
     self->backoff_s = self->backoff_s == 0 ? BACKOFF_FIRST_S : MIN (self->backoff_s * 2, BACKOFF_MAX_S);
 }
 
@@ -160,7 +161,10 @@ evg_sync_client_schedule_next (EvgSyncClient *self)
 
           evg_sync_client_schedule (self, self->backoff_s * 1000 + jitter);
         }
-      else if (self->again || self->pending_count > 0)
+      /* Changes still waiting after a failure that a retry cannot fix (a
+       * refused address, a revoked token) wait for the next edit, the
+       * settings or “Sync now”, instead of failing every two seconds. */
+      else if (self->again || (self->pending_count > 0 && !self->stuck))
         evg_sync_client_schedule (self, EVG_SYNC_CLIENT_DEBOUNCE_MS);
     }
   self->again = FALSE;
