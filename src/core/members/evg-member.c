@@ -8,6 +8,7 @@
 
 #include "evg-member.h"
 #include "evg-roster-private.h"
+#include "evg-sync-protocol.h"
 
 /* One member as the roster shows and edits it.  Values are held in the
  * store's form (ISO dates, English codes, "0"/"1"); evg_member_set_text()
@@ -1465,10 +1466,7 @@ evg_member_check_column (guint       column,
 
   if (member_columns[column].kind == EVG_FIELD_KIND_PARTY_GROUP)
     {
-      for (const char *p = text; *p != '\0'; p++)
-        if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
-          return "not the id of a party group";
-      return *text == '\0' || strlen (text) > 64 ? "not the id of a party group" : NULL;
+      return evg_sync_id_is_valid (text) ? NULL : "not the id of a party group";
     }
   /* ID numbers and phones by their characters only: their finer rules
    * (the check digit, which numbers are mobile) are the roster's policy,

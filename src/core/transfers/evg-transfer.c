@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "evg-sync-protocol.h"
 #include "evg-transfer.h"
 #include "evg-validate.h"
 
@@ -83,10 +84,8 @@ check_transfer_text (guint       column,
     case TRANSFER_MEMBER_ID:
     case TRANSFER_FROM_BRANCH:
     case TRANSFER_TO_BRANCH:
-      for (const char *p = text; *p != '\0'; p++)
-        if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
-          return "not an id or a branch code";
-      return *text == '\0' ? "empty" : NULL;
+      /* Record ids and branch codes have the sync protocol's id form. */
+      return evg_sync_id_is_valid (text) ? NULL : "not an id or a branch code";
     default:
       return NULL;
     }
