@@ -1,39 +1,7 @@
 #!/bin/sh
 # `e-vanguard-cli members …`: exit statuses and JSON that scripts rely on.
-set -u
-cli="${EVG_WRAPPER:-} ${EVG_CLI:?EVG_CLI must name the e-vanguard-cli binary}"
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-failures=0
-n=0
+. "$(dirname "$0")/cli-test-lib.sh"
 db="$dir/m.db"
-
-check () {
-  n=$((n + 1))
-  want=$1; shift
-  desc=$1; shift
-  "$@" >"$dir/out" 2>"$dir/err"
-  got=$?
-  if [ "$got" -eq "$want" ]; then
-    echo "ok $n - $desc"
-  else
-    echo "not ok $n - $desc (exit $got, wanted $want)"
-    sed 's/^/# /' "$dir/err"
-    failures=$((failures + 1))
-  fi
-}
-
-py () {
-  n=$((n + 1))
-  desc=$1; shift
-  if python3 - "$@" >"$dir/pyerr" 2>&1; then
-    echo "ok $n - $desc"
-  else
-    echo "not ok $n - $desc"
-    sed 's/^/# /' "$dir/pyerr"
-    failures=$((failures + 1))
-  fi
-}
 
 printf '\357\273\277姓名,公民身份证号,人员类别,加入党组织日期,转为正式党员日期,联系电话,党小组\r\n' > "$dir/good.csv"
 printf '张三,110105198001010016,正式党员,2005/7/1,2006年7月1日,13812345678,第一党小组\r\n' >> "$dir/good.csv"

@@ -1,26 +1,6 @@
 #!/bin/sh
 # Exit statuses and output of e-vanguard-cli that scripts rely on.
-set -u
-cli="${EVG_WRAPPER:-} ${EVG_CLI:?EVG_CLI must name the e-vanguard-cli binary}"
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-failures=0
-n=0
-
-check () {
-  n=$((n + 1))
-  want=$1; shift
-  desc=$1; shift
-  "$@" >"$dir/out" 2>"$dir/err"
-  got=$?
-  if [ "$got" -eq "$want" ]; then
-    echo "ok $n - $desc"
-  else
-    echo "not ok $n - $desc (exit $got, wanted $want)"
-    sed 's/^/# /' "$dir/err"
-    failures=$((failures + 1))
-  fi
-}
+. "$(dirname "$0")/cli-test-lib.sh"
 
 check 0 "--version" $cli --version
 grep -q '^e-vanguard-cli [0-9]' "$dir/out" || { echo "not ok - version text"; failures=$((failures + 1)); }

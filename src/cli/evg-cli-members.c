@@ -41,15 +41,6 @@ add_optional_int (JsonBuilder *builder,
     json_builder_add_int_value (builder, value);
 }
 
-static void
-add_int (JsonBuilder *builder,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
 /* A member as JSON: stored values under DOMAIN.md names, the party group by
  * name, flags as booleans, and the derived values. */
 static void
@@ -202,11 +193,11 @@ members_import (EvgCli  *cli,
        * the first. */
       json_builder_set_member_name (builder, "lines");
       json_builder_begin_object (builder);
-      add_int (builder, "total", result->n_lines);
-      add_int (builder, "header", result->n_header_lines);
-      add_int (builder, "accepted", result->n_accepted_lines);
-      add_int (builder, "rejected", result->n_rejected_lines);
-      add_int (builder, "blank", result->n_blank_lines);
+      evg_cli_json_add_int (builder, "total", result->n_lines);
+      evg_cli_json_add_int (builder, "header", result->n_header_lines);
+      evg_cli_json_add_int (builder, "accepted", result->n_accepted_lines);
+      evg_cli_json_add_int (builder, "rejected", result->n_rejected_lines);
+      evg_cli_json_add_int (builder, "blank", result->n_blank_lines);
       json_builder_end_object (builder);
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);

@@ -161,15 +161,6 @@ sync_setup (EvgCli  *cli,
   return EVG_CLI_OK;
 }
 
-static void
-add_int (JsonBuilder *builder,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
 static int
 sync_now (EvgCli  *cli,
           int      argc,
@@ -215,13 +206,13 @@ sync_now (EvgCli  *cli,
       g_autoptr(JsonNode) root = NULL;
 
       json_builder_begin_object (builder);
-      add_int (builder, "pushed", report->pushed);
-      add_int (builder, "duplicates", report->duplicates);
-      add_int (builder, "pulled", report->pulled);
-      add_int (builder, "conflicts", report->conflicts);
-      add_int (builder, "rejected", report->rejected);
-      add_int (builder, "pending", evg_sync_client_get_pending_count (client));
-      add_int (builder, "open_conflicts", evg_sync_client_get_conflict_count (client));
+      evg_cli_json_add_int (builder, "pushed", report->pushed);
+      evg_cli_json_add_int (builder, "duplicates", report->duplicates);
+      evg_cli_json_add_int (builder, "pulled", report->pulled);
+      evg_cli_json_add_int (builder, "conflicts", report->conflicts);
+      evg_cli_json_add_int (builder, "rejected", report->rejected);
+      evg_cli_json_add_int (builder, "pending", evg_sync_client_get_pending_count (client));
+      evg_cli_json_add_int (builder, "open_conflicts", evg_sync_client_get_conflict_count (client));
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
       evg_cli_print_json (root);
@@ -294,9 +285,9 @@ sync_status (EvgCli  *cli,
       json_builder_add_string_value (builder, evg_sync_client_get_status_message (client));
       json_builder_set_member_name (builder, "hint");
       json_builder_add_string_value (builder, evg_sync_client_get_error_hint (client));
-      add_int (builder, "last_synced", last);
-      add_int (builder, "pending", evg_sync_client_get_pending_count (client));
-      add_int (builder, "open_conflicts", evg_sync_client_get_conflict_count (client));
+      evg_cli_json_add_int (builder, "last_synced", last);
+      evg_cli_json_add_int (builder, "pending", evg_sync_client_get_pending_count (client));
+      evg_cli_json_add_int (builder, "open_conflicts", evg_sync_client_get_conflict_count (client));
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
       evg_cli_print_json (root);
@@ -362,7 +353,7 @@ sync_conflicts (EvgCli  *cli,
           continue;
         }
       json_builder_begin_object (builder);
-      add_int (builder, "id", evg_sync_conflict_get_id (c));
+      evg_cli_json_add_int (builder, "id", evg_sync_conflict_get_id (c));
       json_builder_set_member_name (builder, "table");
       json_builder_add_string_value (builder, evg_sync_conflict_get_table (c));
       json_builder_set_member_name (builder, "row_id");

@@ -13,6 +13,7 @@
 static const EvgCliCommand commands[] = {
   { "info", N_("Show the database, its schema version and record counts"), evg_cli_info },
   { "members", N_("Import, export, list and show party members"), evg_cli_members },
+  { "meetings", N_("Plan, record and sign meetings; attendance and compliance"), evg_cli_meetings },
   { "sync", N_("Sync with the central server: setup, now, status, conflicts"), evg_cli_sync },
 };
 
@@ -60,6 +61,50 @@ EvgStore *
 evg_cli_get_store_for_reading (EvgCli *cli)
 {
   return open_store (cli, TRUE);
+}
+
+/* Members of the JSON objects commands print. */
+void
+evg_cli_json_add_int (JsonBuilder *builder,
+                      const char  *name,
+                      gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
+/* A count, or null when @value is negative (not known). */
+void
+evg_cli_json_add_count (JsonBuilder *builder,
+                        const char  *name,
+                        gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value < 0)
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_int_value (builder, value);
+}
+
+void
+evg_cli_json_add_string (JsonBuilder *builder,
+                         const char  *name,
+                         const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value == NULL)
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_string_value (builder, value);
+}
+
+void
+evg_cli_json_add_bool (JsonBuilder *builder,
+                       const char  *name,
+                       gboolean     value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_boolean_value (builder, value);
 }
 
 void

@@ -54,11 +54,24 @@ int             evg_cli_dispatch         (EvgCli               *cli,
                                           int                   argc,
                                           char                **argv);
 void            evg_cli_print_json       (JsonNode             *node);
+void            evg_cli_json_add_int     (JsonBuilder          *builder,
+                                          const char           *name,
+                                          gint64                value);
+void            evg_cli_json_add_count   (JsonBuilder          *builder,
+                                          const char           *name,
+                                          gint64                value);
+void            evg_cli_json_add_string  (JsonBuilder          *builder,
+                                          const char           *name,
+                                          const char           *value);
+void            evg_cli_json_add_bool    (JsonBuilder          *builder,
+                                          const char           *name,
+                                          gboolean              value);
 void            evg_cli_error            (const char           *format,
                                           ...) G_GNUC_PRINTF (1, 2);
 
 /* Subcommands, one file each. */
 int evg_cli_info (EvgCli *cli, int argc, char **argv);
+int evg_cli_meetings (EvgCli *cli, int argc, char **argv);
 int evg_cli_members (EvgCli *cli, int argc, char **argv);
 int evg_cli_sync (EvgCli *cli, int argc, char **argv);
 

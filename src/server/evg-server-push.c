@@ -51,11 +51,12 @@ evg_server_parse_stored (StoredRecord  *record,
 }
 
 
-gboolean
-evg_server_load_record (EvgServerDb   *db,
-             EvgSyncChange *change,
-             StoredRecord  *record,
-             GError       **error)
+static gboolean
+load_row (EvgServerDb   *db,
+          const char    *table,
+          const char    *row_id,
+          StoredRecord  *record,
+          GError       **error)
 {
   sqlite3_stmt *stmt = evg_sqlite_prepare (db->sqlite,
                                            "SELECT branch, deleted, fields, clocks "
@@ -66,8 +67,8 @@ evg_server_load_record (EvgServerDb   *db,
   memset (record, 0, sizeof *record);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, change->table, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, change->row_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 1, table, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, row_id, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
@@ -84,6 +85,15 @@ evg_server_load_record (EvgServerDb   *db,
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+evg_server_load_record (EvgServerDb   *db,
+             EvgSyncChange *change,
+             StoredRecord  *record,
+             GError       **error)
+{
+  return load_row (db, change->table, change->row_id, record, error);
 }
 
 
@@ -249,6 +259,42 @@ check_state (const EvgTableSpec *spec,
                                      others > 0 || change->op == EVG_SYNC_OP_DELETE);
 }
 
+/* Whether the record's parent (EvgTableSpec.parent) locks it, as EvgTxn
+ * checks on the client: sets @refused to "locked" when it does.  The
+ * parent is the one the change names, else the one the record names. */
+static gboolean
+check_parent (EvgServerDb        *db,
+              const EvgTableSpec *spec,
+              StoredRecord       *stored,
+              EvgSyncChange      *change,
+              const char        **refused,
+              GError            **error)
+{
+  g_auto(StoredRecord) parent = { 0 };
+  g_autofree char *parent_id = NULL;
+  g_autofree char *state = NULL;
+
+  if (spec->parent == NULL)
+    return TRUE;
+  for (guint i = 0; i < change->n_values; i++)
+    if (change->values[i].type == EVG_SYNC_VALUE_STRING &&
+        g_str_equal (change->values[i].name, spec->parent_column))
+      parent_id = g_strdup (change->values[i].text);
+  if (parent_id == NULL && stored->exists && stored->values != NULL)
+    parent_id = evg_server_string_member (stored->values, spec->parent_column);
+  if (parent_id == NULL)
+    return TRUE;
+
+  if (!load_row (db, spec->parent->name, parent_id, &parent, error))
+    return FALSE;
+  if (!parent.exists || parent.deleted || !evg_server_parse_stored (&parent, NULL))
+    return TRUE;
+  state = evg_server_string_member (parent.values, spec->parent->state_column);
+  if (evg_table_spec_parent_locks (spec, state))
+    *refused = "locked";
+  return TRUE;
+}
+
 /* Applies one change inside the push transaction.  Returns FALSE only on a
  * database failure, which aborts the whole batch. */
 static gboolean
@@ -313,6 +359,8 @@ apply_change (EvgServerDb    *db,
     }
   state = stored_state (spec, &stored);
   refused = check_state (spec, &stored, state, change);
+  if (refused == NULL && !check_parent (db, spec, &stored, change, &refused, error))
+    return FALSE;
   if (refused != NULL)
     {
       outcome->status = EVG_SYNC_STATUS_REJECTED;

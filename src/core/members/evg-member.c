@@ -67,6 +67,7 @@ static const EvgChoice category_choices[] = {
 
 static const EvgChoice standing_choices[] = {
   { "normal", N_("Normal"), "正常" },
+  { "on_probation", N_("On probation within the Party"), "留党察看" },
   { "suspended", N_("Membership suspended"), "停止党籍" },
 };
 
@@ -1395,7 +1396,7 @@ evg_member_validate (EvgMember   *self,
   if (self->values[EVG_MEMBER_STANDING] != NULL &&
       !value_is_canonical (EVG_MEMBER_STANDING, self->values[EVG_MEMBER_STANDING]))
     add_issue (issues, EVG_MEMBER_STANDING,
-               g_strdup_printf (_("“%s” is not a standing; choose 正常 or 停止党籍."),
+               g_strdup_printf (_("“%s” is not a standing; choose 正常, 留党察看 or 停止党籍."),
                                 self->values[EVG_MEMBER_STANDING]));
 
   /* 15, 16: flags and their details. */

@@ -5,10 +5,16 @@
 
 #include <string.h>
 
+#include "evg-attendance.h"
+#include "evg-meeting.h"
+#include "evg-meeting-addendum.h"
 #include "evg-member.h"
+#include "evg-resolution.h"
 #include "evg-party-group.h"
 #include "evg-schema.h"
+#include "evg-sync-protocol.h"
 #include "evg-transfer.h"
+#include "evg-validate.h"
 
 /* Each migration runs in its own transaction and moves user_version up by
  * one.  Never edit a migration that has shipped: append a new one. */
@@ -207,6 +213,75 @@ static const char * const migrations[] = {
   "  last_seq  INTEGER NOT NULL CHECK (last_seq >= first_seq),"
   "  n_changes INTEGER NOT NULL CHECK (n_changes >= 1)"
   ");",
+  /* 6 → 7: meetings (三会一课), their resolutions, attendance and the
+   * corrections made after signing.  Times are local "YYYY-MM-DD HH:MM"
+   * text, which sorts as time.  No foreign keys: a sync page may bring an
+   * attendance before its meeting. */
+  "CREATE TABLE meeting ("
+  "  id             TEXT PRIMARY KEY,"
+  "  branch         TEXT NOT NULL,"
+  "  hlc            TEXT NOT NULL,"
+  "  field_hlc      TEXT NOT NULL,"
+  "  deleted        INTEGER NOT NULL DEFAULT 0,"
+  "  type           TEXT,"
+  "  title          TEXT,"
+  "  starts_at      TEXT,"
+  "  ends_at        TEXT,"
+  "  place          TEXT,"
+  "  chair          TEXT,"
+  "  recorder       TEXT,"
+  "  party_group_id TEXT,"
+  "  agenda         TEXT,"
+  "  minutes        TEXT,"
+  "  observers      TEXT,"
+  "  is_election    INTEGER NOT NULL DEFAULT 0,"
+  "  status         TEXT NOT NULL DEFAULT 'planned',"
+  "  signed_at      TEXT,"
+  "  plan_key       TEXT"
+  ");"
+  "CREATE INDEX meeting_starts_at ON meeting (starts_at) WHERE deleted = 0;"
+  "CREATE TABLE resolution ("
+  "  id            TEXT PRIMARY KEY,"
+  "  branch        TEXT NOT NULL,"
+  "  hlc           TEXT NOT NULL,"
+  "  field_hlc     TEXT NOT NULL,"
+  "  deleted       INTEGER NOT NULL DEFAULT 0,"
+  "  meeting_id    TEXT,"
+  "  position      INTEGER NOT NULL DEFAULT 0,"
+  "  text          TEXT,"
+  "  votes_for     INTEGER,"
+  "  votes_against INTEGER,"
+  "  votes_abstain INTEGER"
+  ");"
+  "CREATE INDEX resolution_meeting ON resolution (meeting_id);"
+  "CREATE TABLE attendance ("
+  "  id              TEXT PRIMARY KEY,"
+  "  branch          TEXT NOT NULL,"
+  "  hlc             TEXT NOT NULL,"
+  "  field_hlc       TEXT NOT NULL,"
+  "  deleted         INTEGER NOT NULL DEFAULT 0,"
+  "  meeting_id      TEXT,"
+  "  member_id       TEXT,"
+  "  status          TEXT,"
+  "  reason          TEXT,"
+  "  approved_by     TEXT,"
+  "  excluded_reason TEXT,"
+  "  makeup_done_on  TEXT"
+  ");"
+  "CREATE INDEX attendance_meeting ON attendance (meeting_id);"
+  "CREATE INDEX attendance_member ON attendance (member_id);"
+  "CREATE TABLE meeting_addendum ("
+  "  id         TEXT PRIMARY KEY,"
+  "  branch     TEXT NOT NULL,"
+  "  hlc        TEXT NOT NULL,"
+  "  field_hlc  TEXT NOT NULL,"
+  "  deleted    INTEGER NOT NULL DEFAULT 0,"
+  "  meeting_id TEXT,"
+  "  written_on TEXT,"
+  "  author     TEXT,"
+  "  text       TEXT"
+  ");"
+  "CREATE INDEX meeting_addendum_meeting ON meeting_addendum (meeting_id);",
 };
 
 
@@ -215,6 +290,10 @@ static const EvgTableSpec *tables[] = {
   &evg_party_group_table,
   &evg_member_table,
   &evg_transfer_table,
+  &evg_meeting_table,
+  &evg_resolution_table,
+  &evg_attendance_table,
+  &evg_meeting_addendum_table,
 };
 
 const EvgTableSpec **
@@ -298,7 +377,53 @@ evg_table_spec_check_text (const EvgTableSpec *spec,
    * refused without counting it. */
   if (strlen (text) > (gsize) max * 4 || g_utf8_strlen (text, -1) > (glong) max)
     return "too long";
-  return spec->check_text != NULL ? spec->check_text (column, text) : NULL;
+  return spec->check_text != NULL ? spec->check_text (column, text)
+                                  : evg_column_spec_check_kind (col, text);
+}
+
+/**
+ * evg_column_spec_check_kind:
+ *
+ * Whether @text has the form of @column's kind: one of its choices, a
+ * date, a date and time, a flag, an id.  Tables without a check of their
+ * own (EvgTableSpec.check_text) are checked by this alone.
+ *
+ * Returns: (nullable): %NULL when it has, else why not (English)
+ */
+const char *
+evg_column_spec_check_kind (const EvgColumnSpec *column,
+                            const char          *text)
+{
+  GDate date;
+
+  switch (column->kind)
+    {
+    case EVG_FIELD_KIND_CHOICE:
+      return evg_column_spec_find_choice (column, text) != NULL ? NULL : "not one of the choices";
+    case EVG_FIELD_KIND_DATE:
+      return strlen (text) == 10 && text[4] == '-' && text[7] == '-' && evg_parse_date (text, &date)
+             ? NULL : "not a date (YYYY-MM-DD)";
+    case EVG_FIELD_KIND_DATE_TIME:
+      if (strlen (text) != 16 || text[4] != '-' || text[7] != '-' || text[10] != ' ' || text[13] != ':' ||
+          !g_ascii_isdigit (text[11]) || !g_ascii_isdigit (text[12]) ||
+          !g_ascii_isdigit (text[14]) || !g_ascii_isdigit (text[15]) ||
+          (text[11] - '0') * 10 + (text[12] - '0') > 23 || text[14] > '5')
+        return "not a date and time (YYYY-MM-DD HH:MM)";
+      {
+        char day[11];
+
+        memcpy (day, text, 10);
+        day[10] = '\0';
+        return evg_parse_date (day, &date) ? NULL : "not a date and time (YYYY-MM-DD HH:MM)";
+      }
+    case EVG_FIELD_KIND_REFERENCE:
+    case EVG_FIELD_KIND_PARTY_GROUP:
+      return evg_sync_id_is_valid (text) ? NULL : "not the id of a record";
+    case EVG_FIELD_KIND_BOOLEAN:
+      return g_str_equal (text, "0") || g_str_equal (text, "1") ? NULL : "not 0 or 1";
+    default:
+      return NULL;
+    }
 }
 
 static gboolean
@@ -379,6 +504,70 @@ evg_table_spec_check_int (const EvgTableSpec *spec,
   if ((col->min != 0 || col->max != 0) && (value < col->min || value > col->max))
     return "out of range";
   return NULL;
+}
+
+/**
+ * evg_table_spec_make_key_id:
+ * @values: the values of the table's key columns, in their order
+ *
+ * The id of the record of a keyed table (see EvgTableSpec.key_columns)
+ * whose key holds @values: the same on every replica, shaped like the
+ * other ids (a UUID, its version nibble 8 for "made from a name"), from
+ * SHA-256 of the table and the values.
+ *
+ * Returns: (transfer full) (nullable): the id, or %NULL when a value is
+ *   missing
+ */
+char *
+evg_table_spec_make_key_id (const EvgTableSpec *spec,
+                            const char * const *values)
+{
+  g_autoptr(GChecksum) sum = NULL;
+  guint8 digest[32];
+  gsize len = sizeof digest;
+  GString *id;
+
+  g_return_val_if_fail (spec != NULL && spec->key_columns != NULL, NULL);
+
+  sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_checksum_update (sum, (const guchar *) spec->name, -1);
+  for (guint i = 0; spec->key_columns[i] != NULL; i++)
+    {
+      if (values[i] == NULL || values[i][0] == '\0')
+        return NULL;
+      /* A separator no id holds keeps ("ab", "c") apart from ("a", "bc"). */
+      g_checksum_update (sum, (const guchar *) "\n", 1);
+      g_checksum_update (sum, (const guchar *) values[i], -1);
+    }
+  g_checksum_get_digest (sum, digest, &len);
+  digest[6] = (guint8) (0x80 | (digest[6] & 0x0f));
+  digest[8] = (guint8) (0x80 | (digest[8] & 0x3f));
+
+  id = g_string_sized_new (37);
+  for (guint i = 0; i < 16; i++)
+    {
+      if (i == 4 || i == 6 || i == 8 || i == 10)
+        g_string_append_c (id, '-');
+      g_string_append_printf (id, "%02x", digest[i]);
+    }
+  return g_string_free (id, FALSE);
+}
+
+/**
+ * evg_table_spec_parent_locks:
+ * @parent_state: (nullable): the state of the record's parent
+ *
+ * Whether a record of @spec is locked because its parent (see
+ * EvgTableSpec.parent) is in @parent_state.
+ */
+gboolean
+evg_table_spec_parent_locks (const EvgTableSpec *spec,
+                             const char         *parent_state)
+{
+  g_return_val_if_fail (spec != NULL, FALSE);
+
+  return spec->parent != NULL && parent_state != NULL &&
+         strv_has (spec->parent->locked_states, parent_state);
 }
 
 guint

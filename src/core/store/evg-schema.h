@@ -45,6 +45,7 @@ typedef enum
   EVG_FIELD_KIND_PARTY_GROUP, /* the id of a party group */
   EVG_FIELD_KIND_NUMBER,      /* a whole number */
   EVG_FIELD_KIND_REFERENCE,   /* the id of another record */
+  EVG_FIELD_KIND_DATE_TIME,   /* YYYY-MM-DD HH:MM, local time */
 } EvgFieldKind;
 
 /* A value a choice column may take: @code is stored, @label (an English
@@ -88,7 +89,9 @@ typedef struct
 
 #define EVG_SCHEMA_DEFAULT_MAX_CHARS 500
 
-typedef struct
+typedef struct _EvgTableSpec EvgTableSpec;
+
+struct _EvgTableSpec
 {
   const char          *name;      /* the table */
   const char          *label;     /* English msgid naming one record, for conflicts */
@@ -103,7 +106,8 @@ typedef struct
   gboolean             insert_keeps_values;
   /* What the table's text values must look like beyond their length
    * (dates, choices): NULL when @text fits column @column, else why not,
-   * in English for logs and rejections.  NULL for no further checks. */
+   * in English for logs and rejections.  NULL for the check of each
+   * column's kind, evg_column_spec_check_kind(). */
   const char        *(*check_text) (guint       column,
                                     const char *text);
 
@@ -116,7 +120,22 @@ typedef struct
   const char          *initial_state;
   const char * const  *transitions;
   const char * const  *locked_states;
-} EvgTableSpec;
+
+  /* Uniqueness over several columns: a record is known by the values of
+   * its @key_columns (NULL-terminated; each immutable), and its id is made
+   * from them by evg_table_spec_make_key_id().  Two replicas that make the
+   * same record offline (one attendance per meeting and member) thus make
+   * the same row, and the merge joins them field by field like two edits
+   * of one record; a change whose id does not match its key is refused. */
+  const char * const  *key_columns;
+
+  /* Locked with its parent: while the record that column @parent_column
+   * names, of table @parent, is in one of @parent's locked states, a record
+   * of this table takes no change, and none is made for it (the attendance
+   * of a signed meeting). */
+  const EvgTableSpec  *parent;
+  const char          *parent_column;
+};
 
 #define EVG_SCHEMA_MAX_COLUMNS 64
 
@@ -126,6 +145,8 @@ const EvgColumnSpec *evg_table_spec_lookup_column (const EvgTableSpec *spec,
 const EvgChoice     *evg_column_spec_find_choice  (const EvgColumnSpec *column,
                                                    const char          *code);
 const EvgTableSpec **evg_schema_get_tables     (guint              *n_tables);
+const char          *evg_column_spec_check_kind (const EvgColumnSpec *column,
+                                                 const char          *text);
 int                  evg_table_spec_find_column (const EvgTableSpec *spec,
                                                  const char         *column);
 const char          *evg_table_spec_check_text  (const EvgTableSpec *spec,
@@ -140,6 +161,11 @@ const char          *evg_table_spec_check_state (const EvgTableSpec *spec,
 const char          *evg_table_spec_check_int   (const EvgTableSpec *spec,
                                                  guint               column,
                                                  gint64              value);
+
+char                *evg_table_spec_make_key_id (const EvgTableSpec *spec,
+                                                 const char * const *values);
+gboolean             evg_table_spec_parent_locks (const EvgTableSpec *spec,
+                                                  const char         *parent_state);
 
 guint                evg_schema_get_version    (void);
 const char          *evg_schema_get_migration  (guint               from_version);

@@ -409,6 +409,103 @@ check_writable (const EvgTableSpec  *spec,
   return TRUE;
 }
 
+/* Whether the record's parent (EvgTableSpec.parent) locks it: the parent
+ * @fields name, else the one row @id (when not %NULL) names.  The server
+ * checks the same for every change it is sent. */
+static gboolean
+check_parent (EvgTxn        *txn,
+              const char    *id,
+              EvgFieldSet   *fields,
+              GError       **error)
+{
+  const EvgTableSpec *spec = evg_field_set_get_table (fields);
+  g_autofree char *parent_id = NULL;
+  g_autofree char *state = NULL;
+  sqlite3_stmt *stmt;
+
+  if (spec->parent == NULL)
+    return TRUE;
+  if (evg_field_set_get (fields, spec->parent_column) != NULL)
+    parent_id = g_strdup (evg_field_set_get (fields, spec->parent_column));
+  else if (id != NULL)
+    {
+      g_string_printf (txn->scratch, "SELECT %s FROM %s WHERE id = ?", spec->parent_column, spec->name);
+      stmt = evg_store_prepare (txn->store, txn->scratch->str, error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        parent_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      sqlite3_reset (stmt);
+    }
+  if (parent_id == NULL)
+    return TRUE;
+
+  g_string_printf (txn->scratch, "SELECT %s FROM %s WHERE id = ? AND deleted = 0",
+                   spec->parent->state_column, spec->parent->name);
+  stmt = evg_store_prepare (txn->store, txn->scratch->str, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, parent_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    state = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  if (!evg_table_spec_parent_locks (spec, state))
+    return TRUE;
+  g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_INVALID,
+               _("This belongs to a record that is final (“%s”) and can no longer be changed."),
+               state_label (spec->parent, state));
+  return FALSE;
+}
+
+/* The id of a new row of a keyed table (EvgTableSpec.key_columns), made
+ * from its key; an error when @fields lacks a key value or @id differs. */
+static char *
+key_id (const EvgTableSpec  *spec,
+        EvgFieldSet         *fields,
+        const char          *id,
+        GError             **error)
+{
+  const char *key[EVG_SCHEMA_MAX_COLUMNS + 1] = { NULL };
+  g_autofree char *made = NULL;
+
+  for (guint n = 0; spec->key_columns[n] != NULL && n < EVG_SCHEMA_MAX_COLUMNS; n++)
+    key[n] = evg_field_set_get (fields, spec->key_columns[n]);
+  made = evg_table_spec_make_key_id (spec, key);
+  if (made == NULL || (id != NULL && !g_str_equal (id, made)))
+    {
+      g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_INVALID,
+                   "%s: a new record needs its key (%s) and the id made from it",
+                   spec->name, spec->key_columns[0]);
+      return NULL;
+    }
+  return g_steal_pointer (&made);
+}
+
+/* A keyed record is made once: a second one is an edit of the first. */
+static gboolean
+check_key_free (EvgTxn              *txn,
+                const EvgTableSpec  *spec,
+                const char          *id,
+                GError             **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_string_printf (txn->scratch, "SELECT 1 FROM %s WHERE id = ?", spec->name);
+  stmt = evg_store_prepare (txn->store, txn->scratch->str, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return TRUE;
+  g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_CONSTRAINT,
+               _("This %s exists already."), _(spec->label));
+  return FALSE;
+}
+
 /* The clocks of a new row's fields: all of them take the row's clock. */
 static void
 format_field_hlc (char        out[EVG_HLC_TEXT_LEN + 16],
@@ -546,7 +643,18 @@ evg_txn_insert (EvgTxn       *txn,
   if (!check_writable (spec, fields, TRUE, error) || !savepoint (txn, error))
     return NULL;
 
-  new_id = id != NULL ? g_strdup (id) : evg_txn_new_id ();
+  if (!check_parent (txn, NULL, fields, error))
+    return release (txn, FALSE, NULL), NULL;
+  if (spec->key_columns != NULL)
+    {
+      new_id = key_id (spec, fields, id, error);
+      if (new_id == NULL)
+        return release (txn, FALSE, NULL), NULL;
+      if (!check_key_free (txn, spec, new_id, error))
+        return release (txn, FALSE, NULL), NULL;
+    }
+  else
+    new_id = id != NULL ? g_strdup (id) : evg_txn_new_id ();
 
   evg_hlc_format (evg_hlc_now (txn->hlc), hlc);
   format_field_hlc (field_hlc, hlc);
@@ -732,8 +840,10 @@ evg_txn_insert_rows (EvgTxn              *txn,
       if (!ok)
         break;
 
-      /* A run too short for a shared statement goes row by row. */
-      if (count_alike (rows + done, n_rows - done, null_default, &mask) < BULK_ROWS)
+      /* A run too short for a shared statement goes row by row, and so
+       * do keyed rows, whose ids come from their keys. */
+      if (spec->key_columns != NULL || spec->parent != NULL ||
+          count_alike (rows + done, n_rows - done, null_default, &mask) < BULK_ROWS)
         {
           g_autofree char *id = evg_txn_insert (txn, rows[done], NULL, error);
 
@@ -966,7 +1076,7 @@ evg_txn_update (EvgTxn       *txn,
   if (evg_field_set_count (fields) == 0)
     return release (txn, TRUE, error);
 
-  if (!check_state (txn, id, fields, FALSE, error))
+  if (!check_state (txn, id, fields, FALSE, error) || !check_parent (txn, id, fields, error))
     return release (txn, FALSE, NULL);
 
   if (!release (txn, write_row (txn, id, fields, base_hlc, FALSE, error), error))
@@ -1005,7 +1115,8 @@ evg_txn_delete (EvgTxn      *txn,
   if (!check_writable (spec, none, FALSE, error))
     return release (txn, FALSE, NULL);
   if (!read_current (txn, id, none, &base_hlc, error) ||
-      !check_state (txn, id, none, TRUE, error))
+      !check_state (txn, id, none, TRUE, error) ||
+      !check_parent (txn, id, none, error))
     return release (txn, FALSE, NULL);
 
   evg_hlc_format (evg_hlc_now (txn->hlc), hlc);

@@ -1322,5 +1322,25 @@ evg_sync_change_validate (EvgSyncChange  *change,
         }
     }
 
+  /* A keyed record's id is made from its key, so that two replicas making
+   * it make one row: an insert under any other id would be a second. */
+  if (spec->key_columns != NULL && change->op == EVG_SYNC_OP_INSERT)
+    {
+      const char *key[EVG_SCHEMA_MAX_COLUMNS + 1] = { NULL };
+      g_autofree char *id = NULL;
+      guint n = 0;
+
+      for (; spec->key_columns[n] != NULL && n < EVG_SCHEMA_MAX_COLUMNS; n++)
+        for (guint i = 0; i < change->n_values; i++)
+          if (change->values[i].type == EVG_SYNC_VALUE_STRING &&
+              g_str_equal (change->values[i].name, spec->key_columns[n]))
+            key[n] = change->values[i].text;
+      id = evg_table_spec_make_key_id (spec, key);
+      if (id == NULL)
+        return invalid (error, "an insert lacks a key column of", change->table);
+      if (!g_str_equal (id, change->row_id))
+        return invalid (error, "the row id does not match the key of", change->table);
+    }
+
   return TRUE;
 }
