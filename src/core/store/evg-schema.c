@@ -41,7 +41,7 @@ static const char * const migrations[] = {
    * it: the values are then read from the row when the entry is sent (see
    * evg_sync_take_batch()).  Inserts of every table whose spec does not ask
    * for insert_keeps_values are written so; a bulk import then writes each
-   * member once instead of twice.  The comment in evg-sync-store.c says why
+   * member once instead of twice.  The comment in evg-sync-outbox.c says why
    * sending a row's current values under its insert's clock is sound. */
   "CREATE TABLE outbox ("
   "  seq       INTEGER PRIMARY KEY AUTOINCREMENT,"

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <signal.h>
 #include <string.h>
 
 #include "evg-hlc.h"
@@ -25,6 +26,16 @@ typedef struct
   EvgSyncClient *client;
   double         progress;
 } Progress;
+
+/* Lets the sync tests kill the client at an exact step (EVG_FAILPOINT). */
+void
+evg_sync_failpoint (const char *name)
+{
+  const char *wanted = g_getenv ("EVG_FAILPOINT");
+
+  if (wanted != NULL && g_strcmp0 (wanted, name) == 0)
+    raise (SIGKILL);
+}
 
 EvgSyncJob *
 evg_sync_job_new (EvgSyncClient *client)
