@@ -5,6 +5,13 @@
 
 G_BEGIN_DECLS
 
+/* Which side a person keeps. */
+typedef enum
+{
+  EVG_SYNC_RESOLUTION_KEEP_LOCAL,
+  EVG_SYNC_RESOLUTION_KEEP_REMOTE,
+} EvgSyncResolution;
+
 #define EVG_TYPE_SYNC_CONFLICT (evg_sync_conflict_get_type ())
 
 /* One conflict or rejected change, as the Conflicts view shows it.  The
