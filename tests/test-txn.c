@@ -996,6 +996,93 @@ test_txn_append_only (Fixture       *f,
   }
 }
 
+/* A refused change's summary reads the server's reason from the stored
+ * JSON object.  Stored text that is not an object is said to be damaged,
+ * never taken for a refusal without a reason; and the reason is a member,
+ * not a word found anywhere in the text. */
+static void
+test_txn_conflict_reason (Fixture       *f,
+                          gconstpointer  data)
+{
+  static const struct
+  {
+    const char *remote;
+    const char *said;
+  } cases[] = {
+    { "{\"reason\":\"not_owner\"}", "(it was transferred)" },
+    { "{\"reason\":\"damaged\"}", "The server refused this change. It is kept here only." },
+    { "{\"note\":\"not_owner\"}", "The server refused this change. It is kept here only." },
+    { "{\"reason\":\"not_owner\"", "the reason saved with it is damaged" },
+    { "[\"not_owner\"]", "the reason saved with it is damaged" },
+    { "not_owner", "the reason saved with it is damaged" },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) conflicts = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *row_id = g_strdup_printf ("row-%u", i);
+
+      g_assert_true (evg_sync_add_conflict (f->store, "member", row_id, "rejected", NULL,
+                                            cases[i].remote, NULL, &error));
+      g_assert_no_error (error);
+    }
+  conflicts = evg_sync_list_conflicts (f->store, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (conflicts->len, ==, G_N_ELEMENTS (cases));
+  for (guint i = 0; i < conflicts->len; i++)
+    {
+      g_autofree char *summary = evg_sync_conflict_dup_summary (g_ptr_array_index (conflicts, i));
+
+      g_assert_cmpstr (evg_sync_conflict_get_remote_value (g_ptr_array_index (conflicts, i)), ==,
+                       cases[i].remote);
+      g_assert_nonnull (strstr (summary, cases[i].said));
+    }
+}
+
+/* A person's choice is written back only from stored text that reads as a
+ * JSON object: a damaged side is an error and writes nothing, the other
+ * side can still be kept, and a refused change, which writes nothing back,
+ * can be closed whatever its text. */
+static void
+test_txn_conflict_damaged (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *group = insert_group (f, "第一党小组");
+  g_autofree char *name = NULL;
+  gint64 entries = count (f, "SELECT count(*) FROM outbox");
+  gint64 identity, rejected;
+
+  g_assert_true (evg_sync_add_conflict (f->store, "party_group", group, "identity", "{\"name\":",
+                                        "{\"name\":\"第二党小组\"}", "c-1", &error));
+  g_assert_true (evg_sync_add_conflict (f->store, "party_group", group, "rejected",
+                                        "{\"name\":\"第三党小组\"}", "{\"reason\"", "c-2", &error));
+  g_assert_no_error (error);
+  identity = count (f, "SELECT id FROM conflicts WHERE kind = 'identity'");
+  rejected = count (f, "SELECT id FROM conflicts WHERE kind = 'rejected'");
+
+  g_assert_false (evg_sync_resolve (f->store, identity, EVG_SYNC_RESOLUTION_KEEP_LOCAL, &error));
+  g_assert_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_CORRUPT);
+  g_clear_error (&error);
+  name = text (f, "SELECT name FROM party_group");
+  g_assert_cmpstr (name, ==, "第一党小组");
+  g_assert_cmpint (count (f, "SELECT count(*) FROM outbox"), ==, entries);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM conflicts WHERE resolved_at IS NULL"), ==, 2);
+
+  g_assert_true (evg_sync_resolve (f->store, identity, EVG_SYNC_RESOLUTION_KEEP_REMOTE, &error));
+  g_assert_no_error (error);
+  g_free (name);
+  name = text (f, "SELECT name FROM party_group");
+  g_assert_cmpstr (name, ==, "第二党小组");
+  g_assert_cmpint (count (f, "SELECT count(*) FROM outbox"), ==, entries + 1);
+
+  g_assert_true (evg_sync_resolve (f->store, rejected, EVG_SYNC_RESOLUTION_KEEP_REMOTE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM conflicts WHERE resolved_at IS NULL"), ==, 0);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM outbox"), ==, entries + 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1018,6 +1105,8 @@ main (int    argc,
   ADD ("/evg/txn/domain-checked", test_txn_domain_checked);
   ADD ("/evg/txn/state-machine", test_txn_state_machine);
   ADD ("/evg/txn/append-only", test_txn_append_only);
+  ADD ("/evg/txn/conflict-reason", test_txn_conflict_reason);
+  ADD ("/evg/txn/conflict-damaged", test_txn_conflict_damaged);
 #undef ADD
 
   return g_test_run ();

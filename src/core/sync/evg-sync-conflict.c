@@ -4,9 +4,9 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <string.h>
 
 #include "evg-sync-conflict.h"
+#include "evg-sync-merge.h"
 
 /* A conflict is a snapshot of one row of the sync store's conflicts table:
  * read-only, so the Conflicts view can bind to it while the client swaps
@@ -244,8 +244,18 @@ evg_sync_conflict_dup_summary (EvgSyncConflict *self)
   if (g_str_equal (self->kind, "rejected"))
     {
       /* The server's reason code is the only way to tell a transferred
-       * record from another refusal, and it travels in the remote value. */
-      if (strstr (self->remote_value, "not_owner") != NULL)
+       * record from another refusal, and it travels in the remote value,
+       * {"reason":CODE}.  A value that cannot be read says so rather than
+       * pass for a refusal without a reason. */
+      g_autoptr(JsonObject) remote = evg_sync_parse_stored (self->remote_value, NULL);
+      JsonNode *reason = remote != NULL ? json_object_get_member (remote, "reason") : NULL;
+
+      if (remote == NULL)
+        return g_strdup (_("The server refused this change, and the reason saved with it is "
+                           "damaged. The change is kept here only."));
+      if (reason != NULL && JSON_NODE_HOLDS_VALUE (reason) &&
+          json_node_get_value_type (reason) == G_TYPE_STRING &&
+          g_str_equal (json_node_get_string (reason), "not_owner"))
         return g_strdup (_("The server refused this change: the record now belongs to another "
                            "branch (it was transferred). Your change is kept here only."));
       return g_strdup (_("The server refused this change. It is kept here only."));
