@@ -4,6 +4,8 @@
 #include <glib-object.h>
 #include <glib/gstdio.h>
 
+#include "evg-store.h"
+
 /* A GTask's worker thread lets go of the task, and with it the task's
  * source object, a moment after the callback ran on this thread.  Tests
  * wait for that before asserting that nothing else holds the object. */
@@ -49,4 +51,18 @@ evg_test_remove_dir (const char *dir)
         g_unlink (path);
     }
   g_rmdir (dir);
+}
+
+/* A new database @name in @dir, set up for branch B001. */
+static inline EvgStore *
+evg_test_open_store (const char *dir,
+                     const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  EvgStore *store = evg_store_open (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (evg_store_set_meta (store, "branch_code", "B001", NULL));
+  return store;
 }

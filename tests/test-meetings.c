@@ -67,13 +67,9 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
 
   f->dir = evg_test_make_dir ();
-  path = g_build_filename (f->dir, "m.db", NULL);
-  f->store = evg_store_open (path, &error);
-  g_assert_no_error (error);
-  g_assert_true (evg_store_set_meta (f->store, "branch_code", "B001", NULL));
+  f->store = evg_test_open_store (f->dir, "m.db");
   f->calendar = evg_calendar_new (f->store, &error);
   g_assert_no_error (error);
   f->group_one = ROW (f->store, &evg_party_group_table, "name", "第一党小组", "sort_order", "1");

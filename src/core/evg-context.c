@@ -18,6 +18,7 @@ struct _EvgContext
   /* Owned */
   EvgStore      *store;
   EvgRoster     *roster;
+  EvgCalendar   *calendar;
   EvgSyncClient *sync_client;
 };
 
@@ -39,6 +40,7 @@ evg_context_dispose (GObject *object)
   EvgContext *self = (EvgContext *)object;
 
   g_clear_object (&self->sync_client);
+  g_clear_object (&self->calendar);
   g_clear_object (&self->roster);
   g_clear_object (&self->store);
 
@@ -136,6 +138,9 @@ evg_context_new (EvgStore  *store,
   self->roster = evg_roster_new (store, error);
   if (self->roster == NULL)
     return NULL;
+  self->calendar = evg_calendar_new (store, error);
+  if (self->calendar == NULL)
+    return NULL;
   /* A program that loads the roster in the background (the app) reads the
    * sync state in the background too. */
   self->sync_client = evg_roster_get_loading (self->roster) ? evg_sync_client_new_deferred (store)
@@ -149,6 +154,13 @@ evg_context_get_roster (EvgContext *self)
 {
   g_return_val_if_fail (EVG_IS_CONTEXT (self), NULL);
   return self->roster;
+}
+
+EvgCalendar *
+evg_context_get_calendar (EvgContext *self)
+{
+  g_return_val_if_fail (EVG_IS_CONTEXT (self), NULL);
+  return self->calendar;
 }
 
 EvgSyncClient *

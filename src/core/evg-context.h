@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "evg-calendar.h"
 #include "evg-roster.h"
 #include "evg-store.h"
 #include "evg-sync-client.h"
@@ -16,6 +17,7 @@ EvgContext    *evg_context_new             (EvgStore    *store,
                                             GError     **error);
 EvgStore      *evg_context_get_store       (EvgContext  *self);
 EvgRoster     *evg_context_get_roster      (EvgContext  *self);
+EvgCalendar   *evg_context_get_calendar    (EvgContext  *self);
 EvgSyncClient *evg_context_get_sync_client (EvgContext  *self);
 char       *evg_context_dup_branch_name  (EvgContext  *self);
 char       *evg_context_dup_branch_code  (EvgContext  *self);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "evg-conflicts-window.h"
+#include "evg-calendar-page.h"
 #include "evg-roster-page.h"
 #include "evg-stack-icons.h"
 #include "evg-sync-indicator.h"
@@ -29,6 +30,7 @@ struct _EvgWindow
   AdwStatusPage        *error_page;
   EvgSyncIndicator     *sync_indicator;
   EvgRosterPage        *roster_page;
+  EvgCalendarPage      *calendar_page;
 
   /* Owned */
   EvgContext           *context;
@@ -147,6 +149,16 @@ evg_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (evg_window_parent_class)->close_request (window);
 }
 
+/* A period about to end without its meeting marks the calendar's name in
+ * the sidebar, wherever the secretary is. */
+static void
+update_calendar_attention (EvgWindow *self)
+{
+  GtkStackPage *page = gtk_stack_get_page (self->stack, GTK_WIDGET (self->calendar_page));
+
+  gtk_stack_page_set_needs_attention (page, evg_calendar_page_get_warning (self->calendar_page) != NULL);
+}
+
 static void
 evg_window_constructed (GObject *object)
 {
@@ -164,6 +176,10 @@ evg_window_constructed (GObject *object)
       evg_sync_indicator_set_client (self->sync_indicator,
                                      evg_context_get_sync_client (self->context));
       evg_roster_page_set_context (self->roster_page, self->context);
+      g_signal_connect_object (self->calendar_page, "notify::warning",
+                               G_CALLBACK (update_calendar_attention), self, G_CONNECT_SWAPPED);
+      evg_calendar_page_set_context (self->calendar_page, self->context);
+      update_calendar_attention (self);
     }
   /* After the branch's state chose the page: the welcome is often not it. */
   evg_stack_defer_status_icons (self->roster_stack);
@@ -247,6 +263,7 @@ evg_window_class_init (EvgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EvgWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, EvgWindow, sync_indicator);
   gtk_widget_class_bind_template_child (widget_class, EvgWindow, roster_page);
+  gtk_widget_class_bind_template_child (widget_class, EvgWindow, calendar_page);
   gtk_widget_class_bind_template_callback (widget_class, on_visible_page_changed);
 
   for (guint i = 0; i < G_N_ELEMENTS (page_names); i++)
@@ -265,6 +282,7 @@ evg_window_init (EvgWindow *self)
 {
   g_type_ensure (EVG_TYPE_SYNC_INDICATOR);
   g_type_ensure (EVG_TYPE_ROSTER_PAGE);
+  g_type_ensure (EVG_TYPE_CALENDAR_PAGE);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new (APP_ID);
