@@ -35,6 +35,7 @@ typedef struct
   const char    *reason;
   const char    *kind;
   JsonObject    *remote;    /* owned */
+  JsonObject    *remote_clocks; /* owned */
 } ChangeOutcome;
 
 gboolean  evg_server_parse_stored        (StoredRecord  *record,

@@ -321,6 +321,9 @@ apply_change (EvgServerDb    *db,
   g_autoptr(GString) clocks_text = NULL;
   const char *clocks, *row_hlc;
   sqlite3_stmt *stmt;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
 
   memset (outcome, 0, sizeof *outcome);
 
@@ -365,6 +368,18 @@ apply_change (EvgServerDb    *db,
     {
       outcome->status = EVG_SYNC_STATUS_REJECTED;
       outcome->reason = refused;
+      /* A final record stays as it is on every device: the answer carries
+       * it, so that the client puts back what it changed (or drops what it
+       * made, when the server has no such record). */
+      if (g_str_equal (refused, "locked") && stored.exists)
+        {
+          outcome->remote = json_object_new ();
+          json_object_iter_init (&iter, stored.values);
+          while (json_object_iter_next (&iter, &name, &node))
+            json_object_set_member (outcome->remote, name, json_node_copy (node));
+          json_object_set_int_member (outcome->remote, "deleted", stored.deleted ? 1 : 0);
+          outcome->remote_clocks = json_object_ref (stored.clock_values);
+        }
       return TRUE;
     }
 
@@ -579,6 +594,11 @@ append_outcome (GString       *out,
       g_string_append (out, ",\"remote\":");
       evg_sync_append_fields (out, outcome->remote);
     }
+  if (outcome->remote_clocks != NULL)
+    {
+      g_string_append (out, ",\"remote_clocks\":");
+      evg_sync_append_fields (out, outcome->remote_clocks);
+    }
   g_string_append_c (out, '}');
 }
 
@@ -714,6 +734,7 @@ evg_server_db_push (EvgServerDb    *db,
         }
       append_outcome (out, change, &outcome);
       g_clear_pointer (&outcome.remote, json_object_unref);
+      g_clear_pointer (&outcome.remote_clocks, json_object_unref);
     }
   g_string_append (out, "]}\n");
 

@@ -27,7 +27,7 @@ CLI = os.environ['EVG_CLI']
 SERVER = os.environ['EVG_SERVER']
 TOOL = os.environ['EVG_SYNC_TOOL']
 WRAPPER = os.environ.get('EVG_WRAPPER', '').split()
-TABLES = ['party_group', 'member', 'transfer']
+TABLES = ['party_group', 'member', 'transfer', 'meeting', 'resolution', 'attendance', 'meeting_addendum']
 
 _n = 0
 _failures = 0
@@ -211,8 +211,9 @@ class Device:
 
 
 def accounted(server, devices, branch, what):
-    """Every change of every device is acked and on the server exactly once,
-    and the server holds no change that no device made."""
+    """Every change of every device is acked and on the server exactly once
+    (or refused and kept as a conflict), and the server holds no change that
+    no device made."""
     # Entries the server made for routing (a transfer's copy for the other
     # branch, a transferred member) are not any device's changes.
     log = [cid for cid in server.log_ids(branch) if not cid.endswith(('.r', '.m'))]
@@ -222,7 +223,10 @@ def accounted(server, devices, branch, what):
         box = d.outbox()
         ok(all(state == 'acked' for _, state in box),
            '%s: every outbox entry of %s is acked (%d)' % (what, d.name, len(box)))
-        made |= {cid for cid, _ in box}
+        # A change the server refused is not in its log: it is kept on the
+        # device as a conflict instead.
+        refused = {cid for (cid,) in d.query("SELECT change_id FROM conflicts WHERE kind = 'rejected'")}
+        made |= {cid for cid, _ in box} - refused
     ok(made == set(log), '%s: the server log holds exactly the devices\' %d changes (%d)' %
        (what, len(made), len(log)))
 
@@ -1400,6 +1404,84 @@ def case_transfer(work):
         [change('transfer', 't-steal', 'insert', {'member_id': mid, 'to_branch': 'C003'})]))
     ok(answer['results'][0]['status'] == 'rejected', 'nobody can transfer another branch\'s member')
     accounted(server, [b], 'B002', 'transfer B')
+    server.stop()
+
+
+def case_meetings(work):
+    """A meeting and its attendance edited on two offline devices converge
+    through the server: one attendance per (meeting, member), fields merged;
+    once the record is signed, a late edit from the other device is refused
+    by the server (locked) and kept as a conflict, and the signed record
+    never changes."""
+    server = Server(work).start()
+    ta = new_branch(server)
+    a, b = Device(work, 'a'), Device(work, 'b')
+    a.setup(server.url, ta)
+    b.setup(server.url, ta)
+    people = {}
+    for name, idn in (('张三', '110105198001010016'), ('李四', '110105198001010024'),
+                      ('王五', '110105198201010029')):
+        people[name] = a.tool('insert', 'member', '-', 'name=' + name, 'id_number=' + idn,
+                              'category=full', 'joined_on=2005-07-01', 'full_member_on=2006-07-01')
+    r = a.cli('--json', 'meetings', 'add', '--type', 'general_meeting', '--start', '2026-03-05T14:30',
+              '--status', 'held', '--title', '支部党员大会')
+    ok(r.returncode == 0, 'a adds a held meeting')
+    mid = json.loads(r.stdout)['id']
+    a.sync()
+    b.sync()
+    ok(('meeting', mid) in b.dump(), 'b has the meeting')
+
+    # Offline on both: the same member marked on each, other fields edited.
+    ok(a.cli('meetings', 'attend', mid, '110105198001010016', 'present').returncode == 0, 'a marks 张三')
+    ok(b.cli('meetings', 'attend', mid, '110105198001010016', 'late', '--reason', '堵车').returncode == 0,
+       'b marks 张三 too')
+    ok(b.cli('meetings', 'attend', mid, '110105198001010024', 'absent').returncode == 0, 'b marks 李四')
+    ok(a.cli('meetings', 'update', mid, '--place', '党群服务中心').returncode == 0, 'a sets the place')
+    ok(b.cli('meetings', 'update', mid, '--chair', '王五').returncode == 0, 'b sets the chair')
+    ok(a.cli('meetings', 'resolve', mid, '--text', '同意', '--for', '1').returncode == 0, 'a adds a resolution')
+    a.sync()
+    b.sync()
+    a.sync()
+    dump = converged([a, b], 'after offline edits of one meeting')
+    rows = [v for (t, _), v in dump.items() if t == 'attendance']
+    ok(len(rows) == 2, 'one attendance per member, not one per device (%d)' % len(rows))
+    zhang = [v for v in rows if v['member_id'] == people['张三']][0]
+    ok(zhang['status'] in ('present', 'late') and zhang['reason'] == '堵车',
+       'the two marks of 张三 merged field by field (%s, %s)' % (zhang['status'], zhang['reason']))
+    meeting = dump[('meeting', mid)]
+    ok(meeting['place'] == '党群服务中心' and meeting['chair'] == '王五', 'both edits of the meeting kept')
+
+    # a signs; b, offline, still edits.
+    ok(a.cli('meetings', 'sign', mid, '--chair', '王五', '--recorder', '李四').returncode == 0, 'a signs')
+    a.sync()
+    ok(b.cli('meetings', 'update', mid, '--minutes', '后补的记录').returncode == 0,
+       'b edits its copy, not knowing it was signed')
+    ok(b.cli('meetings', 'attend', mid, '110105198201010029', 'present').returncode == 0,
+       'b marks 王五 on its copy')
+    r = b.sync(expect=3)
+    ok(r.get('rejected', 0) >= 2, 'the server refuses both late edits (%s)' % r)
+    kept = [c for c in b.open_conflicts() if c[3] == 'rejected' and 'locked' in (c[5] or '')]
+    ok(len(kept) >= 2, 'b keeps them as conflicts, not losses (%d)' % len(kept))
+    b.sync()
+    a.sync()
+    dump = converged([a, b], 'after signing')
+    meeting = dump[('meeting', mid)]
+    ok(meeting['status'] == 'signed' and meeting['minutes'] is None, 'the signed record is unchanged everywhere')
+    ok(not [v for (t, _), v in dump.items() if t == 'attendance' and v['member_id'] == people['王五']],
+       'no attendance was added to the signed record')
+    r = b.cli('meetings', 'attend', mid, '110105198201010029', 'present')
+    ok(r.returncode == 3, 'b now refuses the edit locally too')
+
+    # A client that skips EvgTxn cannot make a second attendance under another id.
+    status, answer = http(server.port, 'POST', '/v1/push', token=ta, body=push_body(
+        [change('attendance', 'a-twin', 'insert', {'meeting_id': mid, 'member_id': people['王五'],
+                                                    'status': 'present'})]))
+    ok(status == 400 or answer['results'][0]['status'] == 'rejected',
+       'an attendance whose id is not made from its key is refused (%s)' % status)
+    status, answer = http(server.port, 'POST', '/v1/push', token=ta, body=push_body(
+        [change('meeting', mid, 'update', {'minutes': '篡改'}, base=None)]))
+    ok(status == 200 and answer['results'][0]['reason'] == 'locked', 'a pushed edit of the signed record is locked')
+    accounted(server, [a, b], 'A001', 'meetings')
     server.stop()
 
 

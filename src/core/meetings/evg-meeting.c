@@ -114,6 +114,9 @@ const EvgTableSpec evg_meeting_table = {
   .columns = meeting_columns,
   .n_columns = G_N_ELEMENTS (meeting_columns),
   .policy = EVG_MERGE_FIELD_LWW,
+  /* The insert must reach the server as it began, planned, even when the
+   * meeting was marked held before it was sent. */
+  .insert_keeps_values = TRUE,
   .state_column = "status",
   .initial_state = "planned",
   .transitions = (const char * const[]) {

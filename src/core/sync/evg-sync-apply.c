@@ -450,6 +450,100 @@ out:
   return ok;
 }
 
+/**
+ * evg_sync_restore_record:
+ * @values_json: (nullable): the record as the server holds it, with a
+ *   "deleted" member; %NULL when the server has no such record
+ * @clocks_json: (nullable): its clocks
+ *
+ * Puts a record back as the server holds it, after the server refused a
+ * change of it because it is final ("locked"): the refused values are
+ * kept in the conflict, and the row shows the final record, the same on
+ * every device.  A record the server never had (made here for a final
+ * parent) is removed.  Runs inside the caller's transaction.
+ */
+gboolean
+evg_sync_restore_record (EvgStore    *store,
+                         const char  *table,
+                         const char  *row_id,
+                         const char  *values_json,
+                         const char  *clocks_json,
+                         GError     **error)
+{
+  const EvgTableSpec *spec = evg_schema_lookup_table (table);
+  ApplyContext ctx = { 0 };
+  EvgSyncRecord record = { 0 };
+  char row_hlc[EVG_HLC_TEXT_LEN + 1] = "";
+  g_autofree char *sql = NULL;
+  JsonObjectIter iter;
+  const char *key;
+  JsonNode *node;
+  sqlite3_stmt *stmt;
+  gboolean ok, existed;
+  int rc;
+
+  if (spec == NULL)
+    return TRUE;
+  sql = g_strdup_printf ("SELECT 1 FROM %s WHERE id = ?", spec->name);
+  stmt = evg_store_prepare (store, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, row_id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  existed = rc == SQLITE_ROW;
+
+  if (values_json == NULL)
+    {
+      g_free (sql);
+      sql = g_strdup_printf ("DELETE FROM %s WHERE id = ?", spec->name);
+      stmt = evg_store_prepare (store, sql, error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, row_id, -1, SQLITE_TRANSIENT);
+      return evg_sqlite_step_done (evg_store_get_sqlite (store), stmt, error);
+    }
+
+  record.values = evg_sync_parse_stored (values_json, error);
+  if (record.values == NULL)
+    return FALSE;
+  record.clocks = clocks_json != NULL ? evg_sync_parse_stored (clocks_json, error) : json_object_new ();
+  if (record.clocks == NULL)
+    {
+      json_object_unref (record.values);
+      return FALSE;
+    }
+  if (json_object_has_member (record.values, "deleted"))
+    {
+      record.deleted = json_object_get_int_member (record.values, "deleted") != 0;
+      json_object_remove_member (record.values, "deleted");
+    }
+  json_object_iter_init (&iter, record.clocks);
+  while (json_object_iter_next (&iter, &key, &node))
+    {
+      const char *clock = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_string (node) : NULL;
+
+      if (clock != NULL && strncmp (clock, row_hlc, EVG_HLC_TEXT_LEN) > 0)
+        g_strlcpy (row_hlc, clock, MIN (sizeof row_hlc, strlen (clock) + 1));
+    }
+  row_hlc[EVG_HLC_TEXT_LEN] = '\0';
+
+  ctx.store = store;
+  ctx.sqlite = evg_store_get_sqlite (store);
+  ctx.branch = evg_store_get_meta (store, "branch_code");
+  if (ctx.branch == NULL)
+    ctx.branch = g_strdup ("");
+  ctx.sql = g_string_new (NULL);
+  ctx.text = g_string_new (NULL);
+  ok = write_record (&ctx, spec, row_id, existed, &record, row_hlc, error);
+  g_free (ctx.branch);
+  g_string_free (ctx.sql, TRUE);
+  g_string_free (ctx.text, TRUE);
+  json_object_unref (record.values);
+  json_object_unref (record.clocks);
+  return ok;
+}
+
 /* A pulled record that points at a record this replica does not have (a
  * member's party group, say) would make the commit fail on the deferred
  * foreign key, and every later sync would stop at the same page.  Such a

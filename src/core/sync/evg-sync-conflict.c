@@ -258,6 +258,12 @@ evg_sync_conflict_dup_summary (EvgSyncConflict *self)
           g_str_equal (json_node_get_string (reason), "not_owner"))
         return g_strdup (_("The server refused this change: the record now belongs to another "
                            "branch (it was transferred). Your change is kept here only."));
+      if (reason != NULL && JSON_NODE_HOLDS_VALUE (reason) &&
+          json_node_get_value_type (reason) == G_TYPE_STRING &&
+          g_str_equal (json_node_get_string (reason), "locked"))
+        return g_strdup (_("The server refused this change: the record was signed or archived on "
+                           "another workstation and is final. The record shows the final version; "
+                           "your change is kept here. Add a dated correction if it is needed."));
       return g_strdup (_("The server refused this change. It is kept here only."));
     }
   if (g_str_equal (self->kind, "unapplied"))

@@ -577,6 +577,11 @@ evg_sync_ack_batch (EvgStore             *store,
             if (!evg_sync_add_conflict (store, table, row_id, "rejected", fields, remote_text,
                                         change_id, error))
               goto fail;
+            /* A final record comes back as the server holds it. */
+            if (g_strcmp0 (result->reason, "locked") == 0 &&
+                !evg_sync_restore_record (store, table, row_id, result->remote, result->remote_clocks,
+                                          error))
+              goto fail;
           }
           break;
         }

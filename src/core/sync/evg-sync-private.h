@@ -73,6 +73,12 @@ gint64    evg_sync_rebase_clocks      (EvgStore             *store,
                                        GError              **error);
 
 /* evg-sync-apply.c */
+gboolean  evg_sync_restore_record     (EvgStore             *store,
+                                       const char           *table,
+                                       const char           *row_id,
+                                       const char           *values_json,
+                                       const char           *clocks_json,
+                                       GError              **error);
 gboolean  evg_sync_apply_pull         (EvgStore             *store,
                                        EvgSyncPullResponse  *page,
                                        EvgSyncReport        *report,

@@ -77,6 +77,7 @@ evg_sync_result_free (EvgSyncResult *result)
   g_free (result->reason);
   g_free (result->kind);
   g_free (result->remote);
+  g_free (result->remote_clocks);
   g_free (result);
 }
 
@@ -986,6 +987,14 @@ read_result (Reader  *r,
           ok = read_fields (r, remote, NULL, NULL, error);
           g_free (result->remote);
           result->remote = g_string_free (g_steal_pointer (&remote), FALSE);
+        }
+      else if (strcmp (name, "remote_clocks") == 0 && evg_json_reader_peek (&r->json) == EVG_JSON_OBJECT)
+        {
+          g_autoptr(GString) clocks = g_string_new (NULL);
+
+          ok = read_fields (r, clocks, NULL, NULL, error);
+          g_free (result->remote_clocks);
+          result->remote_clocks = g_string_free (g_steal_pointer (&clocks), FALSE);
         }
       else
         ok = skip_member (r, error);

@@ -162,7 +162,9 @@ typedef struct
   gint64         seq;
   char          *reason;   /* for rejected: not_owner, append_only, invalid, … */
   char          *kind;     /* for conflict: identity, edit_deleted, delete_edited */
-  char          *remote;   /* for conflict: the server's values of the contested fields, as JSON */
+  char          *remote;   /* for conflict: the server's values of the contested fields, as JSON;
+                            for rejected "locked": the record as the server holds it */
+  char          *remote_clocks; /* for rejected "locked": that record's clocks, as JSON */
 } EvgSyncResult;
 
 typedef struct
