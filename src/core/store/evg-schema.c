@@ -268,7 +268,7 @@ static const char * const migrations[] = {
   "  excluded_reason TEXT,"
   "  makeup_done_on  TEXT"
   ");"
-  "CREATE INDEX attendance_meeting ON attendance (meeting_id);"
+  "CREATE INDEX attendance_meeting ON attendance (meeting_id, member_id);"
   "CREATE INDEX attendance_member ON attendance (member_id);"
   "CREATE TABLE meeting_addendum ("
   "  id         TEXT PRIMARY KEY,"
