@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "evg-member-detail.h"
+#include "evg-validate.h"
 
 /* The selected member at a glance: derived values (age, 党龄, days to
  * 转正), masked personal numbers with a way to reveal them, and the
@@ -18,6 +19,7 @@ struct _EvgMemberDetail
   GtkWidget  *scrolled;
   GtkWidget  *box;
   EvgRoster  *roster;
+  EvgCalendar *calendar;
   EvgMember  *member;
   gboolean    revealed;
 };
@@ -151,6 +153,36 @@ on_cancel_departure (EvgMemberDetail *self)
     g_message ("Cannot cancel departure: %s", error->message);
 }
 
+/* The member's last twelve months of meetings: rate, absences without
+ * leave, make-up study still owed. */
+static void
+add_attendance (EvgMemberDetail *self,
+                GtkListBox      *list,
+                const GDate     *today)
+{
+  g_autofree char *day = evg_format_date (today);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  EvgAttendanceSummary summary;
+
+  if (self->calendar == NULL ||
+      !evg_calendar_summarize_member (self->calendar, evg_member_get_id (self->member), day, &summary, &error))
+    return;
+  if (summary.recorded == 0)
+    text = g_strdup (_("No attendance recorded"));
+  else
+    text = g_strdup_printf (_("%u%% of %u meetings; absent without leave %u, on leave %u"),
+                            summary.present * 100 / summary.recorded, summary.recorded,
+                            summary.absent, summary.on_leave);
+  add_row (list, _("Attendance, Last 12 Months"), text);
+  if (summary.open_makeup > 0)
+    {
+      g_autofree char *owed = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u meeting", "%u meetings",
+                                                            summary.open_makeup), summary.open_makeup);
+      add_row (list, _("Make-up Study Owed"), owed);
+    }
+}
+
 static GtkWidget *
 make_button (const char *label,
              const char *action)
@@ -233,6 +265,7 @@ rebuild (EvgMemberDetail *self)
                            : evg_member_dup_masked_id_number (self->member);
   phone_text = self->revealed ? g_strdup (evg_member_get (self->member, EVG_MEMBER_PHONE))
                               : evg_member_dup_masked_phone (self->member);
+  add_attendance (self, GTK_LIST_BOX (list), &today);
   add_field (GTK_LIST_BOX (list), self->member, EVG_MEMBER_GENDER);
   add_field (GTK_LIST_BOX (list), self->member, EVG_MEMBER_ETHNICITY);
   add_row (GTK_LIST_BOX (list), _(evg_member_field_get_info (EVG_MEMBER_ID_NUMBER)->label), id_text);
@@ -290,6 +323,7 @@ evg_member_detail_dispose (GObject *object)
   g_clear_pointer (&self->scrolled, gtk_widget_unparent);
   g_clear_object (&self->member);
   g_clear_object (&self->roster);
+  g_clear_object (&self->calendar);
 
   G_OBJECT_CLASS (evg_member_detail_parent_class)->dispose (object);
 }
@@ -328,6 +362,16 @@ evg_member_detail_set_roster (EvgMemberDetail *self,
 {
   g_return_if_fail (EVG_IS_MEMBER_DETAIL (self));
   g_set_object (&self->roster, roster);
+}
+
+/* The meetings the member's attendance is read from. */
+void
+evg_member_detail_set_calendar (EvgMemberDetail *self,
+                                EvgCalendar     *calendar)
+{
+  g_return_if_fail (EVG_IS_MEMBER_DETAIL (self));
+  g_set_object (&self->calendar, calendar);
+  rebuild (self);
 }
 
 void
