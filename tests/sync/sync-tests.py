@@ -27,7 +27,7 @@ CLI = os.environ['EVG_CLI']
 SERVER = os.environ['EVG_SERVER']
 TOOL = os.environ['EVG_SYNC_TOOL']
 WRAPPER = os.environ.get('EVG_WRAPPER', '').split()
-TABLES = ['party_group', 'member', 'transfer', 'meeting', 'resolution', 'attendance', 'meeting_addendum']
+TABLES = ['party_group', 'member', 'transfer', 'meeting', 'resolution', 'attendance', 'meeting_addendum', 'meeting_plan']
 
 _n = 0
 _failures = 0

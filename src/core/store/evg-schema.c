@@ -8,6 +8,7 @@
 #include "evg-attendance.h"
 #include "evg-meeting.h"
 #include "evg-meeting-addendum.h"
+#include "evg-meeting-plan.h"
 #include "evg-member.h"
 #include "evg-resolution.h"
 #include "evg-party-group.h"
@@ -213,8 +214,8 @@ static const char * const migrations[] = {
   "  last_seq  INTEGER NOT NULL CHECK (last_seq >= first_seq),"
   "  n_changes INTEGER NOT NULL CHECK (n_changes >= 1)"
   ");",
-  /* 6 → 7: meetings (三会一课), their resolutions, attendance and the
-   * corrections made after signing.  Times are local "YYYY-MM-DD HH:MM"
+  /* 6 → 7: meetings (三会一课), their resolutions, attendance, the
+   * corrections made after signing, and the plans that repeat them.  Times are local "YYYY-MM-DD HH:MM"
    * text, which sorts as time.  No foreign keys: a sync page may bring an
    * attendance before its meeting. */
   "CREATE TABLE meeting ("
@@ -281,7 +282,22 @@ static const char * const migrations[] = {
   "  author     TEXT,"
   "  text       TEXT"
   ");"
-  "CREATE INDEX meeting_addendum_meeting ON meeting_addendum (meeting_id);",
+  "CREATE INDEX meeting_addendum_meeting ON meeting_addendum (meeting_id);"
+  "CREATE TABLE meeting_plan ("
+  "  id             TEXT PRIMARY KEY,"
+  "  branch         TEXT NOT NULL,"
+  "  hlc            TEXT NOT NULL,"
+  "  field_hlc      TEXT NOT NULL,"
+  "  deleted        INTEGER NOT NULL DEFAULT 0,"
+  "  type           TEXT,"
+  "  title          TEXT,"
+  "  party_group_id TEXT,"
+  "  rule           TEXT,"
+  "  starts_on      TEXT,"
+  "  time           TEXT,"
+  "  place          TEXT,"
+  "  active         INTEGER NOT NULL DEFAULT 1"
+  ");",
 };
 
 
@@ -294,6 +310,7 @@ static const EvgTableSpec *tables[] = {
   &evg_resolution_table,
   &evg_attendance_table,
   &evg_meeting_addendum_table,
+  &evg_meeting_plan_table,
 };
 
 const EvgTableSpec **
@@ -522,22 +539,40 @@ char *
 evg_table_spec_make_key_id (const EvgTableSpec *spec,
                             const char * const *values)
 {
-  g_autoptr(GChecksum) sum = NULL;
+  g_return_val_if_fail (spec != NULL && spec->key_columns != NULL, NULL);
+
+  for (guint i = 0; spec->key_columns[i] != NULL; i++)
+    if (values[i] == NULL || values[i][0] == '\0')
+      return NULL;
+  return evg_table_spec_make_name_id (spec, values);
+}
+
+/**
+ * evg_table_spec_make_name_id:
+ * @parts: (array zero-terminated=1): what names the record
+ *
+ * An id made from @parts that is the same on every replica, for a record
+ * that several devices may make on their own (a keyed record, or the
+ * occurrence of a plan): SHA-256 of the table and the parts, shaped like
+ * the other ids (a UUID whose version nibble is 8, "made from a name").
+ *
+ * Returns: (transfer full): the id
+ */
+char *
+evg_table_spec_make_name_id (const EvgTableSpec *spec,
+                             const char * const *parts)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   guint8 digest[32];
   gsize len = sizeof digest;
   GString *id;
 
-  g_return_val_if_fail (spec != NULL && spec->key_columns != NULL, NULL);
-
-  sum = g_checksum_new (G_CHECKSUM_SHA256);
   g_checksum_update (sum, (const guchar *) spec->name, -1);
-  for (guint i = 0; spec->key_columns[i] != NULL; i++)
+  for (guint i = 0; parts[i] != NULL; i++)
     {
-      if (values[i] == NULL || values[i][0] == '\0')
-        return NULL;
       /* A separator no id holds keeps ("ab", "c") apart from ("a", "bc"). */
       g_checksum_update (sum, (const guchar *) "\n", 1);
-      g_checksum_update (sum, (const guchar *) values[i], -1);
+      g_checksum_update (sum, (const guchar *) parts[i], -1);
     }
   g_checksum_get_digest (sum, digest, &len);
   digest[6] = (guint8) (0x80 | (digest[6] & 0x0f));

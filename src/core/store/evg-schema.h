@@ -164,6 +164,8 @@ const char          *evg_table_spec_check_int   (const EvgTableSpec *spec,
 
 char                *evg_table_spec_make_key_id (const EvgTableSpec *spec,
                                                  const char * const *values);
+char                *evg_table_spec_make_name_id (const EvgTableSpec *spec,
+                                                  const char * const *parts);
 gboolean             evg_table_spec_parent_locks (const EvgTableSpec *spec,
                                                   const char         *parent_state);
 

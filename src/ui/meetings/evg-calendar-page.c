@@ -6,7 +6,9 @@
 #include <glib/gi18n.h>
 
 #include "evg-calendar-page.h"
+#include "evg-calendar-plan.h"
 #include "evg-meeting-editor.h"
+#include "evg-plans-window.h"
 #include "evg-party-group.h"
 #include "evg-validate.h"
 
@@ -660,6 +662,48 @@ add_action (GtkWidget  *widget,
 }
 
 static void
+show_view_action (GtkWidget  *widget,
+                  const char *action,
+                  GVariant   *parameter)
+{
+  EvgCalendarPage *self = EVG_CALENDAR_PAGE (widget);
+
+  gtk_stack_set_visible_child_name (self->view_stack,
+                                    g_str_equal (action, "calendar.show-month") ? "month" : "compliance");
+}
+
+static void
+plans_action (GtkWidget  *widget,
+              const char *action,
+              GVariant   *parameter)
+{
+  EvgCalendarPage *self = EVG_CALENDAR_PAGE (widget);
+  EvgPlansWindow *window;
+  GtkRoot *root;
+
+  if (self->context == NULL)
+    return;
+  window = evg_plans_window_new (self->context);
+  root = gtk_widget_get_root (widget);
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (root));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+/* The plans' occurrences of the coming months, as days pass. */
+static void
+apply_plans (EvgCalendarPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *today = format_day (&self->today);
+
+  if (evg_store_is_read_only (evg_context_get_store (self->context)))
+    return;
+  if (!evg_calendar_apply_plans (evg_context_get_calendar (self->context), today, 3, NULL, NULL, &error))
+    g_warning ("Could not make the planned meetings: %s", error->message);
+}
+
+static void
 on_meetings_changed (EvgCalendarPage *self)
 {
   refresh (self);
@@ -760,6 +804,9 @@ evg_calendar_page_class_init (EvgCalendarPageClass *klass)
   gtk_widget_class_install_action (widget_class, "calendar.next", NULL, next_action);
   gtk_widget_class_install_action (widget_class, "calendar.today", NULL, today_action);
   gtk_widget_class_install_action (widget_class, "calendar.add", NULL, add_action);
+  gtk_widget_class_install_action (widget_class, "calendar.plans", NULL, plans_action);
+  gtk_widget_class_install_action (widget_class, "calendar.show-month", NULL, show_view_action);
+  gtk_widget_class_install_action (widget_class, "calendar.show-compliance", NULL, show_view_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -811,6 +858,7 @@ evg_calendar_page_set_context (EvgCalendarPage *self,
   self->context = g_object_ref (context);
   g_signal_connect_object (evg_calendar_get_meetings (evg_context_get_calendar (context)), "items-changed",
                            G_CALLBACK (on_meetings_changed), self, G_CONNECT_SWAPPED);
+  apply_plans (self);
   refresh (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTEXT]);
 }
