@@ -188,6 +188,36 @@ def main():
         wait_for(lambda: find(frame, role='label', name='幸福社区第一党支部'),
                  'the branch name under the app name')
         ok(True, 'the window shows the new branch name')
+        # The calendar: plan a meeting through the editor, as a screen reader
+        # user would, and find it in the database.
+        do(frame, 'win.show-calendar')
+        wait_for(lambda: 'Activity Calendar' in header_titles(frame), 'the calendar page')
+        new = wait_for(lambda: find(frame, role='push button', prefix='_New Meeting'), 'the New Meeting button')
+        do(new, 'click')
+
+        def editor():
+            for i in range(app.get_child_count()):
+                child = app.get_child_at_index(i)
+                if child is not None and child != frame and find(child, role='label', name='New Meeting'):
+                    return child
+            return None
+        dialog = wait_for(editor, 'the meeting editor')
+        title = wait_for(lambda: find(dialog, role='text', prefix='T_itle') or find(dialog, role='text', prefix='Title'),
+                         'the title entry')
+        Atspi.EditableText.set_text_contents(title, '主题党日：学习讨论')
+        do(find(dialog, role='push button', prefix='_Save'), 'click')
+
+        def meeting_saved():
+            out = subprocess.run([CLI, '--database', db, '--json', 'meetings', 'list'],
+                                 capture_output=True, text=True)
+            rows = json.loads(out.stdout) if out.returncode == 0 else []
+            return len(rows) == 1 and rows[0]['title'] == '主题党日：学习讨论'
+        wait_for(meeting_saved, 'the meeting to be saved')
+        ok(True, 'a meeting planned in the editor is in the database')
+        wait_for(lambda: find(dialog, role='label', name='Attendance'), 'the attendance section after saving')
+        ok(True, 'the saved meeting offers its attendance sheet')
+        do(dialog, 'editor.close')
+
         do(frame, 'window.close')
         status = proc.wait(timeout=15)
         err = proc.stderr.read()
