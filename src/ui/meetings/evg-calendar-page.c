@@ -35,6 +35,7 @@ struct _EvgCalendarPage
   GtkLabel    *day_label;
   GtkListBox  *agenda_list;
   GtkLabel    *compliance_summary;
+  GtkButton   *archive_button;
   GtkGrid     *compliance_grid;
 
   /* Owned */
@@ -400,6 +401,14 @@ refresh_compliance (EvgCalendarPage *self)
     }
   summary = g_strdup_printf (_("%d: %u periods met, %u missed. ✓ held, ✗ missed, · not yet held."),
                              year, met, missed);
+  {
+    g_autofree char *label = g_strdup_printf (_("_Archive %d…"), year);
+
+    gtk_button_set_label (self->archive_button, label);
+    gtk_button_set_use_underline (self->archive_button, TRUE);
+    /* A year is archived once it is over. */
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "calendar.archive", year < g_date_get_year (&self->today));
+  }
   gtk_label_set_text (self->compliance_summary, summary);
 
   /* The warning is about the periods that end within a week, this year. */
@@ -662,6 +671,54 @@ add_action (GtkWidget  *widget,
 }
 
 static void
+on_archive_response (AdwMessageDialog *dialog,
+                     const char       *response,
+                     EvgCalendarPage  *self)
+{
+  g_autoptr(GError) error = NULL;
+  int year = g_date_get_year (&self->month);
+
+  if (g_strcmp0 (response, "archive") != 0)
+    return;
+  evg_calendar_archive_year (evg_context_get_calendar (self->context), year, &error);
+  if (error != NULL)
+    {
+      GtkWidget *failed = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                                  _("The Year Was Not Archived"), error->message);
+
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (failed), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (failed));
+    }
+}
+
+/* Year-end archive: every meeting of the shown year becomes final. */
+static void
+archive_action (GtkWidget  *widget,
+                const char *action,
+                GVariant   *parameter)
+{
+  EvgCalendarPage *self = EVG_CALENDAR_PAGE (widget);
+  g_autofree char *heading = NULL;
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *dialog;
+
+  if (self->context == NULL || !GTK_IS_WINDOW (root))
+    return;
+  heading = g_strdup_printf (_("Archive %d?"), g_date_get_year (&self->month));
+  dialog = adw_message_dialog_new (GTK_WINDOW (root), heading,
+                                   _("Every meeting of the year becomes final on every device: it can be "
+                                     "read and printed, not changed. Corrections can still be added to "
+                                     "signed records. This cannot be undone."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "archive", _("_Archive"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "archive", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_archive_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 show_view_action (GtkWidget  *widget,
                   const char *action,
                   GVariant   *parameter)
@@ -796,6 +853,7 @@ evg_calendar_page_class_init (EvgCalendarPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EvgCalendarPage, day_label);
   gtk_widget_class_bind_template_child (widget_class, EvgCalendarPage, agenda_list);
   gtk_widget_class_bind_template_child (widget_class, EvgCalendarPage, compliance_summary);
+  gtk_widget_class_bind_template_child (widget_class, EvgCalendarPage, archive_button);
   gtk_widget_class_bind_template_child (widget_class, EvgCalendarPage, compliance_grid);
   gtk_widget_class_bind_template_callback (widget_class, on_agenda_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_agenda_back);
@@ -805,6 +863,7 @@ evg_calendar_page_class_init (EvgCalendarPageClass *klass)
   gtk_widget_class_install_action (widget_class, "calendar.today", NULL, today_action);
   gtk_widget_class_install_action (widget_class, "calendar.add", NULL, add_action);
   gtk_widget_class_install_action (widget_class, "calendar.plans", NULL, plans_action);
+  gtk_widget_class_install_action (widget_class, "calendar.archive", NULL, archive_action);
   gtk_widget_class_install_action (widget_class, "calendar.show-month", NULL, show_view_action);
   gtk_widget_class_install_action (widget_class, "calendar.show-compliance", NULL, show_view_action);
 
