@@ -687,12 +687,45 @@ evg_roster_page_class_init (EvgRosterPageClass *klass)
   gtk_widget_class_install_action (widget_class, "roster.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "roster.party-groups", NULL, party_groups_action);
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "roster.add", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "roster.search", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "roster.delete", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, 0, "roster.delete", NULL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+/* Delete removes the selected member unless the focus is in a text field,
+ * where it deletes text as always. */
+static gboolean
+delete_shortcut (GtkWidget *widget,
+                 GVariant  *args,
+                 gpointer   user_data)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (focus != NULL && (GTK_IS_EDITABLE (focus) || GTK_IS_TEXT_VIEW (focus)))
+    return FALSE;
+  return gtk_widget_activate_action (widget, "roster.delete", NULL);
+}
+
+/* The page's keys work wherever the focus is in the window while the page
+ * shows (the sidebar, the header, the detail pane), not only in the list. */
+static void
+add_shortcuts (EvgRosterPage *self)
+{
+  GtkShortcutController *controller = GTK_SHORTCUT_CONTROLLER (gtk_shortcut_controller_new ());
+
+  gtk_shortcut_controller_set_scope (controller, GTK_SHORTCUT_SCOPE_MANAGED);
+  gtk_shortcut_controller_add_shortcut (controller,
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_n, GDK_CONTROL_MASK),
+                                                          gtk_named_action_new ("roster.add")));
+  gtk_shortcut_controller_add_shortcut (controller,
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_f, GDK_CONTROL_MASK),
+                                                          gtk_named_action_new ("roster.search")));
+  for (guint i = 0; i < 2; i++)
+    gtk_shortcut_controller_add_shortcut (controller,
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (i == 0 ? GDK_KEY_Delete
+                                                                                           : GDK_KEY_KP_Delete, 0),
+                                                            gtk_callback_action_new (delete_shortcut, NULL, NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (controller));
 }
 
 static void
@@ -707,6 +740,7 @@ evg_roster_page_init (EvgRosterPage *self)
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->column_view));
   build_columns (self);
   evg_stack_defer_status_icons (self->content_stack);
+  add_shortcuts (self);
 }
 
 EvgRosterPage *
