@@ -12,12 +12,13 @@ prefix="$here/_install"
 # Build, test and screenshot dependencies, all from Debian's archive.  clang
 # and its runtimes (libFuzzer, ASan, UBSan: libclang-rt-14-dev) build the
 # fuzz targets that the `fuzz` suite runs.  libical-dev brings libical-glib,
-# for the meetings' iCalendar export and the plans' recurrence rules.
+# for the meetings' iCalendar export and the plans' recurrence rules;
+# python3-icalendar reads the export back in the tests.
 packages="meson ninja-build pkg-config gcc gettext
   libglib2.0-dev libglib2.0-dev-bin libglib2.0-bin libgtk-4-dev libadwaita-1-dev
   libsoup-3.0-dev libjson-glib-dev libsqlite3-dev libsecret-1-dev glib-networking
   libmicrohttpd-dev libical-dev
-  sqlite3 python3 python3-gi gir1.2-atspi-2.0 at-spi2-core
+  sqlite3 python3 python3-gi python3-icalendar gir1.2-atspi-2.0 at-spi2-core
   xvfb xauth dbus dbus-daemon dbus-bin
   desktop-file-utils appstream flatpak-builder
   valgrind openssl curl locales fonts-noto-cjk imagemagick

@@ -1,6 +1,7 @@
 # Sourced by the CLI test scripts: TAP output, the CLI under test and a
 # scratch folder.  `check STATUS DESCRIPTION COMMAND…` runs a command and
-# wants its exit status; `py DESCRIPTION ARGS… <<'PY'` runs a Python check.
+# wants its exit status; `py DESCRIPTION ARGS… <<'PY'` runs a Python check,
+# with the interpreter $PYTHON names (default python3).
 set -u
 cli="${EVG_WRAPPER:-} ${EVG_CLI:?EVG_CLI must name the e-vanguard-cli binary}"
 dir=$(mktemp -d)
@@ -26,7 +27,7 @@ check () {
 py () {
   n=$((n + 1))
   desc=$1; shift
-  if python3 - "$@" >"$dir/pyerr" 2>&1; then
+  if "${PYTHON:-python3}" - "$@" >"$dir/pyerr" 2>&1; then
     echo "ok $n - $desc"
   else
     echo "not ok $n - $desc"

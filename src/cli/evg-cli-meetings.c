@@ -9,6 +9,7 @@
 #include "evg-attendance.h"
 #include "evg-calendar.h"
 #include "evg-cli.h"
+#include "evg-meeting-ics.h"
 #include "evg-validate.h"
 
 /* `e-vanguard-cli meetings …`: the calendar service from a terminal, with
@@ -83,6 +84,25 @@ find_meeting (EvgCalendar *calendar,
   if (meeting == NULL)
     evg_cli_error (_("No meeting has the id “%s”."), id);
   return meeting;
+}
+
+/* --from and --to: days written YYYY-MM-DD, each optional. */
+static gboolean
+check_period (const char *from,
+              const char *to)
+{
+  GDate date;
+
+  return (from == NULL || evg_parse_date (from, &date)) && (to == NULL || evg_parse_date (to, &date));
+}
+
+static GPtrArray *
+list_period (EvgCalendar *calendar,
+             const char  *from,
+             const char  *to)
+{
+  return evg_calendar_list_between (calendar, from != NULL ? from : "0000-00-00",
+                                    to != NULL ? to : "9999-12-31");
 }
 
 /* The meeting's stored fields under their DOMAIN.md names. */
@@ -284,13 +304,11 @@ meetings_list (EvgCli  *cli,
     { "type", 0, 0, G_OPTION_ARG_STRING, &type, N_("Only meetings of this type"), N_("TYPE") },
     { NULL }
   };
-  GDate date;
 
   context = evg_cli_option_context (cli, NULL, _("Lists meetings by their start."), entries);
   if (!evg_cli_parse (cli, context, &argc, &argv))
     return EVG_CLI_USAGE;
-  if (argc != 1 || (from != NULL && !evg_parse_date (from, &date)) ||
-      (to != NULL && !evg_parse_date (to, &date)))
+  if (argc != 1 || !check_period (from, to))
     {
       evg_cli_error (_("--from and --to take dates written YYYY-MM-DD."));
       return EVG_CLI_USAGE;
@@ -304,8 +322,7 @@ meetings_list (EvgCli  *cli,
   if (calendar == NULL)
     return EVG_CLI_USAGE;
 
-  meetings = evg_calendar_list_between (calendar, from != NULL ? from : "0000-00-00",
-                                        to != NULL ? to : "9999-12-31");
+  meetings = list_period (calendar, from, to);
   json_builder_begin_array (builder);
   for (guint i = 0; i < meetings->len; i++)
     {
@@ -801,6 +818,70 @@ meetings_compliance (EvgCli  *cli,
   return EVG_CLI_OK;
 }
 
+static int
+meetings_export_ics (EvgCli  *cli,
+                     int      argc,
+                     char   **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(EvgCalendar) calendar = NULL;
+  g_autoptr(GPtrArray) meetings = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *from = NULL, *to = NULL, *branch_name = NULL;
+  GOptionEntry entries[] = {
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from, N_("The first day, YYYY-MM-DD"), N_("DATE") },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("The last day, YYYY-MM-DD"), N_("DATE") },
+    { NULL }
+  };
+
+  context = evg_cli_option_context (cli, _("FILE"),
+                                    _("Writes the meetings that start in a period (all of them "
+                                      "without --from and --to) to an iCalendar file for phone and "
+                                      "desktop calendars. Each meeting keeps the same UID in every "
+                                      "export, so calendars can update the events they already have."),
+                                    entries);
+  if (!evg_cli_parse (cli, context, &argc, &argv))
+    return EVG_CLI_USAGE;
+  if (argc != 2)
+    {
+      evg_cli_error (_("Name the iCalendar file to write."));
+      return EVG_CLI_USAGE;
+    }
+  if (!check_period (from, to))
+    {
+      evg_cli_error (_("--from and --to take dates written YYYY-MM-DD."));
+      return EVG_CLI_USAGE;
+    }
+  calendar = open_calendar (cli, FALSE);
+  if (calendar == NULL)
+    return EVG_CLI_USAGE;
+
+  meetings = list_period (calendar, from, to);
+  branch_name = evg_store_get_meta (evg_calendar_get_store (calendar), "branch_name");
+  if (!evg_meeting_ics_save (meetings, branch_name, argv[1], &error))
+    {
+      evg_cli_error ("%s", error->message);
+      return EVG_CLI_FAILED;
+    }
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (builder);
+      evg_cli_json_add_string (builder, "file", argv[1]);
+      evg_cli_json_add_int (builder, "meetings", meetings->len);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      evg_cli_print_json (root);
+    }
+  else
+    g_print (g_dngettext (GETTEXT_PACKAGE, "Exported %u meeting to %s.\n",
+                          "Exported %u meetings to %s.\n", meetings->len),
+             meetings->len, argv[1]);
+  return EVG_CLI_OK;
+}
+
 static const EvgCliCommand meeting_commands[] = {
   { "add", N_("Add a meeting"), meetings_add },
   { "update", N_("Change a meeting that is not signed"), meetings_update },
@@ -812,6 +893,7 @@ static const EvgCliCommand meeting_commands[] = {
   { "correct", N_("Add a dated correction to a signed record"), meetings_correct },
   { "archive", N_("Archive a year’s meetings"), meetings_archive },
   { "compliance", N_("Show meetings required and held per period"), meetings_compliance },
+  { "export-ics", N_("Export meetings to an iCalendar file for phone calendars"), meetings_export_ics },
 };
 
 int
