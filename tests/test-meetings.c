@@ -5,6 +5,7 @@
 
 #include "evg-attendance.h"
 #include "evg-calendar.h"
+#include "evg-meeting-report.h"
 #include "evg-member.h"
 #include "evg-party-group.h"
 #include "evg-store.h"
@@ -12,8 +13,10 @@
 #include "evg-txn.h"
 
 /* Meetings (三会一课): the record rules, who is due, the quorum rules of
- * DOMAIN.md, signing and locking, compliance, and the keyed attendance
- * record that two devices make as one. */
+ * DOMAIN.md, signing and locking, compliance, the keyed attendance
+ * record that two devices make as one, and the printed record as laid out
+ * on any paper (what its pages say is read back from the PDF by
+ * test-cli-meetings-print.sh). */
 
 typedef struct
 {
@@ -536,6 +539,164 @@ test_key_in_protocol (void)
   g_assert_cmpint (id[14], ==, '8');
 }
 
+static EvgMeetingReport *
+report_of (Fixture    *f,
+           EvgMeeting *meeting)
+{
+  g_autoptr(GError) error = NULL;
+  EvgMeetingReport *report = evg_meeting_report_new (f->calendar, meeting, &error);
+
+  g_assert_no_error (error);
+  return report;
+}
+
+/* The type's name, after the branch and the party group that met. */
+static void
+test_title (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(EvgMeeting) group_meeting = evg_meeting_new (NULL);
+  g_autoptr(EvgMeeting) lecture = evg_meeting_new (NULL);
+  g_autoptr(EvgMeetingReport) report = NULL;
+
+  evg_meeting_set (lecture, EVG_MEETING_TYPE, "lecture");
+  evg_meeting_set (lecture, EVG_MEETING_STARTS_AT, "2026-05-01 09:00");
+  report = report_of (f, save_meeting (f, lecture));
+  g_assert_cmpstr (evg_meeting_report_get_title (report), ==, "党课记录");
+  g_clear_object (&report);
+
+  g_assert_true (evg_store_set_meta (f->store, "branch_name", "幸福社区第一党支部", NULL));
+  evg_meeting_set (group_meeting, EVG_MEETING_TYPE, "group_meeting");
+  evg_meeting_set (group_meeting, EVG_MEETING_STARTS_AT, "2026-05-02 19:00");
+  evg_meeting_set (group_meeting, EVG_MEETING_PARTY_GROUP_ID, f->group_one);
+  report = report_of (f, save_meeting (f, group_meeting));
+  g_assert_cmpstr (evg_meeting_report_get_title (report), ==, "幸福社区第一党支部第一党小组 党小组会会议记录");
+}
+
+/* Draws each page where cairo keeps what it covers, and asserts that it
+ * is all on the page. */
+static void
+assert_pages_fit (EvgMeetingReport *report,
+                  double            width,
+                  double            height)
+{
+  guint n_pages = evg_meeting_report_get_n_pages (report);
+
+  for (guint page = 0; page < n_pages; page++)
+    {
+      cairo_surface_t *surface = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, NULL);
+      cairo_t *cr = cairo_create (surface);
+      double x, y, w, h;
+
+      evg_meeting_report_draw_page (report, cr, page);
+      cairo_destroy (cr);
+      cairo_recording_surface_ink_extents (surface, &x, &y, &w, &h);
+      cairo_surface_destroy (surface);
+      g_assert_cmpfloat (w, >, 0);
+      g_assert_cmpfloat (x, >=, 0);
+      g_assert_cmpfloat (y, >=, 0);
+      g_assert_cmpfloat (x + w, <=, width);
+      g_assert_cmpfloat (y + h, <=, height);
+    }
+}
+
+/* A record with much of everything, on A4, on Letter turned sideways and
+ * on A5. */
+static void
+test_fits (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(EvgMeeting) meeting = evg_meeting_new (NULL);
+  g_autoptr(EvgMeetingReport) report = NULL;
+  g_autoptr(GString) minutes = g_string_new (NULL);
+  g_autoptr(GString) agenda = g_string_new (NULL);
+  g_autoptr(GString) observers = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  EvgMeeting *stored;
+  EvgQuorum quorum = { 0 };
+  guint a4, letter, a5;
+
+  /* Enough members for long lists of who came and who did not. */
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("党员%02u", i);
+      g_autofree char *id = add_member (f, name, "full", "2010-07-01", "2009-07-01", f->group_one,
+                                        NULL, NULL);
+    }
+  for (guint i = 0; i < 60; i++)
+    g_string_append (minutes, "与会党员结合工作实际逐一发言，开展批评与自我批评，查找问题并明确整改措施。\n");
+  for (guint i = 0; i < 20; i++)
+    g_string_append (agenda, "学习贯彻上级会议精神并结合社区实际研究部署下一阶段重点工作安排\n");
+  for (guint i = 0; i < 30; i++)
+    g_string_append (observers, "社区居委会委员、");
+  evg_meeting_set (meeting, EVG_MEETING_TYPE, "general_meeting");
+  evg_meeting_set (meeting, EVG_MEETING_TITLE, "一个很长的会议主题，长到一行写不下，看它在表格里是否换行而不越出单元格的边框");
+  evg_meeting_set (meeting, EVG_MEETING_STARTS_AT, "2026-05-03 14:00");
+  evg_meeting_set (meeting, EVG_MEETING_ENDS_AT, "2026-05-04 11:30");
+  evg_meeting_set (meeting, EVG_MEETING_PLACE, "幸福社区党群服务中心三楼多功能会议室（东侧）");
+  evg_meeting_set (meeting, EVG_MEETING_STATUS, "held");
+  evg_meeting_set (meeting, EVG_MEETING_MINUTES, minutes->str);
+  evg_meeting_set (meeting, EVG_MEETING_AGENDA, agenda->str);
+  evg_meeting_set (meeting, EVG_MEETING_OBSERVERS, observers->str);
+  stored = save_meeting (f, meeting);
+  for (int i = 1; i <= 12; i++)
+    {
+      g_autofree char *text = g_strdup ("同意支部委员会关于年度工作的报告及下一年度工作计划");
+      EvgResolutionInfo resolution = { .position = i, .text = text,
+                                       .votes_for = -1, .votes_against = -1, .votes_abstain = -1 };
+      g_autofree char *id = evg_calendar_save_resolution (f->calendar, stored, &resolution, &quorum, &error);
+
+      g_assert_no_error (error);
+      g_free (resolution.id);
+    }
+  report = report_of (f, stored);
+
+  a4 = evg_meeting_report_paginate (report, EVG_MEETING_REPORT_A4_WIDTH, EVG_MEETING_REPORT_A4_HEIGHT);
+  g_assert_cmpuint (a4, ==, evg_meeting_report_get_n_pages (report));
+  g_assert_cmpuint (a4, >=, 3);
+  assert_pages_fit (report, EVG_MEETING_REPORT_A4_WIDTH, EVG_MEETING_REPORT_A4_HEIGHT);
+  letter = evg_meeting_report_paginate (report, 792, 612);
+  g_assert_cmpuint (letter, >, a4);
+  assert_pages_fit (report, 792, 612);
+  a5 = evg_meeting_report_paginate (report, 419.5, 595.3);
+  g_assert_cmpuint (a5, >, a4);
+  assert_pages_fit (report, 419.5, 595.3);
+  g_assert_cmpuint (evg_meeting_report_paginate (report, EVG_MEETING_REPORT_A4_WIDTH,
+                                                 EVG_MEETING_REPORT_A4_HEIGHT), ==, a4);
+}
+
+/* A meeting not saved yet prints as a form to fill in by hand. */
+static void
+test_unsaved (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(EvgMeeting) meeting = evg_meeting_new (NULL);
+  g_autoptr(EvgMeetingReport) report = NULL;
+
+  evg_meeting_set (meeting, EVG_MEETING_TYPE, "committee");
+  report = report_of (f, meeting);
+  g_assert_cmpuint (evg_meeting_report_paginate (report, EVG_MEETING_REPORT_A4_WIDTH,
+                                                 EVG_MEETING_REPORT_A4_HEIGHT), ==, 1);
+  assert_pages_fit (report, EVG_MEETING_REPORT_A4_WIDTH, EVG_MEETING_REPORT_A4_HEIGHT);
+}
+
+static void
+test_write_error (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(EvgMeeting) meeting = evg_meeting_new (NULL);
+  g_autoptr(EvgMeetingReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "missing", "record.pdf", NULL);
+
+  evg_meeting_set (meeting, EVG_MEETING_TYPE, "committee");
+  report = report_of (f, meeting);
+  g_assert_false (evg_meeting_report_write_pdf (report, path, &error));
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+  g_assert_nonnull (strstr (error->message, path));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -550,6 +711,10 @@ main (int    argc,
   ADD ("sign-and-lock", test_sign_and_lock);
   ADD ("compliance", test_compliance);
   ADD ("member-summary", test_member_summary);
+  ADD ("report/title", test_title);
+  ADD ("report/fits", test_fits);
+  ADD ("report/unsaved", test_unsaved);
+  ADD ("report/write-error", test_write_error);
 #undef ADD
   g_test_add_func ("/evg/meetings/key-ids", test_key_in_protocol);
 

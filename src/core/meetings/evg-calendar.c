@@ -619,30 +619,31 @@ evg_calendar_build_sheet (EvgCalendar  *self,
 }
 
 static void
-take_id (sqlite3_stmt *stmt,
-         gpointer      data)
+take_first (sqlite3_stmt *stmt,
+            gpointer      data)
 {
-  char **id = data;
+  char **text = data;
 
-  if (*id == NULL)
-    *id = column_text (stmt, 0);
+  if (*text == NULL)
+    *text = column_text (stmt, 0);
 }
 
-/* The id of the live record of @spec whose @column holds @value. */
+/* @wanted of the live record of @spec whose @column holds @value. */
 static char *
-find_id (EvgCalendar         *self,
-         const EvgTableSpec  *spec,
-         const char          *column,
-         const char          *value,
-         GError             **error)
+find_text (EvgCalendar         *self,
+           const EvgTableSpec  *spec,
+           const char          *wanted,
+           const char          *column,
+           const char          *value,
+           GError             **error)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT id FROM %s WHERE %s = ? AND deleted = 0",
-                                          spec->name, column);
-  g_autofree char *id = NULL;
+  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM %s WHERE %s = ? AND deleted = 0",
+                                          wanted, spec->name, column);
+  g_autofree char *text = NULL;
 
-  if (!each_row (self, sql, PARAMS (value), take_id, &id, error))
+  if (!each_row (self, sql, PARAMS (value), take_first, &text, error))
     return NULL;
-  return g_steal_pointer (&id);
+  return g_steal_pointer (&text);
 }
 
 /**
@@ -657,8 +658,8 @@ evg_calendar_find_member (EvgCalendar  *self,
                           const char   *id_number,
                           GError      **error)
 {
-  return find_id (self, &evg_member_table,
-                  evg_member_field_get_info (EVG_MEMBER_ID_NUMBER)->name, id_number, error);
+  return find_text (self, &evg_member_table, "id",
+                    evg_member_field_get_info (EVG_MEMBER_ID_NUMBER)->name, id_number, error);
 }
 
 /**
@@ -672,7 +673,21 @@ evg_calendar_find_party_group (EvgCalendar  *self,
                                const char   *name,
                                GError      **error)
 {
-  return find_id (self, &evg_party_group_table, "name", name, error);
+  return find_text (self, &evg_party_group_table, "id", "name", name, error);
+}
+
+/**
+ * evg_calendar_dup_party_group_name:
+ *
+ * Returns: (transfer full) (nullable): the name of the party group @id;
+ *   %NULL when there is none (@error unset) or on failure
+ */
+char *
+evg_calendar_dup_party_group_name (EvgCalendar  *self,
+                                   const char   *id,
+                                   GError      **error)
+{
+  return find_text (self, &evg_party_group_table, "name", "id", id, error);
 }
 
 /**

@@ -132,6 +132,9 @@ char         *evg_calendar_find_member      (EvgCalendar   *self,
 char         *evg_calendar_find_party_group (EvgCalendar  *self,
                                              const char    *name,
                                              GError       **error);
+char         *evg_calendar_dup_party_group_name (EvgCalendar *self,
+                                             const char    *id,
+                                             GError       **error);
 EvgAttendee  *evg_calendar_find_attendee    (GListModel    *sheet,
                                              const char    *member_id);
 void          evg_calendar_count_quorum     (EvgCalendar   *self,
