@@ -14,8 +14,9 @@ prefix="$here/_install"
 # fuzz targets that the `fuzz` suite runs.  libical-dev brings libical-glib,
 # for the meetings' iCalendar export and the plans' recurrence rules;
 # python3-icalendar reads the export back in the tests.  Printed meeting
-# records are laid out with Pango and cairo (also without the GUI) and need
-# a Chinese font (fonts-noto-cjk).
+# records are laid out with Pango and cairo (also without the GUI), need a
+# Chinese font (fonts-noto-cjk) and are read back by the tests with
+# poppler-utils.
 packages="meson ninja-build pkg-config gcc gettext
   libglib2.0-dev libglib2.0-dev-bin libglib2.0-bin libgtk-4-dev libadwaita-1-dev
   libsoup-3.0-dev libjson-glib-dev libsqlite3-dev libsecret-1-dev glib-networking
@@ -23,7 +24,7 @@ packages="meson ninja-build pkg-config gcc gettext
   sqlite3 python3 python3-gi python3-icalendar gir1.2-atspi-2.0 at-spi2-core
   xvfb xauth dbus dbus-daemon dbus-bin
   desktop-file-utils appstream flatpak-builder
-  valgrind openssl curl locales fonts-noto-cjk imagemagick
+  valgrind openssl curl locales fonts-noto-cjk imagemagick poppler-utils
   clang libclang-rt-14-dev"
 
 as_root () {

@@ -10,6 +10,7 @@
 #include "evg-calendar.h"
 #include "evg-cli.h"
 #include "evg-meeting-ics.h"
+#include "evg-meeting-report.h"
 #include "evg-validate.h"
 
 /* `e-vanguard-cli meetings …`: the calendar service from a terminal, with
@@ -882,6 +883,66 @@ meetings_export_ics (EvgCli  *cli,
   return EVG_CLI_OK;
 }
 
+static int
+meetings_print (EvgCli  *cli,
+                int      argc,
+                char   **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(EvgCalendar) calendar = NULL;
+  g_autoptr(EvgMeetingReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pdf = NULL;
+  EvgMeeting *meeting;
+  guint n_pages;
+  GOptionEntry entries[] = {
+    { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf, N_("Save the record as this PDF file"), N_("FILE") },
+    { NULL }
+  };
+
+  context = evg_cli_option_context (cli, _("ID"),
+                                    _("Saves a meeting’s record, as it is printed, as an A4 PDF: "
+                                      "attendance, minutes, resolutions with their votes, signature "
+                                      "lines and corrections."), entries);
+  if (!evg_cli_parse (cli, context, &argc, &argv))
+    return EVG_CLI_USAGE;
+  if (argc != 2 || pdf == NULL || pdf[0] == '\0')
+    {
+      evg_cli_error (_("Give the meeting’s id and --pdf FILE."));
+      return EVG_CLI_USAGE;
+    }
+  calendar = open_calendar (cli, FALSE);
+  if (calendar == NULL)
+    return EVG_CLI_USAGE;
+  meeting = find_meeting (calendar, argv[1]);
+  if (meeting == NULL)
+    return EVG_CLI_FAILED;
+  report = evg_meeting_report_new (calendar, meeting, &error);
+  if (report == NULL)
+    return report_error (error);
+  if (!evg_meeting_report_write_pdf (report, pdf, &error))
+    {
+      evg_cli_error ("%s", error->message);
+      return EVG_CLI_FAILED;
+    }
+  n_pages = evg_meeting_report_get_n_pages (report);
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (builder);
+      evg_cli_json_add_string (builder, "file", pdf);
+      evg_cli_json_add_int (builder, "pages", n_pages);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      evg_cli_print_json (root);
+    }
+  else
+    g_print (ngettext ("Saved %u page to %s.\n", "Saved %u pages to %s.\n", n_pages), n_pages, pdf);
+  return EVG_CLI_OK;
+}
+
 static const EvgCliCommand meeting_commands[] = {
   { "add", N_("Add a meeting"), meetings_add },
   { "update", N_("Change a meeting that is not signed"), meetings_update },
@@ -891,6 +952,7 @@ static const EvgCliCommand meeting_commands[] = {
   { "resolve", N_("Add a resolution with its votes"), meetings_resolve },
   { "sign", N_("Sign a held meeting’s record"), meetings_sign },
   { "correct", N_("Add a dated correction to a signed record"), meetings_correct },
+  { "print", N_("Save a meeting’s record as a PDF"), meetings_print },
   { "archive", N_("Archive a year’s meetings"), meetings_archive },
   { "compliance", N_("Show meetings required and held per period"), meetings_compliance },
   { "export-ics", N_("Export meetings to an iCalendar file for phone calendars"), meetings_export_ics },
