@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "evg-meeting-editor.h"
+#include "evg-meeting-print.h"
 #include "evg-party-group.h"
 #include "evg-validate.h"
 
@@ -486,6 +487,7 @@ fill_form (EvgMeetingEditor *self)
   gtk_widget_set_visible (self->resolutions_group, m != NULL);
   gtk_widget_set_visible (self->resolution_form, m != NULL && !locked);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.all-present", m != NULL && !locked);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.print", m != NULL);
   gtk_widget_set_visible (self->addenda_group, locked);
   gtk_widget_set_visible (GTK_WIDGET (self->locked_label), locked || m == NULL);
   if (locked)
@@ -617,6 +619,21 @@ save_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   evg_meeting_editor_save (EVG_MEETING_EDITOR (widget));
+}
+
+/* What is printed is the record as stored: changes in the form are saved
+ * first, or, when they cannot be, shown with their problems instead. */
+static void
+print_action (GtkWidget  *widget,
+              const char *action,
+              GVariant   *parameter)
+{
+  EvgMeetingEditor *self = EVG_MEETING_EDITOR (widget);
+
+  if (form_changed (self) && !evg_meeting_editor_save (self))
+    return;
+  if (self->meeting != NULL)
+    evg_meeting_print_run (GTK_WINDOW (self), self->calendar, self->meeting);
 }
 
 static void
@@ -861,10 +878,12 @@ evg_meeting_editor_class_init (EvgMeetingEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "editor.sign", NULL, sign_action);
   gtk_widget_class_install_action (widget_class, "editor.all-present", NULL, all_present_action);
+  gtk_widget_class_install_action (widget_class, "editor.print", NULL, print_action);
   gtk_widget_class_install_action (widget_class, "editor.add-resolution", NULL, add_resolution_action);
   gtk_widget_class_install_action (widget_class, "editor.add-addendum", NULL, add_addendum_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "editor.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "editor.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "editor.print", NULL);
 }
 
 static void
