@@ -87,6 +87,7 @@ struct _EvgMeetingReport
   GPtrArray    *addenda;
 
   /* Owned: the layout of the last pagination */
+  PangoFontMap *font_map;
   PangoContext *context;
   GPtrArray    *layouts;
   GArray       *marks;
@@ -119,6 +120,7 @@ evg_meeting_report_finalize (GObject *object)
   g_clear_object (&self->meeting);
   g_clear_object (&self->sheet);
   g_clear_object (&self->context);
+  g_clear_object (&self->font_map);
   g_free (self->title);
   g_clear_pointer (&self->resolutions, g_ptr_array_unref);
   g_clear_pointer (&self->addenda, g_ptr_array_unref);
@@ -136,13 +138,17 @@ evg_meeting_report_class_init (EvgMeetingReportClass *klass)
 
 /* Text is laid out at 72 units to the inch, so that a unit is a point on
  * any surface, with metrics neither hinted nor rounded: the pages break
- * in the same places on the printer as in the PDF. */
+ * in the same places on the printer as in the PDF.  The fonts come from a
+ * font map of the report's own, which lets them go with the report (the
+ * thread's default map keeps what it loaded, and under valgrind Pango
+ * 1.50's caches of it show as lost), and which a worker thread could use. */
 static void
 evg_meeting_report_init (EvgMeetingReport *self)
 {
   cairo_font_options_t *options = cairo_font_options_create ();
 
-  self->context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
+  self->font_map = pango_cairo_font_map_new ();
+  self->context = pango_font_map_create_context (self->font_map);
   pango_cairo_context_set_resolution (self->context, 72.0);
   cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
   cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
