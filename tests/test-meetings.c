@@ -417,6 +417,17 @@ test_sign_and_lock (Fixture       *f,
   g_clear_pointer (&txn, evg_txn_free);
   g_assert_cmpint (evg_store_count_pending (f->store), ==, pending);
 
+  /* 补学 is recorded after signing; nothing else of the attendance is. */
+  {
+    g_autoptr(GListModel) signed_sheet = evg_calendar_build_sheet (f->calendar, meeting, &error);
+    EvgAttendee *absentee = evg_calendar_find_attendee (signed_sheet, member);
+
+    g_assert_no_error (error);
+    g_assert_false (evg_calendar_record_makeup (f->calendar, meeting, absentee, "2026-03-09", &error));
+    g_assert_error (error, EVG_CALENDAR_ERROR, EVG_CALENDAR_ERROR_INVALID);   /* nothing recorded */
+    g_clear_error (&error);
+  }
+
   addendum = evg_calendar_add_addendum (f->calendar, meeting, "甲", "更正：第二项议题为“发展党员”。",
                                         "2026-03-06", &error);
   g_assert_no_error (error);

@@ -568,6 +568,60 @@ meetings_attend (EvgCli  *cli,
 }
 
 static int
+meetings_makeup (EvgCli  *cli,
+                 int      argc,
+                 char   **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(EvgCalendar) calendar = NULL;
+  g_autoptr(GListModel) sheet = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *date = NULL, *member_id = NULL, *today = NULL;
+  gboolean undo = FALSE;
+  EvgMeeting *meeting;
+  EvgAttendee *attendee;
+  GDate day;
+  GOptionEntry entries[] = {
+    { "date", 0, 0, G_OPTION_ARG_STRING, &date, N_("The day it was done (default: today)"), N_("DATE") },
+    { "undo", 0, 0, G_OPTION_ARG_NONE, &undo, N_("It was recorded by mistake"), NULL },
+    { NULL }
+  };
+
+  context = evg_cli_option_context (cli, _("ID ID_NUMBER"),
+                                    _("Records that a member absent from a meeting did the make-up "
+                                      "study (补学); possible after the record is signed."), entries);
+  if (!evg_cli_parse (cli, context, &argc, &argv))
+    return EVG_CLI_USAGE;
+  if (argc != 3 || (date != NULL && !evg_parse_date (date, &day)))
+    {
+      evg_cli_error (_("Give the meeting’s id and the member’s ID number; --date takes YYYY-MM-DD."));
+      return EVG_CLI_USAGE;
+    }
+  if (date == NULL)
+    evg_date_set_today (&day);
+  today = evg_format_date (&day);
+  calendar = open_calendar (cli, TRUE);
+  if (calendar == NULL)
+    return EVG_CLI_USAGE;
+  meeting = find_meeting (calendar, argv[1]);
+  if (meeting == NULL)
+    return EVG_CLI_FAILED;
+  member_id = evg_calendar_find_member (calendar, argv[2], &error);
+  sheet = member_id != NULL ? evg_calendar_build_sheet (calendar, meeting, &error) : NULL;
+  attendee = sheet != NULL ? evg_calendar_find_attendee (sheet, member_id) : NULL;
+  if (attendee == NULL)
+    {
+      if (error != NULL)
+        return report_error (error);
+      evg_cli_error (_("No member with the ID number %s is on this meeting’s sheet."), argv[2]);
+      return EVG_CLI_FAILED;
+    }
+  if (!evg_calendar_record_makeup (calendar, meeting, attendee, undo ? NULL : today, &error))
+    return report_error (error);
+  return EVG_CLI_OK;
+}
+
+static int
 meetings_resolve (EvgCli  *cli,
                   int      argc,
                   char   **argv)
@@ -949,6 +1003,7 @@ static const EvgCliCommand meeting_commands[] = {
   { "list", N_("List meetings"), meetings_list },
   { "show", N_("Show a meeting with its attendance and quorum"), meetings_show },
   { "attend", N_("Record a member’s attendance"), meetings_attend },
+  { "makeup", N_("Record an absentee’s make-up study"), meetings_makeup },
   { "resolve", N_("Add a resolution with its votes"), meetings_resolve },
   { "sign", N_("Sign a held meeting’s record"), meetings_sign },
   { "correct", N_("Add a dated correction to a signed record"), meetings_correct },

@@ -276,6 +276,17 @@ check_parent (EvgServerDb        *db,
 
   if (spec->parent == NULL)
     return TRUE;
+  /* An update of exempt columns only is allowed whatever the parent. */
+  if (change->op == EVG_SYNC_OP_UPDATE && change->n_values > 0)
+    {
+      gboolean exempt = TRUE;
+
+      for (guint i = 0; i < change->n_values && exempt; i++)
+        if (!evg_table_spec_is_lock_exempt (spec, change->values[i].name))
+          exempt = FALSE;
+      if (exempt)
+        return TRUE;
+    }
   for (guint i = 0; i < change->n_values; i++)
     if (change->values[i].type == EVG_SYNC_VALUE_STRING &&
         g_str_equal (change->values[i].name, spec->parent_column))

@@ -1471,6 +1471,16 @@ def case_meetings(work):
        'no attendance was added to the signed record')
     r = b.cli('meetings', 'attend', mid, '110105198201010029', 'present')
     ok(r.returncode == 3, 'b now refuses the edit locally too')
+    # Make-up study is recorded after signing, and syncs.
+    r = b.cli('meetings', 'makeup', mid, '110105198001010024', '--date', '2026-03-12')
+    ok(r.returncode == 0, 'b records 李四\'s make-up study on the signed record (%s)' % r.stderr)
+    r = a.cli('meetings', 'makeup', mid, '110105198001010016')
+    ok(r.returncode == 3, 'make-up study only for the absent')
+    b.sync()
+    a.sync()
+    dump = converged([a, b], 'after the make-up study')
+    li = [v for (t, _), v in dump.items() if t == 'attendance' and v['member_id'] == people['李四']][0]
+    ok(li['makeup_done_on'] == '2026-03-12' and li['status'] == 'absent', 'it reached a, nothing else changed')
 
     # A client that skips EvgTxn cannot make a second attendance under another id.
     status, answer = http(server.port, 'POST', '/v1/push', token=ta, body=push_body(

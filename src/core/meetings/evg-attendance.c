@@ -69,6 +69,8 @@ const EvgTableSpec evg_attendance_table = {
   .key_columns = (const char * const[]) { "meeting_id", "member_id", NULL },
   .parent = &evg_meeting_table,
   .parent_column = "meeting_id",
+  /* 补学 is done after the meeting, often after its record is signed. */
+  .parent_lock_exempt = (const char * const[]) { "makeup_done_on", NULL },
 };
 
 const EvgColumnSpec *

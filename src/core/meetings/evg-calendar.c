@@ -817,6 +817,44 @@ evg_calendar_save_attendance (EvgCalendar  *self,
 }
 
 /**
+ * evg_calendar_record_makeup:
+ * @day: (nullable): the day the make-up study was done, YYYY-MM-DD; %NULL
+ *   when it was recorded by mistake
+ *
+ * Records an absentee's 补学.  Unlike the rest of the attendance it may be
+ * recorded after the meeting's record is signed.
+ */
+gboolean
+evg_calendar_record_makeup (EvgCalendar  *self,
+                            EvgMeeting   *meeting,
+                            EvgAttendee  *attendee,
+                            const char   *day,
+                            GError      **error)
+{
+  const char *status = evg_attendee_get (attendee, EVG_ATTENDANCE_STATUS);
+  g_autoptr(EvgFieldSet) fields = evg_field_set_new (&evg_attendance_table);
+  g_autoptr(EvgTxn) txn = NULL;
+  g_autofree char *id = NULL;
+
+  g_return_val_if_fail (EVG_IS_CALENDAR (self), FALSE);
+
+  if (!evg_attendee_get_recorded (attendee) ||
+      (g_strcmp0 (status, "absent") != 0 && g_strcmp0 (status, "leave") != 0))
+    {
+      g_set_error (error, EVG_CALENDAR_ERROR, EVG_CALENDAR_ERROR_INVALID,
+                   _("Make-up study is recorded only for members who were absent or on leave."));
+      return FALSE;
+    }
+  id = attendance_id (evg_meeting_get_id (meeting), evg_attendee_get_member_id (attendee));
+  evg_field_set_set_index (fields, EVG_ATTENDANCE_MAKEUP_DONE_ON, day);
+  txn = evg_store_begin (self->store, error);
+  if (txn == NULL || !evg_txn_update (txn, id, fields, error) || !evg_txn_commit (txn, error))
+    return FALSE;
+  evg_attendee_set (attendee, EVG_ATTENDANCE_MAKEUP_DONE_ON, day);
+  return TRUE;
+}
+
+/**
  * evg_calendar_mark_all_present:
  *
  * Marks every member due and not yet marked as present, in one

@@ -144,6 +144,11 @@ gboolean      evg_calendar_save_attendance  (EvgCalendar   *self,
                                              EvgMeeting    *meeting,
                                              EvgAttendee   *attendee,
                                              GError       **error);
+gboolean      evg_calendar_record_makeup    (EvgCalendar   *self,
+                                             EvgMeeting    *meeting,
+                                             EvgAttendee   *attendee,
+                                             const char    *day,
+                                             GError       **error);
 guint         evg_calendar_mark_all_present (EvgCalendar   *self,
                                              EvgMeeting    *meeting,
                                              GListModel    *sheet,

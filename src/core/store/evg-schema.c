@@ -589,6 +589,20 @@ evg_table_spec_make_name_id (const EvgTableSpec *spec,
 }
 
 /**
+ * evg_table_spec_is_lock_exempt:
+ *
+ * Whether @column of @spec stays writable when the record's parent is
+ * final (EvgTableSpec.parent_lock_exempt).
+ */
+gboolean
+evg_table_spec_is_lock_exempt (const EvgTableSpec *spec,
+                               const char         *column)
+{
+  g_return_val_if_fail (spec != NULL, FALSE);
+  return strv_has (spec->parent_lock_exempt, column);
+}
+
+/**
  * evg_table_spec_parent_locks:
  * @parent_state: (nullable): the state of the record's parent
  *

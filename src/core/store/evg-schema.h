@@ -135,6 +135,10 @@ struct _EvgTableSpec
    * of a signed meeting). */
   const EvgTableSpec  *parent;
   const char          *parent_column;
+  /* Columns that stay writable when the parent locks the record
+   * (NULL-terminated): what is done after a meeting is signed, such as the
+   * day an absentee did the make-up study. */
+  const char * const  *parent_lock_exempt;
 };
 
 #define EVG_SCHEMA_MAX_COLUMNS 64
@@ -168,6 +172,8 @@ char                *evg_table_spec_make_name_id (const EvgTableSpec *spec,
                                                   const char * const *parts);
 gboolean             evg_table_spec_parent_locks (const EvgTableSpec *spec,
                                                   const char         *parent_state);
+gboolean             evg_table_spec_is_lock_exempt (const EvgTableSpec *spec,
+                                                    const char         *column);
 
 guint                evg_schema_get_version    (void);
 const char          *evg_schema_get_migration  (guint               from_version);

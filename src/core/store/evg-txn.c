@@ -425,6 +425,18 @@ check_parent (EvgTxn        *txn,
 
   if (spec->parent == NULL)
     return TRUE;
+  /* An update of exempt columns only is allowed whatever the parent. */
+  if (id != NULL && evg_field_set_count (fields) > 0)
+    {
+      gboolean exempt = TRUE;
+
+      for (guint i = 0; i < spec->n_columns && exempt; i++)
+        if (evg_field_set_has_index (fields, i) &&
+            !evg_table_spec_is_lock_exempt (spec, spec->columns[i].name))
+          exempt = FALSE;
+      if (exempt)
+        return TRUE;
+    }
   if (evg_field_set_get (fields, spec->parent_column) != NULL)
     parent_id = g_strdup (evg_field_set_get (fields, spec->parent_column));
   else if (id != NULL)

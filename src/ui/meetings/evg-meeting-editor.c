@@ -206,6 +206,8 @@ update_quorum (EvgMeetingEditor *self)
 /* Resolutions */
 
 static void refresh_resolutions (EvgMeetingEditor *self);
+static void update_makeup (GtkWidget   *box,
+                           EvgAttendee *attendee);
 
 static GtkWidget *
 resolution_row (EvgMeetingEditor  *self,
@@ -333,6 +335,7 @@ on_status_selected (GtkDropDown      *dropdown,
       gtk_drop_down_set_selected (dropdown, 0);
       g_object_set_data (G_OBJECT (dropdown), "binding", NULL);
     }
+  update_makeup (gtk_widget_get_parent (GTK_WIDGET (dropdown)), attendee);
 }
 
 static guint
@@ -344,6 +347,40 @@ status_position (const char *status)
   return 0;
 }
 
+static gboolean
+owes_makeup (const char *status)
+{
+  return g_strcmp0 (status, "absent") == 0 || g_strcmp0 (status, "leave") == 0;
+}
+
+/* 补学 done today, or undone: possible after signing too. */
+static void
+on_makeup_toggled (GtkCheckButton   *check,
+                   EvgMeetingEditor *self)
+{
+  GtkListItem *item = g_object_get_data (G_OBJECT (check), "item");
+  EvgAttendee *attendee = item != NULL ? gtk_list_item_get_item (item) : NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *today = NULL;
+  gboolean done = gtk_check_button_get_active (check);
+  GDate date;
+
+  if (attendee == NULL || g_object_get_data (G_OBJECT (check), "binding") != NULL ||
+      done == (evg_attendee_get (attendee, EVG_ATTENDANCE_MAKEUP_DONE_ON) != NULL))
+    return;
+  evg_date_set_today (&date);
+  today = evg_format_date (&date);
+  if (!evg_calendar_record_makeup (self->calendar, self->meeting, attendee, done ? today : NULL, &error))
+    {
+      show_error (self, error->message);
+      g_object_set_data (G_OBJECT (check), "binding", GINT_TO_POINTER (1));
+      gtk_check_button_set_active (check, !done);
+      g_object_set_data (G_OBJECT (check), "binding", NULL);
+      return;
+    }
+  show_error (self, NULL);
+}
+
 static void
 setup_sheet_row (GtkSignalListItemFactory *factory,
                  GtkListItem              *item,
@@ -353,7 +390,7 @@ setup_sheet_row (GtkSignalListItemFactory *factory,
   GtkWidget *name = gtk_label_new (NULL);
   GtkWidget *note = gtk_label_new (NULL);
   GtkStringList *labels = gtk_string_list_new (NULL);
-  GtkWidget *dropdown;
+  GtkWidget *dropdown, *makeup;
 
   gtk_string_list_append (labels, _("Not marked"));
   for (guint i = 1; i < G_N_ELEMENTS (sheet_statuses); i++)
@@ -366,6 +403,9 @@ setup_sheet_row (GtkSignalListItemFactory *factory,
   dropdown = gtk_drop_down_new (G_LIST_MODEL (labels), NULL);
   g_object_set_data (G_OBJECT (dropdown), "item", item);
   g_signal_connect (dropdown, "notify::selected", G_CALLBACK (on_status_selected), self);
+  makeup = gtk_check_button_new_with_label (_("Make-up study done"));
+  g_object_set_data (G_OBJECT (makeup), "item", item);
+  g_signal_connect (makeup, "toggled", G_CALLBACK (on_makeup_toggled), self);
 
   gtk_widget_set_margin_start (box, 8);
   gtk_widget_set_margin_end (box, 8);
@@ -376,11 +416,28 @@ setup_sheet_row (GtkSignalListItemFactory *factory,
   gtk_widget_add_css_class (note, "dim-label");
   gtk_box_append (GTK_BOX (box), name);
   gtk_box_append (GTK_BOX (box), note);
+  gtk_box_append (GTK_BOX (box), makeup);
   gtk_box_append (GTK_BOX (box), dropdown);
+  g_object_set_data (G_OBJECT (box), "makeup", makeup);
   g_object_set_data (G_OBJECT (box), "name", name);
   g_object_set_data (G_OBJECT (box), "note", note);
   g_object_set_data (G_OBJECT (box), "dropdown", dropdown);
   gtk_list_item_set_child (item, box);
+}
+
+/* The 补学 box of a line: shown for absentees, ticked when done. */
+static void
+update_makeup (GtkWidget   *box,
+               EvgAttendee *attendee)
+{
+  GtkWidget *makeup = g_object_get_data (G_OBJECT (box), "makeup");
+
+  gtk_widget_set_visible (makeup, evg_attendee_get_recorded (attendee) &&
+                                  owes_makeup (evg_attendee_get (attendee, EVG_ATTENDANCE_STATUS)));
+  g_object_set_data (G_OBJECT (makeup), "binding", GINT_TO_POINTER (1));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (makeup),
+                               evg_attendee_get (attendee, EVG_ATTENDANCE_MAKEUP_DONE_ON) != NULL);
+  g_object_set_data (G_OBJECT (makeup), "binding", NULL);
 }
 
 static void
@@ -410,6 +467,7 @@ bind_sheet_row (GtkSignalListItemFactory *factory,
                               status_position (evg_attendee_get (attendee, EVG_ATTENDANCE_STATUS)));
   g_object_set_data (G_OBJECT (dropdown), "binding", NULL);
   gtk_widget_set_sensitive (dropdown, self->meeting != NULL && !evg_meeting_is_locked (self->meeting));
+  update_makeup (box, attendee);
   accessible = g_strdup_printf (_("Attendance of %s"), evg_attendee_get_name (attendee));
   gtk_accessible_update_property (GTK_ACCESSIBLE (dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
 }
