@@ -46,6 +46,7 @@ struct _EvgCalendarPage
   GDate        selected;
   GDate        today;
   char        *warning;
+  gboolean     built;       /* the days and the year's grid exist */
 };
 
 G_DEFINE_FINAL_TYPE (EvgCalendarPage, evg_calendar_page, GTK_TYPE_WIDGET)
@@ -337,7 +338,7 @@ refresh_compliance (EvgCalendarPage *self)
   const char *last_key = NULL;
   g_autofree char *summary = NULL;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->compliance_grid))) != NULL)
+  while (self->built && (child = gtk_widget_get_first_child (GTK_WIDGET (self->compliance_grid))) != NULL)
     gtk_grid_remove (self->compliance_grid, child);
 
   rows = evg_calendar_compliance (calendar, year, today, &error);
@@ -346,7 +347,7 @@ refresh_compliance (EvgCalendarPage *self)
       gtk_label_set_text (self->compliance_summary, error->message);
       return;
     }
-  for (int m = 0; m < 12; m++)
+  for (int m = 0; self->built && m < 12; m++)
     {
       char name[32];
       GDate first;
@@ -367,7 +368,7 @@ refresh_compliance (EvgCalendarPage *self)
       int first_month = (row->first_day[5] - '0') * 10 + (row->first_day[6] - '0');
       int last_month = (row->last_day[5] - '0') * 10 + (row->last_day[6] - '0');
 
-      if (last_key == NULL || g_strcmp0 (key, last_key) != 0)
+      if (self->built && (last_key == NULL || g_strcmp0 (key, last_key) != 0))
         {
           g_autofree char *name = row->party_group_name != NULL
                                   ? g_strdup_printf ("%s · %s", evg_meeting_kind_get_label (row->kind),
@@ -383,7 +384,8 @@ refresh_compliance (EvgCalendarPage *self)
           g_object_set_data_full (G_OBJECT (label), "key", g_strdup (key), g_free);
           last_key = g_object_get_data (G_OBJECT (label), "key");
         }
-      add_compliance_cell (self, row, line, first_month, last_month - first_month + 1);
+      if (self->built)
+        add_compliance_cell (self, row, line, first_month, last_month - first_month + 1);
       met += row->status == EVG_COMPLIANCE_MET;
       missed += row->status == EVG_COMPLIANCE_MISSED;
       if (row->status == EVG_COMPLIANCE_OPEN && row->days_left <= 7 &&
@@ -425,12 +427,15 @@ refresh_compliance (EvgCalendarPage *self)
     }
 }
 
+/* Until the page is first shown only the warning is worked out: the
+ * window starts without building the days. */
 static void
 refresh (EvgCalendarPage *self)
 {
   if (self->context == NULL)
     return;
-  refresh_month (self);
+  if (self->built)
+    refresh_month (self);
   refresh_compliance (self);
 }
 
@@ -462,7 +467,7 @@ select_date (EvgCalendarPage *self,
       g_date_set_day (&self->month, 1);
       refresh (self);
     }
-  else
+  else if (self->built)
     refresh_month (self);
   if (focus)
     focus_selected (self);
@@ -870,6 +875,20 @@ evg_calendar_page_class_init (EvgCalendarPageClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
+/* The days are built, and the plans applied, when the page is first shown:
+ * not while the window starts on another page. */
+static void
+on_first_map (EvgCalendarPage *self)
+{
+  if (self->built)
+    return;
+  self->built = TRUE;
+  build_grid (self);
+  if (self->context != NULL)
+    apply_plans (self);
+  refresh (self);
+}
+
 /* The page's keys work wherever the focus is in the window while the page
  * shows (the sidebar, the header), not only inside it. */
 static void
@@ -901,8 +920,8 @@ evg_calendar_page_init (EvgCalendarPage *self)
   self->selected = self->today;
   self->month = self->today;
   g_date_set_day (&self->month, 1);
-  build_grid (self);
   add_shortcuts (self);
+  g_signal_connect (self, "map", G_CALLBACK (on_first_map), NULL);
 }
 
 void
@@ -917,7 +936,6 @@ evg_calendar_page_set_context (EvgCalendarPage *self,
   self->context = g_object_ref (context);
   g_signal_connect_object (evg_calendar_get_meetings (evg_context_get_calendar (context)), "items-changed",
                            G_CALLBACK (on_meetings_changed), self, G_CONNECT_SWAPPED);
-  apply_plans (self);
   refresh (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTEXT]);
 }

@@ -44,7 +44,9 @@ struct _EvgMeetingEditor
   AdwEntryRow         *place_row;
   AdwComboRow         *group_row;
   AdwComboRow         *status_row;
+  GtkWidget           *election_row;
   GtkSwitch           *election_switch;
+  GtkWidget           *votes_box;
   AdwEntryRow         *chair_row;
   AdwEntryRow         *recorder_row;
   AdwEntryRow         *observers_row;
@@ -152,7 +154,9 @@ read_form (EvgMeetingEditor *self)
   evg_meeting_set (meeting, EVG_MEETING_OBSERVERS, entry_text (self->observers_row));
   if (status < G_N_ELEMENTS (editable_statuses) && !evg_meeting_is_locked (meeting))
     evg_meeting_set (meeting, EVG_MEETING_STATUS, editable_statuses[status]);
-  evg_meeting_set (meeting, EVG_MEETING_IS_ELECTION, gtk_switch_get_active (self->election_switch) ? "1" : "0");
+  evg_meeting_set (meeting, EVG_MEETING_IS_ELECTION,
+                   gtk_switch_get_active (self->election_switch) &&
+                   selected_kind (self) == EVG_MEETING_KIND_GENERAL ? "1" : "0");
   if (selected_kind (self) == EVG_MEETING_KIND_GROUP && group != GTK_INVALID_LIST_POSITION &&
       group < g_list_model_get_n_items (self->groups))
     {
@@ -206,6 +210,7 @@ update_quorum (EvgMeetingEditor *self)
 /* Resolutions */
 
 static void refresh_resolutions (EvgMeetingEditor *self);
+static void on_type_changed (EvgMeetingEditor *self);
 static void update_makeup (GtkWidget   *box,
                            EvgAttendee *attendee);
 
@@ -559,13 +564,19 @@ fill_form (EvgMeetingEditor *self)
   else if (m == NULL)
     gtk_label_set_text (self->locked_label,
                         _("Save the meeting first; then its attendance and resolutions can be recorded."));
-  gtk_widget_set_visible (GTK_WIDGET (self->group_row), selected_kind (self) == EVG_MEETING_KIND_GROUP);
+  on_type_changed (self);
 }
 
+/* The fields the type needs: a 党小组会 its group; only the 支部党员大会
+ * votes (a 支委会 decides without counting votes) and elects. */
 static void
 on_type_changed (EvgMeetingEditor *self)
 {
-  gtk_widget_set_visible (GTK_WIDGET (self->group_row), selected_kind (self) == EVG_MEETING_KIND_GROUP);
+  EvgMeetingKind kind = selected_kind (self);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->group_row), kind == EVG_MEETING_KIND_GROUP);
+  gtk_widget_set_visible (self->election_row, kind == EVG_MEETING_KIND_GENERAL);
+  gtk_widget_set_visible (self->votes_box, kind == EVG_MEETING_KIND_GENERAL);
 }
 
 /**
@@ -733,7 +744,8 @@ add_resolution_action (GtkWidget  *widget,
   info.votes_for = gtk_spin_button_get_value_as_int (self->for_spin);
   info.votes_against = gtk_spin_button_get_value_as_int (self->against_spin);
   info.votes_abstain = gtk_spin_button_get_value_as_int (self->abstain_spin);
-  if (info.votes_for + info.votes_against + info.votes_abstain == 0)
+  if (!gtk_widget_get_visible (self->votes_box) ||
+      info.votes_for + info.votes_against + info.votes_abstain == 0)
     info.votes_for = info.votes_against = info.votes_abstain = -1;   /* not voted on */
   id = evg_calendar_save_resolution (self->calendar, self->meeting, &info, &self->quorum, &error);
   g_free (info.text);
@@ -910,7 +922,9 @@ evg_meeting_editor_class_init (EvgMeetingEditorClass *klass)
   BIND (place_row);
   BIND (group_row);
   BIND (status_row);
+  BIND (election_row);
   BIND (election_switch);
+  BIND (votes_box);
   BIND (chair_row);
   BIND (recorder_row);
   BIND (observers_row);
