@@ -612,7 +612,7 @@ assert_pages_fit (EvgMeetingReport *report,
 }
 
 /* A record with much of everything, on A4, on Letter turned sideways and
- * on A5. */
+ * on A5: the names of those present alone fill more than a page. */
 static void
 test_fits (Fixture       *f,
            gconstpointer  data)
@@ -623,14 +623,15 @@ test_fits (Fixture       *f,
   g_autoptr(GString) agenda = g_string_new (NULL);
   g_autoptr(GString) observers = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) sheet = NULL;
   EvgMeeting *stored;
   EvgQuorum quorum = { 0 };
   guint a4, letter, a5;
 
-  /* Enough members for long lists of who came and who did not. */
-  for (guint i = 0; i < 40; i++)
+  /* Enough members that the list of those present runs over a page. */
+  for (guint i = 0; i < 400; i++)
     {
-      g_autofree char *name = g_strdup_printf ("党员%02u", i);
+      g_autofree char *name = g_strdup_printf ("党员%03u号", i);
       g_autofree char *id = add_member (f, name, "full", "2010-07-01", "2009-07-01", f->group_one,
                                         NULL, NULL);
     }
@@ -650,6 +651,10 @@ test_fits (Fixture       *f,
   evg_meeting_set (meeting, EVG_MEETING_AGENDA, agenda->str);
   evg_meeting_set (meeting, EVG_MEETING_OBSERVERS, observers->str);
   stored = save_meeting (f, meeting);
+  sheet = evg_calendar_build_sheet (f->calendar, stored, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (evg_calendar_mark_all_present (f->calendar, stored, sheet, &error), ==, 400);
+  g_assert_no_error (error);
   for (int i = 1; i <= 12; i++)
     {
       g_autofree char *text = g_strdup ("同意支部委员会关于年度工作的报告及下一年度工作计划");

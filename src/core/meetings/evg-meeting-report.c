@@ -42,6 +42,7 @@
 #define CELL_PADDING   5.0
 #define LABEL_WIDTH   66.0
 #define RULE_WIDTH     0.6
+#define LABEL_GRAY     0.92
 
 typedef enum
 {
@@ -49,6 +50,7 @@ typedef enum
   MARK_LAYOUT,   /* a whole layout, x and y at its top left */
   MARK_RULE,     /* from x, y by w, h */
   MARK_BOX,      /* a framed rectangle, filled with @gray unless it is 1 */
+  MARK_FILL,     /* a rectangle filled with @gray, unframed */
 } MarkKind;
 
 typedef struct
@@ -405,14 +407,21 @@ layout_height (PangoLayout *layout)
   return pango_units_to_double (logical.height);
 }
 
-/* A piece for each line of @layout, so that a paragraph may continue on
- * the next page.  A line's piece reaches down to where the next line
- * starts; its mark keeps the place the layout gave it (alignment, indent). */
-static void
-add_lines (EvgMeetingReport *self,
-           PangoLayout      *layout,
-           double            x)
+/* One line of a layout, where it is drawn from the top of its piece, and
+ * how much of the page it takes: down to where the next line starts. */
+typedef struct
 {
+  Mark   mark;
+  double height;
+} PlacedLine;
+
+/* The lines of @layout, @x from the margin, each keeping the place the
+ * layout gave it (alignment, indent). */
+static GArray *
+place_lines (PangoLayout *layout,
+             double       x)
+{
+  GArray *lines = g_array_new (FALSE, TRUE, sizeof (PlacedLine));
   PangoLayoutIter *iter = pango_layout_get_iter (layout);
   PangoRectangle whole;
   double top = 0;
@@ -422,22 +431,40 @@ add_lines (EvgMeetingReport *self,
   do
     {
       PangoRectangle in_layout, in_line;
-      Mark mark = { .kind = MARK_LINE, .layout = layout, .line = line };
+      PlacedLine placed = { .mark = { .kind = MARK_LINE, .layout = layout, .line = line } };
 
       pango_layout_iter_get_line_extents (iter, NULL, &in_layout);
       pango_layout_line_get_extents (pango_layout_iter_get_line_readonly (iter), NULL, &in_line);
       if (line > 0)
-        current_piece (self)->height = pango_units_to_double (in_layout.y) - top;
+        g_array_index (lines, PlacedLine, line - 1).height = pango_units_to_double (in_layout.y) - top;
       top = pango_units_to_double (in_layout.y);
-      mark.x = x + pango_units_to_double (in_layout.x - in_line.x);
-      mark.y = pango_units_to_double (pango_layout_iter_get_baseline (iter)) - top;
-      add_piece (self, 0);
-      add_mark (self, &mark);
+      placed.mark.x = x + pango_units_to_double (in_layout.x - in_line.x);
+      placed.mark.y = pango_units_to_double (pango_layout_iter_get_baseline (iter)) - top;
+      g_array_append_val (lines, placed);
       line++;
     }
   while (pango_layout_iter_next_line (iter));
-  current_piece (self)->height = pango_units_to_double (whole.y + whole.height) - top;
+  g_array_index (lines, PlacedLine, line - 1).height = pango_units_to_double (whole.y + whole.height) - top;
   pango_layout_iter_free (iter);
+  return lines;
+}
+
+/* A piece for each line of @layout, so that a paragraph may continue on
+ * the next page. */
+static void
+add_lines (EvgMeetingReport *self,
+           PangoLayout      *layout,
+           double            x)
+{
+  g_autoptr(GArray) lines = place_lines (layout, x);
+
+  for (guint i = 0; i < lines->len; i++)
+    {
+      const PlacedLine *placed = &g_array_index (lines, PlacedLine, i);
+
+      add_piece (self, placed->height);
+      add_mark (self, &placed->mark);
+    }
 }
 
 /* A paragraph of body text @x from the margin; its first line starts
@@ -513,6 +540,53 @@ typedef struct
   double      width;
 } Cell;
 
+/* A row with a label and a value too tall to keep whole, such as the
+ * names of hundreds present: a piece for each line of the value, framed
+ * at the sides, so that it goes on over the next page.  The label heads
+ * its first piece. */
+static void
+add_long_row (EvgMeetingReport *self,
+              PangoLayout      *label,
+              PangoLayout      *value,
+              double            label_width,
+              double            width)
+{
+  g_autoptr(GArray) lines = place_lines (value, label_width + CELL_PADDING);
+
+  for (guint i = 0; i < lines->len; i++)
+    {
+      PlacedLine *placed = &g_array_index (lines, PlacedLine, i);
+      double above = i == 0 ? CELL_PADDING : 0;
+      double height = placed->height + above + (i + 1 == lines->len ? CELL_PADDING : 0);
+      Mark shade = { .kind = MARK_FILL, .w = label_width, .h = height, .gray = LABEL_GRAY };
+      Mark left = { .kind = MARK_RULE, .h = height };
+      Mark middle = { .kind = MARK_RULE, .x = label_width, .h = height };
+      Mark right = { .kind = MARK_RULE, .x = width, .h = height };
+
+      add_piece (self, height);
+      add_mark (self, &shade);
+      add_mark (self, &left);
+      add_mark (self, &middle);
+      add_mark (self, &right);
+      if (i == 0)
+        {
+          Mark top = { .kind = MARK_RULE, .w = width };
+          Mark heading = { .kind = MARK_LAYOUT, .layout = label, .x = CELL_PADDING, .y = CELL_PADDING };
+
+          add_mark (self, &top);
+          add_mark (self, &heading);
+        }
+      if (i + 1 == lines->len)
+        {
+          Mark bottom = { .kind = MARK_RULE, .y = height, .w = width };
+
+          add_mark (self, &bottom);
+        }
+      placed->mark.y += above;
+      add_mark (self, &placed->mark);
+    }
+}
+
 /* A row of the header table: its cells side by side, as tall as the
  * tallest, framed; labels centred on grey. */
 static void
@@ -533,11 +607,16 @@ add_row (EvgMeetingReport *self,
         pango_layout_set_alignment (layouts[i], PANGO_ALIGN_CENTER);
       height = MAX (height, layout_height (layouts[i]) + 2 * CELL_PADDING);
     }
+  if (n_cells == 2 && height > (self->page_height - 2 * self->margin) / 3)
+    {
+      add_long_row (self, layouts[0], layouts[1], cells[0].width, cells[0].width + cells[1].width);
+      return;
+    }
   add_piece (self, height);
   for (guint i = 0; i < n_cells; i++)
     {
       Mark box = { .kind = MARK_BOX, .x = x, .w = cells[i].width, .h = height,
-                   .gray = cells[i].is_label ? 0.92 : 1.0 };
+                   .gray = cells[i].is_label ? LABEL_GRAY : 1.0 };
       Mark text = { .kind = MARK_LAYOUT, .layout = layouts[i],
                     .x = x + CELL_PADDING, .y = CELL_PADDING };
 
@@ -929,6 +1008,12 @@ draw_mark (const Mark *mark,
       cairo_move_to (cr, x + mark->x, y + mark->y);
       cairo_rel_line_to (cr, mark->w, mark->h);
       cairo_stroke (cr);
+      break;
+    case MARK_FILL:
+      cairo_rectangle (cr, x + mark->x, y + mark->y, mark->w, mark->h);
+      cairo_set_source_rgb (cr, mark->gray, mark->gray, mark->gray);
+      cairo_fill (cr);
+      cairo_set_source_rgb (cr, 0, 0, 0);
       break;
     case MARK_BOX:
       cairo_rectangle (cr, x + mark->x, y + mark->y, mark->w, mark->h);
