@@ -345,19 +345,3 @@ evg_sync_parse_stored (const char  *json,
     }
   return json_object_ref (json_node_get_object (root));
 }
-
-/* Parses a JSON object text; anything else gives an empty object. */
-JsonObject *
-evg_sync_parse_object (const char *json)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root;
-
-  if (json != NULL && json_parser_load_from_data (parser, json, -1, NULL))
-    {
-      root = json_parser_get_root (parser);
-      if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
-        return json_object_ref (json_node_get_object (root));
-    }
-  return json_object_new ();
-}

@@ -57,7 +57,6 @@ void        evg_sync_merge              (const EvgTableSpec  *spec,
                                          const char          *default_site,
                                          EvgSyncMergeResult  *result);
 void        evg_sync_merge_result_clear (EvgSyncMergeResult  *result);
-JsonObject *evg_sync_parse_object       (const char          *json);
 JsonObject *evg_sync_parse_stored       (const char          *json,
                                          GError             **error);
 

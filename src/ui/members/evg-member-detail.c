@@ -242,7 +242,7 @@ rebuild (EvgMemberDetail *self)
   age = evg_member_get_age (self->member, &today);
   if (age != EVG_MEMBER_NONE)
     {
-      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d year", "%d years", age), age);
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d year old", "%d years old", age), age);
       add_row (GTK_LIST_BOX (list), _("Age"), text);
     }
   party_age = evg_member_get_party_age (self->member, &today);
