@@ -31,6 +31,7 @@ struct _EvgWindow
   EvgSyncIndicator     *sync_indicator;
   EvgRosterPage        *roster_page;
   EvgCalendarPage      *calendar_page;
+  GtkWidget            *calendar_warning;
 
   /* Owned */
   EvgContext           *context;
@@ -155,8 +156,14 @@ static void
 update_calendar_attention (EvgWindow *self)
 {
   GtkStackPage *page = gtk_stack_get_page (self->stack, GTK_WIDGET (self->calendar_page));
+  const char *warning = evg_calendar_page_get_warning (self->calendar_page);
 
-  gtk_stack_page_set_needs_attention (page, evg_calendar_page_get_warning (self->calendar_page) != NULL);
+  gtk_stack_page_set_needs_attention (page, warning != NULL);
+  /* And in the header, whatever page shows: one click leads to it. */
+  gtk_widget_set_visible (self->calendar_warning, warning != NULL);
+  gtk_widget_set_tooltip_text (self->calendar_warning, warning);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->calendar_warning), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  warning != NULL ? warning : "", -1);
 }
 
 static void
@@ -264,6 +271,7 @@ evg_window_class_init (EvgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EvgWindow, sync_indicator);
   gtk_widget_class_bind_template_child (widget_class, EvgWindow, roster_page);
   gtk_widget_class_bind_template_child (widget_class, EvgWindow, calendar_page);
+  gtk_widget_class_bind_template_child (widget_class, EvgWindow, calendar_warning);
   gtk_widget_class_bind_template_callback (widget_class, on_visible_page_changed);
 
   for (guint i = 0; i < G_N_ELEMENTS (page_names); i++)
