@@ -107,6 +107,28 @@ list_period (EvgCalendar *calendar,
 }
 
 /* The meeting's stored fields under their DOMAIN.md names. */
+/* The calendar, and in it the meeting @id; when either fails, NULL with
+ * the exit status in @status. */
+static EvgMeeting *
+open_meeting (EvgCli       *cli,
+              const char   *id,
+              gboolean      writing,
+              EvgCalendar **calendar,
+              int          *status)
+{
+  EvgMeeting *meeting;
+
+  *calendar = open_calendar (cli, writing);
+  if (*calendar == NULL)
+    {
+      *status = EVG_CLI_USAGE;
+      return NULL;
+    }
+  meeting = find_meeting (*calendar, id);
+  *status = meeting != NULL ? EVG_CLI_OK : EVG_CLI_FAILED;
+  return meeting;
+}
+
 static void
 add_meeting_fields (JsonBuilder *builder,
                     EvgMeeting  *meeting)
@@ -227,6 +249,7 @@ meetings_update (EvgCli  *cli,
   g_autofree char *minutes = NULL, *agenda = NULL, *chair = NULL, *recorder = NULL;
   g_autofree char *observers = NULL, *saved = NULL;
   EvgMeeting *meeting;
+  int exit_status;
   GOptionEntry entries[] = {
     { "start", 0, 0, G_OPTION_ARG_STRING, &start, N_("When it starts"), N_("TIME") },
     { "end", 0, 0, G_OPTION_ARG_STRING, &end, N_("When it ends"), N_("TIME") },
@@ -250,12 +273,9 @@ meetings_update (EvgCli  *cli,
       evg_cli_error (_("Give the meeting’s id."));
       return EVG_CLI_USAGE;
     }
-  calendar = open_calendar (cli, TRUE);
-  if (calendar == NULL)
-    return EVG_CLI_USAGE;
-  meeting = find_meeting (calendar, argv[1]);
+  meeting = open_meeting (cli, argv[1], TRUE, &calendar, &exit_status);
   if (meeting == NULL)
-    return EVG_CLI_FAILED;
+    return exit_status;
 
   edited = evg_meeting_copy (meeting);
 #define SET_IF(option, field) \
@@ -368,6 +388,7 @@ meetings_show (EvgCli  *cli,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   EvgMeeting *meeting;
+  int exit_status;
   EvgQuorum quorum;
   guint n;
 
@@ -381,12 +402,9 @@ meetings_show (EvgCli  *cli,
       evg_cli_error (_("Give the meeting’s id."));
       return EVG_CLI_USAGE;
     }
-  calendar = open_calendar (cli, FALSE);
-  if (calendar == NULL)
-    return EVG_CLI_USAGE;
-  meeting = find_meeting (calendar, argv[1]);
+  meeting = open_meeting (cli, argv[1], FALSE, &calendar, &exit_status);
   if (meeting == NULL)
-    return EVG_CLI_FAILED;
+    return exit_status;
 
   sheet = evg_calendar_build_sheet (calendar, meeting, &error);
   resolutions = sheet != NULL ? evg_calendar_list_resolutions (calendar, argv[1], &error) : NULL;
@@ -497,6 +515,7 @@ meetings_attend (EvgCli  *cli,
   g_autofree char *reason = NULL, *approved_by = NULL, *excluded = NULL, *makeup = NULL;
   g_autofree char *member_id = NULL;
   EvgMeeting *meeting;
+  int exit_status;
   EvgAttendee *attendee;
   const char *status;
   GOptionEntry entries[] = {
@@ -525,12 +544,9 @@ meetings_attend (EvgCli  *cli,
       evg_cli_error (_("“%s” is not an attendance: write present, late, leave or absent."), argv[3]);
       return EVG_CLI_USAGE;
     }
-  calendar = open_calendar (cli, TRUE);
-  if (calendar == NULL)
-    return EVG_CLI_USAGE;
-  meeting = find_meeting (calendar, argv[1]);
+  meeting = open_meeting (cli, argv[1], TRUE, &calendar, &exit_status);
   if (meeting == NULL)
-    return EVG_CLI_FAILED;
+    return exit_status;
   member_id = evg_calendar_find_member (calendar, argv[2], &error);
   if (member_id == NULL)
     {
@@ -579,6 +595,7 @@ meetings_makeup (EvgCli  *cli,
   g_autofree char *date = NULL, *member_id = NULL, *today = NULL;
   gboolean undo = FALSE;
   EvgMeeting *meeting;
+  int exit_status;
   EvgAttendee *attendee;
   GDate day;
   GOptionEntry entries[] = {
@@ -600,12 +617,9 @@ meetings_makeup (EvgCli  *cli,
   if (date == NULL)
     evg_date_set_today (&day);
   today = evg_format_date (&day);
-  calendar = open_calendar (cli, TRUE);
-  if (calendar == NULL)
-    return EVG_CLI_USAGE;
-  meeting = find_meeting (calendar, argv[1]);
+  meeting = open_meeting (cli, argv[1], TRUE, &calendar, &exit_status);
   if (meeting == NULL)
-    return EVG_CLI_FAILED;
+    return exit_status;
   member_id = evg_calendar_find_member (calendar, argv[2], &error);
   sheet = member_id != NULL ? evg_calendar_build_sheet (calendar, meeting, &error) : NULL;
   attendee = sheet != NULL ? evg_calendar_find_attendee (sheet, member_id) : NULL;
@@ -635,6 +649,7 @@ meetings_resolve (EvgCli  *cli,
   gint64 votes_for = -1, votes_against = -1, votes_abstain = -1;
   EvgResolutionInfo resolution = { 0 };
   EvgMeeting *meeting;
+  int exit_status;
   EvgQuorum quorum;
   GOptionEntry entries[] = {
     { "text", 0, 0, G_OPTION_ARG_STRING, &text, N_("What was resolved"), N_("TEXT") },
@@ -654,12 +669,9 @@ meetings_resolve (EvgCli  *cli,
       evg_cli_error (_("Give the meeting’s id and --text."));
       return EVG_CLI_USAGE;
     }
-  calendar = open_calendar (cli, TRUE);
-  if (calendar == NULL)
-    return EVG_CLI_USAGE;
-  meeting = find_meeting (calendar, argv[1]);
+  meeting = open_meeting (cli, argv[1], TRUE, &calendar, &exit_status);
   if (meeting == NULL)
-    return EVG_CLI_FAILED;
+    return exit_status;
   sheet = evg_calendar_build_sheet (calendar, meeting, &error);
   existing = sheet != NULL ? evg_calendar_list_resolutions (calendar, argv[1], &error) : NULL;
   if (existing == NULL)
@@ -724,6 +736,7 @@ meetings_correct (EvgCli  *cli,
   g_autoptr(GError) error = NULL;
   g_autofree char *author = NULL, *text = NULL, *id = NULL;
   EvgMeeting *meeting;
+  int exit_status;
   GDate today;
   g_autofree char *day = NULL;
   GOptionEntry entries[] = {
@@ -741,12 +754,9 @@ meetings_correct (EvgCli  *cli,
       evg_cli_error (_("Give the meeting’s id, --author and --text."));
       return EVG_CLI_USAGE;
     }
-  calendar = open_calendar (cli, TRUE);
-  if (calendar == NULL)
-    return EVG_CLI_USAGE;
-  meeting = find_meeting (calendar, argv[1]);
+  meeting = open_meeting (cli, argv[1], TRUE, &calendar, &exit_status);
   if (meeting == NULL)
-    return EVG_CLI_FAILED;
+    return exit_status;
   evg_date_set_today (&today);
   day = evg_format_date (&today);
   id = evg_calendar_add_addendum (calendar, meeting, author, text, day, &error);
@@ -948,6 +958,7 @@ meetings_print (EvgCli  *cli,
   g_autoptr(GError) error = NULL;
   g_autofree char *pdf = NULL;
   EvgMeeting *meeting;
+  int exit_status;
   guint n_pages;
   GOptionEntry entries[] = {
     { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf, N_("Save the record as this PDF file"), N_("FILE") },
@@ -965,12 +976,9 @@ meetings_print (EvgCli  *cli,
       evg_cli_error (_("Give the meeting’s id and --pdf FILE."));
       return EVG_CLI_USAGE;
     }
-  calendar = open_calendar (cli, FALSE);
-  if (calendar == NULL)
-    return EVG_CLI_USAGE;
-  meeting = find_meeting (calendar, argv[1]);
+  meeting = open_meeting (cli, argv[1], FALSE, &calendar, &exit_status);
   if (meeting == NULL)
-    return EVG_CLI_FAILED;
+    return exit_status;
   report = evg_meeting_report_new (calendar, meeting, &error);
   if (report == NULL)
     return report_error (error);
