@@ -194,6 +194,8 @@ main (int    argc,
   t0 = g_get_monotonic_time ();
   calendar = evg_calendar_new (store, &error);
   g_assert_no_error (error);
+  /* The meetings are read when first asked for. */
+  g_assert_cmpuint (g_list_model_get_n_items (evg_calendar_get_meetings (calendar)), >, 0);
   load_ms = (g_get_monotonic_time () - t0) / 1000.0;
 
   /* Each month of the ten years, as the page reads it: six weeks from the

@@ -25,6 +25,7 @@ struct _EvgCalendar
   EvgStore   *store;
   GListStore *meetings;       /* of EvgMeeting, by start */
   GHashTable *by_id;          /* id → EvgMeeting, borrowed from @meetings */
+  gboolean    loaded;         /* the meetings are read when first asked for */
   gboolean    half_is_enough;
   EvgPeriod   lecture_period;
 };
@@ -93,7 +94,7 @@ on_store_changed (EvgCalendar *self,
 
   /* Eight thousand meetings are read again in a few milliseconds; the
    * list stays one splice. */
-  if (g_strcmp0 (table, evg_meeting_table.name) != 0)
+  if (!self->loaded || g_strcmp0 (table, evg_meeting_table.name) != 0)
     return;
   if (!load_meetings (self, &error))
     g_warning ("Could not read the meetings again: %s", error->message);
@@ -136,8 +137,6 @@ evg_calendar_new (EvgStore  *store,
 
   self = g_object_new (EVG_TYPE_CALENDAR, NULL);
   self->store = g_object_ref (store);
-  if (!load_meetings (self, error))
-    return NULL;
   g_signal_connect_object (store, "changed", G_CALLBACK (on_store_changed), self,
                            G_CONNECT_SWAPPED);
   return g_steal_pointer (&self);
@@ -203,10 +202,26 @@ evg_calendar_dup_now (void)
   return g_date_time_format (now, "%Y-%m-%d %H:%M");
 }
 
+/* Reads the meetings the first time they are asked for: a program (or a
+ * window opening on the roster) that never looks at them does not wait
+ * for them. */
+static void
+ensure_loaded (EvgCalendar *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->loaded)
+    return;
+  self->loaded = TRUE;
+  if (!load_meetings (self, &error))
+    g_warning ("Could not read the meetings: %s", error->message);
+}
+
 GListModel *
 evg_calendar_get_meetings (EvgCalendar *self)
 {
   g_return_val_if_fail (EVG_IS_CALENDAR (self), NULL);
+  ensure_loaded (self);
   return G_LIST_MODEL (self->meetings);
 }
 
@@ -216,6 +231,7 @@ evg_calendar_lookup (EvgCalendar *self,
                      const char  *id)
 {
   g_return_val_if_fail (EVG_IS_CALENDAR (self), NULL);
+  ensure_loaded (self);
   return id != NULL ? g_hash_table_lookup (self->by_id, id) : NULL;
 }
 
@@ -255,10 +271,8 @@ evg_calendar_list_between (EvgCalendar *self,
                            const char  *last_day)
 {
   GPtrArray *found = g_ptr_array_new_with_free_func (g_object_unref);
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->meetings));
+  guint n = g_list_model_get_n_items (evg_calendar_get_meetings (self));
   char end[12];
-
-  g_return_val_if_fail (EVG_IS_CALENDAR (self), found);
 
   /* "YYYY-MM-DD~" sorts after every time of that day. */
   g_snprintf (end, sizeof end, "%s~", last_day);

@@ -47,6 +47,7 @@ struct _EvgCalendarPage
   GDate        today;
   char        *warning;
   gboolean     built;       /* the days and the year's grid exist */
+  gboolean     listening;   /* to the meetings, which are then read */
 };
 
 G_DEFINE_FINAL_TYPE (EvgCalendarPage, evg_calendar_page, GTK_TYPE_WIDGET)
@@ -875,6 +876,21 @@ evg_calendar_page_class_init (EvgCalendarPageClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
+static gboolean
+first_refresh (gpointer data)
+{
+  EvgCalendarPage *self = data;
+
+  if (self->context != NULL && !self->listening)
+    {
+      self->listening = TRUE;
+      g_signal_connect_object (evg_calendar_get_meetings (evg_context_get_calendar (self->context)),
+                               "items-changed", G_CALLBACK (on_meetings_changed), self, G_CONNECT_SWAPPED);
+      refresh (self);
+    }
+  return G_SOURCE_REMOVE;
+}
+
 /* The days are built, and the plans applied, when the page is first shown:
  * not while the window starts on another page. */
 static void
@@ -886,7 +902,10 @@ on_first_map (EvgCalendarPage *self)
   build_grid (self);
   if (self->context != NULL)
     apply_plans (self);
-  refresh (self);
+  if (!self->listening)
+    first_refresh (self);
+  else
+    refresh (self);
 }
 
 /* The page's keys work wherever the focus is in the window while the page
@@ -924,6 +943,7 @@ evg_calendar_page_init (EvgCalendarPage *self)
   g_signal_connect (self, "map", G_CALLBACK (on_first_map), NULL);
 }
 
+
 void
 evg_calendar_page_set_context (EvgCalendarPage *self,
                                EvgContext      *context)
@@ -934,9 +954,9 @@ evg_calendar_page_set_context (EvgCalendarPage *self,
     return;
   g_return_if_fail (self->context == NULL);
   self->context = g_object_ref (context);
-  g_signal_connect_object (evg_calendar_get_meetings (evg_context_get_calendar (context)), "items-changed",
-                           G_CALLBACK (on_meetings_changed), self, G_CONNECT_SWAPPED);
-  refresh (self);
+  /* The meetings are read, and the warning worked out, once the window
+   * has shown its first frame. */
+  g_idle_add_full (G_PRIORITY_LOW, first_refresh, g_object_ref (self), g_object_unref);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTEXT]);
 }
 
