@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 
 #include "evg-store.h"
+#include "evg-txn.h"
 
 /* A GTask's worker thread lets go of the task, and with it the task's
  * source object, a moment after the callback ran on this thread.  Tests
@@ -66,3 +67,28 @@ evg_test_open_store (const char *dir,
   g_assert_true (evg_store_set_meta (store, "branch_code", "B001", NULL));
   return store;
 }
+
+/* Inserts a row of @spec with the column/value @pairs (NULL-terminated)
+ * and returns its id. */
+static inline char *
+evg_test_add_row (EvgStore           *store,
+                  const EvgTableSpec *spec,
+                  const char * const *pairs)
+{
+  g_autoptr(EvgFieldSet) fields = evg_field_set_new (spec);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgTxn) txn = evg_store_begin (store, &error);
+  char *id;
+
+  g_assert_no_error (error);
+  for (guint i = 0; pairs[i] != NULL; i += 2)
+    g_assert_true (evg_field_set_set (fields, pairs[i], pairs[i + 1]));
+  id = evg_txn_insert (txn, fields, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (evg_txn_commit (txn, &error));
+  g_assert_no_error (error);
+  return id;
+}
+
+#define EVG_TEST_ROW(store, spec, ...) \
+  evg_test_add_row (store, spec, (const char * const[]) { __VA_ARGS__, NULL })

@@ -27,27 +27,7 @@ typedef struct
   char        *group_two;
 } Fixture;
 
-static char *
-add_row (EvgStore           *store,
-         const EvgTableSpec *spec,
-         const char * const *pairs)
-{
-  g_autoptr(EvgFieldSet) fields = evg_field_set_new (spec);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(EvgTxn) txn = evg_store_begin (store, &error);
-  char *id;
-
-  g_assert_no_error (error);
-  for (guint i = 0; pairs[i] != NULL; i += 2)
-    g_assert_true (evg_field_set_set (fields, pairs[i], pairs[i + 1]));
-  id = evg_txn_insert (txn, fields, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (evg_txn_commit (txn, &error));
-  g_assert_no_error (error);
-  return id;
-}
-
-#define ROW(store, spec, ...) add_row (store, spec, (const char * const[]) { __VA_ARGS__, NULL })
+#define ROW EVG_TEST_ROW
 
 static char *
 add_member (Fixture    *f,

@@ -19,6 +19,7 @@ struct _EvgContext
   EvgStore      *store;
   EvgRoster     *roster;
   EvgCalendar   *calendar;
+  EvgCheckins   *checkins;
   EvgSyncClient *sync_client;
 };
 
@@ -41,6 +42,7 @@ evg_context_dispose (GObject *object)
 
   g_clear_object (&self->sync_client);
   g_clear_object (&self->calendar);
+  g_clear_object (&self->checkins);
   g_clear_object (&self->roster);
   g_clear_object (&self->store);
 
@@ -141,6 +143,9 @@ evg_context_new (EvgStore  *store,
   self->calendar = evg_calendar_new (store, error);
   if (self->calendar == NULL)
     return NULL;
+  self->checkins = evg_checkins_new (store, error);
+  if (self->checkins == NULL)
+    return NULL;
   /* A program that loads the roster in the background (the app) reads the
    * sync state in the background too. */
   self->sync_client = evg_roster_get_loading (self->roster) ? evg_sync_client_new_deferred (store)
@@ -161,6 +166,13 @@ evg_context_get_calendar (EvgContext *self)
 {
   g_return_val_if_fail (EVG_IS_CONTEXT (self), NULL);
   return self->calendar;
+}
+
+EvgCheckins *
+evg_context_get_checkins (EvgContext *self)
+{
+  g_return_val_if_fail (EVG_IS_CONTEXT (self), NULL);
+  return self->checkins;
 }
 
 EvgSyncClient *

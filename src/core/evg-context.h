@@ -2,6 +2,7 @@
 #pragma once
 
 #include "evg-calendar.h"
+#include "evg-checkins.h"
 #include "evg-roster.h"
 #include "evg-store.h"
 #include "evg-sync-client.h"
@@ -18,6 +19,7 @@ EvgContext    *evg_context_new             (EvgStore    *store,
 EvgStore      *evg_context_get_store       (EvgContext  *self);
 EvgRoster     *evg_context_get_roster      (EvgContext  *self);
 EvgCalendar   *evg_context_get_calendar    (EvgContext  *self);
+EvgCheckins   *evg_context_get_checkins    (EvgContext  *self);
 EvgSyncClient *evg_context_get_sync_client (EvgContext  *self);
 char       *evg_context_dup_branch_name  (EvgContext  *self);
 char       *evg_context_dup_branch_code  (EvgContext  *self);

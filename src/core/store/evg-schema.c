@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "evg-attendance.h"
+#include "evg-checkin.h"
 #include "evg-meeting.h"
 #include "evg-meeting-addendum.h"
 #include "evg-meeting-plan.h"
@@ -16,6 +17,7 @@
 #include "evg-sync-protocol.h"
 #include "evg-transfer.h"
 #include "evg-validate.h"
+#include "evg-whistle.h"
 
 /* Each migration runs in its own transaction and moves user_version up by
  * one.  Never edit a migration that has shipped: append a new one. */
@@ -298,6 +300,43 @@ static const char * const migrations[] = {
   "  place          TEXT,"
   "  active         INTEGER NOT NULL DEFAULT 1"
   ");",
+
+  /* 7 → 8: 吹哨报到, whistles and the members' check-ins to them. */
+  "CREATE TABLE whistle ("
+  "  id          TEXT PRIMARY KEY,"
+  "  branch      TEXT NOT NULL,"
+  "  hlc         TEXT NOT NULL,"
+  "  field_hlc   TEXT NOT NULL,"
+  "  deleted     INTEGER NOT NULL DEFAULT 0,"
+  "  title       TEXT,"
+  "  description TEXT,"
+  "  category    TEXT,"
+  "  place       TEXT,"
+  "  starts_at   TEXT,"
+  "  ends_at     TEXT,"
+  "  needed      INTEGER,"
+  "  raised_by   TEXT,"
+  "  urgency     TEXT,"
+  "  status      TEXT"
+  ");"
+  "CREATE TABLE checkin ("
+  "  id          TEXT PRIMARY KEY,"
+  "  branch      TEXT NOT NULL,"
+  "  hlc         TEXT NOT NULL,"
+  "  field_hlc   TEXT NOT NULL,"
+  "  deleted     INTEGER NOT NULL DEFAULT 0,"
+  "  whistle_id  TEXT,"
+  "  member_id   TEXT,"
+  "  reported_at TEXT,"
+  "  arrived_at  TEXT,"
+  "  left_at     TEXT,"
+  "  source      TEXT,"
+  "  recorded_by TEXT,"
+  "  confirmed   INTEGER NOT NULL DEFAULT 0,"
+  "  note        TEXT"
+  ");"
+  "CREATE INDEX checkin_whistle ON checkin (whistle_id, member_id);"
+  "CREATE INDEX checkin_member ON checkin (member_id, arrived_at);",
 };
 
 
@@ -311,6 +350,8 @@ static const EvgTableSpec *tables[] = {
   &evg_attendance_table,
   &evg_meeting_addendum_table,
   &evg_meeting_plan_table,
+  &evg_whistle_table,
+  &evg_checkin_table,
 };
 
 const EvgTableSpec **
@@ -600,6 +641,35 @@ evg_table_spec_is_lock_exempt (const EvgTableSpec *spec,
 {
   g_return_val_if_fail (spec != NULL, FALSE);
   return strv_has (spec->parent_lock_exempt, column);
+}
+
+/**
+ * evg_column_spec_keeps_stored:
+ * @stored: (nullable): the value a replica holds
+ * @wanted: (nullable): a value written or received for it
+ *
+ * Whether @stored stays when @wanted meets it, for a column that moves
+ * only one way (%EVG_COLUMN_FLAG_EARLIEST or %EVG_COLUMN_FLAG_LATEST):
+ * when @wanted is empty, or not earlier (later) than @stored.  Always
+ * %FALSE for other columns, which the clocks decide.
+ */
+gboolean
+evg_column_spec_keeps_stored (const EvgColumnSpec *column,
+                              const char          *stored,
+                              const char          *wanted)
+{
+  int cmp;
+
+  g_return_val_if_fail (column != NULL, FALSE);
+
+  if ((column->flags & (EVG_COLUMN_FLAG_EARLIEST | EVG_COLUMN_FLAG_LATEST)) == 0)
+    return FALSE;
+  if (stored == NULL || *stored == '\0')
+    return FALSE;
+  if (wanted == NULL || *wanted == '\0')
+    return TRUE;
+  cmp = strcmp (wanted, stored);
+  return (column->flags & EVG_COLUMN_FLAG_EARLIEST) != 0 ? cmp >= 0 : cmp <= 0;
 }
 
 /**

@@ -29,6 +29,14 @@ typedef enum
   EVG_COLUMN_FLAG_IMMUTABLE = 1 << 1,
   /* Personal data shown masked until asked for (ID numbers, phones). */
   EVG_COLUMN_FLAG_PERSONAL = 1 << 2,
+  /* Times that only move one way, whoever wrote last: the earliest
+   * (or latest) value any replica holds wins the merge, and a local edit
+   * may only move the value that way.  Two workstations that check in the
+   * same member thus keep the earliest arrival and the latest departure,
+   * in whatever order their changes meet.  Empty is no value: it never
+   * wins over a time. */
+  EVG_COLUMN_FLAG_EARLIEST = 1 << 3,
+  EVG_COLUMN_FLAG_LATEST   = 1 << 4,
 } EvgColumnFlags;
 
 /* What a column holds, as people see it. */
@@ -172,6 +180,9 @@ char                *evg_table_spec_make_name_id (const EvgTableSpec *spec,
                                                   const char * const *parts);
 gboolean             evg_table_spec_parent_locks (const EvgTableSpec *spec,
                                                   const char         *parent_state);
+gboolean             evg_column_spec_keeps_stored (const EvgColumnSpec *column,
+                                                   const char          *stored,
+                                                   const char          *wanted);
 gboolean             evg_table_spec_is_lock_exempt (const EvgTableSpec *spec,
                                                     const char         *column);
 

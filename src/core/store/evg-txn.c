@@ -949,6 +949,18 @@ read_current (EvgTxn        *txn,
 
       stored = (const char *) sqlite3_column_text (stmt, col++);
       wanted = evg_field_set_get_index (fields, i);
+      if (g_strcmp0 (stored, wanted) != 0 &&
+          evg_column_spec_keeps_stored (&spec->columns[i], stored, wanted))
+        {
+          /* The merge would keep the stored time on every other replica. */
+          g_set_error (error, EVG_STORE_ERROR, EVG_STORE_ERROR_INVALID,
+                       (spec->columns[i].flags & EVG_COLUMN_FLAG_EARLIEST) != 0
+                       ? _("“%s” can only be moved earlier once it is recorded.")
+                       : _("“%s” can only be moved later once it is recorded."),
+                       _(spec->columns[i].label));
+          sqlite3_reset (stmt);
+          return FALSE;
+        }
       if (spec->columns[i].type == EVG_COLUMN_INT && stored != NULL && wanted != NULL)
         {
           if (g_ascii_strtoll (stored, NULL, 10) == g_ascii_strtoll (wanted, NULL, 10))

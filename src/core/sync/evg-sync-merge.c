@@ -174,6 +174,45 @@ update_row_hlc (EvgSyncMergeResult *result,
   result->row_hlc = g_strdup (best);
 }
 
+static gboolean
+monotonic (const EvgColumnSpec *column)
+{
+  return (column->flags & (EVG_COLUMN_FLAG_EARLIEST | EVG_COLUMN_FLAG_LATEST)) != 0;
+}
+
+static const char *
+text_of (JsonNode *node)
+{
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+         json_node_get_value_type (node) == G_TYPE_STRING ? json_node_get_string (node) : NULL;
+}
+
+/* A column that moves only one way keeps the earliest (latest) time of
+ * the two, whichever clock is newer, and the newer clock: the result is
+ * the same in whatever order a replica meets the changes. */
+static void
+merge_one_way (EvgSyncMergeResult  *result,
+               EvgSyncRecord       *record,
+               const EvgColumnSpec *column,
+               JsonNode            *value,
+               const char          *clock,
+               const char          *default_site)
+{
+  const char *local = clock_of (record, column->name);
+  const char *stored = text_of (json_object_get_member (record->values, column->name));
+
+  if (evg_sync_clock_compare (clock, local, default_site) > 0)
+    {
+      json_object_set_string_member (record->clocks, column->name, clock);
+      result->clocks_changed = TRUE;
+    }
+  if (evg_column_spec_keeps_stored (column, stored, text_of (value)) ||
+      g_strcmp0 (stored, text_of (value)) == 0)
+    return;
+  json_object_set_member (record->values, column->name, json_node_copy (value));
+  g_ptr_array_add (result->written, g_strdup (column->name));
+}
+
 /**
  * evg_sync_merge:
  * @spec: the table
@@ -194,6 +233,7 @@ evg_sync_merge (const EvgTableSpec *spec,
   JsonObjectIter iter;
   const char *name;
   JsonNode *value;
+  gboolean one_way;
 
   memset (result, 0, sizeof *result);
   result->written = g_ptr_array_new_with_free_func (g_free);
@@ -251,6 +291,12 @@ evg_sync_merge (const EvgTableSpec *spec,
       return;
     }
 
+  /* A restore begins the record's life again: its times are taken as
+   * written, not held against the ones it had before it was deleted. */
+  one_way = !(change->op == EVG_SYNC_OP_UPDATE &&
+              json_object_has_member (evg_sync_change_get_fields (change), "deleted") &&
+              json_object_get_int_member (evg_sync_change_get_fields (change), "deleted") == 0);
+
   if (record->deleted && change->op == EVG_SYNC_OP_UPDATE &&
       !json_object_has_member (evg_sync_change_get_fields (change), "deleted") &&
       unseen (clock_of (record, "deleted"), base))
@@ -282,6 +328,12 @@ evg_sync_merge (const EvgTableSpec *spec,
                   g_ptr_array_add (result->written, g_strdup ("deleted"));
                 }
             }
+          continue;
+        }
+
+      if (col >= 0 && one_way && monotonic (&spec->columns[col]))
+        {
+          merge_one_way (result, record, &spec->columns[col], value, clock, default_site);
           continue;
         }
 
