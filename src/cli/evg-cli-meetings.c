@@ -32,24 +32,6 @@ open_calendar (EvgCli   *cli,
   return calendar;
 }
 
-/* "2026-03-05T14:30", "2026-03-05 14:30:00" → "2026-03-05 14:30"; a day
- * alone is its midnight.  Anything else is kept as given, for the
- * meeting's own check to name. */
-static char *
-normalize_time (const char *text)
-{
-  char *out;
-
-  if (text == NULL)
-    return NULL;
-  if (strlen (text) == 10)
-    return g_strconcat (text, " 00:00", NULL);
-  out = g_strndup (text, 16);
-  if (strlen (out) == 16 && out[10] == 'T')
-    out[10] = ' ';
-  return out;
-}
-
 /* A type by its code or its Chinese name. */
 static const char *
 parse_type (const char *text)
@@ -193,8 +175,8 @@ meetings_add (EvgCli  *cli,
     return EVG_CLI_USAGE;
 
   meeting = evg_meeting_new (NULL);
-  starts_at = normalize_time (start);
-  ends_at = normalize_time (end);
+  starts_at = evg_cli_normalize_time (start);
+  ends_at = evg_cli_normalize_time (end);
   evg_meeting_set (meeting, EVG_MEETING_TYPE, parse_type (type));
   evg_meeting_set (meeting, EVG_MEETING_STARTS_AT, starts_at);
   evg_meeting_set (meeting, EVG_MEETING_ENDS_AT, ends_at);
@@ -283,12 +265,12 @@ meetings_update (EvgCli  *cli,
     evg_meeting_set (edited, field, option)
   if (start != NULL)
     {
-      g_autofree char *time = normalize_time (start);
+      g_autofree char *time = evg_cli_normalize_time (start);
       evg_meeting_set (edited, EVG_MEETING_STARTS_AT, time);
     }
   if (end != NULL)
     {
-      g_autofree char *time = normalize_time (end);
+      g_autofree char *time = evg_cli_normalize_time (end);
       evg_meeting_set (edited, EVG_MEETING_ENDS_AT, time);
     }
   SET_IF (title, EVG_MEETING_TITLE);

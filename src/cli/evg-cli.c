@@ -11,10 +11,12 @@
 #include "evg-cli.h"
 
 static const EvgCliCommand commands[] = {
+  { "checkins", N_("Check members in and out of whistles; service hours"), evg_cli_checkins },
   { "info", N_("Show the database, its schema version and record counts"), evg_cli_info },
   { "members", N_("Import, export, list and show party members"), evg_cli_members },
   { "meetings", N_("Plan, record and sign meetings; attendance and compliance"), evg_cli_meetings },
   { "sync", N_("Sync with the central server: setup, now, status, conflicts"), evg_cli_sync },
+  { "whistles", N_("Raise, list and close whistles (吹哨报到)"), evg_cli_whistles },
 };
 
 void
@@ -64,6 +66,24 @@ evg_cli_get_store_for_reading (EvgCli *cli)
 }
 
 /* Members of the JSON objects commands print. */
+/* "2026-03-05T14:30", "2026-03-05 14:30:00" → "2026-03-05 14:30"; a day
+ * alone is its midnight.  Anything else is kept as given, for the
+ * record's own check to name. */
+char *
+evg_cli_normalize_time (const char *text)
+{
+  char *out;
+
+  if (text == NULL)
+    return NULL;
+  if (strlen (text) == 10)
+    return g_strconcat (text, " 00:00", NULL);
+  out = g_strndup (text, 16);
+  if (strlen (out) == 16 && out[10] == 'T')
+    out[10] = ' ';
+  return out;
+}
+
 void
 evg_cli_json_add_int (JsonBuilder *builder,
                       const char  *name,

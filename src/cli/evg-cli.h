@@ -66,13 +66,16 @@ void            evg_cli_json_add_string  (JsonBuilder          *builder,
 void            evg_cli_json_add_bool    (JsonBuilder          *builder,
                                           const char           *name,
                                           gboolean              value);
+char           *evg_cli_normalize_time   (const char           *text);
 void            evg_cli_error            (const char           *format,
                                           ...) G_GNUC_PRINTF (1, 2);
 
 /* Subcommands, one file each. */
+int evg_cli_checkins (EvgCli *cli, int argc, char **argv);
 int evg_cli_info (EvgCli *cli, int argc, char **argv);
 int evg_cli_meetings (EvgCli *cli, int argc, char **argv);
 int evg_cli_members (EvgCli *cli, int argc, char **argv);
 int evg_cli_sync (EvgCli *cli, int argc, char **argv);
+int evg_cli_whistles (EvgCli *cli, int argc, char **argv);
 
 G_END_DECLS
