@@ -27,7 +27,8 @@ CLI = os.environ['EVG_CLI']
 SERVER = os.environ['EVG_SERVER']
 TOOL = os.environ['EVG_SYNC_TOOL']
 WRAPPER = os.environ.get('EVG_WRAPPER', '').split()
-TABLES = ['party_group', 'member', 'transfer', 'meeting', 'resolution', 'attendance', 'meeting_addendum', 'meeting_plan']
+TABLES = ['party_group', 'member', 'transfer', 'meeting', 'resolution', 'attendance', 'meeting_addendum', 'meeting_plan',
+          'whistle', 'checkin']
 
 _n = 0
 _failures = 0
@@ -210,10 +211,10 @@ class Device:
                           'WHERE resolved_at IS NULL ORDER BY id')
 
 
-def accounted(server, devices, branch, what):
+def accounted(server, devices, branch, what, pushed=()):
     """Every change of every device is acked and on the server exactly once
     (or refused and kept as a conflict), and the server holds no change that
-    no device made."""
+    no device made (besides the change ids a test @pushed by hand)."""
     # Entries the server made for routing (a transfer's copy for the other
     # branch, a transferred member) are not any device's changes.
     log = [cid for cid in server.log_ids(branch) if not cid.endswith(('.r', '.m'))]
@@ -227,6 +228,7 @@ def accounted(server, devices, branch, what):
         # device as a conflict instead.
         refused = {cid for (cid,) in d.query("SELECT change_id FROM conflicts WHERE kind = 'rejected'")}
         made |= {cid for cid, _ in box} - refused
+    made |= set(pushed)
     ok(made == set(log), '%s: the server log holds exactly the devices\' %d changes (%d)' %
        (what, len(made), len(log)))
 
@@ -1492,6 +1494,85 @@ def case_meetings(work):
         [change('meeting', mid, 'update', {'minutes': '篡改'}, base=None)]))
     ok(status == 200 and answer['results'][0]['reason'] == 'locked', 'a pushed edit of the signed record is locked')
     accounted(server, [a, b], 'A001', 'meetings')
+    server.stop()
+
+
+def case_checkins(work):
+    """Two workstations check the same member in to one whistle offline: after
+    sync there is one check-in with the earliest arrival and the latest
+    departure, and the hours are the same on both, never doubled.  The server
+    keeps the same rule for a client that skips EvgTxn, and a closed whistle
+    takes no new check-in from a device that did not know it was closed."""
+    server = Server(work).start()
+    ta = new_branch(server)
+    a, b = Device(work, 'a'), Device(work, 'b')
+    a.setup(server.url, ta)
+    b.setup(server.url, ta)
+    for name, idn in (('张三', '110105198001010016'), ('李四', '110105198001010024')):
+        a.tool('insert', 'member', '-', 'name=' + name, 'id_number=' + idn,
+               'category=full', 'joined_on=2005-07-01', 'full_member_on=2006-07-01')
+    r = a.cli('--json', 'whistles', 'add', '--title', '防汛值守', '--category', 'safety',
+              '--start', '2026-07-10T08:00', '--end', '2026-07-10T18:00')
+    ok(r.returncode == 0, 'a raises a whistle')
+    wid = json.loads(r.stdout)['id']
+    a.sync()
+    b.sync()
+    ok(('whistle', wid) in b.dump(), 'b has the whistle')
+
+    # Offline: a checks 张三 in at 09:00 and out at 11:00; b at 08:30 and out at 10:00.
+    zhang = '110105198001010016'
+    ok(a.cli('checkins', 'in', wid, zhang, '--at', '2026-07-10T09:00').returncode == 0, 'a: in at 09:00')
+    ok(b.cli('checkins', 'in', wid, zhang, '--at', '2026-07-10T08:30').returncode == 0, 'b: in at 08:30')
+    ok(a.cli('checkins', 'out', wid, zhang, '--at', '2026-07-10T11:00').returncode == 0, 'a: out at 11:00')
+    ok(b.cli('checkins', 'out', wid, zhang, '--at', '2026-07-10T10:00').returncode == 0, 'b: out at 10:00')
+    a.sync()
+    b.sync()
+    a.sync()
+    dump = converged([a, b], 'after two offline check-ins of one member')
+    rows = [v for (t, _), v in dump.items() if t == 'checkin' and not v['deleted']]
+    ok(len(rows) == 1, 'one check-in, not one per workstation (%d)' % len(rows))
+    ok(rows[0]['arrived_at'] == '2026-07-10 08:30' and rows[0]['left_at'] == '2026-07-10 11:00',
+       'the earliest arrival and the latest departure (%s, %s)' % (rows[0]['arrived_at'], rows[0]['left_at']))
+    for d in (a, b):
+        r = d.cli('--json', 'checkins', 'hours', '--year', '2026')
+        hours = {h['name']: h['hours'] for h in json.loads(r.stdout)}
+        ok(hours['张三'] == 2.5, '%s counts 2.5 hours, not doubled (%s)' % (d.name, hours))
+    r = b.cli('checkins', 'in', wid, zhang, '--at', '2026-07-10T08:00')
+    ok(r.returncode == 0 and b.dump()[('checkin', rows[0]['id'])]['arrived_at'] == '2026-07-10 08:30',
+       'a second check-in after sync changes nothing')
+
+    # A client that skips EvgTxn: a later arrival and an earlier departure do not win.
+    status, answer = http(server.port, 'POST', '/v1/push', token=ta, body=push_body(
+        [change('checkin', rows[0]['id'], 'update',
+                {'arrived_at': '2026-07-10 09:45', 'left_at': '2026-07-10 09:50'}, hlc=hlc_now(60000),
+                cid='hand-made-late-arrival')]))
+    ok(status == 200 and answer['results'][0]['status'] == 'applied', 'the server takes the change (%s)' % answer)
+    a.sync()
+    dump = converged([a], 'after a pushed later arrival')
+    row = dump[('checkin', rows[0]['id'])]
+    ok(row['arrived_at'] == '2026-07-10 08:30' and row['left_at'] == '2026-07-10 11:00',
+       'the server and a keep the earliest arrival and latest departure (%s, %s)'
+       % (row['arrived_at'], row['left_at']))
+    status, answer = http(server.port, 'POST', '/v1/push', token=ta, body=push_body(
+        [change('checkin', 'c-twin', 'insert', {'whistle_id': wid, 'member_id': row['member_id'],
+                                                'arrived_at': '2026-07-10 07:00'})]))
+    ok(status == 400 or answer['results'][0]['status'] == 'rejected',
+       'a check-in whose id is not made from its key is refused (%s)' % status)
+
+    # a closes the whistle; b, offline, checks 李四 in.
+    ok(a.cli('whistles', 'close', wid).returncode == 0, 'a closes the whistle')
+    a.sync()
+    ok(b.cli('checkins', 'in', wid, '110105198001010024', '--at', '2026-07-10T12:00').returncode == 0,
+       'b checks 李四 in, not knowing it was closed')
+    r = b.sync(expect=3)
+    ok(r.get('rejected', 0) >= 1, 'the server refuses the late check-in (%s)' % r)
+    b.sync()
+    a.sync()
+    dump = converged([a, b], 'after closing')
+    ok(len([v for (t, _), v in dump.items() if t == 'checkin' and not v['deleted']]) == 1,
+       'no check-in was added to the closed whistle')
+    ok(dump[('whistle', wid)]['status'] == 'closed', 'closed everywhere')
+    accounted(server, [a, b], 'A001', 'checkins', pushed=['hand-made-late-arrival'])
     server.stop()
 
 
