@@ -369,6 +369,27 @@ test_search (Fixture       *f,
   evg_member_list_set_standing (list, "normal");
   assert_names (list, "李四 王五 曾小贤 张珊珊 周顺");
   evg_member_list_set_standing (list, NULL);
+
+  /* The quick pick (the kiosk's): current members only, by name. */
+  g_assert_true (evg_roster_record_departure (f->roster, b, "transferred", "2026-01-05", &error));
+  g_assert_no_error (error);
+  {
+    guint n = 0;
+    g_autoptr(GPtrArray) picked = evg_roster_search (f->roster, "zs", 10, &n);
+    g_autoptr(GPtrArray) first = evg_roster_search (f->roster, "z", 1, &n);
+    g_autoptr(GPtrArray) none = evg_roster_search (f->roster, "", 10, &n);
+
+    g_assert_cmpuint (picked->len, ==, 2);
+    g_assert_cmpstr (evg_member_get_name (g_ptr_array_index (picked, 0)), ==, "张三");
+    g_assert_cmpstr (evg_member_get_name (g_ptr_array_index (picked, 1)), ==, "周顺");
+    g_assert_cmpuint (first->len, ==, 1);
+    g_assert_cmpstr (evg_member_get_name (g_ptr_array_index (first, 0)), ==, "曾小贤");
+    g_assert_cmpuint (none->len, ==, 0);
+    g_assert_cmpuint (n, ==, 0);
+    g_clear_pointer (&first, g_ptr_array_unref);
+    first = evg_roster_search (f->roster, "z", 1, &n);
+    g_assert_cmpuint (n, ==, 3);
+  }
 }
 
 static void

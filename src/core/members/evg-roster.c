@@ -1354,3 +1354,59 @@ evg_roster_delete_party_group (EvgRoster   *self,
   txn = evg_store_begin (self->store, error);
   return txn != NULL && evg_txn_delete (txn, "party_group", id, error) && evg_txn_commit (txn, error);
 }
+
+static int
+compare_entry_names (gconstpointer a,
+                     gconstpointer b,
+                     gpointer      index)
+{
+  return evg_member_index_compare_names (index, *(const guint *) a, *(const guint *) b);
+}
+
+/**
+ * evg_roster_search:
+ * @text: what the user typed: a name, its pinyin or initials, digits of a
+ *   phone or ID number, as the roster's search takes them
+ * @limit: the most members to return
+ * @n_matches: (out) (optional): how many current members match in all
+ *
+ * Finds current members (not former ones) for a quick pick, such as the
+ * kiosk's: by name when a few match, in roster order when many do.
+ *
+ * Returns: (transfer full) (element-type EvgMember): at most @limit members
+ */
+GPtrArray *
+evg_roster_search (EvgRoster  *self,
+                   const char *text,
+                   guint       limit,
+                   guint      *n_matches)
+{
+  g_autofree char *needle = NULL;
+  g_autofree guint8 *marks = NULL;
+  g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (guint));
+  GPtrArray *members = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n_entries;
+
+  g_return_val_if_fail (EVG_IS_ROSTER (self), members);
+
+  needle = evg_member_index_normalize_query (text != NULL ? text : "");
+  n_entries = evg_member_index_get_n_entries (self->index);
+  if (n_matches != NULL)
+    *n_matches = 0;
+  if (*needle == '\0' || n_entries == 0)
+    return members;
+
+  marks = g_malloc (n_entries);
+  evg_member_index_match_all (self->index, needle, marks);
+  for (guint i = 0; i < n_entries; i++)
+    if (marks[i] && (evg_member_index_get_entry (self->index, i)->flags & EVG_INDEX_FORMER) == 0)
+      g_array_append_val (found, i);
+  if (n_matches != NULL)
+    *n_matches = found->len;
+  /* Sorting a few hundred names is quick; more are narrowed by typing. */
+  if (found->len <= 500)
+    g_array_sort_with_data (found, compare_entry_names, self->index);
+  for (guint i = 0; i < found->len && i < limit; i++)
+    g_ptr_array_add (members, evg_roster_get_entry_member (self, g_array_index (found, guint, i)));
+  return members;
+}

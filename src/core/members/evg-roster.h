@@ -57,6 +57,10 @@ gboolean    evg_roster_record_departure    (EvgRoster     *self,
 gboolean    evg_roster_cancel_departure    (EvgRoster     *self,
                                             const char    *id,
                                             GError       **error);
+GPtrArray  *evg_roster_search              (EvgRoster     *self,
+                                            const char    *text,
+                                            guint          limit,
+                                            guint         *n_matches);
 
 /* Party groups (党小组) */
 GListModel *evg_roster_get_party_groups    (EvgRoster     *self);
