@@ -355,6 +355,14 @@ test_forgotten_check_out (Fixture       *f,
 }
 
 static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+static void
 test_year_hours (Fixture       *f,
                  gconstpointer  data)
 {
@@ -396,6 +404,22 @@ test_year_hours (Fixture       *f,
   g_assert_cmpstr (second->name, ==, "李四");
   g_assert_cmpint (second->minutes, ==, 60);
   g_clear_pointer (&ranking, g_ptr_array_unref);
+
+  /* The same from a worker, on its own connection. */
+  {
+    g_autoptr(GAsyncResult) done = NULL;
+
+    evg_checkins_year_hours_async (f->checkins, 2026, "2026-07-02 12:00", NULL, store_result, &done);
+    while (done == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    ranking = evg_checkins_year_hours_finish (f->checkins, done, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (ranking->len, ==, 2);
+    g_assert_cmpint (((EvgServiceHours *) g_ptr_array_index (ranking, 0))->minutes, ==, 750);
+    g_assert_true (((EvgServiceHours *) g_ptr_array_index (ranking, 0))->behind);
+    g_clear_pointer (&ranking, g_ptr_array_unref);
+  }
+  evg_test_wait_for_workers (f->checkins);
 
   /* In early January nobody is behind yet; with a target of 10 hours,
    * 张三 is ahead on 1 July. */

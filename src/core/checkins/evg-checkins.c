@@ -49,6 +49,21 @@ service_minutes (sqlite3_context *context,
     sqlite3_result_int (context, minutes);
 }
 
+/* Gives @store's connection the SQL functions the queries use. */
+static gboolean
+register_functions (EvgStore  *store,
+                    GError   **error)
+{
+  int rc = sqlite3_create_function_v2 (evg_store_get_db (store), "evg_service_minutes", 3,
+                                       SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                                       service_minutes, NULL, NULL, NULL);
+
+  if (rc == SQLITE_OK)
+    return TRUE;
+  evg_store_set_error (store, rc, error);
+  return FALSE;
+}
+
 /* The departure a forgotten check-out counts up to, in SQL over the
  * whistle as w: its end, once it is over (at the time bound to ?3) or
  * closed. */
@@ -262,17 +277,13 @@ evg_checkins_new (EvgStore  *store,
 {
   g_autoptr(EvgCheckins) self = NULL;
   g_autofree char *target = NULL;
-  int rc;
 
   g_return_val_if_fail (EVG_IS_STORE (store), NULL);
 
   self = g_object_new (EVG_TYPE_CHECKINS, NULL);
   self->store = g_object_ref (store);
-  rc = sqlite3_create_function_v2 (evg_store_get_db (store), "evg_service_minutes", 3,
-                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-                                   service_minutes, NULL, NULL, NULL);
-  if (rc != SQLITE_OK)
-    return failed (self, rc, error), NULL;
+  if (!register_functions (store, error))
+    return NULL;
   target = evg_store_get_meta (store, TARGET_META_KEY);
   if (target != NULL && g_ascii_strtoull (target, NULL, 10) > 0)
     self->target_hours = (guint) MIN (g_ascii_strtoull (target, NULL, 10), 10000);
@@ -963,19 +974,21 @@ evg_checkins_check_out (EvgCheckins       *self,
 }
 
 /**
- * evg_checkins_kiosk:
+ * evg_checkins_toggle:
+ * @source: how the check-in is recorded: "kiosk" or "manual"
  *
- * What the kiosk does when a member gives their name or card: checks
- * them in, or out when they are in; a member who checked out already is
- * told so and nothing changes.
+ * What the kiosk, and the page's check-in field, do when a member gives
+ * their name or card: checks them in, or out when they are in; a member
+ * who checked out already is told so and nothing changes.
  */
 gboolean
-evg_checkins_kiosk (EvgCheckins       *self,
-                    const char        *whistle_id,
-                    const char        *member_id,
-                    const char        *at,
-                    EvgCheckinResult  *result,
-                    GError           **error)
+evg_checkins_toggle (EvgCheckins       *self,
+                     const char        *whistle_id,
+                     const char        *member_id,
+                     const char        *at,
+                     const char        *source,
+                     EvgCheckinResult  *result,
+                     GError           **error)
 {
   g_autofree char *now = at == NULL ? evg_checkins_dup_now () : NULL;
   g_auto(Stored) stored = { 0 };
@@ -989,11 +1002,23 @@ evg_checkins_kiosk (EvgCheckins       *self,
   if (whistle == NULL)
     return FALSE;
   if (!has_arrived (&stored))
-    return evg_checkins_check_in (self, whistle_id, member_id, at, "kiosk", NULL, result, error);
+    return evg_checkins_check_in (self, whistle_id, member_id, at, source, NULL, result, error);
   if (stored.left_at == NULL)
     return evg_checkins_check_out (self, whistle_id, member_id, at, result, error);
   return fill_result (self, whistle, member_id, stored.name, stored.arrived_at, stored.left_at,
                       TRUE, at, result, error);
+}
+
+/* evg_checkins_toggle() at the kiosk. */
+gboolean
+evg_checkins_kiosk (EvgCheckins       *self,
+                    const char        *whistle_id,
+                    const char        *member_id,
+                    const char        *at,
+                    EvgCheckinResult  *result,
+                    GError           **error)
+{
+  return evg_checkins_toggle (self, whistle_id, member_id, at, "kiosk", result, error);
 }
 
 /**
@@ -1215,36 +1240,24 @@ evg_service_hours_free (EvgServiceHours *hours)
   g_free (hours);
 }
 
-/**
- * evg_checkins_year_hours:
- * @now: (nullable): the local time; %NULL for the clock's
- *
- * Every current member's service in @year (and any former member's who
- * served that year), most hours first.
- *
- * Returns: (transfer full) (element-type EvgServiceHours): the ranking,
- *   or %NULL with @error set
- */
-GPtrArray *
-evg_checkins_year_hours (EvgCheckins  *self,
-                         int           year,
-                         const char   *now,
-                         GError      **error)
+/* Every member's service in @year at @now, most first: the query of
+ * evg_checkins_year_hours(), on @store (the service's connection, or a
+ * worker's). */
+static GPtrArray *
+read_year_hours (EvgStore    *store,
+                 guint        target_hours,
+                 int          year,
+                 const char  *now,
+                 GError     **error)
 {
-  g_autofree char *clock = now == NULL ? evg_checkins_dup_now () : NULL;
   g_autofree char *first = g_strdup_printf ("%04d-01-01", year);
   g_autofree char *next = g_strdup_printf ("%04d-01-01", year + 1);
   g_autoptr(GPtrArray) ranking = g_ptr_array_new_with_free_func ((GDestroyNotify) evg_service_hours_free);
-  double pace;
+  double pace = target_hours * 60.0 * share_of_year (year, now);
   sqlite3_stmt *stmt;
   int rc;
 
-  g_return_val_if_fail (EVG_IS_CHECKINS (self), NULL);
-
-  if (now == NULL)
-    now = clock;
-  pace = self->target_hours * 60.0 * share_of_year (year, now);
-  stmt = evg_store_prepare (self->store,
+  stmt = evg_store_prepare (store,
                             "SELECT m.id, m.name, m.id_number, g.name, coalesce (h.minutes, 0) AS total "
                             "FROM member m "
                             "LEFT JOIN (SELECT member_id, total (minutes) AS minutes "
@@ -1267,14 +1280,120 @@ evg_checkins_year_hours (EvgCheckins  *self,
       hours->id_number = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
       hours->party_group = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
       hours->minutes = sqlite3_column_int (stmt, 4);
-      hours->target_hours = self->target_hours;
+      hours->target_hours = target_hours;
       hours->behind = hours->minutes < pace;
       g_ptr_array_add (ranking, hours);
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
-    return failed (self, rc, error), NULL;
+    {
+      evg_store_set_error (store, rc, error);
+      return NULL;
+    }
   return g_steal_pointer (&ranking);
+}
+
+/**
+ * evg_checkins_year_hours:
+ * @now: (nullable): the local time; %NULL for the clock's
+ *
+ * Every current member's service in @year (and any former member's who
+ * served that year), most hours first.  A second or so for a million
+ * check-ins: the page asks evg_checkins_year_hours_async().
+ *
+ * Returns: (transfer full) (element-type EvgServiceHours): the ranking,
+ *   or %NULL with @error set
+ */
+GPtrArray *
+evg_checkins_year_hours (EvgCheckins  *self,
+                         int           year,
+                         const char   *now,
+                         GError      **error)
+{
+  g_autofree char *clock = now == NULL ? evg_checkins_dup_now () : NULL;
+
+  g_return_val_if_fail (EVG_IS_CHECKINS (self), NULL);
+  return read_year_hours (self->store, self->target_hours, year, now != NULL ? now : clock, error);
+}
+
+typedef struct
+{
+  EvgStore *store;
+  guint     target_hours;
+  int       year;
+  char     *now;
+} YearHoursJob;
+
+static void
+year_hours_job_free (YearHoursJob *job)
+{
+  g_object_unref (job->store);
+  g_free (job->now);
+  g_free (job);
+}
+
+static void
+year_hours_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  YearHoursJob *job = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgStore) worker = evg_store_open_sibling (job->store, &error);
+  GPtrArray *ranking;
+
+  if (worker == NULL || !register_functions (worker, &error) ||
+      (ranking = read_year_hours (worker, job->target_hours, job->year, job->now, &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, ranking, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * evg_checkins_year_hours_async:
+ *
+ * evg_checkins_year_hours() in a worker, on a connection of its own.
+ */
+void
+evg_checkins_year_hours_async (EvgCheckins         *self,
+                               int                  year,
+                               const char          *now,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  YearHoursJob *job;
+
+  g_return_if_fail (EVG_IS_CHECKINS (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, evg_checkins_year_hours_async);
+  job = g_new0 (YearHoursJob, 1);
+  job->store = g_object_ref (self->store);
+  job->target_hours = self->target_hours;
+  job->year = year;
+  job->now = now != NULL ? g_strdup (now) : evg_checkins_dup_now ();
+  g_task_set_task_data (task, job, (GDestroyNotify) year_hours_job_free);
+  g_task_run_in_thread (task, year_hours_thread);
+}
+
+/**
+ * evg_checkins_year_hours_finish:
+ *
+ * Returns: (transfer full) (element-type EvgServiceHours): the ranking,
+ *   or %NULL with @error set
+ */
+GPtrArray *
+evg_checkins_year_hours_finish (EvgCheckins   *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /**
