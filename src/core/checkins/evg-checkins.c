@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "evg-checkins.h"
+#include "evg-csv.h"
 #include "evg-member.h"
 #include "evg-party-group.h"
 #include "evg-store-private.h"
@@ -549,13 +550,14 @@ evg_checkins_count_reported (EvgCheckins *self,
   return (guint) n;
 }
 
-/* How many members never checked out of a whistle that is over, with
- * their time not yet confirmed. */
+/* How many members never checked out of a whistle that is over at @now
+ * (%NULL: the clock's), with their time not yet confirmed. */
 guint
 evg_checkins_count_unconfirmed (EvgCheckins *self,
                                 const char  *whistle_id,
                                 const char  *now)
 {
+  g_autofree char *clock = now == NULL ? evg_checkins_dup_now () : NULL;
   g_autoptr(GError) error = NULL;
   EvgRecord *whistle;
   gint64 n;
@@ -563,7 +565,7 @@ evg_checkins_count_unconfirmed (EvgCheckins *self,
   g_return_val_if_fail (EVG_IS_CHECKINS (self), 0);
 
   whistle = evg_checkins_lookup_whistle (self, whistle_id);
-  if (whistle == NULL || !evg_whistle_has_ended (whistle, now) ||
+  if (whistle == NULL || !evg_whistle_has_ended (whistle, now != NULL ? now : clock) ||
       g_strcmp0 (evg_record_get (whistle, EVG_WHISTLE_STATUS), "cancelled") == 0)
     return 0;
   if (!query_int (self,
@@ -1407,4 +1409,76 @@ evg_format_hours (int minutes)
   char buffer[G_ASCII_DTOSTR_BUF_SIZE];
 
   return g_strdup (g_ascii_formatd (buffer, sizeof buffer, "%.1f", MAX (minutes, 0) / 60.0));
+}
+
+/* The columns of the hours export, in the national form's words. */
+static const char * const hours_headers[] = {
+  "名次", "姓名", "公民身份证号", "党小组", "服务时长（小时）", "年度目标（小时）", "进度", NULL
+};
+#define N_HOURS_COLUMNS (G_N_ELEMENTS (hours_headers) - 1)
+
+/**
+ * evg_service_hours_to_rows:
+ * @ranking: (element-type EvgServiceHours): from evg_checkins_year_hours()
+ *
+ * The ranking as the cells of a spreadsheet, header first, every cell
+ * text (ID numbers stay ID numbers), for the CSV and XLSX exports.
+ *
+ * Returns: (transfer full) (element-type GStrv): the rows
+ */
+GPtrArray *
+evg_service_hours_to_rows (GPtrArray *ranking)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+
+  g_ptr_array_add (rows, g_strdupv ((char **) hours_headers));
+  for (guint i = 0; i < ranking->len; i++)
+    {
+      EvgServiceHours *hours = g_ptr_array_index (ranking, i);
+      char **cells = g_new0 (char *, N_HOURS_COLUMNS + 1);
+
+      cells[0] = g_strdup_printf ("%u", i + 1);
+      /* No cell is NULL: that would end the row early. */
+      cells[1] = evg_csv_neutralize_cell (hours->name != NULL ? hours->name : "");
+      cells[2] = g_strdup (hours->id_number != NULL ? hours->id_number : "");
+      cells[3] = evg_csv_neutralize_cell (hours->party_group != NULL ? hours->party_group : "");
+      cells[4] = evg_format_hours (hours->minutes);
+      cells[5] = g_strdup_printf ("%u", hours->target_hours);
+      cells[6] = g_strdup (hours->behind ? "落后" : "正常");
+      g_ptr_array_add (rows, cells);
+    }
+  return rows;
+}
+
+/**
+ * evg_service_hours_write_csv:
+ *
+ * Writes the ranking as CSV for Excel and WPS: UTF-8 with a byte order
+ * mark, the ID numbers as text.
+ */
+gboolean
+evg_service_hours_write_csv (GPtrArray   *ranking,
+                             const char  *path,
+                             GError     **error)
+{
+  g_autoptr(GPtrArray) rows = evg_service_hours_to_rows (ranking);
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  evg_csv_append_bom (out);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      char **cells = g_ptr_array_index (rows, i);
+
+      /* Excel reads an 18-digit number as 1.1E+17 unless told it is text. */
+      if (i > 0 && *cells[2] != '\0')
+        {
+          char *text = g_strdup_printf ("\t%s", cells[2]);
+
+          g_free (cells[2]);
+          cells[2] = text;
+        }
+      evg_csv_append_row (out, (const char **) cells, g_strv_length (cells));
+      g_string_append (out, "\r\n");
+    }
+  return g_file_set_contents (path, out->str, (gssize) out->len, error);
 }

@@ -154,6 +154,10 @@ gboolean      evg_checkins_is_behind        (EvgCheckins  *self,
                                              int           minutes,
                                              int           year,
                                              const char   *now);
+GPtrArray    *evg_service_hours_to_rows     (GPtrArray    *ranking);
+gboolean      evg_service_hours_write_csv   (GPtrArray    *ranking,
+                                             const char   *path,
+                                             GError      **error);
 void          evg_service_hours_free        (EvgServiceHours *hours);
 char         *evg_format_hours              (int           minutes);
 

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "evg-discard-dialog.h"
 #include "evg-member-editor.h"
 
 /* Adds or edits one member.  Every change is checked as it is typed: the
@@ -33,7 +34,6 @@ struct _EvgMemberEditor
   guint       shown_state[EVG_MEMBER_N_FIELDS]; /* a combo's position, a switch's state */
   GPtrArray  *issues;
   gboolean    saved;
-  gboolean    closing_confirmed;
 };
 
 G_DEFINE_FINAL_TYPE (EvgMemberEditor, evg_member_editor, ADW_TYPE_WINDOW)
@@ -446,40 +446,17 @@ save_action (GtkWidget  *widget,
   evg_member_editor_save (EVG_MEMBER_EDITOR (widget));
 }
 
-static void
-on_discard_response (AdwMessageDialog *dialog,
-                     const char       *response,
-                     EvgMemberEditor  *self)
-{
-  if (g_strcmp0 (response, "discard") == 0)
-    {
-      self->closing_confirmed = TRUE;
-      gtk_window_close (GTK_WINDOW (self));
-    }
-}
-
 /* What the secretary typed is never thrown away without asking. */
 static gboolean
 evg_member_editor_close_request (GtkWindow *window)
 {
   EvgMemberEditor *self = EVG_MEMBER_EDITOR (window);
-  GtkWidget *dialog;
 
-  if (self->saved || self->closing_confirmed || !has_changes (self))
+  if (self->saved || evg_discard_dialog_confirmed (window) || !has_changes (self))
     return GTK_WINDOW_CLASS (evg_member_editor_parent_class)->close_request (window);
 
-  dialog = adw_message_dialog_new (window, _("Discard the Changes?"),
-                                   _("What you entered for this member has not been saved."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "keep", _("_Keep Editing"),
-                                    "discard", _("_Discard"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_discard_response), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  evg_discard_dialog_ask (window, _("Discard the Changes?"),
+                          _("What you entered for this member has not been saved."));
   return TRUE;
 }
 
