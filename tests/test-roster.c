@@ -376,7 +376,7 @@ test_search (Fixture       *f,
   {
     guint n = 0;
     g_autoptr(GPtrArray) picked = evg_roster_search (f->roster, "zs", 10, &n);
-    g_autoptr(GPtrArray) first = evg_roster_search (f->roster, "z", 1, &n);
+    g_autoptr(GPtrArray) first = evg_roster_search (f->roster, "曾", 1, &n);
     g_autoptr(GPtrArray) none = evg_roster_search (f->roster, "", 10, &n);
 
     g_assert_cmpuint (picked->len, ==, 2);
@@ -386,9 +386,27 @@ test_search (Fixture       *f,
     g_assert_cmpstr (evg_member_get_name (g_ptr_array_index (first, 0)), ==, "曾小贤");
     g_assert_cmpuint (none->len, ==, 0);
     g_assert_cmpuint (n, ==, 0);
+    /* One letter picks nobody yet; two do. */
     g_clear_pointer (&first, g_ptr_array_unref);
     first = evg_roster_search (f->roster, "z", 1, &n);
-    g_assert_cmpuint (n, ==, 3);
+    g_assert_cmpuint (n, ==, 0);
+    g_assert_cmpuint (first->len, ==, 0);
+    g_clear_pointer (&first, g_ptr_array_unref);
+    first = evg_roster_search (f->roster, "zx", 1, &n);
+    g_assert_cmpuint (n, ==, 1);
+    /* Typing on narrows the last pick; a member who leaves meanwhile is
+     * left out at once. */
+    g_clear_pointer (&first, g_ptr_array_unref);
+    first = evg_roster_search (f->roster, "zh", 5, &n);
+    g_assert_cmpuint (n, ==, 2);
+    g_assert_true (evg_roster_record_departure (f->roster, a, "died", "2026-02-01", &error));
+    g_clear_pointer (&first, g_ptr_array_unref);
+    first = evg_roster_search (f->roster, "zha", 5, &n);
+    g_assert_cmpuint (n, ==, 0);
+    g_clear_pointer (&first, g_ptr_array_unref);
+    first = evg_roster_search (f->roster, "zho", 5, &n);
+    g_assert_cmpuint (n, ==, 1);
+    g_assert_cmpstr (evg_member_get_name (g_ptr_array_index (first, 0)), ==, "周顺");
   }
 }
 

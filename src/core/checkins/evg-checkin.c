@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "evg-checkin.h"
@@ -119,11 +118,25 @@ days_from_civil (gint64 y,
 gint64
 evg_checkin_parse_minute (const char *date_time)
 {
+  /* By hand, not sscanf(): the year's hours parse two million of these. */
+  static const char shape[] = "dddd-dd-dd dd:dd";
   guint y, mo, d, h, mi;
 
-  if (date_time == NULL || strlen (date_time) != 16 ||
-      sscanf (date_time, "%4u-%2u-%2u %2u:%2u", &y, &mo, &d, &h, &mi) != 5 ||
-      mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59)
+  if (date_time == NULL)
+    return -1;
+  for (guint i = 0; i < sizeof shape - 1; i++)
+    if (shape[i] == 'd' ? !g_ascii_isdigit (date_time[i]) : date_time[i] != shape[i])
+      return -1;
+  if (date_time[sizeof shape - 1] != '\0')
+    return -1;
+#define DIGITS2(p) (((p)[0] - '0') * 10u + ((p)[1] - '0'))
+  y = DIGITS2 (date_time) * 100u + DIGITS2 (date_time + 2);
+  mo = DIGITS2 (date_time + 5);
+  d = DIGITS2 (date_time + 8);
+  h = DIGITS2 (date_time + 11);
+  mi = DIGITS2 (date_time + 14);
+#undef DIGITS2
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59)
     return -1;
   return days_from_civil (y, mo, d) * 24 * 60 + h * 60 + mi;
 }

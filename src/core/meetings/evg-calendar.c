@@ -510,37 +510,7 @@ step_failed (EvgCalendar  *self,
   return FALSE;
 }
 
-typedef void (*RowFunc) (sqlite3_stmt *stmt,
-                         gpointer      data);
-
-/* Runs @sql with @params bound as text, in order, and hands each row to
- * @func. */
-static gboolean
-each_row (EvgCalendar         *self,
-          const char          *sql,
-          const char * const  *params,
-          guint                n_params,
-          RowFunc              func,
-          gpointer             data,
-          GError             **error)
-{
-  sqlite3_stmt *stmt = evg_store_prepare (self->store, sql, error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  for (guint i = 0; i < n_params; i++)
-    sqlite3_bind_text (stmt, (int) i + 1, params[i], -1, SQLITE_TRANSIENT);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    func (stmt, data);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return step_failed (self, error);
-  return TRUE;
-}
-
-#define PARAMS(...) (const char * const[]) { __VA_ARGS__ }, \
-                    G_N_ELEMENTS (((const char * const[]) { __VA_ARGS__ }))
+#define PARAMS EVG_PARAMS
 
 static char *
 column_text (sqlite3_stmt *stmt,
@@ -655,7 +625,7 @@ find_text (EvgCalendar         *self,
                                           wanted, spec->name, column);
   g_autofree char *text = NULL;
 
-  if (!each_row (self, sql, PARAMS (value), take_first, &text, error))
+  if (!evg_store_each_row (self->store, sql, PARAMS (value), take_first, &text, error))
     return NULL;
   return g_steal_pointer (&text);
 }
@@ -976,7 +946,7 @@ evg_calendar_summarize_member (EvgCalendar           *self,
                          "  AND mt.starts_at >= ?2 AND mt.starts_at < ?3 || '~' "
                          "  AND mt.status IN ('held', 'signed', 'archived')",
                          evg_attendance_table.name, evg_meeting_table.name);
-  return each_row (self, sql, PARAMS (member_id, from, today), count_summary, summary, error);
+  return evg_store_each_row (self->store, sql, PARAMS (member_id, from, today), count_summary, summary, error);
 }
 
 static void
@@ -1017,7 +987,7 @@ evg_calendar_attendance_rates (EvgCalendar  *self,
                          "  AND a.deleted = 0 AND a.excluded_reason IS NULL AND a.status IS NOT NULL "
                          "GROUP BY a.member_id",
                          evg_meeting_table.name, evg_attendance_table.name);
-  if (!each_row (self, sql, PARAMS (from, today), add_rate, rates, error))
+  if (!evg_store_each_row (self->store, sql, PARAMS (from, today), add_rate, rates, error))
     return NULL;
   return g_steal_pointer (&rates);
 }
@@ -1084,7 +1054,7 @@ evg_calendar_list_resolutions (EvgCalendar  *self,
   sql = g_strdup_printf ("SELECT id, position, text, votes_for, votes_against, votes_abstain "
                          "FROM %s WHERE meeting_id = ? AND deleted = 0 ORDER BY position, id",
                          evg_resolution_table.name);
-  if (!each_row (self, sql, PARAMS (meeting_id), add_resolution, list, error))
+  if (!evg_store_each_row (self->store, sql, PARAMS (meeting_id), add_resolution, list, error))
     return NULL;
   return g_steal_pointer (&list);
 }
@@ -1212,7 +1182,7 @@ evg_calendar_list_addenda (EvgCalendar  *self,
   sql = g_strdup_printf ("SELECT id, written_on, author, text FROM %s "
                          "WHERE meeting_id = ? AND deleted = 0 ORDER BY written_on, hlc",
                          evg_meeting_addendum_table.name);
-  if (!each_row (self, sql, PARAMS (meeting_id), add_addendum, list, error))
+  if (!evg_store_each_row (self->store, sql, PARAMS (meeting_id), add_addendum, list, error))
     return NULL;
   return g_steal_pointer (&list);
 }
@@ -1370,7 +1340,7 @@ read_groups (EvgCalendar  *self,
                                           "ORDER BY sort_order, name", evg_party_group_table.name);
 
   g_array_set_clear_func (groups, group_clear);
-  if (!each_row (self, sql, NULL, 0, add_group, groups, error))
+  if (!evg_store_each_row (self->store, sql, NULL, 0, add_group, groups, error))
     return NULL;
   return g_steal_pointer (&groups);
 }

@@ -43,6 +43,13 @@ struct _EvgRoster
   /* (nullable) (unowned) While an import of this roster commits: what its
    * index needs from it, so that it need not read every row again. */
   EvgIndexAdditions *import_additions;
+
+  /* The last quick pick (evg_roster_search()), narrowed while the query
+   * grows as someone types, until the roster changes. */
+  char           *pick_needle;
+  GArray         *pick_found;     /* entries of current members that match it */
+  guint64         pick_serial;    /* the store's change serial then */
+  guint           pick_entries;   /* and the index's size */
 };
 
 static gboolean background_load;
@@ -305,6 +312,8 @@ evg_roster_finalize (GObject *object)
 
   g_clear_pointer (&self->cache, g_hash_table_unref);
   g_clear_pointer (&self->index, evg_member_index_free);
+  g_clear_pointer (&self->pick_needle, g_free);
+  g_clear_pointer (&self->pick_found, g_array_unref);
 
   G_OBJECT_CLASS (evg_roster_parent_class)->finalize (object);
 }
@@ -1371,7 +1380,8 @@ compare_entry_names (gconstpointer a,
  * @n_matches: (out) (optional): how many current members match in all
  *
  * Finds current members (not former ones) for a quick pick, such as the
- * kiosk's: by name when a few match, in roster order when many do.
+ * kiosk's: by name when a few match, in roster order when many do.  A
+ * single letter picks nobody yet.
  *
  * Returns: (transfer full) (element-type EvgMember): at most @limit members
  */
@@ -1382,9 +1392,9 @@ evg_roster_search (EvgRoster  *self,
                    guint      *n_matches)
 {
   g_autofree char *needle = NULL;
-  g_autofree guint8 *marks = NULL;
   g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (guint));
   GPtrArray *members = g_ptr_array_new_with_free_func (g_object_unref);
+  guint64 serial = evg_store_get_change_serial (self->store);
   guint n_entries;
 
   g_return_val_if_fail (EVG_IS_ROSTER (self), members);
@@ -1393,14 +1403,32 @@ evg_roster_search (EvgRoster  *self,
   n_entries = evg_member_index_get_n_entries (self->index);
   if (n_matches != NULL)
     *n_matches = 0;
-  if (*needle == '\0' || n_entries == 0)
+  /* One letter matches a good part of a large branch: a quick pick waits
+   * for the second (a character, or digits, are enough alone). */
+  if (*needle == '\0' || n_entries == 0 || (g_ascii_isalpha (needle[0]) && needle[1] == '\0'))
     return members;
 
-  marks = g_malloc (n_entries);
-  evg_member_index_match_all (self->index, needle, marks);
-  for (guint i = 0; i < n_entries; i++)
-    if (marks[i] && (evg_member_index_get_entry (self->index, i)->flags & EVG_INDEX_FORMER) == 0)
-      g_array_append_val (found, i);
+  if (self->pick_found != NULL && serial == self->pick_serial && n_entries == self->pick_entries &&
+      g_str_has_prefix (needle, self->pick_needle))
+    {
+      /* A longer query matches only what the shorter one did. */
+      for (guint i = 0; i < self->pick_found->len; i++)
+        {
+          guint entry = g_array_index (self->pick_found, guint, i);
+
+          if (evg_member_index_match (self->index, entry, needle))
+            g_array_append_val (found, entry);
+        }
+    }
+  else
+    {
+      g_autofree guint8 *marks = g_malloc (n_entries);
+
+      evg_member_index_match_all (self->index, needle, marks);
+      for (guint i = 0; i < n_entries; i++)
+        if (marks[i] && (evg_member_index_get_entry (self->index, i)->flags & EVG_INDEX_FORMER) == 0)
+          g_array_append_val (found, i);
+    }
   if (n_matches != NULL)
     *n_matches = found->len;
   /* Sorting a few hundred names is quick; more are narrowed by typing. */
@@ -1408,5 +1436,12 @@ evg_roster_search (EvgRoster  *self,
     g_array_sort_with_data (found, compare_entry_names, self->index);
   for (guint i = 0; i < found->len && i < limit; i++)
     g_ptr_array_add (members, evg_roster_get_entry_member (self, g_array_index (found, guint, i)));
+
+  g_free (self->pick_needle);
+  self->pick_needle = g_steal_pointer (&needle);
+  g_clear_pointer (&self->pick_found, g_array_unref);
+  self->pick_found = g_steal_pointer (&found);
+  self->pick_serial = serial;
+  self->pick_entries = n_entries;
   return members;
 }

@@ -19,6 +19,16 @@ EvgSqlite    *evg_store_get_sqlite    (EvgStore    *self);
 sqlite3_stmt *evg_store_prepare       (EvgStore    *self,
                                        const char  *sql,
                                        GError     **error);
+typedef void (*EvgRowFunc) (sqlite3_stmt *stmt,
+                            gpointer      data);
+
+gboolean      evg_store_each_row      (EvgStore            *self,
+                                       const char          *sql,
+                                       const char * const  *params,
+                                       guint                n_params,
+                                       EvgRowFunc           func,
+                                       gpointer             data,
+                                       GError             **error);
 gboolean      evg_store_exec          (EvgStore    *self,
                                        const char  *sql,
                                        GError     **error);
@@ -35,5 +45,9 @@ guint64       evg_store_get_change_serial (EvgStore *self);
 void          evg_store_hold_checkpoint (EvgStore  *self);
 gboolean      evg_store_checkpoint    (EvgStore    *self,
                                        GError     **error);
+
+/* The text parameters of evg_store_each_row(), as a list and its length. */
+#define EVG_PARAMS(...) (const char * const[]) { __VA_ARGS__ }, \
+                        G_N_ELEMENTS (((const char * const[]) { __VA_ARGS__ }))
 
 G_END_DECLS

@@ -775,3 +775,34 @@ evg_store_configure_hlc (EvgStore *self,
   if (self->clock != NULL)
     evg_hlc_set_clock (hlc, self->clock, self->clock_data);
 }
+
+/**
+ * evg_store_each_row:
+ * @params: (array length=n_params): bound as text, in order
+ *
+ * Runs the query @sql and hands each row to @func.
+ */
+gboolean
+evg_store_each_row (EvgStore            *self,
+                    const char          *sql,
+                    const char * const  *params,
+                    guint                n_params,
+                    EvgRowFunc           func,
+                    gpointer             data,
+                    GError             **error)
+{
+  sqlite3_stmt *stmt = evg_store_prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < n_params; i++)
+    sqlite3_bind_text (stmt, (int) i + 1, params[i], -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    func (stmt, data);
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  evg_store_set_error (self, rc, error);
+  return FALSE;
+}

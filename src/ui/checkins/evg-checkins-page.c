@@ -608,7 +608,10 @@ on_search_changed (EvgCheckinsPage *self)
     {
       GtkWidget *row = adw_action_row_new ();
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No current member matches"));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     g_ascii_isalpha (text[0]) && text[1] == '\0'
+                                     ? _("Type one more letter")
+                                     : _("No current member matches"));
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
       gtk_list_box_append (self->match_list, row);
     }

@@ -20,6 +20,7 @@ struct _EvgMemberDetail
   GtkWidget  *box;
   EvgRoster  *roster;
   EvgCalendar *calendar;
+  EvgCheckins *checkins;
   EvgMember  *member;
   gboolean    revealed;
 };
@@ -183,6 +184,45 @@ add_attendance (EvgMemberDetail *self,
     }
 }
 
+/* The member's service this year (吹哨报到) against the yearly target,
+ * with a bar; behind pace says so. */
+static void
+add_service_hours (EvgMemberDetail *self,
+                   GtkListBox      *list,
+                   const GDate     *today)
+{
+  g_autofree char *now = evg_checkins_dup_now ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hours = NULL;
+  g_autofree char *text = NULL;
+  int year = g_date_get_year (today);
+  guint target;
+  GtkWidget *row, *bar;
+  int minutes;
+
+  if (self->checkins == NULL || evg_member_get (self->member, EVG_MEMBER_LEFT_REASON) != NULL)
+    return;
+  minutes = evg_checkins_member_minutes (self->checkins, evg_member_get_id (self->member), year, now, &error);
+  if (minutes < 0)
+    return;
+  target = evg_checkins_get_target_hours (self->checkins);
+  hours = evg_format_hours (minutes);
+  text = evg_checkins_is_behind (self->checkins, minutes, year, now)
+         ? g_strdup_printf (_("%s of %u hours · behind pace"), hours, target)
+         : g_strdup_printf (_("%s of %u hours"), hours, target);
+  row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Service Hours This Year"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text);
+  gtk_widget_add_css_class (row, "property");
+  bar = gtk_level_bar_new_for_interval (0, 1);
+  gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), MIN (1.0, minutes / (target * 60.0)));
+  gtk_widget_set_size_request (bar, 96, -1);
+  gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), bar);
+  gtk_list_box_append (list, row);
+}
+
 static GtkWidget *
 make_button (const char *label,
              const char *action)
@@ -266,6 +306,7 @@ rebuild (EvgMemberDetail *self)
   phone_text = self->revealed ? g_strdup (evg_member_get (self->member, EVG_MEMBER_PHONE))
                               : evg_member_dup_masked_phone (self->member);
   add_attendance (self, GTK_LIST_BOX (list), &today);
+  add_service_hours (self, GTK_LIST_BOX (list), &today);
   add_field (GTK_LIST_BOX (list), self->member, EVG_MEMBER_GENDER);
   add_field (GTK_LIST_BOX (list), self->member, EVG_MEMBER_ETHNICITY);
   add_row (GTK_LIST_BOX (list), _(evg_member_field_get_info (EVG_MEMBER_ID_NUMBER)->label), id_text);
@@ -324,6 +365,7 @@ evg_member_detail_dispose (GObject *object)
   g_clear_object (&self->member);
   g_clear_object (&self->roster);
   g_clear_object (&self->calendar);
+  g_clear_object (&self->checkins);
 
   G_OBJECT_CLASS (evg_member_detail_parent_class)->dispose (object);
 }
@@ -371,6 +413,16 @@ evg_member_detail_set_calendar (EvgMemberDetail *self,
 {
   g_return_if_fail (EVG_IS_MEMBER_DETAIL (self));
   g_set_object (&self->calendar, calendar);
+  rebuild (self);
+}
+
+/* The check-ins the member's service hours are read from. */
+void
+evg_member_detail_set_checkins (EvgMemberDetail *self,
+                                EvgCheckins     *checkins)
+{
+  g_return_if_fail (EVG_IS_MEMBER_DETAIL (self));
+  g_set_object (&self->checkins, checkins);
   rebuild (self);
 }
 

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "evg-calendar.h"
+#include "evg-checkins.h"
 #include "evg-roster.h"
 
 G_BEGIN_DECLS
@@ -14,6 +15,8 @@ G_DECLARE_FINAL_TYPE (EvgMemberDetail, evg_member_detail, EVG, MEMBER_DETAIL, Gt
 
 void       evg_member_detail_set_roster (EvgMemberDetail *self,
                                          EvgRoster       *roster);
+void       evg_member_detail_set_checkins (EvgMemberDetail *self,
+                                           EvgCheckins     *checkins);
 void       evg_member_detail_set_calendar (EvgMemberDetail *self,
                                            EvgCalendar     *calendar);
 void       evg_member_detail_set_member (EvgMemberDetail *self,

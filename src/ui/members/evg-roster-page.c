@@ -574,6 +574,7 @@ attach_list (EvgRosterPage *self)
 
   evg_member_detail_set_roster (self->detail, roster);
   evg_member_detail_set_calendar (self->detail, evg_context_get_calendar (self->context));
+  evg_member_detail_set_checkins (self->detail, evg_context_get_checkins (self->context));
   fill_group_dropdown (self);
   {
     g_autoptr(GtkColumnViewColumn) first = g_list_model_get_item (gtk_column_view_get_columns (self->column_view), 0);
