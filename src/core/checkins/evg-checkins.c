@@ -1244,24 +1244,25 @@ evg_service_hours_free (EvgServiceHours *hours)
 typedef struct
 {
   const char *now;
-  GHashTable *caps;      /* whistle id → its end once over, or "" */
+  GHashTable *caps;      /* whistle id → its end, of those that are over */
+  GHashTable *left_out;  /* ids of whistles cancelled or deleted */
   GHashTable *minutes;   /* member id → its minutes (an int) */
 } YearSum;
 
-/* A whistle's cap (see CAP_SQL); cancelled ones are left out. */
+/* Notes a whistle's cap (see CAP_SQL), or that its hours do not count. */
 static void
-add_cap (sqlite3_stmt *stmt,
-         gpointer      data)
+add_whistle (sqlite3_stmt *stmt,
+             gpointer      data)
 {
   YearSum *sum = data;
+  const char *id = (const char *) sqlite3_column_text (stmt, 0);
   const char *status = (const char *) sqlite3_column_text (stmt, 1);
   const char *ends = (const char *) sqlite3_column_text (stmt, 2);
-  gboolean over = g_strcmp0 (status, "closed") == 0 || (ends != NULL && strcmp (ends, sum->now) <= 0);
 
-  if (g_strcmp0 (status, "cancelled") == 0)
-    return;
-  g_hash_table_insert (sum->caps, g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
-                       g_strdup (over && ends != NULL ? ends : ""));
+  if (sqlite3_column_int (stmt, 3) != 0 || g_strcmp0 (status, "cancelled") == 0)
+    g_hash_table_add (sum->left_out, g_strdup (id));
+  else if (ends != NULL && (g_strcmp0 (status, "closed") == 0 || strcmp (ends, sum->now) <= 0))
+    g_hash_table_insert (sum->caps, g_strdup (id), g_strdup (ends));
 }
 
 static void
@@ -1269,16 +1270,19 @@ add_checkin (sqlite3_stmt *stmt,
              gpointer      data)
 {
   YearSum *sum = data;
-  const char *cap = g_hash_table_lookup (sum->caps, sqlite3_column_text (stmt, 1));
   const char *member = (const char *) sqlite3_column_text (stmt, 0);
+  const char *whistle = (const char *) sqlite3_column_text (stmt, 1);
+  const char *left = (const char *) sqlite3_column_text (stmt, 3);
   int *total;
   int minutes;
 
-  if (cap == NULL || member == NULL)
+  /* Most check-ins have a departure and a whistle that counts: no
+   * lookup of the whistle for them while none is left out. */
+  if (member == NULL || whistle == NULL ||
+      (g_hash_table_size (sum->left_out) > 0 && g_hash_table_contains (sum->left_out, whistle)))
     return;
-  minutes = evg_checkin_count_minutes ((const char *) sqlite3_column_text (stmt, 2),
-                                       (const char *) sqlite3_column_text (stmt, 3),
-                                       *cap != '\0' ? cap : NULL);
+  minutes = evg_checkin_count_minutes ((const char *) sqlite3_column_text (stmt, 2), left,
+                                       left == NULL ? g_hash_table_lookup (sum->caps, whistle) : NULL);
   if (minutes <= 0)
     return;
   total = g_hash_table_lookup (sum->minutes, member);
@@ -1351,13 +1355,14 @@ read_year_hours (EvgStore    *store,
   g_autofree char *first = g_strdup_printf ("%04d-01-01", year);
   g_autofree char *next = g_strdup_printf ("%04d-01-01", year + 1);
   g_autoptr(GHashTable) caps = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) left_out = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GHashTable) minutes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) evg_service_hours_free);
-  YearSum sum = { now, caps, minutes };
+  YearSum sum = { now, caps, left_out, minutes };
   YearRanking ranking = { &sum, result, target_hours, target_hours * 60.0 * share_of_year (year, now) };
 
-  if (!evg_store_each_row (store, "SELECT id, status, ends_at FROM whistle WHERE deleted = 0", NULL, 0,
-                 add_cap, &sum, error) ||
+  if (!evg_store_each_row (store, "SELECT id, status, ends_at, deleted FROM whistle", NULL, 0,
+                           add_whistle, &sum, error) ||
       !evg_store_each_row (store,
                  "SELECT member_id, whistle_id, arrived_at, left_at FROM checkin "
                  "WHERE deleted = 0 AND arrived_at >= ?1 AND arrived_at < ?2",
