@@ -141,6 +141,13 @@ def main():
                XDG_DATA_HOME=os.path.join(tmp, 'data'))
     env.pop('GTK_A11Y', None)
     env.pop('NO_AT_BRIDGE', None)
+    # A member to check in, imported before the app first opens the database.
+    roster = os.path.join(tmp, 'roster.csv')
+    with open(roster, 'w', encoding='utf-8') as f:
+        f.write('name,id_number,category,joined_on,full_member_on\n'
+                '张三,110105198001010016,full,2005-07-01,2006-07-01\n')
+    subprocess.run([CLI, '--database', db, 'members', 'import', roster], check=True,
+                   capture_output=True)
     proc = subprocess.Popen([APP, '--database', db], env=env, stderr=subprocess.PIPE, text=True)
     try:
         app = wait_for(lambda: find_app(proc.pid), 'the app on the accessibility bus')
@@ -217,6 +224,50 @@ def main():
         wait_for(lambda: find(dialog, role='label', name='Attendance'), 'the attendance section after saving')
         ok(True, 'the saved meeting offers its attendance sheet')
         do(dialog, 'editor.close')
+
+        # 吹哨报到: raise a whistle through its editor, then check a member in
+        # by name from the check-in field, as a screen reader user would.
+        do(frame, 'win.show-checkins')
+        wait_for(lambda: 'Whistle and Report' in header_titles(frame), 'the check-ins page')
+        raise_button = wait_for(lambda: find(frame, role='push button', prefix='_Raise a Whistle'),
+                                'the Raise a Whistle button')
+        do(raise_button, 'click')
+
+        def whistle_editor():
+            for i in range(app.get_child_count()):
+                child = app.get_child_at_index(i)
+                if child is not None and child != frame and child.get_name() == 'Raise a Whistle':
+                    return child
+            return None
+        wdialog = wait_for(whistle_editor, 'the whistle editor')
+        wtitle = wait_for(lambda: find(wdialog, role='text', name='Title'), 'the whistle title entry')
+        ok(find(wdialog, role='combo box', name='Category') is not None, 'the category is a named combo box')
+        Atspi.EditableText.set_text_contents(wtitle, '防汛值守')
+        do(wdialog, 'editor.save')
+
+        def whistles():
+            out = subprocess.run([CLI, '--database', db, '--json', 'whistles', 'list'],
+                                 capture_output=True, text=True)
+            return json.loads(out.stdout) if out.returncode == 0 else []
+        wait_for(lambda: [w for w in whistles() if w['title'] == '防汛值守'], 'the whistle to be saved')
+        ok(True, 'a whistle raised in the editor is in the database')
+        wid = whistles()[0]['id']
+        entry = wait_for(lambda: find(frame, role='text', prefix='Check a member in or out'),
+                         'the check-in field of the new whistle')
+        Atspi.EditableText.set_text_contents(entry, 'zhangsan')
+        pick = wait_for(lambda: find(frame, role='push button', name='Check 张三 in'),
+                        'the match for zhangsan, with its button named for the member')
+        do(pick, 'click')
+
+        def checked_in():
+            out = subprocess.run([CLI, '--database', db, '--json', 'checkins', 'list', wid],
+                                 capture_output=True, text=True)
+            rows = json.loads(out.stdout) if out.returncode == 0 else []
+            return len(rows) == 1 and rows[0]['name'] == '张三' and rows[0]['source'] == 'manual'
+        wait_for(checked_in, 'the check-in of 张三')
+        ok(True, 'the member found by pinyin is checked in from the match list')
+        wait_for(lambda: find(frame, role='push button', name='Check 张三 out'), 'the row\'s check-out button')
+        ok(True, 'the row\'s button is named for the member it checks out')
 
         # The app may quit before it answers the call that closed it: the
         # exit status below is the proof, not the call's answer.

@@ -61,7 +61,7 @@ struct _EvgCheckinsPage
   GtkWidget    *unconfirmed_box;
   GtkLabel     *unconfirmed_label;
   GtkWidget    *checkin_box;
-  GtkSearchEntry *checkin_entry;
+  AdwEntryRow  *checkin_entry;
   GtkListBox   *match_list;
   GtkLabel     *checkin_status;
   GtkListBox   *checkin_list;
@@ -79,6 +79,7 @@ struct _EvgCheckinsPage
   GtkSingleSelection *selection;
   GHashTable         *count_labels;   /* GtkLabel → whistle id, of the bound rows */
   GPtrArray          *matches;        /* EvgMember, as the match list shows them */
+  char               *searched;       /* the text they match */
   GListModel         *checkins;       /* EvgCheckinRow of the shown whistle */
   GPtrArray          *ranking;        /* EvgServiceHours of the year shown */
   GListStore         *hours_items;
@@ -556,6 +557,21 @@ on_match_activated (GtkListBox      *list,
   toggle_member (self, member_id);
 }
 
+/* The shown whistle's check-in of the member, if any. */
+static EvgCheckinRow *
+find_checkin (EvgCheckinsPage *self,
+              const char      *member_id)
+{
+  for (guint i = 0; self->checkins != NULL && i < g_list_model_get_n_items (self->checkins); i++)
+    {
+      g_autoptr(EvgCheckinRow) row = g_list_model_get_item (self->checkins, i);
+
+      if (g_strcmp0 (evg_checkin_row_get_member_id (row), member_id) == 0)
+        return row;   /* the list holds it */
+    }
+  return NULL;
+}
+
 static void
 clear_matches (EvgCheckinsPage *self)
 {
@@ -575,6 +591,8 @@ on_search_changed (EvgCheckinsPage *self)
   guint n = 0;
 
   clear_matches (self);
+  g_free (self->searched);
+  self->searched = g_strdup (text);
   if (self->context == NULL || *text == '\0')
     return;
   found = evg_roster_search (evg_context_get_roster (self->context), text, N_MATCHES, &n);
@@ -583,11 +601,20 @@ on_search_changed (EvgCheckinsPage *self)
       EvgMember *member = g_ptr_array_index (found, i);
       GtkWidget *row = adw_action_row_new ();
       const char *group = evg_member_get_party_group_name (member);
+      const char *name = evg_member_get_name (member);
+      EvgCheckinRow *checkin = find_checkin (self, evg_member_get_id (member));
+      gboolean here = checkin != NULL && evg_checkin_row_get (checkin, EVG_CHECKIN_ARRIVED_AT) != NULL &&
+                      evg_checkin_row_get (checkin, EVG_CHECKIN_LEFT_AT) == NULL;
+      gboolean gone = checkin != NULL && evg_checkin_row_get (checkin, EVG_CHECKIN_LEFT_AT) != NULL;
+      g_autofree char *accessible = g_strdup_printf (here ? _("Check %s out") : _("Check %s in"), name);
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), evg_member_get_name (member));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
       if (group != NULL)
         adw_action_row_set_subtitle (ADW_ACTION_ROW (row), group);
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      if (!gone)
+        add_row_button (self, ADW_ACTION_ROW (row), here ? _("Check Out") : _("Check In"), accessible,
+                        "toggle", evg_member_get_id (member));
       gtk_list_box_append (self->match_list, row);
       g_ptr_array_add (self->matches, g_object_ref (member));
     }
@@ -629,6 +656,9 @@ on_search_activate (EvgCheckinsPage *self)
 
   if (*text == '\0')
     return;
+  /* Enter before the entry reported the change (it waits a moment). */
+  if (g_strcmp0 (text, self->searched) != 0)
+    on_search_changed (self);
   if (length == 36 || length == 18)
     {
       member_id = evg_checkins_find_member (get_checkins (self), text, &error);
@@ -661,6 +691,11 @@ run_row_action (EvgCheckinsPage *self,
   if (whistle == NULL)
     return;
   whistle_id = evg_record_get_id (whistle);
+  if (g_str_equal (action, "toggle"))
+    {
+      toggle_member (self, member_id);
+      return;
+    }
   if (g_str_equal (action, "out"))
     ok = evg_checkins_check_out (get_checkins (self), whistle_id, member_id, NULL, NULL, &error);
   else if (g_str_equal (action, "confirm"))
@@ -837,6 +872,8 @@ setup_hours_cell (GtkSignalListItemFactory *factory,
       child = gtk_label_new (NULL);
       gtk_label_set_xalign (GTK_LABEL (child), column == HOURS_RANK ? 1 : 0);
       gtk_label_set_ellipsize (GTK_LABEL (child), PANGO_ELLIPSIZE_END);
+      gtk_widget_set_margin_start (child, 6);
+      gtk_widget_set_margin_end (child, 6);
     }
   gtk_list_item_set_child (item, child);
 }
@@ -1159,6 +1196,7 @@ evg_checkins_page_dispose (GObject *object)
   g_clear_object (&self->hours_filter);
   g_clear_pointer (&self->ranking, g_ptr_array_unref);
   g_clear_pointer (&self->matches, g_ptr_array_unref);
+  g_clear_pointer (&self->searched, g_free);
   g_clear_pointer (&self->count_labels, g_hash_table_unref);
   g_clear_object (&self->context);
   G_OBJECT_CLASS (evg_checkins_page_parent_class)->dispose (object);
@@ -1246,8 +1284,10 @@ evg_checkins_page_init (EvgCheckinsPage *self)
   fill_filter (self->category_filter, _("All Categories"), evg_whistle_field_get_info (EVG_WHISTLE_CATEGORY));
   g_signal_connect_swapped (self->status_filter, "notify::selected", G_CALLBACK (on_filter_changed), self);
   g_signal_connect_swapped (self->category_filter, "notify::selected", G_CALLBACK (on_filter_changed), self);
-  g_signal_connect_swapped (self->checkin_entry, "search-changed", G_CALLBACK (on_search_changed), self);
-  g_signal_connect_swapped (self->checkin_entry, "activate", G_CALLBACK (on_search_activate), self);
+  /* An entry row, not a search entry: the search is quick enough for
+   * every keystroke, and screen readers can fill in its text. */
+  g_signal_connect_swapped (self->checkin_entry, "changed", G_CALLBACK (on_search_changed), self);
+  g_signal_connect_swapped (self->checkin_entry, "entry-activated", G_CALLBACK (on_search_activate), self);
   g_signal_connect (self->match_list, "row-activated", G_CALLBACK (on_match_activated), self);
   g_signal_connect_swapped (self->view_stack, "notify::visible-child", G_CALLBACK (on_view_changed), self);
   g_signal_connect_swapped (self->leaflet, "notify::folded", G_CALLBACK (on_folded), self);
