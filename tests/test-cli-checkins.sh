@@ -99,6 +99,17 @@ d = {r["name"]: r for r in json.load(open(sys.argv[1]))}
 assert d["张三"]["target"] == 3 and d["张三"]["behind"] is False, d
 assert d["赵六"]["behind"] is False and d["李四"]["behind"] is True, d
 PY
+check 0 "the ranking as a spreadsheet" $m checkins hours --year 2026 --export "$dir/hours.csv"
+py "a CSV for Excel: BOM, national headers, ID numbers as text" "$dir/hours.csv" <<'PY'
+import csv, io, sys
+raw = open(sys.argv[1], 'rb').read()
+assert raw.startswith(b'\xef\xbb\xbf'), raw[:10]
+rows = list(csv.reader(io.StringIO(raw.decode('utf-8-sig'))))
+assert rows[0] == ['名次', '姓名', '公民身份证号', '党小组', '服务时长（小时）', '年度目标（小时）', '进度'], rows[0]
+assert rows[1][:3] == ['1', '张三', '\t110105198001010016'] and rows[1][4] == '3.5', rows[1]
+assert len(rows) == 4, rows
+PY
+check 1 "a file that cannot be written" $m checkins hours --year 2026 --export "$dir/no/such/dir/hours.csv"
 check 2 "a year that is none" $m checkins hours --year 20266
 
 echo "1..$n"

@@ -512,8 +512,11 @@ checkins_hours (EvgCli  *cli,
   g_autoptr(GDateTime) today = g_date_time_new_now_local ();
   int year = g_date_time_get_year (today);
   int target = 0;
+  g_autofree char *export = NULL;
   GOptionEntry entries[] = {
     { "year", 0, 0, G_OPTION_ARG_INT, &year, N_("The year (default: this year)"), N_("YYYY") },
+    { "export", 0, 0, G_OPTION_ARG_FILENAME, &export,
+      N_("Also write the ranking to FILE, a spreadsheet (.csv)"), N_("FILE") },
     { "target", 0, 0, G_OPTION_ARG_INT, &target,
       N_("Set the yearly target in hours and keep it (default: 50)"), N_("HOURS") },
     { NULL }
@@ -537,6 +540,11 @@ checkins_hours (EvgCli  *cli,
   ranking = evg_checkins_year_hours (checkins, year, NULL, &error);
   if (ranking == NULL)
     return report_error (error);
+  if (export != NULL && !evg_service_hours_write (ranking, export, &error))
+    {
+      evg_cli_error (_("Could not write %s: %s"), export, error->message);
+      return EVG_CLI_FAILED;
+    }
 
   json_builder_begin_array (builder);
   for (guint i = 0; i < ranking->len; i++)

@@ -1502,8 +1502,10 @@ static const char * const hours_headers[] = {
  * evg_service_hours_to_rows:
  * @ranking: (element-type EvgServiceHours): from evg_checkins_year_hours()
  *
- * The ranking as the cells of a spreadsheet, header first, every cell
- * text (ID numbers stay ID numbers), for the CSV and XLSX exports.
+ * The ranking as the cells of a spreadsheet, under the headers of
+ * evg_service_hours_get_headers(), every cell text as it is (the writers
+ * keep ID numbers and formula-like text from being read as numbers or
+ * formulas).
  *
  * Returns: (transfer full) (element-type GStrv): the rows
  */
@@ -1512,17 +1514,16 @@ evg_service_hours_to_rows (GPtrArray *ranking)
 {
   GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
 
-  g_ptr_array_add (rows, g_strdupv ((char **) hours_headers));
   for (guint i = 0; i < ranking->len; i++)
     {
       EvgServiceHours *hours = g_ptr_array_index (ranking, i);
       char **cells = g_new0 (char *, N_HOURS_COLUMNS + 1);
 
-      cells[0] = g_strdup_printf ("%u", i + 1);
       /* No cell is NULL: that would end the row early. */
-      cells[1] = evg_csv_neutralize_cell (hours->name != NULL ? hours->name : "");
+      cells[0] = g_strdup_printf ("%u", i + 1);
+      cells[1] = g_strdup (hours->name != NULL ? hours->name : "");
       cells[2] = g_strdup (hours->id_number != NULL ? hours->id_number : "");
-      cells[3] = evg_csv_neutralize_cell (hours->party_group != NULL ? hours->party_group : "");
+      cells[3] = g_strdup (hours->party_group != NULL ? hours->party_group : "");
       cells[4] = evg_format_hours (hours->minutes);
       cells[5] = g_strdup_printf ("%u", hours->target_hours);
       cells[6] = g_strdup (hours->behind ? "落后" : "正常");
@@ -1531,35 +1532,56 @@ evg_service_hours_to_rows (GPtrArray *ranking)
   return rows;
 }
 
-/**
- * evg_service_hours_write_csv:
- *
- * Writes the ranking as CSV for Excel and WPS: UTF-8 with a byte order
- * mark, the ID numbers as text.
- */
-gboolean
-evg_service_hours_write_csv (GPtrArray   *ranking,
-                             const char  *path,
-                             GError     **error)
+/* The export's headers, in the national form's words. */
+const char * const *
+evg_service_hours_get_headers (guint *n_columns)
+{
+  if (n_columns != NULL)
+    *n_columns = N_HOURS_COLUMNS;
+  return hours_headers;
+}
+
+/* Writes the ranking as CSV for Excel and WPS: UTF-8 with a byte order
+ * mark, the ID numbers as text, no cell a formula. */
+static gboolean
+write_csv (GPtrArray   *ranking,
+           const char  *path,
+           GError     **error)
 {
   g_autoptr(GPtrArray) rows = evg_service_hours_to_rows (ranking);
   g_autoptr(GString) out = g_string_new (NULL);
 
   evg_csv_append_bom (out);
+  evg_csv_append_row (out, (const char **) hours_headers, N_HOURS_COLUMNS);
   for (guint i = 0; i < rows->len; i++)
     {
       char **cells = g_ptr_array_index (rows, i);
 
-      /* Excel reads an 18-digit number as 1.1E+17 unless told it is text. */
-      if (i > 0 && *cells[2] != '\0')
+      for (guint k = 0; k < N_HOURS_COLUMNS; k++)
         {
-          char *text = g_strdup_printf ("\t%s", cells[2]);
+          /* Excel reads an 18-digit number as 1.1E+17 unless told it is
+           * text; the import strips the tab. */
+          char *safe = k == 2 && *cells[k] != '\0' ? g_strconcat ("\t", cells[k], NULL)
+                                                    : evg_csv_neutralize_cell (cells[k]);
 
-          g_free (cells[2]);
-          cells[2] = text;
+          g_free (cells[k]);
+          cells[k] = safe;
         }
-      evg_csv_append_row (out, (const char **) cells, g_strv_length (cells));
-      g_string_append (out, "\r\n");
+      evg_csv_append_row (out, (const char **) cells, N_HOURS_COLUMNS);
     }
   return g_file_set_contents (path, out->str, (gssize) out->len, error);
+}
+
+/**
+ * evg_service_hours_write:
+ * @path: where to write: a .csv file (a .xlsx workbook when it ends so)
+ *
+ * Writes the ranking as a spreadsheet.
+ */
+gboolean
+evg_service_hours_write (GPtrArray   *ranking,
+                         const char  *path,
+                         GError     **error)
+{
+  return write_csv (ranking, path, error);
 }

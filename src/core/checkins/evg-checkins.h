@@ -155,7 +155,8 @@ gboolean      evg_checkins_is_behind        (EvgCheckins  *self,
                                              int           year,
                                              const char   *now);
 GPtrArray    *evg_service_hours_to_rows     (GPtrArray    *ranking);
-gboolean      evg_service_hours_write_csv   (GPtrArray    *ranking,
+const char * const *evg_service_hours_get_headers (guint  *n_columns);
+gboolean      evg_service_hours_write       (GPtrArray    *ranking,
                                              const char   *path,
                                              GError      **error);
 void          evg_service_hours_free        (EvgServiceHours *hours);

@@ -970,7 +970,7 @@ on_export_response (GtkNativeDialog *dialog,
     {
       file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       path = g_file_get_path (file);
-      if (!evg_service_hours_write_csv (self->ranking, path, &error))
+      if (!evg_service_hours_write (self->ranking, path, &error))
         {
           g_autofree char *text = g_strdup_printf (_("The file could not be written: %s"), error->message);
 
