@@ -439,6 +439,34 @@ test_year_hours (Fixture       *f,
 
   g_assert_cmpint (evg_checkins_member_minutes (f->checkins, f->li, 2025, "2026-07-02 12:00", &error),
                    ==, 600);
+
+  /* A member whose id is no UUID (made by hand elsewhere) is summed too. */
+  {
+    g_autoptr(EvgFieldSet) fields = evg_field_set_new (&evg_member_table);
+    g_autoptr(EvgTxn) txn = evg_store_begin (f->store, &error);
+    g_autofree char *id = NULL;
+
+    evg_field_set_set (fields, "name", "赵六");
+    id = evg_txn_insert (txn, fields, "legacy-member-1", &error);
+    g_assert_no_error (error);
+    g_assert_true (evg_txn_commit (txn, &error));
+    g_assert_true (evg_checkins_check_in (f->checkins, one, "legacy-member-1", "2026-01-10 09:00", "manual",
+                                          NULL, NULL, &error));
+    g_assert_true (evg_checkins_check_out (f->checkins, one, "legacy-member-1", "2026-01-10 09:45", NULL,
+                                           &error));
+    g_assert_no_error (error);
+    ranking = evg_checkins_year_hours (f->checkins, 2026, "2026-07-02 12:00", &error);
+    for (guint i = 0; i < ranking->len; i++)
+      {
+        EvgServiceHours *hours = g_ptr_array_index (ranking, i);
+
+        if (g_str_equal (hours->member_id, "legacy-member-1"))
+          g_assert_cmpint (hours->minutes, ==, 45);
+        else if (g_str_equal (hours->member_id, f->zhang))
+          g_assert_cmpint (hours->minutes, ==, 750);
+      }
+    g_assert_cmpuint (ranking->len, ==, 3);
+  }
 }
 
 static void

@@ -1241,12 +1241,177 @@ evg_service_hours_free (EvgServiceHours *hours)
   g_free (hours);
 }
 
+/* Minutes per member, keyed by the 128 bits of the member's id in a table
+ * of their own: with a GHashTable of id strings the year's sum spent a
+ * third of its time comparing them (a cache miss each).  An id that is
+ * not a UUID (the store makes none) goes to @others. */
+typedef struct
+{
+  guint64 hi, lo;
+  int     minutes;
+} Tally;
+
+typedef struct
+{
+  Tally      *slots;
+  guint       mask;
+  guint       used;
+  GHashTable *others;   /* id → int minutes */
+} MemberTally;
+
+/* 0–15 for a hex digit, -1 otherwise: a table, as this runs 36 times for
+ * each of a million check-ins. */
+static signed char hex_values[256];
+
+static void
+init_hex_values (void)
+{
+  for (guint c = 0; c < 256; c++)
+    hex_values[c] = (signed char) g_ascii_xdigit_value ((char) c);
+}
+
+static inline int
+hex_value (char c)
+{
+  return hex_values[(guchar) c];
+}
+
+static void
+member_tally_init (MemberTally *tally)
+{
+  static gsize ready;
+
+  if (g_once_init_enter (&ready))
+    {
+      init_hex_values ();
+      g_once_init_leave (&ready, 1);
+    }
+  tally->mask = (1u << 17) - 1;
+  tally->slots = g_new0 (Tally, tally->mask + 1);
+  tally->used = 0;
+  tally->others = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+static void
+member_tally_clear (MemberTally *tally)
+{
+  g_clear_pointer (&tally->slots, g_free);
+  g_clear_pointer (&tally->others, g_hash_table_unref);
+}
+
+/* The 128 bits of a UUID written xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx. */
+static gboolean
+parse_uuid (const char *text,
+            guint64    *hi,
+            guint64    *lo)
+{
+  guint64 half[2] = { 0, 0 };
+  guint digits = 0;
+
+  for (guint i = 0; i < 36; i++)
+    {
+      int v;
+
+      if (i == 8 || i == 13 || i == 18 || i == 23)
+        {
+          if (text[i] != '-')
+            return FALSE;
+          continue;
+        }
+      v = hex_value (text[i]);
+      if (v < 0)
+        return FALSE;
+      half[digits / 16] = half[digits / 16] << 4 | (guint64) v;
+      digits++;
+    }
+  *hi = half[0];
+  *lo = half[1];
+  return text[36] == '\0' && (*hi != 0 || *lo != 0);
+}
+
+static guint
+tally_slot (const MemberTally *tally,
+            guint64            hi,
+            guint64            lo)
+{
+  guint64 h = (lo ^ (hi * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15)));
+
+  h ^= h >> 33;
+  h *= G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
+  h ^= h >> 33;
+  for (guint i = (guint) h & tally->mask;; i = (i + 1) & tally->mask)
+    {
+      const Tally *slot = &tally->slots[i];
+
+      if ((slot->hi == hi && slot->lo == lo) || (slot->hi == 0 && slot->lo == 0))
+        return i;
+    }
+}
+
+static void
+member_tally_grow (MemberTally *tally)
+{
+  Tally *old = tally->slots;
+  guint n = tally->mask + 1;
+
+  tally->mask = n * 2 - 1;
+  tally->slots = g_new0 (Tally, n * 2);
+  for (guint i = 0; i < n; i++)
+    if (old[i].hi != 0 || old[i].lo != 0)
+      tally->slots[tally_slot (tally, old[i].hi, old[i].lo)] = old[i];
+  g_free (old);
+}
+
+static void
+member_tally_add (MemberTally *tally,
+                  const char  *id,
+                  int          minutes)
+{
+  guint64 hi, lo;
+  Tally *slot;
+  int *other;
+
+  if (!parse_uuid (id, &hi, &lo))
+    {
+      other = g_hash_table_lookup (tally->others, id);
+      if (other == NULL)
+        g_hash_table_insert (tally->others, g_strdup (id), other = g_new0 (int, 1));
+      *other += minutes;
+      return;
+    }
+  if ((tally->used + 1) * 2 > tally->mask + 1)
+    member_tally_grow (tally);
+  slot = &tally->slots[tally_slot (tally, hi, lo)];
+  if (slot->hi == 0 && slot->lo == 0)
+    {
+      slot->hi = hi;
+      slot->lo = lo;
+      tally->used++;
+    }
+  slot->minutes += minutes;
+}
+
+static int
+member_tally_get (const MemberTally *tally,
+                  const char        *id)
+{
+  guint64 hi, lo;
+  int *other;
+
+  if (!parse_uuid (id, &hi, &lo))
+    {
+      other = g_hash_table_lookup (tally->others, id);
+      return other != NULL ? *other : 0;
+    }
+  return tally->slots[tally_slot (tally, hi, lo)].minutes;
+}
+
 typedef struct
 {
   const char *now;
   GHashTable *caps;      /* whistle id → its end, of those that are over */
   GHashTable *left_out;  /* ids of whistles cancelled or deleted */
-  GHashTable *minutes;   /* member id → its minutes (an int) */
+  MemberTally minutes;
 } YearSum;
 
 /* Notes a whistle's cap (see CAP_SQL), or that its hours do not count. */
@@ -1273,7 +1438,6 @@ add_checkin (sqlite3_stmt *stmt,
   const char *member = (const char *) sqlite3_column_text (stmt, 0);
   const char *whistle = (const char *) sqlite3_column_text (stmt, 1);
   const char *left = (const char *) sqlite3_column_text (stmt, 3);
-  int *total;
   int minutes;
 
   /* Most check-ins have a departure and a whistle that counts: no
@@ -1285,13 +1449,7 @@ add_checkin (sqlite3_stmt *stmt,
                                        left == NULL ? g_hash_table_lookup (sum->caps, whistle) : NULL);
   if (minutes <= 0)
     return;
-  total = g_hash_table_lookup (sum->minutes, member);
-  if (total == NULL)
-    {
-      total = g_new0 (int, 1);
-      g_hash_table_insert (sum->minutes, g_strdup (member), total);
-    }
-  *total += minutes;
+  member_tally_add (&sum->minutes, member, minutes);
 }
 
 typedef struct
@@ -1308,8 +1466,7 @@ add_member_hours (sqlite3_stmt *stmt,
 {
   YearRanking *ranking = data;
   const char *id = (const char *) sqlite3_column_text (stmt, 0);
-  int *total = g_hash_table_lookup (ranking->sum->minutes, id);
-  int minutes = total != NULL ? *total : 0;
+  int minutes = id != NULL ? member_tally_get (&ranking->sum->minutes, id) : 0;
   EvgServiceHours *hours;
 
   /* A former member is listed for the hours they served. */
@@ -1356,21 +1513,24 @@ read_year_hours (EvgStore    *store,
   g_autofree char *next = g_strdup_printf ("%04d-01-01", year + 1);
   g_autoptr(GHashTable) caps = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GHashTable) left_out = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GHashTable) minutes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) evg_service_hours_free);
-  YearSum sum = { now, caps, left_out, minutes };
+  YearSum sum = { now, caps, left_out };
   YearRanking ranking = { &sum, result, target_hours, target_hours * 60.0 * share_of_year (year, now) };
+  gboolean ok;
 
-  if (!evg_store_each_row (store, "SELECT id, status, ends_at, deleted FROM whistle", NULL, 0,
-                           add_whistle, &sum, error) ||
-      !evg_store_each_row (store,
-                 "SELECT member_id, whistle_id, arrived_at, left_at FROM checkin "
-                 "WHERE deleted = 0 AND arrived_at >= ?1 AND arrived_at < ?2",
-                 PARAMS (first, next), add_checkin, &sum, error) ||
-      !evg_store_each_row (store,
-                 "SELECT m.id, m.name, m.id_number, g.name, m.left_reason FROM member m "
-                 "LEFT JOIN party_group g ON g.id = m.party_group_id AND g.deleted = 0 "
-                 "WHERE m.deleted = 0", NULL, 0, add_member_hours, &ranking, error))
+  member_tally_init (&sum.minutes);
+  ok = evg_store_each_row (store, "SELECT id, status, ends_at, deleted FROM whistle", NULL, 0,
+                           add_whistle, &sum, error) &&
+       evg_store_each_row (store,
+                           "SELECT member_id, whistle_id, arrived_at, left_at FROM checkin "
+                           "WHERE deleted = 0 AND arrived_at >= ?1 AND arrived_at < ?2",
+                           PARAMS (first, next), add_checkin, &sum, error) &&
+       evg_store_each_row (store,
+                           "SELECT m.id, m.name, m.id_number, g.name, m.left_reason FROM member m "
+                           "LEFT JOIN party_group g ON g.id = m.party_group_id AND g.deleted = 0 "
+                           "WHERE m.deleted = 0", NULL, 0, add_member_hours, &ranking, error);
+  member_tally_clear (&sum.minutes);
+  if (!ok)
     return NULL;
   g_ptr_array_sort (result, compare_hours);
   return g_steal_pointer (&result);
