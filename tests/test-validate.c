@@ -301,7 +301,28 @@ test_member_rules (void)
   evg_member_set_text (m, EVG_MEMBER_JOINED_ON, "1997-12-31");
   issues = evg_member_validate (m, &today);
   g_assert_true (has_issue (issues, "joined_on"));
+  g_assert_nonnull (strstr (((EvgValidationIssue *) issues->pdata[0])->message, "18th birthday"));
   g_clear_pointer (&issues, g_ptr_array_unref);
+  /* Before being born, it says so, not that they were under 18. */
+  evg_member_set_text (m, EVG_MEMBER_JOINED_ON, "1979-07-01");
+  issues = evg_member_validate (m, &today);
+  g_assert_cmpuint (issues->len, >=, 1);
+  g_assert_true (has_issue (issues, "joined_on"));
+  g_assert_nonnull (strstr (((EvgValidationIssue *) issues->pdata[0])->message, "before the birth date"));
+  g_clear_pointer (&issues, g_ptr_array_unref);
+  /* Leaving before joining, or in the future. */
+  evg_member_set_text (m, EVG_MEMBER_JOINED_ON, "1998-01-01");
+  evg_member_set_text (m, EVG_MEMBER_LEFT_REASON, "转出");
+  evg_member_set_text (m, EVG_MEMBER_LEFT_ON, "1997-06-30");
+  issues = evg_member_validate (m, &today);
+  g_assert_true (has_issue (issues, "left_on"));
+  g_clear_pointer (&issues, g_ptr_array_unref);
+  evg_member_set_text (m, EVG_MEMBER_LEFT_ON, "2999-01-01");
+  issues = evg_member_validate (m, &today);
+  g_assert_true (has_issue (issues, "left_on"));
+  g_clear_pointer (&issues, g_ptr_array_unref);
+  evg_member_set_text (m, EVG_MEMBER_LEFT_REASON, NULL);
+  evg_member_set_text (m, EVG_MEMBER_LEFT_ON, NULL);
   evg_member_set_text (m, EVG_MEMBER_JOINED_ON, "1998-01-01");
   evg_member_set_text (m, EVG_MEMBER_FULL_MEMBER_ON, "1999-01-01");
   issues = evg_member_validate (m, &today);

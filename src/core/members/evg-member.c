@@ -1356,7 +1356,11 @@ evg_member_validate (EvgMember   *self,
       check_date (issues, self, EVG_MEMBER_JOINED_ON, today, &joined))
     {
       have_joined = TRUE;
-      if (have_birth && evg_date_years_between (&birth, &joined) < 18)
+      if (have_birth && g_date_compare (&joined, &birth) < 0)
+        add_issue (issues, EVG_MEMBER_JOINED_ON,
+                   g_strdup (_("The joining date is before the birth date; "
+                               "check both dates.")));
+      else if (have_birth && evg_date_years_between (&birth, &joined) < 18)
         add_issue (issues, EVG_MEMBER_JOINED_ON,
                    g_strdup (_("The member joined before their 18th birthday; "
                                "check the joining date and the birth date.")));
@@ -1437,8 +1441,11 @@ evg_member_validate (EvgMember   *self,
       if (self->values[EVG_MEMBER_LEFT_REASON] == NULL)
         add_issue (issues, EVG_MEMBER_LEFT_REASON,
                    g_strdup (_("Give the way the member left the branch.")));
-      else
-        check_date (issues, self, EVG_MEMBER_LEFT_ON, today, &date);
+      else if (check_date (issues, self, EVG_MEMBER_LEFT_ON, today, &date) && have_joined &&
+               g_date_compare (&date, &joined) < 0)
+        add_issue (issues, EVG_MEMBER_LEFT_ON,
+                   g_strdup (_("The member cannot leave the branch before joining the Party; "
+                               "check the leaving date.")));
     }
 
   return issues;
