@@ -161,16 +161,8 @@ members_import (EvgCli  *cli,
           json_builder_begin_object (builder);
           json_builder_set_member_name (builder, "line");
           json_builder_add_int_value (builder, r->line);
-          json_builder_set_member_name (builder, "field");
-          if (r->field != NULL)
-            json_builder_add_string_value (builder, r->field);
-          else
-            json_builder_add_null_value (builder);
-          json_builder_set_member_name (builder, "column");
-          if (r->column != NULL)
-            json_builder_add_string_value (builder, r->column);
-          else
-            json_builder_add_null_value (builder);
+          evg_cli_json_add_string (builder, "field", r->field);
+          evg_cli_json_add_string (builder, "column", r->column);
           json_builder_set_member_name (builder, "message");
           json_builder_add_string_value (builder, r->message);
           json_builder_end_object (builder);
@@ -185,8 +177,9 @@ members_import (EvgCli  *cli,
       for (guint i = 0; i < result->ignored_columns->len; i++)
         json_builder_add_string_value (builder, g_ptr_array_index (result->ignored_columns, i));
       json_builder_end_array (builder);
-      json_builder_set_member_name (builder, "encoding");
-      json_builder_add_string_value (builder, result->encoding);
+      /* A CSV file's encoding, or the sheet a workbook's rows are on. */
+      evg_cli_json_add_string (builder, "encoding", result->encoding);
+      evg_cli_json_add_string (builder, "sheet", result->sheet);
       json_builder_set_member_name (builder, "written");
       json_builder_add_boolean_value (builder, result->written);
       /* Every physical line of the file, once: the last four add up to

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "evg-csv.h"
+#include "evg-row-reader.h"
 #include "evg-field-set.h"
 #include "evg-member-io.h"
 #include "evg-roster-private.h"
@@ -91,6 +92,7 @@ evg_import_result_copy (const EvgImportResult *result)
   copy->groups_added = result->groups_added;
   copy->written = result->written;
   copy->encoding = g_strdup (result->encoding);
+  copy->sheet = g_strdup (result->sheet);
   copy->n_lines = result->n_lines;
   copy->n_header_lines = result->n_header_lines;
   copy->n_accepted_lines = result->n_accepted_lines;
@@ -111,6 +113,7 @@ evg_import_result_free (EvgImportResult *result)
   g_ptr_array_unref (result->rejected);
   g_ptr_array_unref (result->ignored_columns);
   g_free (result->encoding);
+  g_free (result->sheet);
   g_free (result);
 }
 
@@ -121,7 +124,7 @@ typedef struct
   EvgStore        *store;
   EvgStore        *read_store;     /* where the checking thread looks members up */
   EvgTxn          *txn;            /* NULL for a dry run */
-  EvgCsvReader    *reader;
+  EvgRowReader    *reader;
   GCancellable    *cancellable;
   EvgImportResult *result;
   int              columns[EVG_MEMBER_N_FIELDS];  /* field → column, or -1 */
@@ -179,7 +182,7 @@ static void
 hand_over (Import   *import,
            gboolean  last)
 {
-  import->batch->fraction = evg_csv_reader_get_fraction (import->reader);
+  import->batch->fraction = evg_row_reader_get_fraction (import->reader);
   import->batch->last = last;
   g_async_queue_push (import->full, import->batch);
   import->batch = last ? NULL : g_async_queue_pop (import->empty);
@@ -345,7 +348,7 @@ looks_like_row (Import     *import,
                 const char *text,
                 gsize       len)
 {
-  char delimiter = evg_csv_reader_get_delimiter (import->reader);
+  char delimiter = evg_row_reader_get_delimiter (import->reader);
   guint separators = 0, digits = 0;
   gboolean id_number = FALSE;
 
@@ -484,6 +487,7 @@ import_row (Import     *import,
   for (guint f = 0; f < EVG_MEMBER_N_FIELDS; f++)
     {
       int col = import->columns[f];
+      g_autofree char *date = NULL;
       const char *cell;
 
       if (col < 0 || (guint) col >= cells->len)
@@ -492,6 +496,10 @@ import_row (Import     *import,
       /* A blank cell never overwrites what the member has. */
       if (is_blank (cell))
         continue;
+      /* A date whose cell lost its date format reads as a day number. */
+      if (evg_member_field_get_info (f)->kind == EVG_FIELD_KIND_DATE &&
+          (date = evg_row_reader_dup_date (import->reader, cell)) != NULL)
+        cell = date;
       if (existing != NULL && is_free_text (f) && is_guarded (cell, evg_member_get (existing, f)))
         continue;
 
@@ -557,6 +565,9 @@ read_header (Import     *import,
              GPtrArray  *cells,
              GError    **error)
 {
+  /* A row tried before may have been no header. */
+  g_ptr_array_set_size (import->headers, 0);
+  g_ptr_array_set_size (import->result->ignored_columns, 0);
   for (guint f = 0; f < EVG_MEMBER_N_FIELDS; f++)
     import->columns[f] = -1;
 
@@ -599,6 +610,82 @@ read_header (Import     *import,
   return TRUE;
 }
 
+/* The rows above the header that a sheet of a workbook may have, such as a
+ * title (某某党支部党员名册) over the table. */
+#define MAX_TITLE_ROWS 5
+
+/* Finds the header row: the first row of a CSV file, or in a workbook the
+ * first sheet whose first rows (after a title, if any) have one, so that
+ * a roster behind a cover sheet or a sheet of notes is found. */
+static gboolean
+find_header (Import      *import,
+             const char  *path,
+             GError     **error)
+{
+  EvgRowReader *reader = import->reader;
+  guint n_sheets = evg_row_reader_get_n_sheets (reader);
+  guint tries = evg_row_reader_is_workbook (reader) ? MAX_TITLE_ROWS + 1 : 1;
+  g_autoptr(GError) first = NULL;
+  guint sheets_with_rows = 0;
+
+  for (guint sheet = 0; sheet < n_sheets; sheet++)
+    {
+      g_autoptr(GError) local = NULL;
+      guint header_lines = 0, blank_lines = 0, tried = 0;
+      GPtrArray *cells;
+      guint line;
+
+      if (!evg_row_reader_open_sheet (reader, sheet, &local))
+        {
+          g_set_error (error, EVG_ROSTER_ERROR, EVG_ROSTER_ERROR_UNREADABLE,
+                       _("“%s” cannot be imported: %s"), path, local->message);
+          return FALSE;
+        }
+      while (tried < tries && evg_row_reader_next (reader, &cells, &line))
+        {
+          g_autoptr(GError) header_error = NULL;
+          guint n_lines = evg_row_reader_get_n_lines (reader) - line + 1;
+          gboolean empty = TRUE;
+
+          for (guint i = 0; i < cells->len && empty; i++)
+            empty = is_blank (g_ptr_array_index (cells, i));
+          if (empty)
+            {
+              blank_lines += n_lines;
+              continue;
+            }
+          if (tried++ == 0)
+            sheets_with_rows++;
+          header_lines += n_lines;
+          if (read_header (import, cells, &header_error))
+            {
+              import->result->n_header_lines = header_lines;
+              import->result->n_blank_lines += blank_lines;
+              import->result->sheet = g_strdup (evg_row_reader_get_sheet_name (reader));
+              return TRUE;
+            }
+          if (first == NULL)
+            first = g_steal_pointer (&header_error);
+        }
+      if (!evg_row_reader_finish (reader, &local))
+        {
+          g_set_error (error, EVG_ROSTER_ERROR, EVG_ROSTER_ERROR_UNREADABLE,
+                       _("“%s” cannot be imported: %s"), path, local->message);
+          return FALSE;
+        }
+    }
+
+  if (sheets_with_rows == 0)
+    g_set_error (error, EVG_ROSTER_ERROR, EVG_ROSTER_ERROR_UNREADABLE, _("“%s” is empty."), path);
+  else if (sheets_with_rows > 1)
+    g_set_error (error, EVG_ROSTER_ERROR, EVG_ROSTER_ERROR_UNREADABLE,
+                 _("No sheet of the workbook starts with a header row that has at least 姓名 "
+                   "(name) and 公民身份证号 (id_number)."));
+  else
+    g_propagate_error (error, g_steal_pointer (&first));
+  return FALSE;
+}
+
 /* Checks the data rows after the header.  Stops early, leaving the rest
  * unread, when the import is cancelled or its writer gave up; the caller
  * tells these apart from the end of the file. */
@@ -612,9 +699,9 @@ check_rows (Import          *import,
   guint line, rows = 0;
   double reported = 0;
 
-  while (evg_csv_reader_next (import->reader, &cells, &line))
+  while (evg_row_reader_next (import->reader, &cells, &line))
     {
-      guint n_lines = evg_csv_reader_get_n_lines (import->reader) - line + 1;
+      guint n_lines = evg_row_reader_get_n_lines (import->reader) - line + 1;
       guint rejected_before = import->result->n_rejected_rows;
       gboolean empty = TRUE;
 
@@ -634,7 +721,7 @@ check_rows (Import          *import,
 
       if (++rows % CHECK_EVERY == 0)
         {
-          double fraction = evg_csv_reader_get_fraction (import->reader);
+          double fraction = evg_row_reader_get_fraction (import->reader);
 
           if (g_cancellable_is_cancelled (import->cancellable) || g_atomic_int_get (&import->stop))
             return;
@@ -798,34 +885,22 @@ member_import (EvgStore           *store,
                EvgIndexAdditions  *additions,
                GError            **error)
 {
-  g_autoptr(EvgCsvReader) reader = NULL;
+  g_autoptr(EvgRowReader) reader = NULL;
   g_autoptr(GError) local = NULL;
   g_autoptr(EvgTxn) txn = NULL;
   g_autoptr(EvgStore) sibling = NULL;
   Import import = { 0 };
   EvgImportResult *result = NULL;
-  GPtrArray *cells;
-  guint line;
   gint64 rowid_before = -1;
 
   g_return_val_if_fail (EVG_IS_STORE (store), NULL);
   g_return_val_if_fail (path != NULL, NULL);
 
-  reader = evg_csv_reader_new_for_path (path, max_size, &local);
+  reader = evg_row_reader_new_for_path (path, max_size, &local);
   if (reader == NULL)
     {
       g_set_error (error, EVG_ROSTER_ERROR, EVG_ROSTER_ERROR_UNREADABLE,
                    _("“%s” cannot be read: %s"), path, local->message);
-      return NULL;
-    }
-  if (!evg_csv_reader_next (reader, &cells, &line))
-    {
-      if (!evg_csv_reader_finish (reader, &local))
-        g_set_error (error, EVG_ROSTER_ERROR, EVG_ROSTER_ERROR_UNREADABLE,
-                     _("“%s” cannot be imported: %s"), path, local->message);
-      else
-        g_set_error (error, EVG_ROSTER_ERROR, EVG_ROSTER_ERROR_UNREADABLE,
-                     _("“%s” is empty."), path);
       return NULL;
     }
 
@@ -834,15 +909,14 @@ member_import (EvgStore           *store,
   import.reader = reader;
   import.cancellable = cancellable;
   import.result = import_result_new ();
-  import.result->encoding = g_strdup (evg_csv_reader_get_encoding (reader));
-  import.result->n_header_lines = evg_csv_reader_get_n_lines (reader) - line + 1;
+  import.result->encoding = g_strdup (evg_row_reader_get_encoding (reader));
   import.headers = g_ptr_array_new_with_free_func (g_free);
   import.groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   import.seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   import.blank = evg_member_new ();
   evg_date_set_today (&import.today);
 
-  if (!read_header (&import, cells, error) || !load_groups (&import, error))
+  if (!find_header (&import, path, error) || !load_groups (&import, error))
     goto out;
   {
     sqlite3_stmt *stmt = evg_store_prepare (store, "SELECT EXISTS (SELECT 1 FROM member WHERE deleted = 0)", error);
@@ -890,14 +964,14 @@ member_import (EvgStore           *store,
     goto out;
   /* Found only at the end of the file, after every row was checked and
    * written: the rows are rolled back with the transaction. */
-  if (!evg_csv_reader_finish (reader, &local))
+  if (!evg_row_reader_finish (reader, &local))
     {
       g_set_error (error, EVG_ROSTER_ERROR, EVG_ROSTER_ERROR_UNREADABLE,
                    _("“%s” cannot be imported: %s"), path, local->message);
       goto out;
     }
-  import.result->n_lines = evg_csv_reader_get_n_lines (reader);
-  import.result->n_blank_lines += evg_csv_reader_get_n_blank_lines (reader);
+  import.result->n_lines = evg_row_reader_get_n_lines (reader);
+  import.result->n_blank_lines += evg_row_reader_get_n_blank_lines (reader);
   if (txn != NULL)
     {
       if (!evg_txn_commit (txn, error))
@@ -923,7 +997,7 @@ out:
  * evg_member_import:
  * @store: the store to write to; a worker's own connection for a
  *   background import
- * @path: a CSV file
+ * @path: a CSV file or an .xlsx workbook (known by its first bytes)
  * @flags: %EVG_IMPORT_FLAGS_DRY_RUN for the preview
  * @progress: (nullable): called now and then with the fraction done
  *

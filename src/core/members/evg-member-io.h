@@ -43,9 +43,13 @@ typedef struct
  *   line order (a row may have several)
  * @ignored_columns: (element-type utf8): headers that are not member fields
  * @groups_added: party groups named in the file that did not exist yet
- * @encoding: the file's encoding, as detected
+ * @encoding: (nullable): a CSV file's encoding, as detected; %NULL for a
+ *   workbook
+ * @sheet: (nullable): the sheet of a workbook that the rows were read
+ *   from, the first whose first rows have a header; %NULL for CSV
  * @written: whether the accepted rows were written (not for a dry run)
- * @n_lines: the file's physical lines, counted as a text editor counts them
+ * @n_lines: the file's physical lines, counted as a text editor counts them;
+ *   for a workbook, the rows of @sheet up to its last
  * @n_header_lines: the lines of the header row (more than one when a
  *   header cell holds a line break)
  * @n_accepted_lines: the lines of rows added, updated or unchanged
@@ -65,6 +69,7 @@ typedef struct
   GPtrArray *ignored_columns;
   guint      groups_added;
   char      *encoding;
+  char      *sheet;
   gboolean   written;
   guint      n_lines;
   guint      n_header_lines;

@@ -116,6 +116,18 @@ to_utf8 (char         *data,
   const char *nul;
   char *converted;
 
+  /* Importers read .xlsx workbooks themselves (see evg-row-reader.c);
+   * the older kinds, and .xlsx files with a password (which are compound
+   * files too), need saving again. */
+  if (is_workbook (u, len) && u[0] != 'P')
+    {
+      g_set_error (error, EVG_CSV_ERROR, EVG_CSV_ERROR_BINARY,
+                   _("The file is an older workbook (.xls or WPS .et) or one protected by a "
+                     "password, which this program cannot read. Open it in Excel or WPS, save "
+                     "it without a password as “Excel Workbook (*.xlsx)” or as “CSV UTF-8 "
+                     "(Comma delimited)” and import the saved file."));
+      return NULL;
+    }
   if (is_workbook (u, len))
     {
       g_set_error (error, EVG_CSV_ERROR, EVG_CSV_ERROR_BINARY,

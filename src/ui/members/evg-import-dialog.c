@@ -179,6 +179,11 @@ show_preview (EvgImportDialog *self,
       g_string_append_c (summary, '\n');
       g_string_append_printf (summary, _("The file is read as %s."), result->encoding);
     }
+  if (result->sheet != NULL)
+    {
+      g_string_append_c (summary, '\n');
+      g_string_append_printf (summary, _("The rows are read from the sheet “%s”."), result->sheet);
+    }
   gtk_label_set_label (self->summary_label, summary->str);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->rejected_list))) != NULL)
@@ -313,10 +318,13 @@ evg_import_dialog_choose_file (EvgImportDialog *self)
 
   g_return_if_fail (EVG_IS_IMPORT_DIALOG (self));
 
-  gtk_file_filter_set_name (csv, _("Spreadsheets saved as CSV"));
+  gtk_file_filter_set_name (csv, _("Spreadsheets (.xlsx, .csv)"));
+  gtk_file_filter_add_pattern (csv, "*.xlsx");
+  gtk_file_filter_add_pattern (csv, "*.XLSX");
   gtk_file_filter_add_pattern (csv, "*.csv");
   gtk_file_filter_add_pattern (csv, "*.CSV");
   gtk_file_filter_add_mime_type (csv, "text/csv");
+  gtk_file_filter_add_mime_type (csv, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
 
   chooser = gtk_file_chooser_native_new (_("Import Members from a Spreadsheet"),
                                          gtk_window_get_transient_for (GTK_WINDOW (self)),
