@@ -181,7 +181,34 @@ evg_bench_remove_dir (const char *dir)
 }
 
 #include "evg-member-io.h"
+#include "evg-store-private.h"
 #include "evg-roster.h"
+
+/* Imports @path into a new store at @db as the app does: the result comes
+ * once the rows are durable in SQLite's log, and the log is copied into
+ * the database (a checkpoint) afterwards, in a worker, so the store holds
+ * its checkpoints.  Returns the roster, whose store @store is set to. */
+static inline EvgImportResult *
+evg_bench_import (const char  *db,
+                  const char  *path,
+                  EvgStore   **store,
+                  EvgRoster  **roster)
+{
+  g_autoptr(GError) error = NULL;
+  EvgImportResult *result;
+
+  *store = evg_store_open (db, &error);
+  if (*store == NULL)
+    g_error ("%s", error->message);
+  *roster = evg_roster_new (*store, &error);
+  if (*roster == NULL)
+    g_error ("%s", error->message);
+  evg_store_hold_checkpoint (*store);
+  result = evg_roster_import (*roster, path, EVG_IMPORT_FLAGS_NONE, NULL, NULL, NULL, &error);
+  if (result == NULL)
+    g_error ("%s", error->message);
+  return result;
+}
 
 /* A store in @dir holding @n generated members. */
 static inline EvgStore *

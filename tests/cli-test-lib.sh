@@ -35,3 +35,15 @@ py () {
     failures=$((failures + 1))
   fi
 }
+
+# The first python3 that can import the module $1, or nothing: Debian's
+# python3-* packages are not seen by a python3 of one's own (pyenv, a
+# virtualenv) that comes first on PATH.
+python_with () {
+  for p in python3 /usr/bin/python3; do
+    if "$p" -c "import $1" 2>/dev/null; then
+      echo "$p"
+      return
+    fi
+  done
+}

@@ -94,17 +94,22 @@ members_import (EvgCli  *cli,
   g_autoptr(GError) error = NULL;
   gboolean dry_run = FALSE;
   gint64 max_mb = EVG_CSV_DEFAULT_MAX_SIZE / 1000 / 1000;
+  g_autofree char *rejects = NULL;
   EvgStore *store;
   GOptionEntry entries[] = {
     { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run,
       N_("Check the file and report what would change, without writing"), NULL },
+    { "rejects", 0, 0, G_OPTION_ARG_FILENAME, &rejects,
+      N_("Save the rejected rows with the reasons to OUT (.csv or .xlsx), to fix and import again"),
+      N_("OUT") },
     { "max-size", 0, 0, G_OPTION_ARG_INT64, &max_mb,
       N_("Refuse files larger than MB megabytes (default 200)"), N_("MB") },
     { NULL }
   };
 
   context = evg_cli_option_context (cli, _("FILE"),
-                                    _("Imports members from a CSV file (UTF-8 or GBK) with the "
+                                    _("Imports members from an .xlsx workbook (the first sheet "
+                                      "with a header row) or a CSV file (UTF-8 or GBK) with the "
                                       "national form’s Chinese headers or English field names. "
                                       "Rows with a known ID number update that member; blank cells "
                                       "never overwrite. Exit status 3 means some rows were rejected "
@@ -114,7 +119,7 @@ members_import (EvgCli  *cli,
     return EVG_CLI_USAGE;
   if (argc != 2)
     {
-      evg_cli_error (_("Name one CSV file to import."));
+      evg_cli_error (_("Name one file (.xlsx or .csv) to import."));
       return EVG_CLI_USAGE;
     }
   if (max_mb < 1 || max_mb > G_MAXINT64 / 1000 / 1000)
@@ -138,6 +143,14 @@ members_import (EvgCli  *cli,
       evg_cli_error ("%s", error->message);
       return g_error_matches (error, EVG_ROSTER_ERROR, EVG_ROSTER_ERROR_UNREADABLE)
              ? EVG_CLI_USAGE : EVG_CLI_FAILED;
+    }
+
+  /* Only when there are any: no file is better than an empty one. */
+  if (rejects != NULL && result->n_rejected_rows > 0 &&
+      !evg_import_result_save_rejected (result, rejects, &error))
+    {
+      evg_cli_error ("%s", error->message);
+      return EVG_CLI_FAILED;
     }
 
   if (cli->json)
@@ -213,6 +226,10 @@ members_import (EvgCli  *cli,
       g_print (dry_run ? _("Would add %u, update %u, leave %u unchanged; %u rows rejected.\n")
                        : _("Added %u, updated %u, left %u unchanged; %u rows rejected.\n"),
                result->added, result->updated, result->unchanged, result->n_rejected_rows);
+      if (rejects != NULL && result->n_rejected_rows > 0)
+        g_print (g_dngettext (GETTEXT_PACKAGE, "Saved %u rejected row to %s.\n",
+                              "Saved %u rejected rows to %s.\n", result->n_rejected_rows),
+                 result->n_rejected_rows, rejects);
       g_print (g_dngettext (GETTEXT_PACKAGE,
                             "The file has %u line: %u in the header, %u in accepted rows, %u in rejected rows, %u blank.\n",
                             "The file has %u lines: %u in the header, %u in accepted rows, %u in rejected rows, %u blank.\n",
@@ -234,15 +251,16 @@ members_export (EvgCli  *cli,
   g_autoptr(GError) error = NULL;
 
   context = evg_cli_option_context (cli, _("FILE"),
-                                    _("Exports every member, current and former, to a CSV file "
-                                      "in UTF-8 with the national form’s Chinese headers, ready "
-                                      "for Excel and WPS."),
+                                    _("Exports every member, current and former, with the "
+                                      "national form’s Chinese headers: to an .xlsx workbook of text "
+                                      "cells when FILE ends in .xlsx, otherwise to a CSV file in "
+                                      "UTF-8, ready for Excel and WPS."),
                                     NULL);
   if (!evg_cli_parse (cli, context, &argc, &argv))
     return EVG_CLI_USAGE;
   if (argc != 2)
     {
-      evg_cli_error (_("Name the CSV file to write."));
+      evg_cli_error (_("Name the file (.xlsx or .csv) to write."));
       return EVG_CLI_USAGE;
     }
 
@@ -415,8 +433,8 @@ members_show (EvgCli  *cli,
 }
 
 static const EvgCliCommand member_commands[] = {
-  { "import", N_("Import members from a CSV file"), members_import },
-  { "export", N_("Export all members to a CSV file"), members_export },
+  { "import", N_("Import members from an .xlsx or CSV file"), members_import },
+  { "export", N_("Export all members to an .xlsx or CSV file"), members_export },
   { "list", N_("List members, optionally searching"), members_list },
   { "show", N_("Show one member by ID number"), members_show },
 };

@@ -33,6 +33,17 @@ typedef struct
 } EvgImportRejection;
 
 /**
+ * EvgImportRow:
+ * @line: the line (or a workbook's row) it starts on
+ * @cells: the row's cells as the file has them
+ */
+typedef struct
+{
+  guint   line;
+  char  **cells;
+} EvgImportRow;
+
+/**
  * EvgImportResult:
  * @added: rows that make new members
  * @updated: rows that change a member with the same ID number; blank cells
@@ -42,6 +53,9 @@ typedef struct
  * @rejected: (element-type EvgImportRejection): one entry per problem, in
  *   line order (a row may have several)
  * @ignored_columns: (element-type utf8): headers that are not member fields
+ * @header: (element-type utf8): the header row's cells
+ * @rejected_rows: (element-type EvgImportRow): the rejected rows, in order,
+ *   for evg_import_result_save_rejected()
  * @groups_added: party groups named in the file that did not exist yet
  * @encoding: (nullable): a CSV file's encoding, as detected; %NULL for a
  *   workbook
@@ -67,6 +81,8 @@ typedef struct
   guint      n_rejected_rows;
   GPtrArray *rejected;
   GPtrArray *ignored_columns;
+  GPtrArray *header;
+  GPtrArray *rejected_rows;
   guint      groups_added;
   char      *encoding;
   char      *sheet;
@@ -86,6 +102,9 @@ typedef void (*EvgProgressFunc) (double   fraction,
 GType            evg_import_result_get_type (void) G_GNUC_CONST;
 EvgImportResult *evg_import_result_copy     (const EvgImportResult *result);
 void             evg_import_result_free     (EvgImportResult       *result);
+gboolean         evg_import_result_save_rejected (const EvgImportResult *result,
+                                                  const char            *path,
+                                                  GError               **error);
 
 EvgImportResult *evg_member_import          (EvgStore              *store,
                                              const char            *path,

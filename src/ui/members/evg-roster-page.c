@@ -518,8 +518,9 @@ on_export_chosen (GtkNativeDialog *chooser,
   g_object_unref (chooser);
 }
 
-/* Exports what the list shows (search and filters applied) as a CSV that
- * Excel and WPS open directly. */
+/* Exports what the list shows (search and filters applied) as a workbook
+ * (the name offered, as branches work in WPS) or, when the name the user
+ * gives ends in .csv, as a CSV file; Excel and WPS open either directly. */
 static void
 export_action (GtkWidget  *widget,
                const char *action_name,
@@ -528,13 +529,22 @@ export_action (GtkWidget  *widget,
   EvgRosterPage *self = EVG_ROSTER_PAGE (widget);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *stamp = g_date_time_format (now, "%Y%m%d");
-  g_autofree char *name = g_strdup_printf (_("member-roster-%s.csv"), stamp);
+  g_autofree char *name = g_strdup_printf (_("member-roster-%s.xlsx"), stamp);
+  g_autoptr(GtkFileFilter) xlsx = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) csv = gtk_file_filter_new ();
   GtkFileChooserNative *chooser;
+
+  gtk_file_filter_set_name (xlsx, _("Excel workbook (.xlsx)"));
+  gtk_file_filter_add_pattern (xlsx, "*.xlsx");
+  gtk_file_filter_set_name (csv, _("CSV, UTF-8 (.csv)"));
+  gtk_file_filter_add_pattern (csv, "*.csv");
 
   chooser = gtk_file_chooser_native_new (_("Export the Member Roster"),
                                          GTK_WINDOW (gtk_widget_get_root (widget)),
                                          GTK_FILE_CHOOSER_ACTION_SAVE,
                                          _("_Export"), _("_Cancel"));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), xlsx);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), csv);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   g_signal_connect_object (chooser, "response", G_CALLBACK (on_export_chosen), self, 0);
