@@ -4,7 +4,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
+#include "evg-kiosk-pin.h"
 #include "evg-preferences-window.h"
 
 struct _EvgPreferencesWindow
@@ -25,6 +27,12 @@ struct _EvgPreferencesWindow
   GtkButton            *test_button;
   GtkButton            *sync_save_button;
   GtkSwitch            *auto_sync_switch;
+  GtkSpinButton        *target_spin;
+  AdwExpanderRow       *pin_row;
+  GtkButton            *clear_pin_button;
+  AdwPasswordEntryRow  *new_pin_row;
+  AdwPasswordEntryRow  *repeat_pin_row;
+  GtkLabel             *pin_status_label;
 
   /* Owned */
   EvgContext           *context;
@@ -252,6 +260,80 @@ on_forget_clicked (EvgPreferencesWindow *self)
   update_sync_buttons (self);
 }
 
+/* The yearly target is kept in the database, so that every workstation
+ * and the CLI count hours against the same one. */
+static void
+on_target_changed (EvgPreferencesWindow *self)
+{
+  evg_checkins_set_target_hours (evg_context_get_checkins (self->context),
+                                 (guint) gtk_spin_button_get_value_as_int (self->target_spin));
+}
+
+static void
+update_pin_row (EvgPreferencesWindow *self)
+{
+  gboolean set = evg_kiosk_pin_is_set ();
+
+  adw_expander_row_set_subtitle (self->pin_row,
+                                 set ? _("Set. Staff need it to leave the check-in kiosk.")
+                                     : _("Not set. The check-in kiosk can only be opened once a PIN is set."));
+  gtk_widget_set_visible (GTK_WIDGET (self->clear_pin_button), set);
+}
+
+static void
+show_pin_status (EvgPreferencesWindow *self,
+                 const char           *message)
+{
+  gtk_label_set_label (self->pin_status_label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->pin_status_label), message != NULL);
+}
+
+/* The PIN is saved as soon as it has been typed twice alike, as GNOME's
+ * settings apply as one types; until then the rows say what is wrong,
+ * but not while the second one is still being typed. */
+static void
+on_pin_changed (EvgPreferencesWindow *self)
+{
+  const char *pin = gtk_editable_get_text (GTK_EDITABLE (self->new_pin_row));
+  const char *again = gtk_editable_get_text (GTK_EDITABLE (self->repeat_pin_row));
+  gboolean valid = evg_kiosk_pin_is_valid (pin);
+  gboolean typing = g_str_has_prefix (pin, again) && strlen (again) < strlen (pin);
+
+  set_row_error (ADW_ENTRY_ROW (self->new_pin_row), *pin != '\0' && !valid && *again != '\0');
+  set_row_error (ADW_ENTRY_ROW (self->repeat_pin_row), valid && *again != '\0' && !typing &&
+                 !g_str_equal (pin, again));
+
+  if (*pin == '\0' && *again == '\0')
+    show_pin_status (self, NULL);
+  else if (*pin != '\0' && !valid &&
+           (*again != '\0' || strlen (pin) > EVG_KIOSK_PIN_MAX_LENGTH ||
+            strspn (pin, "0123456789") < strlen (pin)))
+    show_pin_status (self, _("A PIN is 4 to 8 digits."));
+  else if (valid && *again != '\0' && !typing && !g_str_equal (pin, again))
+    show_pin_status (self, _("The two PINs differ. Type the same PIN twice."));
+  else if (valid && g_str_equal (pin, again))
+    {
+      evg_kiosk_pin_set (pin);
+      gtk_editable_set_text (GTK_EDITABLE (self->new_pin_row), "");
+      gtk_editable_set_text (GTK_EDITABLE (self->repeat_pin_row), "");
+      show_pin_status (self, NULL);
+      update_pin_row (self);
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                        adw_toast_new (_("Kiosk PIN saved")));
+    }
+  else
+    show_pin_status (self, NULL);
+}
+
+static void
+on_clear_pin_clicked (EvgPreferencesWindow *self)
+{
+  evg_kiosk_pin_clear ();
+  update_pin_row (self);
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                    adw_toast_new (_("Kiosk PIN cleared")));
+}
+
 static void
 evg_preferences_window_constructed (GObject *object)
 {
@@ -270,6 +352,10 @@ evg_preferences_window_constructed (GObject *object)
   g_object_bind_property (client, "auto-sync", self->auto_sync_switch, "active",
                           G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
   update_sync_buttons (self);
+
+  gtk_spin_button_set_value (self->target_spin,
+                             evg_checkins_get_target_hours (evg_context_get_checkins (self->context)));
+  update_pin_row (self);
 
   /* A stored address the client no longer sends the token to (saved by an
    * older version, or edited by hand): say so at once, since every sync
@@ -380,6 +466,15 @@ evg_preferences_window_class_init (EvgPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, test_button);
   gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, sync_save_button);
   gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, auto_sync_switch);
+  gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, target_spin);
+  gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, pin_row);
+  gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, clear_pin_button);
+  gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, new_pin_row);
+  gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, repeat_pin_row);
+  gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, pin_status_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_target_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_pin_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_clear_pin_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_sync_fields_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_test_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_sync_save_clicked);
