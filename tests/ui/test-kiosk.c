@@ -228,6 +228,13 @@ test_search_and_check_in (Fixture       *f,
   gtk_editable_set_text (GTK_EDITABLE (entry), "王");
   spin ();
   g_assert_cmpuint (count_rows (list), ==, 0);
+  /* One letter would list too many in a large branch. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "z");
+  spin ();
+  g_assert_cmpuint (count_rows (list), ==, 0);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "zw");
+  spin ();
+  g_assert_cmpuint (count_rows (list), ==, 1);
 
   /* Enter with two names listed could pick the wrong one: nothing
    * happens until the member taps theirs. */

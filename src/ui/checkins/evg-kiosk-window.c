@@ -292,6 +292,9 @@ on_entry_changed (EvgKioskWindow *self)
 
   if (looks_like_code (text))
     gtk_label_set_label (self->hint_label, _("Press Enter to check in with this card."));
+  else if (self->n_matches == 0 && g_ascii_isalpha (text[0]) && text[1] == '\0')
+    /* The roster lists nobody for one letter: too many would match. */
+    gtk_label_set_label (self->hint_label, _("Type one more letter."));
   else if (self->n_matches == 0)
     gtk_label_set_label (self->hint_label, _("No member matches. Check the spelling, or ask the staff."));
   else if (self->n_matches > found->len)
