@@ -3,17 +3,13 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
-#include <cairo-pdf.h>
 #include <pango/pangocairo.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "evg-meeting-report.h"
+#include "evg-pages.h"
+#include "evg-paper.h"
 
 /* The record is a document of the branch's files in the national form's
  * words, so it reads Chinese whatever language the desktop speaks, as the
@@ -30,8 +26,6 @@
  * page.  Each piece holds marks (a
  * line of text, a whole layout, a rule, a box) that drawing a page puts
  * on it at the piece's place. */
-
-#define FONT_FAMILIES "Noto Sans CJK SC,WenQuanYi Micro Hei,sans"
 
 #define TITLE_SIZE    18.0
 #define HEADING_SIZE  12.5
@@ -89,7 +83,6 @@ struct _EvgMeetingReport
   GPtrArray    *addenda;
 
   /* Owned: the layout of the last pagination */
-  PangoFontMap *font_map;
   PangoContext *context;
   GPtrArray    *layouts;
   GArray       *marks;
@@ -100,7 +93,10 @@ struct _EvgMeetingReport
   guint         n_pages;
 };
 
-G_DEFINE_FINAL_TYPE (EvgMeetingReport, evg_meeting_report, G_TYPE_OBJECT)
+static void evg_meeting_report_pages_init (EvgPagesInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (EvgMeetingReport, evg_meeting_report, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (EVG_TYPE_PAGES, evg_meeting_report_pages_init))
 
 /* What each type's record is called on its first line. */
 static const char * const record_names[EVG_MEETING_N_KINDS] = {
@@ -122,7 +118,6 @@ evg_meeting_report_finalize (GObject *object)
   g_clear_object (&self->meeting);
   g_clear_object (&self->sheet);
   g_clear_object (&self->context);
-  g_clear_object (&self->font_map);
   g_free (self->title);
   g_clear_pointer (&self->resolutions, g_ptr_array_unref);
   g_clear_pointer (&self->addenda, g_ptr_array_unref);
@@ -138,27 +133,12 @@ evg_meeting_report_class_init (EvgMeetingReportClass *klass)
   G_OBJECT_CLASS (klass)->finalize = evg_meeting_report_finalize;
 }
 
-/* Text is laid out at 72 units to the inch, so that a unit is a point on
- * any surface, with metrics neither hinted nor rounded: the pages break
- * in the same places on the printer as in the PDF.  The fonts come from a
- * font map of the report's own, which lets them go with the report (the
- * thread's default map keeps what it loaded, and under valgrind Pango
- * 1.50's caches of it show as lost), and which a worker thread could use. */
+/* The text is laid out in points, with fonts of the report's own that go
+ * with it (see evg_paper_context_new()). */
 static void
 evg_meeting_report_init (EvgMeetingReport *self)
 {
-  cairo_font_options_t *options = cairo_font_options_create ();
-
-  self->font_map = pango_cairo_font_map_new ();
-  self->context = pango_font_map_create_context (self->font_map);
-  pango_cairo_context_set_resolution (self->context, 72.0);
-  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
-  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
-  pango_cairo_context_set_font_options (self->context, options);
-  cairo_font_options_destroy (options);
-  pango_context_set_round_glyph_positions (self->context, FALSE);
-  pango_context_set_language (self->context, pango_language_from_string ("zh-cn"));
-
+  self->context = evg_paper_context_new ();
   self->layouts = g_ptr_array_new_with_free_func (g_object_unref);
   self->marks = g_array_new (FALSE, FALSE, sizeof (Mark));
   self->pieces = g_array_new (FALSE, FALSE, sizeof (Piece));
@@ -360,15 +340,7 @@ make_layout (EvgMeetingReport *self,
              double            size,
              PangoWeight       weight)
 {
-  PangoLayout *layout = pango_layout_new (self->context);
-  PangoFontDescription *font = pango_font_description_new ();
-
-  pango_font_description_set_family_static (font, FONT_FAMILIES);
-  pango_font_description_set_weight (font, weight);
-  pango_font_description_set_size (font, (int) (size * PANGO_SCALE));
-  pango_layout_set_font_description (layout, font);
-  pango_font_description_free (font);
-  return layout;
+  return evg_paper_layout_new (self->context, size, weight);
 }
 
 /* A layout of @text that lives as long as the pagination. */
@@ -387,24 +359,6 @@ add_layout (EvgMeetingReport *self,
   pango_layout_set_text (layout, valid, -1);
   g_ptr_array_add (self->layouts, layout);
   return layout;
-}
-
-static double
-layout_width (PangoLayout *layout)
-{
-  PangoRectangle logical;
-
-  pango_layout_get_extents (layout, NULL, &logical);
-  return pango_units_to_double (logical.x + logical.width);
-}
-
-static double
-layout_height (PangoLayout *layout)
-{
-  PangoRectangle logical;
-
-  pango_layout_get_extents (layout, NULL, &logical);
-  return pango_units_to_double (logical.height);
 }
 
 /* One line of a layout, where it is drawn from the top of its piece, and
@@ -495,7 +449,7 @@ add_item (EvgMeetingReport *self,
   double hanging;
 
   pango_layout_set_text (measure, prefix, -1);
-  hanging = layout_width (measure);
+  hanging = evg_paper_layout_get_width (measure);
   g_object_unref (measure);
   add_paragraph (self, item, 0, -hanging);
 }
@@ -605,7 +559,7 @@ add_row (EvgMeetingReport *self,
                                cells[i].width - 2 * CELL_PADDING, cells[i].text);
       if (cells[i].is_label)
         pango_layout_set_alignment (layouts[i], PANGO_ALIGN_CENTER);
-      height = MAX (height, layout_height (layouts[i]) + 2 * CELL_PADDING);
+      height = MAX (height, evg_paper_layout_get_height (layouts[i]) + 2 * CELL_PADDING);
     }
   if (n_cells == 2 && height > (self->page_height - 2 * self->margin) / 3)
     {
@@ -832,8 +786,8 @@ add_signature (EvgMeetingReport *self,
                const char       *signed_at)
 {
   PangoLayout *label_layout = add_layout (self, BODY_SIZE, PANGO_WEIGHT_NORMAL, width, label);
-  double label_width = layout_width (label_layout);
-  double line_height = layout_height (label_layout);
+  double label_width = evg_paper_layout_get_width (label_layout);
+  double line_height = evg_paper_layout_get_height (label_layout);
   double baseline = pango_units_to_double (pango_layout_get_baseline (label_layout));
   g_autofree char *day = signed_at != NULL ? format_day (signed_at) : g_strdup ("　　　　年　　月　　日");
   g_autofree char *date = g_strdup_printf ("日期：%s", day);
@@ -854,7 +808,7 @@ add_signature (EvgMeetingReport *self,
     }
   date_mark.layout = add_layout (self, BODY_SIZE, PANGO_WEIGHT_NORMAL, width, date);
   add_mark (self, &date_mark);
-  return date_mark.y + layout_height (date_mark.layout);
+  return date_mark.y + evg_paper_layout_get_height (date_mark.layout);
 }
 
 static void
@@ -1074,59 +1028,6 @@ evg_meeting_report_draw_page (EvgMeetingReport *self,
   cairo_restore (cr);
 }
 
-static cairo_status_t
-append_to_bytes (void                *closure,
-                 const unsigned char *data,
-                 unsigned int         length)
-{
-  g_byte_array_append (closure, data, length);
-  return CAIRO_STATUS_SUCCESS;
-}
-
-/* Writes a file next to @path and renames it over @path once it is on the
- * disk, so that a failure leaves neither half a file nor a damaged older one. */
-static gboolean
-save_whole (const char    *path,
-            const guint8  *data,
-            gsize          length,
-            GError       **error)
-{
-  g_autofree char *folder = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *name = g_strdup_printf (".%s.XXXXXX", base);
-  g_autofree char *temp = g_build_filename (folder, name, NULL);
-  int fd = g_mkstemp_full (temp, O_WRONLY | O_CLOEXEC, 0666);
-  int failure = fd < 0 ? errno : 0;
-
-  while (failure == 0 && length > 0)
-    {
-      gssize written = write (fd, data, length);
-
-      if (written < 0 && errno != EINTR)
-        failure = errno;
-      else if (written > 0)
-        {
-          data += written;
-          length -= (gsize) written;
-        }
-    }
-  if (failure == 0 && fsync (fd) != 0)
-    failure = errno;
-  if (fd >= 0 && close (fd) != 0 && failure == 0)
-    failure = errno;
-  if (failure == 0 && g_rename (temp, path) != 0)
-    failure = errno;
-  if (failure != 0)
-    {
-      if (fd >= 0)
-        g_unlink (temp);
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (failure),
-                   _("Could not save “%s”: %s"), path, g_strerror (failure));
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /**
  * evg_meeting_report_write_pdf:
  * @path: the PDF file to write, replaced if it exists
@@ -1141,36 +1042,38 @@ evg_meeting_report_write_pdf (EvgMeetingReport  *self,
                               const char        *path,
                               GError           **error)
 {
-  g_autoptr(GByteArray) pdf = g_byte_array_new ();
-  cairo_surface_t *surface;
-  cairo_status_t status;
-  cairo_t *cr;
-
   g_return_val_if_fail (EVG_IS_MEETING_REPORT (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  evg_meeting_report_paginate (self, EVG_MEETING_REPORT_A4_WIDTH, EVG_MEETING_REPORT_A4_HEIGHT);
-  surface = cairo_pdf_surface_create_for_stream (append_to_bytes, pdf, EVG_MEETING_REPORT_A4_WIDTH,
-                                                 EVG_MEETING_REPORT_A4_HEIGHT);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, self->title);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "E-Vanguard");
-  cr = cairo_create (surface);
-  for (guint page = 0; page < self->n_pages; page++)
-    {
-      evg_meeting_report_draw_page (self, cr, page);
-      cairo_show_page (cr);
-    }
-  status = cairo_status (cr);
-  cairo_destroy (cr);
-  cairo_surface_finish (surface);
-  if (status == CAIRO_STATUS_SUCCESS)
-    status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not make the PDF: %s"),
-                   cairo_status_to_string (status));
-      return FALSE;
-    }
-  return save_whole (path, pdf->data, pdf->len, error);
+  return evg_pages_write_pdf (EVG_PAGES (self), path, error);
+}
+
+static const char *
+get_title (EvgPages *pages)
+{
+  return evg_meeting_report_get_title (EVG_MEETING_REPORT (pages));
+}
+
+static guint
+paginate (EvgPages *pages,
+          double    page_width,
+          double    page_height)
+{
+  return evg_meeting_report_paginate (EVG_MEETING_REPORT (pages), page_width, page_height);
+}
+
+static void
+draw_page (EvgPages *pages,
+           cairo_t  *cr,
+           guint     page)
+{
+  evg_meeting_report_draw_page (EVG_MEETING_REPORT (pages), cr, page);
+}
+
+static void
+evg_meeting_report_pages_init (EvgPagesInterface *iface)
+{
+  iface->get_title = get_title;
+  iface->paginate = paginate;
+  iface->draw_page = draw_page;
 }

@@ -8,9 +8,8 @@
 
 G_BEGIN_DECLS
 
-GtkPrintOperation *evg_meeting_print_operation_new (EvgMeetingReport *report);
-void               evg_meeting_print_run           (GtkWindow        *parent,
-                                                    EvgCalendar      *calendar,
-                                                    EvgMeeting       *meeting);
+void evg_meeting_print_run (GtkWindow   *parent,
+                            EvgCalendar *calendar,
+                            EvgMeeting  *meeting);
 
 G_END_DECLS
