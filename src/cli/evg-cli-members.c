@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "evg-cli.h"
+#include "evg-member-cards.h"
 #include "evg-member-io.h"
 #include "evg-member-list.h"
 #include "evg-roster.h"
@@ -432,11 +433,90 @@ members_show (EvgCli  *cli,
   return EVG_CLI_OK;
 }
 
+static int
+members_cards (EvgCli  *cli,
+               int      argc,
+               char   **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(EvgRoster) roster = NULL;
+  g_autoptr(EvgMemberCards) cards = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pdf = NULL;
+  g_autofree char *group = NULL;
+  const char *group_id = NULL;
+  guint n_cards, n_pages;
+  GOptionEntry entries[] = {
+    { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf, N_("Save the cards as this PDF file"), N_("FILE") },
+    { "group", 0, 0, G_OPTION_ARG_STRING, &group, N_("Only the members of this party group"), N_("NAME") },
+    { NULL }
+  };
+
+  context = evg_cli_option_context (cli, NULL,
+                                    _("Saves member cards as an A4 PDF, ten to a page: each with the "
+                                      "branch, the member’s name and party group, and a QR code of "
+                                      "the member’s id for checking in with a scanner. Members who "
+                                      "left get no card."),
+                                    entries);
+  if (!evg_cli_parse (cli, context, &argc, &argv))
+    return EVG_CLI_USAGE;
+  if (argc > 1)
+    {
+      evg_cli_error (_("“cards” takes no arguments; use --pdf FILE and --group NAME."));
+      return EVG_CLI_USAGE;
+    }
+  if (pdf == NULL || pdf[0] == '\0')
+    {
+      evg_cli_error (_("Give --pdf FILE, the PDF to save the cards in."));
+      return EVG_CLI_USAGE;
+    }
+
+  roster = open_roster (cli);
+  if (roster == NULL)
+    return EVG_CLI_USAGE;
+  if (group != NULL)
+    {
+      group_id = evg_roster_find_party_group (roster, group);
+      if (group_id == NULL)
+        {
+          evg_cli_error (_("No party group is called “%s”."), group);
+          return EVG_CLI_USAGE;
+        }
+    }
+  cards = evg_member_cards_new (roster, group_id, &error);
+  if (cards == NULL || !evg_pages_write_pdf (EVG_PAGES (cards), pdf, &error))
+    {
+      evg_cli_error ("%s", error->message);
+      return EVG_CLI_FAILED;
+    }
+
+  n_cards = evg_member_cards_get_n_cards (cards);
+  n_pages = evg_member_cards_get_n_pages (cards);
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (builder);
+      evg_cli_json_add_string (builder, "file", pdf);
+      evg_cli_json_add_int (builder, "cards", n_cards);
+      evg_cli_json_add_int (builder, "pages", n_pages);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      evg_cli_print_json (root);
+    }
+  else
+    g_print (g_dngettext (GETTEXT_PACKAGE, "Saved %u member card to %s.\n",
+                          "Saved %u member cards to %s.\n", n_cards), n_cards, pdf);
+  return EVG_CLI_OK;
+}
+
 static const EvgCliCommand member_commands[] = {
   { "import", N_("Import members from an .xlsx or CSV file"), members_import },
   { "export", N_("Export all members to an .xlsx or CSV file"), members_export },
   { "list", N_("List members, optionally searching"), members_list },
   { "show", N_("Show one member by ID number"), members_show },
+  { "cards", N_("Save member cards with QR codes as a PDF"), members_cards },
 };
 
 int
