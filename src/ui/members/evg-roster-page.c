@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "evg-cell-text.h"
+#include "evg-member-cards-print.h"
 #include "evg-member-detail.h"
 #include "evg-member-editor.h"
 #include "evg-roster-page.h"
@@ -226,6 +227,8 @@ update_count (EvgRosterPage *self)
   /* Until the roster's worker has read the index the list is empty: say
    * that it is loading, not that there are no members. */
   loading = evg_roster_get_loading (evg_context_get_roster (self->context));
+  /* Cards are made from the roster as read, so not before it is. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "roster.print-cards", !loading);
   if (loading)
     {
       gtk_label_set_label (self->count_label, "");
@@ -564,6 +567,21 @@ party_groups_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (window));
 }
 
+/* Cards for the current members of the party group the filter shows, or
+ * of the whole branch. */
+static void
+print_cards_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  EvgRosterPage *self = EVG_ROSTER_PAGE (widget);
+
+  if (self->list == NULL)
+    return;
+  evg_member_cards_print_run (GTK_WINDOW (gtk_widget_get_root (widget)), evg_context_get_roster (self->context),
+                              evg_member_list_get_party_group (self->list));
+}
+
 static void
 attach_list (EvgRosterPage *self)
 {
@@ -696,6 +714,7 @@ evg_roster_page_class_init (EvgRosterPageClass *klass)
   gtk_widget_class_install_action (widget_class, "roster.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "roster.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "roster.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "roster.print-cards", NULL, print_cards_action);
   gtk_widget_class_install_action (widget_class, "roster.party-groups", NULL, party_groups_action);
 
 
