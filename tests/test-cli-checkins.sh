@@ -109,6 +109,19 @@ assert rows[0] == ['名次', '姓名', '公民身份证号', '党小组', '服�
 assert rows[1][:3] == ['1', '张三', '\t110105198001010016'] and rows[1][4] == '3.5', rows[1]
 assert len(rows) == 4, rows
 PY
+check 0 "the ranking as a workbook" $m checkins hours --year 2026 --export "$dir/hours.xlsx"
+# python3-openpyxl comes with the quick start; without it this check fails.
+PYTHON=$(python_with openpyxl) py "openpyxl reads it: national headers, ID numbers as text, frozen header" \
+  "$dir/hours.xlsx" <<'PY'
+import sys
+import openpyxl
+ws = openpyxl.load_workbook(sys.argv[1]).active
+rows = [[c.value for c in row] for row in ws.iter_rows()]
+assert rows[0][:3] == ['名次', '姓名', '公民身份证号'], rows[0]
+assert rows[1][1] == '张三' and rows[1][2] == '110105198001010016', rows[1]
+assert isinstance(rows[1][2], str) and rows[1][4] == '3.5', rows[1]
+assert ws.freeze_panes == 'A2', ws.freeze_panes
+PY
 check 1 "a file that cannot be written" $m checkins hours --year 2026 --export "$dir/no/such/dir/hours.csv"
 check 2 "a year that is none" $m checkins hours --year 20266
 

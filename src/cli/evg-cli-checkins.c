@@ -516,7 +516,7 @@ checkins_hours (EvgCli  *cli,
   GOptionEntry entries[] = {
     { "year", 0, 0, G_OPTION_ARG_INT, &year, N_("The year (default: this year)"), N_("YYYY") },
     { "export", 0, 0, G_OPTION_ARG_FILENAME, &export,
-      N_("Also write the ranking to FILE, a spreadsheet (.csv)"), N_("FILE") },
+      N_("Also write the ranking to FILE, a spreadsheet (.csv or .xlsx)"), N_("FILE") },
     { "target", 0, 0, G_OPTION_ARG_INT, &target,
       N_("Set the yearly target in hours and keep it (default: 50)"), N_("HOURS") },
     { NULL }

@@ -6,6 +6,7 @@
 
 #include "evg-checkins-page.h"
 #include "evg-context.h"
+#include "evg-kiosk-window.h"
 #include "evg-whistle-editor.h"
 #include "../evg-test-util.h"
 
@@ -238,6 +239,57 @@ test_hours (Fixture       *f,
   evg_test_wait_for_workers (evg_context_get_checkins (f->context));
 }
 
+static guint
+count_toplevels (GType type)
+{
+  g_autoptr(GList) windows = gtk_window_list_toplevels ();
+  guint n = 0;
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
+      n++;
+  return n;
+}
+
+static void
+test_kiosk (Fixture       *f,
+            gconstpointer  data)
+{
+  GtkWidget *window;
+  EvgCheckinsPage *page = show_page (&window, f);
+  g_autoptr(GList) windows = NULL;
+
+  g_assert_true (evg_checkins_page_select_whistle (page, f->whistle));
+  spin ();
+
+  /* Without a PIN the kiosk is not opened: the user is asked to set one. */
+  evg_kiosk_pin_clear ();
+  gtk_widget_activate_action (GTK_WIDGET (page), "checkins.kiosk", NULL);
+  spin ();
+  g_assert_cmpuint (count_toplevels (EVG_TYPE_KIOSK_WINDOW), ==, 0);
+  g_assert_cmpuint (count_toplevels (ADW_TYPE_MESSAGE_DIALOG), ==, 1);
+
+  /* With one, it opens on the shown whistle. */
+  g_assert_true (evg_kiosk_pin_set ("2468"));
+  gtk_widget_activate_action (GTK_WIDGET (page), "checkins.kiosk", NULL);
+  spin ();
+  g_assert_cmpuint (count_toplevels (EVG_TYPE_KIOSK_WINDOW), ==, 1);
+  windows = gtk_window_list_toplevels ();
+  for (GList *l = windows; l != NULL; l = l->next)
+    {
+      if (EVG_IS_KIOSK_WINDOW (l->data))
+        {
+          g_assert_cmpstr (evg_kiosk_window_get_whistle_id (l->data), ==, f->whistle);
+          gtk_window_destroy (l->data);
+        }
+      else if (ADW_IS_MESSAGE_DIALOG (l->data))
+        gtk_window_destroy (l->data);
+    }
+  evg_kiosk_pin_clear ();
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -249,5 +301,6 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/checkins-page/editor", Fixture, NULL, fixture_set_up, test_editor, fixture_tear_down);
   g_test_add ("/checkins-page/hours", Fixture, NULL, fixture_set_up, test_hours, fixture_tear_down);
+  g_test_add ("/checkins-page/kiosk", Fixture, NULL, fixture_set_up, test_kiosk, fixture_tear_down);
   return g_test_run ();
 }

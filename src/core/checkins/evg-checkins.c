@@ -9,6 +9,7 @@
 
 #include "evg-checkins.h"
 #include "evg-csv.h"
+#include "evg-xlsx-writer.h"
 #include "evg-member.h"
 #include "evg-party-group.h"
 #include "evg-store-private.h"
@@ -1734,7 +1735,7 @@ write_csv (GPtrArray   *ranking,
 
 /**
  * evg_service_hours_write:
- * @path: where to write: a .csv file (a .xlsx workbook when it ends so)
+ * @path: where to write: a .xlsx workbook when it ends so, else CSV
  *
  * Writes the ranking as a spreadsheet.
  */
@@ -1743,5 +1744,10 @@ evg_service_hours_write (GPtrArray   *ranking,
                          const char  *path,
                          GError     **error)
 {
-  return write_csv (ranking, path, error);
+  g_autoptr(GPtrArray) rows = NULL;
+
+  if (!g_str_has_suffix (path, ".xlsx") && !g_str_has_suffix (path, ".XLSX"))
+    return write_csv (ranking, path, error);
+  rows = evg_service_hours_to_rows (ranking);
+  return evg_xlsx_write_table (path, "服务时长", hours_headers, N_HOURS_COLUMNS, rows, error);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "evg-checkins-page.h"
+#include "evg-kiosk-window.h"
 #include "evg-whistle-editor.h"
 
 /* The 吹哨报到 page: the whistles (those members may still report to
@@ -982,6 +983,18 @@ on_export_response (GtkNativeDialog *dialog,
 }
 
 static void
+add_filter (GtkFileChooser *chooser,
+            const char     *name,
+            const char     *pattern)
+{
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, name);
+  gtk_file_filter_add_pattern (filter, pattern);
+  gtk_file_chooser_add_filter (chooser, filter);
+}
+
+static void
 export_hours_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
@@ -995,8 +1008,12 @@ export_hours_action (GtkWidget  *widget,
   dialog = gtk_file_chooser_native_new (_("Export Service Hours"),
                                         GTK_WINDOW (gtk_widget_get_root (widget)),
                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
-  name = g_strdup_printf (_("service-hours-%d.csv"), gtk_spin_button_get_value_as_int (self->year_spin));
+  /* A workbook by default: what WPS and Excel open as it is; a name
+   * ending in .csv writes CSV. */
+  name = g_strdup_printf (_("service-hours-%d.xlsx"), gtk_spin_button_get_value_as_int (self->year_spin));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  add_filter (GTK_FILE_CHOOSER (dialog), _("Excel workbook (.xlsx)"), "*.xlsx");
+  add_filter (GTK_FILE_CHOOSER (dialog), _("CSV, UTF-8 (.csv)"), "*.csv");
   g_signal_connect (dialog, "response", G_CALLBACK (on_export_response), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
@@ -1114,6 +1131,50 @@ confirm_all_action (GtkWidget  *widget,
         set_status (self, error->message, TRUE);
         return;
       }
+}
+
+static void
+on_no_pin_response (AdwMessageDialog *dialog,
+                    const char       *response,
+                    EvgCheckinsPage  *self)
+{
+  if (g_strcmp0 (response, "preferences") == 0)
+    gtk_widget_activate_action (GTK_WIDGET (self), "app.preferences", NULL);
+}
+
+/* The kiosk, full screen at the event site.  Without a PIN anyone could
+ * leave it and use the workstation: one is set in the preferences first. */
+static void
+kiosk_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  EvgCheckinsPage *self = EVG_CHECKINS_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  EvgRecord *whistle = get_selected (self);
+  EvgKioskWindow *kiosk;
+  GtkWidget *dialog;
+
+  if (whistle == NULL || !evg_whistle_is_active (whistle))
+    return;
+  if (!evg_kiosk_pin_is_set ())
+    {
+      dialog = adw_message_dialog_new (GTK_WINDOW (root), _("Set a Kiosk PIN First"),
+                                       _("Members use the kiosk on their own. A PIN, set in the "
+                                         "preferences, keeps anyone else from leaving it and "
+                                         "using this computer."));
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                        "preferences", _("Open _Preferences"), NULL);
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "preferences",
+                                                  ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+      g_signal_connect_object (dialog, "response", G_CALLBACK (on_no_pin_response), self, 0);
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+  kiosk = evg_kiosk_window_new (GTK_IS_WINDOW (root) ? gtk_window_get_application (GTK_WINDOW (root)) : NULL,
+                                self->context, evg_record_get_id (whistle));
+  gtk_window_present (GTK_WINDOW (kiosk));
 }
 
 static void
@@ -1250,6 +1311,7 @@ evg_checkins_page_class_init (EvgCheckinsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "checkins.confirm-all", NULL, confirm_all_action);
   gtk_widget_class_install_action (widget_class, "checkins.export-hours", NULL, export_hours_action);
   gtk_widget_class_install_action (widget_class, "checkins.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "checkins.kiosk", NULL, kiosk_action);
   gtk_widget_class_install_action (widget_class, "checkins.focus-search", NULL, focus_search_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
