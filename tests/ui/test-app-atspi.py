@@ -150,7 +150,8 @@ def main():
                    capture_output=True)
     proc = subprocess.Popen([APP, '--database', db], env=env, stderr=subprocess.PIPE, text=True)
     try:
-        app = wait_for(lambda: find_app(proc.pid), 'the app on the accessibility bus')
+        # A loaded machine (other builds, tests) can take a while to start it.
+        app = wait_for(lambda: find_app(proc.pid), 'the app on the accessibility bus', timeout=45.0)
         frame = wait_for(lambda: find(app, role='frame', name='E-Vanguard Workstation'), 'the main window')
         wait_for(lambda: find(frame, role='label', name='Welcome to E-Vanguard'),
                  'the welcome page')
@@ -224,6 +225,14 @@ def main():
         wait_for(lambda: find(dialog, role='label', name='Attendance'), 'the attendance section after saving')
         ok(True, 'the saved meeting offers its attendance sheet')
         do(dialog, 'editor.close')
+
+        # No control is read out by its class name.
+        do(frame, 'win.show-roster')
+        wait_for(lambda: 'Member Roster' in header_titles(frame), 'the roster page')
+        ok(find(frame, role='push button', name='Which members to list') is not None,
+           'the roster\'s scope drop-down is named for what it chooses')
+        ok(find(frame, role='push button', name='GtkToggleButton') is None,
+           'no drop-down reads as “GtkToggleButton”')
 
         # 吹哨报到: raise a whistle through its editor, then check a member in
         # by name from the check-in field, as a screen reader user would.

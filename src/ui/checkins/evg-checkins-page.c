@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "evg-accessible.h"
 #include "evg-checkins-page.h"
 #include "evg-kiosk-window.h"
 #include "evg-whistle-editor.h"
@@ -1344,6 +1345,8 @@ evg_checkins_page_init (EvgCheckinsPage *self)
   self->filter = GTK_FILTER (gtk_custom_filter_new (filter_whistle, self, NULL));
   fill_filter (self->status_filter, _("All States"), evg_whistle_field_get_info (EVG_WHISTLE_STATUS));
   fill_filter (self->category_filter, _("All Categories"), evg_whistle_field_get_info (EVG_WHISTLE_CATEGORY));
+  evg_drop_down_set_accessible_name (self->status_filter, _("Status filter"));
+  evg_drop_down_set_accessible_name (self->category_filter, _("Category filter"));
   g_signal_connect_swapped (self->status_filter, "notify::selected", G_CALLBACK (on_filter_changed), self);
   g_signal_connect_swapped (self->category_filter, "notify::selected", G_CALLBACK (on_filter_changed), self);
   /* An entry row, not a search entry: the search is quick enough for

@@ -9,6 +9,7 @@
 #include "evg-member-cards-print.h"
 #include "evg-member-detail.h"
 #include "evg-member-editor.h"
+#include "evg-accessible.h"
 #include "evg-roster-page.h"
 #include "evg-import-dialog.h"
 #include "evg-member-io.h"
@@ -767,6 +768,10 @@ evg_roster_page_init (EvgRosterPage *self)
   evg_date_set_today (&self->today);
   self->category_codes = fill_choice_dropdown (self->category_dropdown, EVG_MEMBER_CATEGORY);
   self->standing_codes = fill_choice_dropdown (self->standing_dropdown, EVG_MEMBER_STANDING);
+  evg_drop_down_set_accessible_name (self->scope_dropdown, _("Which members to list"));
+  evg_drop_down_set_accessible_name (self->category_dropdown, _("Category"));
+  evg_drop_down_set_accessible_name (self->group_dropdown, _("Party group"));
+  evg_drop_down_set_accessible_name (self->standing_dropdown, _("Standing"));
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->column_view));
   build_columns (self);
   evg_stack_defer_status_icons (self->content_stack);
