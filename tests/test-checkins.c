@@ -7,8 +7,7 @@
 #include "evg-member.h"
 #include "evg-party-group.h"
 #include "evg-store-private.h"
-#include "evg-sync-merge.h"
-#include "evg-sync-private.h"
+#include "evg-test-merge.h"
 #include "evg-test-util.h"
 
 /* 吹哨报到: whistles, checking members in and out with the rules of
@@ -512,17 +511,9 @@ test_one_way_edits (Fixture       *f,
 
 #define ROW_ID "0b5c6f32-1d2e-8a4b-9c6d-7e8f9a0b1c2d"
 
-typedef struct
-{
-  const char *hlc;
-  const char *site;
-  const char *op;
-  const char *fields;
-} Change;
-
 /* Two workstations check 张三 in to one whistle offline; one checks him
  * out, the other takes a later departure; the restore after a removal. */
-static const Change changes[] = {
+static const EvgTestChange changes[] = {
   { "0001700000000000-0000", "site-a", "insert",
     "{\"whistle_id\":\"w\",\"member_id\":\"m\",\"arrived_at\":\"2026-07-10 09:00\",\"source\":\"kiosk\"}" },
   { "0001700000001000-0000", "site-b", "insert",
@@ -531,43 +522,12 @@ static const Change changes[] = {
   { "0001700000003000-0000", "site-b", "update", "{\"left_at\":\"2026-07-10 10:00\"}" },
 };
 
-static EvgSyncPullResponse *
-page_of (const Change *c,
-         gint64        seq)
-{
-  g_autoptr(GString) body = g_string_new ("{\"epoch\":\"e\",\"server_time\":1,\"changes\":[");
-  g_autofree char *change_id = g_strdup_printf ("c-%" G_GINT64_FORMAT, seq);
-  g_autoptr(GError) error = NULL;
-  EvgSyncPullResponse *page;
-
-  evg_sync_append_change (body, change_id, "checkin", ROW_ID, c->op, c->fields, c->hlc, NULL,
-                          c->site, seq);
-  g_string_append_printf (body, "],\"next\":%" G_GINT64_FORMAT ",\"has_more\":false}", seq);
-  page = evg_sync_pull_response_parse (body->str, body->len, &error);
-  g_assert_no_error (error);
-  return page;
-}
-
 static void
 merge_in_order (const guint *order,
                 guint        n,
                 JsonObject **values)
 {
-  EvgSyncRecord record = { 0 };
-
-  record.values = json_object_new ();
-  record.clocks = json_object_new ();
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(EvgSyncPullResponse) page = page_of (&changes[order[i]], i + 1);
-      EvgSyncMergeResult result;
-
-      evg_sync_merge (&evg_checkin_table, &record, g_ptr_array_index (page->changes, 0), "here",
-                      &result);
-      evg_sync_merge_result_clear (&result);
-    }
-  json_object_unref (record.clocks);
-  *values = record.values;
+  *values = evg_test_merge_in_order (&evg_checkin_table, ROW_ID, changes, order, n);
 }
 
 static void
@@ -597,12 +557,12 @@ test_merge_one_way (void)
 static void
 test_merge_restore (void)
 {
-  static const Change restore = {
+  static const EvgTestChange restore = {
     "0001700000009000-0000", "site-a", "update",
     "{\"deleted\":0,\"arrived_at\":\"2026-07-10 13:00\",\"left_at\":null}"
   };
   g_autoptr(JsonObject) values = NULL;
-  g_autoptr(EvgSyncPullResponse) page = page_of (&restore, 9);
+  g_autoptr(EvgSyncPullResponse) page = evg_test_pull_page ("checkin", ROW_ID, &restore, 9);
   EvgSyncRecord record = { 0 };
   EvgSyncMergeResult result;
   const guint order[] = { 0, 2 };

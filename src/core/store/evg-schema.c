@@ -7,6 +7,7 @@
 
 #include "evg-attendance.h"
 #include "evg-checkin.h"
+#include "evg-feedback.h"
 #include "evg-meeting.h"
 #include "evg-meeting-addendum.h"
 #include "evg-meeting-plan.h"
@@ -337,6 +338,45 @@ static const char * const migrations[] = {
   ");"
   "CREATE INDEX checkin_whistle ON checkin (whistle_id, member_id);"
   "CREATE INDEX checkin_member ON checkin (member_id, arrived_at);",
+
+  /* 8 → 9: the residents' messages (留言板) and what is done with them. */
+  "CREATE TABLE feedback ("
+  "  id             TEXT PRIMARY KEY,"
+  "  branch         TEXT NOT NULL,"
+  "  hlc            TEXT NOT NULL,"
+  "  field_hlc      TEXT NOT NULL,"
+  "  deleted        INTEGER NOT NULL DEFAULT 0,"
+  "  received_at    TEXT,"
+  "  channel        TEXT,"
+  "  from_name      TEXT,"
+  "  contact        TEXT,"
+  "  category       TEXT,"
+  "  content        TEXT,"
+  "  place          TEXT,"
+  "  status         TEXT,"
+  "  assignee       TEXT,"
+  "  response_due   TEXT,"
+  "  resolution_due TEXT,"
+  "  merged_into    TEXT"
+  ");"
+  "CREATE INDEX feedback_received_at ON feedback (received_at);"
+  "CREATE TABLE feedback_event ("
+  "  id          TEXT PRIMARY KEY,"
+  "  branch      TEXT NOT NULL,"
+  "  hlc         TEXT NOT NULL,"
+  "  field_hlc   TEXT NOT NULL,"
+  "  deleted     INTEGER NOT NULL DEFAULT 0,"
+  "  feedback_id TEXT,"
+  "  at          TEXT,"
+  "  kind        TEXT,"
+  "  text        TEXT,"
+  "  author      TEXT,"
+  "  assignee    TEXT,"
+  "  resolved    TEXT,"
+  "  satisfied   TEXT,"
+  "  other_id    TEXT"
+  ");"
+  "CREATE INDEX feedback_event_feedback ON feedback_event (feedback_id, at);",
 };
 
 
@@ -352,6 +392,8 @@ static const EvgTableSpec *tables[] = {
   &evg_meeting_plan_table,
   &evg_whistle_table,
   &evg_checkin_table,
+  &evg_feedback_table,
+  &evg_feedback_event_table,
 };
 
 const EvgTableSpec **
@@ -479,6 +521,12 @@ evg_column_spec_check_kind (const EvgColumnSpec *column,
       return evg_sync_id_is_valid (text) ? NULL : "not the id of a record";
     case EVG_FIELD_KIND_BOOLEAN:
       return g_str_equal (text, "0") || g_str_equal (text, "1") ? NULL : "not 0 or 1";
+    case EVG_FIELD_KIND_PHONE:
+      {
+        g_autofree char *problem = evg_phone_check (text);
+
+        return problem == NULL ? NULL : "not a phone number";
+      }
     default:
       return NULL;
     }
@@ -643,6 +691,17 @@ evg_table_spec_is_lock_exempt (const EvgTableSpec *spec,
   return strv_has (spec->parent_lock_exempt, column);
 }
 
+/* The position of @code among @column's choices; -1 for none of them. */
+static int
+choice_index (const EvgColumnSpec *column,
+              const char          *code)
+{
+  for (guint i = 0; i < column->n_choices; i++)
+    if (g_strcmp0 (column->choices[i].code, code) == 0)
+      return (int) i;
+  return -1;
+}
+
 /**
  * evg_column_spec_keeps_stored:
  * @stored: (nullable): the value a replica holds
@@ -650,7 +709,8 @@ evg_table_spec_is_lock_exempt (const EvgTableSpec *spec,
  *
  * Whether @stored stays when @wanted meets it, for a column that moves
  * only one way (%EVG_COLUMN_FLAG_EARLIEST or %EVG_COLUMN_FLAG_LATEST):
- * when @wanted is empty, or not earlier (later) than @stored.  Always
+ * when @wanted is empty, or not earlier (later) than @stored — in time, or
+ * for a choice column in the order of its choices.  Always
  * %FALSE for other columns, which the clocks decide.
  */
 gboolean
@@ -668,7 +728,10 @@ evg_column_spec_keeps_stored (const EvgColumnSpec *column,
     return FALSE;
   if (wanted == NULL || *wanted == '\0')
     return TRUE;
-  cmp = strcmp (wanted, stored);
+  /* A choice moves along its choices' order (a message's status); a
+   * time, along the calendar, which its text sorts by. */
+  cmp = column->kind == EVG_FIELD_KIND_CHOICE ? choice_index (column, wanted) - choice_index (column, stored)
+                                              : strcmp (wanted, stored);
   return (column->flags & EVG_COLUMN_FLAG_EARLIEST) != 0 ? cmp >= 0 : cmp <= 0;
 }
 

@@ -33,8 +33,9 @@ typedef enum
    * (or latest) value any replica holds wins the merge, and a local edit
    * may only move the value that way.  Two workstations that check in the
    * same member thus keep the earliest arrival and the latest departure,
-   * in whatever order their changes meet.  Empty is no value: it never
-   * wins over a time. */
+   * in whatever order their changes meet.  A choice column moves along
+   * the order of its choices instead (a message's status only moves
+   * forward).  Empty is no value: it never wins over one. */
   EVG_COLUMN_FLAG_EARLIEST = 1 << 3,
   EVG_COLUMN_FLAG_LATEST   = 1 << 4,
 } EvgColumnFlags;

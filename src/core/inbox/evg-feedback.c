@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "evg-feedback"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "evg-feedback.h"
+
+static const EvgChoice channel_choices[] = {
+  { "walk_in", N_("Walk-in"), "来访" },
+  { "phone", N_("Phone Call"), "来电" },
+  { "web", N_("Web Form"), "网上留言" },
+  { "hotline", N_("12345 Hotline Referral"), "12345转办" },
+  { "letter", N_("Letter"), "来信" },
+};
+
+/* What residents write about most, as community offices sort it. */
+static const EvgChoice category_choices[] = {
+  { "sanitation", N_("Sanitation"), "环境卫生" },
+  { "property", N_("Property Management"), "物业管理" },
+  { "facilities", N_("Public Facilities"), "市政设施" },
+  { "traffic", N_("Traffic and Parking"), "交通出行" },
+  { "safety", N_("Public Safety"), "治安安全" },
+  { "neighbours", N_("Neighbour Disputes"), "邻里纠纷" },
+  { "welfare", N_("Social Welfare"), "社会保障" },
+  { "other", N_("Other"), "其他" },
+};
+
+/* In the order a message moves through them: the merge keeps the furthest. */
+static const EvgChoice status_choices[] = {
+  { "new", N_("New"), "待处理" },
+  { "assigned", N_("Assigned"), "已分派" },
+  { "in_progress", N_("In Progress"), "办理中" },
+  { "replied", N_("Replied"), "已答复" },
+  { "closed", N_("Concluded"), "已办结" },
+};
+
+#define CHOICES(array) .choices = array, .n_choices = G_N_ELEMENTS (array)
+
+static const EvgColumnSpec feedback_columns[EVG_FEEDBACK_N_FIELDS] = {
+  [EVG_FEEDBACK_RECEIVED_AT] = {
+    .name = "received_at", .type = EVG_COLUMN_TEXT, .flags = EVG_COLUMN_FLAG_IMMUTABLE,
+    .max_chars = 16, .kind = EVG_FIELD_KIND_DATE_TIME,
+    .field = "received_at", .header = "收到时间", .label = N_("Received"),
+  },
+  [EVG_FEEDBACK_CHANNEL] = {
+    .name = "channel", .type = EVG_COLUMN_TEXT, .flags = EVG_COLUMN_FLAG_IMMUTABLE,
+    .max_chars = 16, .kind = EVG_FIELD_KIND_CHOICE,
+    .field = "channel", .header = "渠道", .label = N_("Channel"), CHOICES (channel_choices),
+  },
+  [EVG_FEEDBACK_FROM_NAME] = {
+    .name = "from_name", .type = EVG_COLUMN_TEXT, .flags = EVG_COLUMN_FLAG_PERSONAL,
+    .max_chars = 50, .kind = EVG_FIELD_KIND_TEXT,
+    .field = "from", .header = "留言人", .label = N_("Left By"),
+  },
+  [EVG_FEEDBACK_CONTACT] = {
+    .name = "contact", .type = EVG_COLUMN_TEXT, .flags = EVG_COLUMN_FLAG_PERSONAL,
+    .max_chars = 20, .kind = EVG_FIELD_KIND_PHONE,
+    .field = "contact", .header = "联系电话", .label = N_("Contact"),
+  },
+  [EVG_FEEDBACK_CATEGORY] = {
+    .name = "category", .type = EVG_COLUMN_TEXT, .max_chars = 16, .kind = EVG_FIELD_KIND_CHOICE,
+    .field = "category", .header = "类别", .label = N_("Category"), CHOICES (category_choices),
+  },
+  [EVG_FEEDBACK_CONTENT] = {
+    .name = "content", .type = EVG_COLUMN_TEXT, .flags = EVG_COLUMN_FLAG_IMMUTABLE,
+    .max_chars = 2000, .kind = EVG_FIELD_KIND_TEXT,
+    .field = "content", .header = "留言内容", .label = N_("Message"),
+  },
+  [EVG_FEEDBACK_PLACE] = {
+    .name = "place", .type = EVG_COLUMN_TEXT, .max_chars = 100, .kind = EVG_FIELD_KIND_TEXT,
+    .field = "place", .header = "地点", .label = N_("Place"),
+  },
+  [EVG_FEEDBACK_STATUS] = {
+    .name = "status", .type = EVG_COLUMN_TEXT, .flags = EVG_COLUMN_FLAG_LATEST,
+    .max_chars = 16, .kind = EVG_FIELD_KIND_CHOICE,
+    .field = "status", .header = "状态", .label = N_("Status"), CHOICES (status_choices),
+  },
+  [EVG_FEEDBACK_ASSIGNEE] = {
+    .name = "assignee", .type = EVG_COLUMN_TEXT, .max_chars = 64, .kind = EVG_FIELD_KIND_REFERENCE,
+    .field = "assignee", .header = "承办人", .label = N_("Assigned To"),
+  },
+  [EVG_FEEDBACK_RESPONSE_DUE] = {
+    .name = "response_due", .type = EVG_COLUMN_TEXT, .max_chars = 16, .kind = EVG_FIELD_KIND_DATE_TIME,
+    .field = "response_due", .header = "响应时限", .label = N_("Response Due"),
+  },
+  [EVG_FEEDBACK_RESOLUTION_DUE] = {
+    .name = "resolution_due", .type = EVG_COLUMN_TEXT, .max_chars = 16, .kind = EVG_FIELD_KIND_DATE_TIME,
+    .field = "resolution_due", .header = "办结时限", .label = N_("Resolution Due"),
+  },
+  [EVG_FEEDBACK_MERGED_INTO] = {
+    .name = "merged_into", .type = EVG_COLUMN_TEXT, .max_chars = 64, .kind = EVG_FIELD_KIND_REFERENCE,
+    .field = "merged_into", .header = "合并至", .label = N_("Merged Into"),
+  },
+};
+
+/* Last writer wins per field, but for the status, which only moves
+ * forward, and the message itself, which never changes. */
+const EvgTableSpec evg_feedback_table = {
+  .name = "feedback",
+  .label = N_("Message"),
+  .columns = feedback_columns,
+  .n_columns = G_N_ELEMENTS (feedback_columns),
+  .policy = EVG_MERGE_FIELD_LWW,
+};
+
+static const EvgChoice kind_choices[] = {
+  { "assigned", N_("Assigned"), "分派" },
+  { "reply", N_("Public Reply"), "答复" },
+  { "note", N_("Internal Note"), "内部备注" },
+  { "contacted", N_("Contacted the Resident"), "联系留言人" },
+  { "waiting", N_("Waiting for the Resident"), "等待留言人" },
+  { "resumed", N_("Resumed"), "恢复办理" },
+  { "callback", N_("Callback"), "回访" },
+  { "reopened", N_("Reopened by the Resident"), "留言人重新提出" },
+  { "excluded", N_("Left Out of the Rates"), "不计入考核" },
+  { "merged", N_("Merged"), "合并" },
+  { "closed", N_("Concluded"), "办结" },
+};
+
+static const EvgChoice resolved_choices[] = {
+  { "yes", N_("Resolved"), "已解决" },
+  { "partly", N_("Partly Resolved"), "部分解决" },
+  { "no", N_("Not Resolved"), "未解决" },
+};
+
+static const EvgChoice satisfied_choices[] = {
+  { "yes", N_("Satisfied"), "满意" },
+  { "basically", N_("Basically Satisfied"), "基本满意" },
+  { "no", N_("Dissatisfied"), "不满意" },
+};
+
+#define FIXED EVG_COLUMN_FLAG_IMMUTABLE
+
+static const EvgColumnSpec event_columns[EVG_FEEDBACK_EVENT_N_FIELDS] = {
+  [EVG_FEEDBACK_EVENT_FEEDBACK_ID] = {
+    .name = "feedback_id", .type = EVG_COLUMN_TEXT, .flags = FIXED, .max_chars = 64,
+    .kind = EVG_FIELD_KIND_REFERENCE, .field = "feedback_id", .header = "留言", .label = N_("Message"),
+  },
+  [EVG_FEEDBACK_EVENT_AT] = {
+    .name = "at", .type = EVG_COLUMN_TEXT, .flags = FIXED, .max_chars = 16,
+    .kind = EVG_FIELD_KIND_DATE_TIME, .field = "at", .header = "时间", .label = N_("When"),
+  },
+  [EVG_FEEDBACK_EVENT_KIND] = {
+    .name = "kind", .type = EVG_COLUMN_TEXT, .flags = FIXED, .max_chars = 16,
+    .kind = EVG_FIELD_KIND_CHOICE, .field = "kind", .header = "事项", .label = N_("What"),
+    CHOICES (kind_choices),
+  },
+  [EVG_FEEDBACK_EVENT_TEXT] = {
+    .name = "text", .type = EVG_COLUMN_TEXT, .flags = FIXED, .max_chars = 2000,
+    .kind = EVG_FIELD_KIND_TEXT, .field = "text", .header = "内容", .label = N_("Text"),
+  },
+  [EVG_FEEDBACK_EVENT_AUTHOR] = {
+    .name = "author", .type = EVG_COLUMN_TEXT, .flags = FIXED, .max_chars = 50,
+    .kind = EVG_FIELD_KIND_TEXT, .field = "author", .header = "经办人", .label = N_("By"),
+  },
+  [EVG_FEEDBACK_EVENT_ASSIGNEE] = {
+    .name = "assignee", .type = EVG_COLUMN_TEXT, .flags = FIXED, .max_chars = 64,
+    .kind = EVG_FIELD_KIND_REFERENCE, .field = "assignee", .header = "承办人", .label = N_("Assigned To"),
+  },
+  [EVG_FEEDBACK_EVENT_RESOLVED] = {
+    .name = "resolved", .type = EVG_COLUMN_TEXT, .flags = FIXED, .max_chars = 16,
+    .kind = EVG_FIELD_KIND_CHOICE, .field = "resolved", .header = "解决情况", .label = N_("Resolved"),
+    CHOICES (resolved_choices),
+  },
+  [EVG_FEEDBACK_EVENT_SATISFIED] = {
+    .name = "satisfied", .type = EVG_COLUMN_TEXT, .flags = FIXED, .max_chars = 16,
+    .kind = EVG_FIELD_KIND_CHOICE, .field = "satisfied", .header = "满意度", .label = N_("Satisfaction"),
+    CHOICES (satisfied_choices),
+  },
+  [EVG_FEEDBACK_EVENT_OTHER_ID] = {
+    .name = "other_id", .type = EVG_COLUMN_TEXT, .flags = FIXED, .max_chars = 64,
+    .kind = EVG_FIELD_KIND_REFERENCE, .field = "other_id", .header = "关联留言", .label = N_("Other Message"),
+  },
+};
+
+/* The timeline of a message: rows are only added, so two devices that
+ * reply to the same message offline keep both replies. */
+const EvgTableSpec evg_feedback_event_table = {
+  .name = "feedback_event",
+  .label = N_("Message Event"),
+  .columns = event_columns,
+  .n_columns = G_N_ELEMENTS (event_columns),
+  .policy = EVG_MERGE_APPEND_ONLY,
+};
+
+const EvgColumnSpec *
+evg_feedback_field_get_info (EvgFeedbackField field)
+{
+  g_return_val_if_fail (field < EVG_FEEDBACK_N_FIELDS, NULL);
+  return &feedback_columns[field];
+}
+
+const EvgColumnSpec *
+evg_feedback_event_field_get_info (EvgFeedbackEventField field)
+{
+  g_return_val_if_fail (field < EVG_FEEDBACK_EVENT_N_FIELDS, NULL);
+  return &event_columns[field];
+}
+
+/* How far a message has moved: 0 for new … 4 for closed; -1 for no status. */
+int
+evg_feedback_status_rank (const char *status)
+{
+  for (guint i = 0; status != NULL && i < G_N_ELEMENTS (status_choices); i++)
+    if (g_str_equal (status, status_choices[i].code))
+      return (int) i;
+  return -1;
+}

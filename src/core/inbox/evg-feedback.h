@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "evg-record.h"
+
+G_BEGIN_DECLS
+
+/* A resident's message (留言板, 接诉即办) and what is done with it.  The
+ * message is kept as an EvgRecord of evg_feedback_table: its content never
+ * changes once saved, and its status only moves forward (new → assigned →
+ * in progress → replied → closed), on every replica: a step back merges
+ * away.  Replies, notes, calls, callbacks, reopenings and the rest are
+ * rows of evg_feedback_event_table, which are only ever added. */
+
+typedef enum
+{
+  EVG_FEEDBACK_RECEIVED_AT,
+  EVG_FEEDBACK_CHANNEL,
+  EVG_FEEDBACK_FROM_NAME,
+  EVG_FEEDBACK_CONTACT,
+  EVG_FEEDBACK_CATEGORY,
+  EVG_FEEDBACK_CONTENT,
+  EVG_FEEDBACK_PLACE,
+  EVG_FEEDBACK_STATUS,
+  EVG_FEEDBACK_ASSIGNEE,
+  EVG_FEEDBACK_RESPONSE_DUE,
+  EVG_FEEDBACK_RESOLUTION_DUE,
+  EVG_FEEDBACK_MERGED_INTO,
+  EVG_FEEDBACK_N_FIELDS
+} EvgFeedbackField;
+
+typedef enum
+{
+  EVG_FEEDBACK_EVENT_FEEDBACK_ID,
+  EVG_FEEDBACK_EVENT_AT,
+  EVG_FEEDBACK_EVENT_KIND,
+  EVG_FEEDBACK_EVENT_TEXT,
+  EVG_FEEDBACK_EVENT_AUTHOR,
+  EVG_FEEDBACK_EVENT_ASSIGNEE,
+  EVG_FEEDBACK_EVENT_RESOLVED,
+  EVG_FEEDBACK_EVENT_SATISFIED,
+  EVG_FEEDBACK_EVENT_OTHER_ID,
+  EVG_FEEDBACK_EVENT_N_FIELDS
+} EvgFeedbackEventField;
+
+extern const EvgTableSpec evg_feedback_table;
+extern const EvgTableSpec evg_feedback_event_table;
+
+const EvgColumnSpec *evg_feedback_field_get_info       (EvgFeedbackField       field);
+const EvgColumnSpec *evg_feedback_event_field_get_info (EvgFeedbackEventField  field);
+int                  evg_feedback_status_rank          (const char            *status);
+
+G_END_DECLS
