@@ -169,51 +169,17 @@ failed (EvgCheckins  *self,
   return FALSE;
 }
 
+/* Those members may still report to first, soonest first; then the
+ * rest, latest first. */
 static gboolean
 load_whistles (EvgCheckins  *self,
                GError      **error)
 {
-  g_autoptr(GString) sql = g_string_new ("SELECT id");
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-  sqlite3_stmt *stmt;
-  int rc;
-
-  /* Those members may still report to first, soonest first; then the
-   * rest, latest first. */
-  evg_record_append_columns (&evg_whistle_table, NULL, sql);
-  g_string_append (sql, " FROM whistle WHERE deleted = 0 "
-                        "ORDER BY status NOT IN ('open', 'full'), "
-                        "CASE WHEN status IN ('open', 'full') THEN starts_at END, "
-                        "starts_at DESC, id");
-  stmt = evg_store_prepare (self->store, sql->str, error);
-  if (stmt == NULL)
-    return FALSE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      const char *id = (const char *) sqlite3_column_text (stmt, 0);
-      EvgRecord *whistle = g_hash_table_lookup (self->by_id, id);
-
-      /* The same object with its values brought up to date: a page that
-       * shows it sees them. */
-      whistle = whistle != NULL ? g_object_ref (whistle) : evg_record_new (&evg_whistle_table, id);
-      for (guint i = 0; i < EVG_WHISTLE_N_FIELDS; i++)
-        evg_record_set (whistle, i, (const char *) sqlite3_column_text (stmt, (int) i + 1));
-      g_ptr_array_add (items, whistle);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return failed (self, rc, error);
-
-  g_hash_table_remove_all (self->by_id);
-  for (guint i = 0; i < items->len; i++)
-    {
-      EvgRecord *whistle = g_ptr_array_index (items, i);
-
-      g_hash_table_insert (self->by_id, (gpointer) evg_record_get_id (whistle), whistle);
-    }
-  g_list_store_splice (self->whistles, 0, g_list_model_get_n_items (G_LIST_MODEL (self->whistles)),
-                       items->pdata, items->len);
-  return TRUE;
+  return evg_record_load_list (self->store, &evg_whistle_table,
+                               "status NOT IN ('open', 'full'), "
+                               "CASE WHEN status IN ('open', 'full') THEN starts_at END, "
+                               "starts_at DESC, id",
+                               self->whistles, self->by_id, error);
 }
 
 static void

@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "evg-record.h"
+#include "evg-store-private.h"
 
 struct _EvgRecord
 {
@@ -237,4 +238,63 @@ evg_record_append_columns (const EvgTableSpec *spec,
 {
   for (guint i = 0; i < spec->n_columns; i++)
     g_string_append_printf (sql, ", %s%s", prefix != NULL ? prefix : "", spec->columns[i].name);
+}
+
+typedef struct
+{
+  const EvgTableSpec *spec;
+  GHashTable         *by_id;
+  GPtrArray          *items;
+} ListLoad;
+
+static void
+add_loaded (sqlite3_stmt *stmt,
+            gpointer      data)
+{
+  ListLoad *load = data;
+  const char *id = (const char *) sqlite3_column_text (stmt, 0);
+  EvgRecord *record = g_hash_table_lookup (load->by_id, id);
+
+  /* The same object with its values brought up to date: a page or dialog
+   * that holds it sees them. */
+  record = record != NULL ? g_object_ref (record) : evg_record_new (load->spec, id);
+  for (guint i = 0; i < load->spec->n_columns; i++)
+    evg_record_set (record, i, (const char *) sqlite3_column_text (stmt, (int) i + 1));
+  g_ptr_array_add (load->items, record);
+}
+
+/**
+ * evg_record_load_list:
+ * @order: the ORDER BY clause
+ * @list: the list model (of EvgRecord) to fill, in one splice
+ * @by_id: id → record, borrowed from @list, kept in step with it
+ *
+ * Reads every live record of @spec into @list, keeping the objects of
+ * records it held before: the list model of a service.
+ */
+gboolean
+evg_record_load_list (EvgStore            *store,
+                      const EvgTableSpec  *spec,
+                      const char          *order,
+                      GListStore          *list,
+                      GHashTable          *by_id,
+                      GError             **error)
+{
+  g_autoptr(GString) sql = g_string_new ("SELECT id");
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  ListLoad load = { spec, by_id, items };
+
+  evg_record_append_columns (spec, NULL, sql);
+  g_string_append_printf (sql, " FROM %s WHERE deleted = 0 ORDER BY %s", spec->name, order);
+  if (!evg_store_each_row (store, sql->str, NULL, 0, add_loaded, &load, error))
+    return FALSE;
+  g_hash_table_remove_all (by_id);
+  for (guint i = 0; i < items->len; i++)
+    {
+      EvgRecord *record = g_ptr_array_index (items, i);
+
+      g_hash_table_insert (by_id, (gpointer) evg_record_get_id (record), record);
+    }
+  g_list_store_splice (list, 0, g_list_model_get_n_items (G_LIST_MODEL (list)), items->pdata, items->len);
+  return TRUE;
 }

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 #include "evg-field-set.h"
 #include "evg-schema.h"
+#include "evg-store.h"
 
 G_BEGIN_DECLS
 
@@ -36,6 +37,12 @@ void                evg_record_check_values (EvgRecord        *self,
 const char         *evg_record_get_choice_label (EvgRecord    *self,
                                                  guint         column);
 gboolean            evg_record_is_locked  (EvgRecord          *self);
+gboolean            evg_record_load_list  (EvgStore           *store,
+                                           const EvgTableSpec *spec,
+                                           const char         *order,
+                                           GListStore         *list,
+                                           GHashTable         *by_id,
+                                           GError            **error);
 void                evg_record_append_columns (const EvgTableSpec *spec,
                                                const char         *prefix,
                                                GString            *sql);
