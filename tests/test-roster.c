@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "evg-member-io.h"
 #include "evg-member-list.h"
 #include "evg-roster.h"
 #include "evg-store-private.h"
@@ -507,6 +508,76 @@ test_party_groups (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (groups), ==, 0);
 }
 
+static char *
+group_names (GListModel *groups)
+{
+  g_autoptr(GString) got = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (groups); i++)
+    {
+      g_autoptr(EvgPartyGroup) group = g_list_model_get_item (groups, i);
+
+      if (i > 0)
+        g_string_append_c (got, ' ');
+      g_string_append (got, evg_party_group_get_name (group));
+    }
+  return g_string_free (g_steal_pointer (&got), FALSE);
+}
+
+/* Groups of one order sort by the numbers in their names, not by the
+ * readings of 一, 二, 三 (er < san < si < yi); groups an import adds come
+ * after the branch's own, whatever order the file names them in. */
+static void
+test_party_group_order (Fixture       *f,
+                        gconstpointer  data)
+{
+  GListModel *groups = evg_roster_get_party_groups (f->roster);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgImportResult) result = NULL;
+  g_autofree char *names = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "groups.csv", NULL);
+  static const char *const sort_names[][2] = {
+    { "第一党小组", "第0000000001党小组" },
+    { "第十二党小组", "第0000000012党小组" },
+    { "第二十党小组", "第0000000020党小组" },
+    { "第一百零五组", "第0000000105组" },
+    { "第3党小组", "第0000000003党小组" },
+    { "二组", "0000000002组" },
+    { "机关一支部", "机关一支部" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sort_names); i++)
+    {
+      g_autofree char *sort_name = evg_party_group_sort_name (sort_names[i][0]);
+
+      g_assert_cmpstr (sort_name, ==, sort_names[i][1]);
+    }
+
+  g_free (EVG_TEST_ROW (f->store, &evg_party_group_table, "name", "第三党小组", "sort_order", "0"));
+  g_free (EVG_TEST_ROW (f->store, &evg_party_group_table, "name", "第十二党小组", "sort_order", "0"));
+  g_free (EVG_TEST_ROW (f->store, &evg_party_group_table, "name", "第一党小组", "sort_order", "0"));
+  g_free (EVG_TEST_ROW (f->store, &evg_party_group_table, "name", "离退休党小组", "sort_order", "0"));
+  g_free (EVG_TEST_ROW (f->store, &evg_party_group_table, "name", "第二党小组", "sort_order", "0"));
+  g_free (EVG_TEST_ROW (f->store, &evg_party_group_table, "name", "机关党小组", "sort_order", "-1"));
+  names = group_names (groups);
+  g_assert_cmpstr (names, ==, "机关党小组 第一党小组 第二党小组 第三党小组 第十二党小组 离退休党小组");
+
+  /* Members listed by name bring their groups in no useful order. */
+  g_file_set_contents (path,
+                       "姓名,公民身份证号,人员类别,加入党组织日期,转为正式党员日期,党小组\n"
+                       "张三,110105198001010016,正式党员,2005-07-01,2006-07-01,第五党小组\n"
+                       "李四,110105198001010024,正式党员,2005-07-01,2006-07-01,第四党小组\n",
+                       -1, &error);
+  g_assert_no_error (error);
+  result = evg_roster_import (f->roster, path, EVG_IMPORT_FLAGS_NONE, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  g_clear_pointer (&names, g_free);
+  names = group_names (groups);
+  g_assert_cmpstr (names, ==, "机关党小组 第一党小组 第二党小组 第三党小组 第十二党小组 离退休党小组 "
+                              "第四党小组 第五党小组");
+}
+
 /* A change written by another connection (a sync pull, an import worker)
  * reaches the list once the store announces it. */
 static void
@@ -703,6 +774,7 @@ main (int   argc,
   ADD ("/evg/roster/search", test_search);
   ADD ("/evg/roster/sort", test_sort);
   ADD ("/evg/roster/party-groups", test_party_groups);
+  ADD ("/evg/roster/party-group-order", test_party_group_order);
   ADD ("/evg/roster/other-connection", test_other_connection);
   ADD ("/evg/roster/background-load", test_background_load);
   ADD ("/evg/roster/background-reload", test_background_reload);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "evg-member-index.h"
+#include "evg-party-group.h"
 #include "evg-pinyin.h"
 #include "evg-store-private.h"
 
@@ -332,7 +333,7 @@ compare_group_names (gconstpointer a,
  * evg_member_index_load_groups:
  *
  * Reads the live party groups and their display order (sort_order, then
- * the pinyin of the name).  Members must be loaded again afterwards, since
+ * the pinyin of the name with its numbers compared as numbers).  Members must be loaded again afterwards, since
  * their group numbers refer to this list.
  */
 gboolean
@@ -356,7 +357,8 @@ evg_member_index_load_groups (EvgMemberIndex  *self,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *name = (const char *) sqlite3_column_text (stmt, 1);
-      g_autofree char *pinyin = evg_pinyin_full (name);
+      g_autofree char *sort_name = evg_party_group_sort_name (name);
+      g_autofree char *pinyin = evg_pinyin_full (sort_name);
       guint n = self->group_ids->len;
 
       if (n >= G_MAXUINT16 - 1)

@@ -161,6 +161,7 @@ typedef struct
   int              columns[EVG_MEMBER_N_FIELDS];  /* field → column, or -1 */
   GPtrArray       *headers;
   GHashTable      *groups;         /* name → id, existing and new */
+  gint64           new_group_order; /* sort_order of the groups it adds */
   GHashTable      *seen;           /* ID number → first line */
   GDate            today;
   gboolean         any_existing;   /* FALSE: no row can update a member */
@@ -197,13 +198,20 @@ load_groups (Import  *import,
              GError **error)
 {
   sqlite3_stmt *stmt = evg_store_prepare (import->store,
-                                          "SELECT id, name FROM party_group WHERE deleted = 0", error);
+                                          "SELECT id, name, sort_order FROM party_group WHERE deleted = 0", error);
 
   if (stmt == NULL)
     return FALSE;
+  /* The groups a file adds come after the branch's own, all at one order:
+   * a roster lists its members by name, so the order the groups first turn
+   * up in says nothing, and their names (第一, 第二, …) sort them. */
+  import->new_group_order = 0;
   while (sqlite3_step (stmt) == SQLITE_ROW)
-    g_hash_table_insert (import->groups, g_strdup ((const char *) sqlite3_column_text (stmt, 1)),
-                         g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+    {
+      g_hash_table_insert (import->groups, g_strdup ((const char *) sqlite3_column_text (stmt, 1)),
+                           g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+      import->new_group_order = CLAMP (sqlite3_column_int64 (stmt, 2) + 1, import->new_group_order, 1000000);
+    }
   sqlite3_reset (stmt);
   return TRUE;
 }
@@ -274,7 +282,7 @@ resolve_group (Import     *import,
       new_id = evg_txn_new_id ();
       fields = queue_write (import, line, "party_group", new_id, FALSE);
       evg_field_set_set (fields, "name", clean);
-      evg_field_set_set_int (fields, "sort_order", g_hash_table_size (import->groups));
+      evg_field_set_set_int (fields, "sort_order", import->new_group_order);
     }
   else
     new_id = g_uuid_string_random ();

@@ -160,3 +160,106 @@ const EvgTableSpec evg_party_group_table = {
   .policy = EVG_MERGE_FIELD_LWW,
 };
 
+static int
+chinese_digit (gunichar c)
+{
+  static const gunichar digits[] = { 0x96F6 /* 零 */, 0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94,
+                                     0x516D, 0x4E03, 0x516B, 0x4E5D };
+
+  if (c == 0x3007 /* 〇 */)
+    return 0;
+  if (c == 0x4E24 /* 两 */)
+    return 2;
+  for (guint i = 0; i < G_N_ELEMENTS (digits); i++)
+    if (digits[i] == c)
+      return (int) i;
+  return -1;
+}
+
+static int
+chinese_unit (gunichar c)
+{
+  switch (c)
+    {
+    case 0x5341: return 10;    /* 十 */
+    case 0x767E: return 100;   /* 百 */
+    case 0x5343: return 1000;  /* 千 */
+    default: return -1;
+    }
+}
+
+/* Reads a Chinese numeral such as 十二 or 一百零五 at @p; returns the
+ * position after it, or @p when there is none. */
+static const char *
+read_chinese_number (const char *p,
+                     guint      *value)
+{
+  guint total = 0, digit = 0;
+  gboolean any = FALSE;
+
+  for (;; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      int d = chinese_digit (c), unit = chinese_unit (c);
+
+      if (d >= 0)
+        digit = (guint) d;
+      else if (unit > 0)
+        {
+          /* 十二 means one ten and two. */
+          total += (digit == 0 && !any ? 1 : digit) * (guint) unit;
+          digit = 0;
+        }
+      else
+        break;
+      any = TRUE;
+    }
+  *value = total + digit;
+  return p;
+}
+
+/**
+ * evg_party_group_sort_name:
+ * @name: a party group's name
+ *
+ * Returns the text a group's name sorts by: its numbers, in digits or in
+ * Chinese (第一, 第十二, 3组), become fixed-width digits, so that 第二 comes
+ * before 第十 and 第十二 as a reader expects and not by the characters'
+ * readings.  A Chinese numeral counts only after 第 or at the start of the
+ * name, where it numbers the group; elsewhere it is part of a word.
+ */
+char *
+evg_party_group_sort_name (const char *name)
+{
+  GString *out = g_string_new (NULL);
+  gboolean after_ordinal = TRUE;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  for (const char *p = name; *p != '\0';)
+    {
+      gunichar c = g_utf8_get_char (p);
+      guint value = 0;
+      const char *end = p;
+
+      if (g_ascii_isdigit (*p))
+        {
+          for (; g_ascii_isdigit (*end); end++)
+            value = value < 99999999u ? value * 10 + (guint) (*end - '0') : 999999999u;
+        }
+      else if (after_ordinal)
+        end = read_chinese_number (p, &value);
+
+      if (end != p)
+        {
+          g_string_append_printf (out, "%010u", value);
+          p = end;
+          after_ordinal = FALSE;
+          continue;
+        }
+      g_string_append_unichar (out, c);
+      after_ordinal = c == 0x7B2C;  /* 第 */
+      p = g_utf8_next_char (p);
+    }
+  return g_string_free (out, FALSE);
+}

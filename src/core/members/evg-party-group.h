@@ -15,6 +15,8 @@ const char *evg_party_group_get_id        (EvgPartyGroup *self);
 const char *evg_party_group_get_name      (EvgPartyGroup *self);
 guint       evg_party_group_get_n_members (EvgPartyGroup *self);
 
+char       *evg_party_group_sort_name     (const char    *name);
+
 /* For the roster, which makes and updates them. */
 EvgPartyGroup *evg_party_group_new           (const char    *id,
                                               const char    *name);
