@@ -23,13 +23,21 @@ struct _EvgMemberDetail
   EvgCheckins *checkins;
   EvgMember  *member;
   gboolean    revealed;
+
+  /* Borrowed: rows of the current member, whose values follow the reveal
+   * button in place, so the pane keeps its scroll position. */
+  AdwActionRow *id_row;
+  AdwActionRow *phone_row;
 };
 
 G_DEFINE_FINAL_TYPE (EvgMemberDetail, evg_member_detail, GTK_TYPE_WIDGET)
 
 static void rebuild (EvgMemberDetail *self);
 
-static void
+/* A labelled value.  The "property" class shows the label small and dim
+ * and the value as normal text (libadwaita 1.2 lacks the class; the app's
+ * style sheet gives it the look later versions have). */
+static AdwActionRow *
 add_row (GtkListBox *list,
          const char *title,
          const char *value)
@@ -37,13 +45,14 @@ add_row (GtkListBox *list,
   GtkWidget *row;
 
   if (value == NULL || *value == '\0')
-    return;
+    return NULL;
 
   row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
   gtk_widget_add_css_class (row, "property");
   gtk_list_box_append (list, row);
+  return ADW_ACTION_ROW (row);
 }
 
 static void
@@ -56,12 +65,39 @@ add_field (GtkListBox     *list,
   add_row (list, _(evg_member_field_get_info (field)->label), value);
 }
 
+static char *
+dup_id_text (EvgMemberDetail *self)
+{
+  return self->revealed ? g_strdup (evg_member_get_id_number (self->member))
+                        : evg_member_dup_masked_id_number (self->member);
+}
+
+static char *
+dup_phone_text (EvgMemberDetail *self)
+{
+  return self->revealed ? g_strdup (evg_member_get (self->member, EVG_MEMBER_PHONE))
+                        : evg_member_dup_masked_phone (self->member);
+}
+
+/* Only the two values change: rebuilding the pane would scroll it back to
+ * the top under the user's eyes. */
 static void
 on_reveal_toggled (GtkToggleButton *button,
                    EvgMemberDetail *self)
 {
   self->revealed = gtk_toggle_button_get_active (button);
-  rebuild (self);
+  if (self->member == NULL)
+    return;
+  if (self->id_row != NULL)
+    {
+      g_autofree char *text = dup_id_text (self);
+      adw_action_row_set_subtitle (self->id_row, text);
+    }
+  if (self->phone_row != NULL)
+    {
+      g_autofree char *text = dup_phone_text (self);
+      adw_action_row_set_subtitle (self->phone_row, text);
+    }
 }
 
 static void
@@ -231,19 +267,61 @@ make_button (const char *label,
 
   if (action != NULL)
     gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_widget_set_hexpand (button, TRUE);
   return button;
+}
+
+/* The actions on the member come first, under the name: below the rows
+ * they were out of sight for anyone who had not scrolled down. */
+static GtkWidget *
+make_actions (EvgMemberDetail *self)
+{
+  GtkWidget *actions, *first, *second, *reveal, *button;
+
+  actions = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  first = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  second = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_box_append (GTK_BOX (actions), first);
+  gtk_box_append (GTK_BOX (actions), second);
+
+  gtk_box_append (GTK_BOX (first), make_button (_("_Edit…"), "roster.edit"));
+  reveal = gtk_toggle_button_new_with_mnemonic (_("_Show ID Number and Phone"));
+  gtk_widget_set_hexpand (reveal, TRUE);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (reveal), self->revealed);
+  gtk_widget_set_tooltip_text (reveal, _("Personal numbers are hidden unless you need them"));
+  g_signal_connect_object (reveal, "toggled", G_CALLBACK (on_reveal_toggled), self, 0);
+  gtk_box_append (GTK_BOX (first), reveal);
+
+  if (evg_member_is_former (self->member))
+    {
+      button = make_button (_("_Cancel the Departure"), NULL);
+      g_signal_connect_object (button, "clicked", G_CALLBACK (on_cancel_departure), self, G_CONNECT_SWAPPED);
+    }
+  else
+    {
+      button = make_button (_("_Record Leaving the Branch…"), NULL);
+      g_signal_connect_object (button, "clicked", G_CALLBACK (on_record_departure), self, G_CONNECT_SWAPPED);
+    }
+  gtk_box_append (GTK_BOX (second), button);
+  button = make_button (_("_Delete Entry Mistake"), "roster.delete");
+  gtk_widget_add_css_class (button, "destructive-action");
+  gtk_widget_set_tooltip_text (button, _("Only for records entered by mistake; you can undo it"));
+  gtk_box_append (GTK_BOX (second), button);
+  return actions;
 }
 
 static void
 rebuild (EvgMemberDetail *self)
 {
-  GtkWidget *child, *title, *subtitle, *list, *buttons, *reveal, *button;
+  GtkWidget *child, *title, *subtitle, *list;
   g_autofree char *id_text = NULL;
   g_autofree char *phone_text = NULL;
   g_autofree char *category = NULL;
   GDate today;
   int age, party_age, days;
 
+  self->id_row = NULL;
+  self->phone_row = NULL;
   while ((child = gtk_widget_get_first_child (self->box)) != NULL)
     gtk_box_remove (GTK_BOX (self->box), child);
 
@@ -274,6 +352,7 @@ rebuild (EvgMemberDetail *self)
     subtitle = gtk_label_new (category);
   gtk_widget_add_css_class (subtitle, "dim-label");
   gtk_box_append (GTK_BOX (self->box), subtitle);
+  gtk_box_append (GTK_BOX (self->box), make_actions (self));
 
   list = gtk_list_box_new ();
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
@@ -301,17 +380,15 @@ rebuild (EvgMemberDetail *self)
       add_row (GTK_LIST_BOX (list), _("Becoming a Full Member"), text);
     }
 
-  id_text = self->revealed ? g_strdup (evg_member_get_id_number (self->member))
-                           : evg_member_dup_masked_id_number (self->member);
-  phone_text = self->revealed ? g_strdup (evg_member_get (self->member, EVG_MEMBER_PHONE))
-                              : evg_member_dup_masked_phone (self->member);
+  id_text = dup_id_text (self);
+  phone_text = dup_phone_text (self);
   add_attendance (self, GTK_LIST_BOX (list), &today);
   add_service_hours (self, GTK_LIST_BOX (list), &today);
   add_field (GTK_LIST_BOX (list), self->member, EVG_MEMBER_GENDER);
   add_field (GTK_LIST_BOX (list), self->member, EVG_MEMBER_ETHNICITY);
-  add_row (GTK_LIST_BOX (list), _(evg_member_field_get_info (EVG_MEMBER_ID_NUMBER)->label), id_text);
+  self->id_row = add_row (GTK_LIST_BOX (list), _(evg_member_field_get_info (EVG_MEMBER_ID_NUMBER)->label), id_text);
   add_field (GTK_LIST_BOX (list), self->member, EVG_MEMBER_BIRTH_DATE);
-  add_row (GTK_LIST_BOX (list), _(evg_member_field_get_info (EVG_MEMBER_PHONE)->label), phone_text);
+  self->phone_row = add_row (GTK_LIST_BOX (list), _(evg_member_field_get_info (EVG_MEMBER_PHONE)->label), phone_text);
   add_field (GTK_LIST_BOX (list), self->member, EVG_MEMBER_JOINED_ON);
   add_field (GTK_LIST_BOX (list), self->member, EVG_MEMBER_FULL_MEMBER_ON);
   add_field (GTK_LIST_BOX (list), self->member, EVG_MEMBER_STANDING);
@@ -329,31 +406,6 @@ rebuild (EvgMemberDetail *self)
       add_field (GTK_LIST_BOX (list), self->member, EVG_MEMBER_LEFT_ON);
     }
   gtk_box_append (GTK_BOX (self->box), list);
-
-  reveal = gtk_toggle_button_new_with_mnemonic (_("_Show ID Number and Phone"));
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (reveal), self->revealed);
-  gtk_widget_set_tooltip_text (reveal, _("Personal numbers are hidden unless you need them"));
-  g_signal_connect_object (reveal, "toggled", G_CALLBACK (on_reveal_toggled), self, 0);
-  gtk_box_append (GTK_BOX (self->box), reveal);
-
-  buttons = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  gtk_box_append (GTK_BOX (buttons), make_button (_("_Edit…"), "roster.edit"));
-  if (evg_member_is_former (self->member))
-    {
-      button = make_button (_("_Cancel the Departure"), NULL);
-      g_signal_connect_object (button, "clicked", G_CALLBACK (on_cancel_departure), self, G_CONNECT_SWAPPED);
-    }
-  else
-    {
-      button = make_button (_("_Record Leaving the Branch…"), NULL);
-      g_signal_connect_object (button, "clicked", G_CALLBACK (on_record_departure), self, G_CONNECT_SWAPPED);
-    }
-  gtk_box_append (GTK_BOX (buttons), button);
-  button = make_button (_("_Delete Entry Mistake"), "roster.delete");
-  gtk_widget_add_css_class (button, "destructive-action");
-  gtk_widget_set_tooltip_text (button, _("Only for records entered by mistake; you can undo it"));
-  gtk_box_append (GTK_BOX (buttons), button);
-  gtk_box_append (GTK_BOX (self->box), buttons);
 }
 
 static void
