@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "evg-cell-text.h"
+#include "evg-member-detail.h"
 #include "evg-member-editor.h"
 #include "evg-roster-page.h"
 #include "../evg-test-util.h"
@@ -227,6 +228,223 @@ test_roster_delete_and_undo (Fixture       *f,
   g_assert_cmpstr (evg_member_get_id (member), ==, id);
 }
 
+static GObject *
+child (Fixture    *f,
+       const char *name)
+{
+  return gtk_widget_get_template_child (GTK_WIDGET (f->page), EVG_TYPE_ROSTER_PAGE, name);
+}
+
+/* Saves a member through the editor, as the user would. */
+static void
+add_member (Fixture    *f,
+            const char *name,
+            const char *id_number,
+            gboolean    full)
+{
+  EvgMemberEditor *editor = evg_member_editor_new (evg_context_get_roster (f->context), NULL);
+  g_autofree char *birth = g_strdup_printf ("%.4s-%.2s-%.2s", id_number + 6, id_number + 10, id_number + 12);
+
+  fill_zhang_san (editor, id_number);
+  evg_member_editor_set_text (editor, EVG_MEMBER_NAME, name);
+  evg_member_editor_set_text (editor, EVG_MEMBER_BIRTH_DATE, birth);
+  evg_member_editor_set_text (editor, EVG_MEMBER_GENDER, (id_number[16] - '0') % 2 == 1 ? "男" : "女");
+  if (!full)
+    {
+      evg_member_editor_set_text (editor, EVG_MEMBER_CATEGORY, "预备党员");
+      evg_member_editor_set_text (editor, EVG_MEMBER_JOINED_ON, "2024-09-01");
+      evg_member_editor_set_text (editor, EVG_MEMBER_FULL_MEMBER_ON, "");
+    }
+  if (!evg_member_editor_can_save (editor))
+    {
+      g_autofree char *problems = evg_member_editor_dup_problems (editor);
+
+      g_test_message ("%s: %s", name, problems);
+    }
+  g_assert_true (evg_member_editor_save (editor));
+  spin ();
+}
+
+/* An active filter shows on its button, which says how many are on; one
+ * click clears them; the footer says the list is filtered and how many it
+ * shows. */
+static void
+test_roster_filters_visible (Fixture       *f,
+                             gconstpointer  data)
+{
+  GtkMenuButton *button = GTK_MENU_BUTTON (child (f, "filter_button"));
+  GtkWidget *clear = GTK_WIDGET (child (f, "clear_filters_button"));
+  GtkLabel *footer = GTK_LABEL (child (f, "count_label"));
+  EvgMemberList *list = evg_roster_page_get_list (f->page);
+
+  add_member (f, "张三", "110105198001010016", TRUE);
+  add_member (f, "李四", "110105198001010024", FALSE);
+  add_member (f, "王五", "11010519491231002X", TRUE);
+  g_assert_cmpstr (gtk_label_get_label (footer), ==, "3 members");
+  g_assert_cmpstr (gtk_menu_button_get_label (button), ==, "Filters");
+  g_assert_false (gtk_widget_get_visible (clear));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (button), "accent"));
+
+  /* 正式党员 only, and then mobile members only as well. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (child (f, "category_dropdown")), 1);
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 2);
+  g_assert_cmpstr (gtk_menu_button_get_label (button), ==, "Filters (1)");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (button), "accent"));
+  g_assert_true (gtk_widget_get_visible (clear));
+  g_assert_cmpstr (gtk_label_get_label (footer), ==, "Filtered: 2 members shown · 3 in all");
+
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (child (f, "mobile_check")), TRUE);
+  spin ();
+  g_assert_cmpstr (gtk_menu_button_get_label (button), ==, "Filters (2)");
+  g_assert_cmpstr (visible_state (f), ==, "no-results");
+  g_assert_cmpstr (gtk_label_get_label (footer), ==, "Filtered: 0 members shown · 3 in all");
+
+  /* The clear button is one click. */
+  g_signal_emit_by_name (clear, "clicked");
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 3);
+  g_assert_cmpstr (gtk_menu_button_get_label (button), ==, "Filters");
+  g_assert_false (gtk_widget_get_visible (clear));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (button), "accent"));
+  g_assert_cmpstr (gtk_label_get_label (footer), ==, "3 members");
+  g_assert_cmpstr (visible_state (f), ==, "list");
+
+  /* A search filters too, and the footer says so for one member. */
+  search (f, "lisi");
+  g_assert_cmpstr (gtk_label_get_label (footer), ==, "Filtered: 1 member shown · 3 in all");
+  search (f, "");
+}
+
+static void
+find_widgets (GtkWidget *widget,
+              GType      type,
+              GPtrArray *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    find_widgets (c, type, found);
+}
+
+static GtkWidget *
+find_action_button (GtkWidget  *root,
+                    const char *action)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+  find_widgets (root, GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_actionable_get_action_name (g_ptr_array_index (buttons, i)), action) == 0)
+      return g_ptr_array_index (buttons, i);
+  return NULL;
+}
+
+static AdwActionRow *
+find_row (GtkWidget  *root,
+          const char *title)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  find_widgets (root, ADW_TYPE_ACTION_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    if (g_strcmp0 (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), title) == 0)
+      return g_ptr_array_index (rows, i);
+  return NULL;
+}
+
+/* The member's actions come first in the detail pane, before the rows of
+ * values; revealing the numbers keeps the pane where it was scrolled to;
+ * after an edit is saved the member stays selected and shown. */
+static void
+test_roster_detail_pane (Fixture       *f,
+                         gconstpointer  data)
+{
+  GtkWidget *detail = GTK_WIDGET (child (f, "detail"));
+  GtkSelectionModel *selection = gtk_column_view_get_model (GTK_COLUMN_VIEW (child (f, "column_view")));
+  EvgMemberList *list = evg_roster_page_get_list (f->page);
+  g_autoptr(EvgMember) member = NULL;
+  g_autofree char *id = NULL;
+  GtkWidget *box, *edit, *reveal = NULL, *scrolled;
+  AdwActionRow *id_row;
+  GtkAdjustment *adjustment;
+  EvgMemberEditor *editor;
+  double value;
+  int actions_at = -1, rows_at = -1, i = 0;
+
+  add_member (f, "张三", "110105198001010016", TRUE);
+  add_member (f, "李四", "110105198001010024", FALSE);
+  gtk_window_set_default_size (f->window, 900, 360);
+  gtk_selection_model_select_item (selection, 1, TRUE);
+  spin ();
+  member = g_object_ref (evg_member_detail_get_member (EVG_MEMBER_DETAIL (detail)));
+  id = g_strdup (evg_member_get_id (member));
+  g_assert_cmpstr (evg_member_get_name (member), ==, "张三");
+
+  /* The box the pane scrolls: its children are the name, the category,
+   * the actions, the rows. */
+  scrolled = gtk_widget_get_first_child (detail);
+  box = gtk_widget_get_first_child (gtk_widget_get_first_child (scrolled));
+  if (GTK_IS_VIEWPORT (box))
+    box = gtk_widget_get_first_child (box);
+  edit = find_action_button (detail, "roster.edit");
+  g_assert_nonnull (edit);
+  g_assert_nonnull (find_action_button (detail, "roster.delete"));
+  for (GtkWidget *c = gtk_widget_get_first_child (box); c != NULL; c = gtk_widget_get_next_sibling (c), i++)
+    {
+      if (actions_at < 0 && gtk_widget_is_ancestor (edit, c))
+        actions_at = i;
+      if (rows_at < 0 && GTK_IS_LIST_BOX (c))
+        rows_at = i;
+    }
+  g_assert_cmpint (actions_at, >=, 0);
+  g_assert_cmpint (actions_at, <, rows_at);
+  g_assert_cmpint (actions_at, <=, 2);
+
+  /* Values are the normal text, labels the small one. */
+  id_row = find_row (detail, "ID Number");
+  g_assert_nonnull (id_row);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (id_row), "property"));
+  g_assert_cmpstr (adw_action_row_get_subtitle (id_row), !=, "110105198001010016");
+
+  /* Scrolled down, revealing changes the values in place. */
+  {
+    g_autoptr(GPtrArray) toggles = g_ptr_array_new ();
+
+    find_widgets (detail, GTK_TYPE_TOGGLE_BUTTON, toggles);
+    g_assert_cmpuint (toggles->len, ==, 1);
+    reveal = g_ptr_array_index (toggles, 0);
+  }
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  for (gint64 end = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+       gtk_adjustment_get_upper (adjustment) <= gtk_adjustment_get_page_size (adjustment) + 1 &&
+       g_get_monotonic_time () < end;)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >, gtk_adjustment_get_page_size (adjustment) + 1);
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment));
+  value = gtk_adjustment_get_value (adjustment);
+  g_assert_cmpfloat (value, >, 0);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (reveal), TRUE);
+  spin ();
+  g_assert_true (find_row (detail, "ID Number") == id_row);
+  g_assert_cmpstr (adw_action_row_get_subtitle (id_row), ==, "110105198001010016");
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, value);
+
+  /* Renamed so that the sort moves the row; it stays selected. */
+  editor = evg_member_editor_new (evg_context_get_roster (f->context), member);
+  evg_member_editor_set_text (editor, EVG_MEMBER_NAME, "阿三");
+  g_assert_true (evg_member_editor_save (editor));
+  spin ();
+  g_clear_object (&member);
+  member = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (selection));
+  g_assert_nonnull (member);
+  g_object_ref (member);
+  g_assert_cmpstr (evg_member_get_id (member), ==, id);
+  g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (selection)), ==,
+                    evg_member_list_find (list, id));
+  g_assert_cmpstr (evg_member_get_name (evg_member_detail_get_member (EVG_MEMBER_DETAIL (detail))), ==, "阿三");
+}
+
 /* While the app's worker reads the roster, the page says it is loading:
  * "no members" must not flash before the members show. */
 static void
@@ -276,6 +494,8 @@ main (int    argc,
   ADD ("/evg/ui/roster/add-find-pinyin", test_roster_add_and_find_by_pinyin);
   ADD ("/evg/ui/roster/delete", test_roster_delete_and_undo);
   ADD ("/evg/ui/roster/loading", test_roster_loading_state);
+  ADD ("/evg/ui/roster/filters-visible", test_roster_filters_visible);
+  ADD ("/evg/ui/roster/detail-pane", test_roster_detail_pane);
 #undef ADD
 
   return g_test_run ();

@@ -30,6 +30,8 @@ struct _EvgRosterPage
   GtkDropDown       *standing_dropdown;
   GtkCheckButton    *mobile_check;
   GtkCheckButton    *lost_check;
+  GtkMenuButton     *filter_button;
+  GtkButton         *clear_filters_button;
   GtkStack          *content_stack;
   GtkColumnView     *column_view;
   EvgMemberDetail   *detail;
@@ -45,6 +47,7 @@ struct _EvgRosterPage
   GDate              today;
   int                probed_sort;       /* set while asking the view's sorter */
   gboolean           syncing_sort;
+  char              *reselect_id;       /* the member selected while the list changes */
 };
 
 G_DEFINE_FINAL_TYPE (EvgRosterPage, evg_roster_page, GTK_TYPE_WIDGET)
@@ -82,7 +85,8 @@ static const struct {
   [COLUMN_CATEGORY]    = { N_("Category"), EVG_MEMBER_SORT_CATEGORY, TRUE, FALSE, 8 },
   [COLUMN_PARTY_GROUP] = { N_("Party Group"), EVG_MEMBER_SORT_PARTY_GROUP, TRUE, TRUE, 14 },
   [COLUMN_PARTY_AGE]   = { N_("Party Age"), EVG_MEMBER_SORT_PARTY_AGE, TRUE, FALSE, 3 },
-  [COLUMN_PHONE]       = { N_("Phone"), 0, FALSE, FALSE, 11 },
+  /* 138****5678: digits are wider than the average character. */
+  [COLUMN_PHONE]       = { N_("Phone"), 0, FALSE, FALSE, 14 },
 };
 
 static char *
@@ -215,6 +219,52 @@ build_columns (EvgRosterPage *self)
                            G_CALLBACK (on_sorter_changed), self, G_CONNECT_SWAPPED);
 }
 
+/* The filters in the Filters popover that narrow the list; the scope
+ * drop-down beside it chooses which list, and is not counted. */
+static guint
+count_active_filters (EvgRosterPage *self)
+{
+  return (gtk_drop_down_get_selected (self->category_dropdown) > 0) +
+         (gtk_drop_down_get_selected (self->group_dropdown) > 0) +
+         (gtk_drop_down_get_selected (self->standing_dropdown) > 0) +
+         gtk_check_button_get_active (self->mobile_check) +
+         gtk_check_button_get_active (self->lost_check);
+}
+
+/* A filter left on from yesterday must not pass unnoticed: the button
+ * says how many are on, in the accent colour, and a button beside it
+ * clears them. */
+static void
+update_filter_button (EvgRosterPage *self)
+{
+  guint n = count_active_filters (self);
+  g_autofree char *label = NULL;
+
+  if (n > 0)
+    label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Filters (%u)", "Filters (%u)", n), n);
+  else
+    label = g_strdup (_("Filters"));
+  gtk_menu_button_set_label (self->filter_button, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->filter_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  if (n > 0)
+    gtk_widget_add_css_class (GTK_WIDGET (self->filter_button), "accent");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->filter_button), "accent");
+  gtk_widget_set_visible (GTK_WIDGET (self->clear_filters_button), n > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "roster.clear-filters", n > 0);
+}
+
+/* Whether the list shows fewer than all the members of its scope, or
+ * could: a search or a filter is on. */
+static gboolean
+is_filtered (EvgRosterPage *self)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (self->list)) != evg_member_list_get_n_total (self->list) ||
+         count_active_filters (self) > 0 ||
+         *gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) != '\0';
+}
+
 static void
 update_count (EvgRosterPage *self)
 {
@@ -239,11 +289,19 @@ update_count (EvgRosterPage *self)
 
   shown = g_list_model_get_n_items (G_LIST_MODEL (self->list));
   total = evg_member_list_get_n_total (self->list);
-  filtered = shown != total;
+  filtered = is_filtered (self);
 
+  /* A filtered list says so, with the number it shows first: it is what
+   * an export writes and what a secretary counts. */
   if (filtered)
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Showing %u of %u member",
-                                         "Showing %u of %u members", total), shown, total);
+    {
+      g_autofree char *shown_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Filtered: %u member shown",
+                                                                  "Filtered: %u members shown", shown), shown);
+      g_autofree char *total_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u in all",
+                                                                  "%u in all", total), total);
+
+      text = g_strdup_printf ("%s · %s", shown_text, total_text);
+    }
   else
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u member", "%u members", total), total);
   gtk_label_set_label (self->count_label, text);
@@ -260,8 +318,10 @@ update_count (EvgRosterPage *self)
 static void
 on_search_changed (EvgRosterPage *self)
 {
-  if (self->list != NULL)
-    evg_member_list_set_search_text (self->list, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  if (self->list == NULL)
+    return;
+  evg_member_list_set_search_text (self->list, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  update_count (self);
 }
 
 static const char *
@@ -290,6 +350,34 @@ on_filters_changed (EvgRosterPage *self)
   evg_member_list_set_standing (self->list, selected_code (self->standing_dropdown, self->standing_codes));
   evg_member_list_set_only_mobile (self->list, gtk_check_button_get_active (self->mobile_check));
   evg_member_list_set_only_lost_contact (self->list, gtk_check_button_get_active (self->lost_check));
+  update_filter_button (self);
+  update_count (self);
+}
+
+static void
+clear_filters_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  EvgRosterPage *self = EVG_ROSTER_PAGE (widget);
+
+  /* One refilter, not five. */
+  g_signal_handlers_block_by_func (self->category_dropdown, on_filters_changed, self);
+  g_signal_handlers_block_by_func (self->group_dropdown, on_filters_changed, self);
+  g_signal_handlers_block_by_func (self->standing_dropdown, on_filters_changed, self);
+  g_signal_handlers_block_by_func (self->mobile_check, on_filters_changed, self);
+  g_signal_handlers_block_by_func (self->lost_check, on_filters_changed, self);
+  gtk_drop_down_set_selected (self->category_dropdown, 0);
+  gtk_drop_down_set_selected (self->group_dropdown, 0);
+  gtk_drop_down_set_selected (self->standing_dropdown, 0);
+  gtk_check_button_set_active (self->mobile_check, FALSE);
+  gtk_check_button_set_active (self->lost_check, FALSE);
+  g_signal_handlers_unblock_by_func (self->category_dropdown, on_filters_changed, self);
+  g_signal_handlers_unblock_by_func (self->group_dropdown, on_filters_changed, self);
+  g_signal_handlers_unblock_by_func (self->standing_dropdown, on_filters_changed, self);
+  g_signal_handlers_unblock_by_func (self->mobile_check, on_filters_changed, self);
+  g_signal_handlers_unblock_by_func (self->lost_check, on_filters_changed, self);
+  on_filters_changed (self);
 }
 
 /* Fills a filter drop-down with "Any" and the labels of a choice field. */
@@ -353,9 +441,43 @@ on_selection_changed (EvgRosterPage *self)
 {
   EvgMember *member = selected_member (self);
 
+  /* While the list changes the selection may drop for a moment; the
+   * detail pane waits for restore_selection() rather than flicker. */
+  if (member == NULL && self->reselect_id != NULL)
+    return;
+
   evg_member_detail_set_member (self->detail, member);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "roster.delete", member != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "roster.edit", member != NULL);
+}
+
+/* Saving an edit replaces the member's row (its item is a new object, and
+ * it may move as the sort puts it), which drops a GtkSingleSelection's
+ * selection.  The member stays selected: the id is noted before the
+ * selection sees the change, and selected again after. */
+static void
+remember_selection (EvgRosterPage *self)
+{
+  EvgMember *member = selected_member (self);
+
+  g_clear_pointer (&self->reselect_id, g_free);
+  if (member != NULL)
+    self->reselect_id = g_strdup (evg_member_get_id (member));
+}
+
+static void
+restore_selection (EvgRosterPage *self)
+{
+  g_autofree char *id = g_steal_pointer (&self->reselect_id);
+  guint position;
+
+  if (id == NULL || selected_member (self) != NULL)
+    return;
+  position = evg_member_list_find (self->list, id);
+  if (position != G_MAXUINT)
+    gtk_single_selection_set_selected (self->selection, position);
+  else
+    on_selection_changed (self);
 }
 
 static void
@@ -494,8 +616,17 @@ export_done (GObject      *source,
 
   {
     g_autofree char *name = file != NULL ? g_file_get_basename (file) : g_strdup ("");
-    g_autofree char *text = g_strdup_printf (_("Saved the list to “%s”"), name);
+    guint n = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (self), "export-filtered"));
+    g_autofree char *text = NULL;
 
+    /* n is 1 + the members written when the list was filtered. */
+    if (n > 0)
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "Saved only the %u filtered member to “%s”",
+                                           "Saved only the %u filtered members to “%s”", n - 1),
+                              n - 1, name);
+    else
+      text = g_strdup_printf (_("Saved the list to “%s”"), name);
     show_toast (self, adw_toast_new (text));
   }
 }
@@ -512,8 +643,18 @@ on_export_chosen (GtkNativeDialog *chooser,
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
       g_autofree char *path = g_file_get_path (file);
       g_autofree char *name = g_file_get_basename (file);
-      g_autofree char *text = g_strdup_printf (_("Exporting to “%s”…"), name);
+      g_autofree char *text = NULL;
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->list));
 
+      if (is_filtered (self))
+        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "Exporting only the %u filtered member to “%s”…",
+                                             "Exporting only the %u filtered members to “%s”…", n),
+                                n, name);
+      else
+        text = g_strdup_printf (_("Exporting to “%s”…"), name);
+      g_object_set_data (G_OBJECT (self), "export-filtered",
+                         GUINT_TO_POINTER (is_filtered (self) ? n + 1 : 0));
       g_object_set_data_full (G_OBJECT (self), "export-file", g_object_ref (file), g_object_unref);
       show_toast (self, adw_toast_new (text));
       evg_roster_export_async (evg_context_get_roster (self->context), self->list, path,
@@ -536,14 +677,27 @@ export_action (GtkWidget  *widget,
   g_autofree char *name = g_strdup_printf (_("member-roster-%s.xlsx"), stamp);
   g_autoptr(GtkFileFilter) xlsx = gtk_file_filter_new ();
   g_autoptr(GtkFileFilter) csv = gtk_file_filter_new ();
+  g_autofree char *title = NULL;
   GtkFileChooserNative *chooser;
+  guint n;
+
+  if (self->list == NULL)
+    return;
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->list));
+
+  /* The dialog says before anything is written that a filter is on. */
+  if (is_filtered (self))
+    title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Export Only the %u Filtered Member",
+                                          "Export Only the %u Filtered Members", n), n);
+  else
+    title = g_strdup (_("Export the Member Roster"));
 
   gtk_file_filter_set_name (xlsx, _("Excel workbook (.xlsx)"));
   gtk_file_filter_add_pattern (xlsx, "*.xlsx");
   gtk_file_filter_set_name (csv, _("CSV, UTF-8 (.csv)"));
   gtk_file_filter_add_pattern (csv, "*.csv");
 
-  chooser = gtk_file_chooser_native_new (_("Export the Member Roster"),
+  chooser = gtk_file_chooser_native_new (title,
                                          GTK_WINDOW (gtk_widget_get_root (widget)),
                                          GTK_FILE_CHOOSER_ACTION_SAVE,
                                          _("_Export"), _("_Cancel"));
@@ -589,11 +743,14 @@ attach_list (EvgRosterPage *self)
   EvgRoster *roster = evg_context_get_roster (self->context);
 
   self->list = evg_member_list_new (roster);
+  /* Before the selection model connects, so it runs first. */
+  g_signal_connect_object (self->list, "items-changed", G_CALLBACK (remember_selection), self, G_CONNECT_SWAPPED);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->list)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
 
+  g_signal_connect_object (self->list, "items-changed", G_CALLBACK (restore_selection), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->list, "items-changed", G_CALLBACK (update_count), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (roster, "notify::loading", G_CALLBACK (update_count), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->selection, "notify::selected-item",
@@ -614,6 +771,7 @@ attach_list (EvgRosterPage *self)
     self->syncing_sort = FALSE;
   }
   on_selection_changed (self);
+  update_filter_button (self);
   update_count (self);
 }
 
@@ -637,6 +795,7 @@ evg_roster_page_dispose (GObject *object)
   g_clear_pointer (&self->category_codes, g_ptr_array_unref);
   g_clear_pointer (&self->standing_codes, g_ptr_array_unref);
   g_clear_pointer (&self->group_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->reselect_id, g_free);
 
   G_OBJECT_CLASS (evg_roster_page_parent_class)->dispose (object);
 }
@@ -701,6 +860,8 @@ evg_roster_page_class_init (EvgRosterPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EvgRosterPage, standing_dropdown);
   gtk_widget_class_bind_template_child (widget_class, EvgRosterPage, mobile_check);
   gtk_widget_class_bind_template_child (widget_class, EvgRosterPage, lost_check);
+  gtk_widget_class_bind_template_child (widget_class, EvgRosterPage, filter_button);
+  gtk_widget_class_bind_template_child (widget_class, EvgRosterPage, clear_filters_button);
   gtk_widget_class_bind_template_child (widget_class, EvgRosterPage, content_stack);
   gtk_widget_class_bind_template_child (widget_class, EvgRosterPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, EvgRosterPage, detail);
@@ -717,6 +878,7 @@ evg_roster_page_class_init (EvgRosterPageClass *klass)
   gtk_widget_class_install_action (widget_class, "roster.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "roster.print-cards", NULL, print_cards_action);
   gtk_widget_class_install_action (widget_class, "roster.party-groups", NULL, party_groups_action);
+  gtk_widget_class_install_action (widget_class, "roster.clear-filters", NULL, clear_filters_action);
 
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
