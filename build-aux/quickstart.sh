@@ -17,7 +17,8 @@ prefix="$here/_install"
 # records are laid out with Pango and cairo (also without the GUI), need a
 # Chinese font (fonts-noto-cjk) and are read back by the tests with
 # poppler-utils.  Spreadsheets: libzip-dev opens the .xlsx workbooks that
-# imports read, libxlsxwriter-dev writes the .xlsx exports, and
+# imports read, libxml2-dev parses their XML (a sheet of 100,000 rows is
+# tens of megabytes of it), libxlsxwriter-dev writes the .xlsx exports, and
 # python3-openpyxl makes workbooks for the tests and reads ours back.  The
 # member cards' QR codes are made with libqrencode (libqrencode-dev);
 # zbar-tools' zbarimg decodes them again in the tests.
@@ -25,7 +26,7 @@ packages="meson ninja-build pkg-config gcc gettext
   libglib2.0-dev libglib2.0-dev-bin libglib2.0-bin libgtk-4-dev libadwaita-1-dev
   libsoup-3.0-dev libjson-glib-dev libsqlite3-dev libsecret-1-dev glib-networking
   libmicrohttpd-dev libical-dev libpango1.0-dev libcairo2-dev libqrencode-dev
-  libzip-dev libxlsxwriter-dev
+  libzip-dev libxml2-dev libxlsxwriter-dev
   sqlite3 python3 python3-gi python3-icalendar python3-openpyxl gir1.2-atspi-2.0 at-spi2-core
   xvfb xauth dbus dbus-daemon dbus-bin
   desktop-file-utils appstream flatpak-builder

@@ -447,6 +447,67 @@ test_read_damaged (void)
   evg_test_remove_dir (dir);
 }
 
+/* A sheet's XML that tries what XML can do against its reader: an entity
+ * that would read a file of this machine, entities that expand a
+ * thousandfold each (the "billion laughs"), both in a document type that
+ * no workbook declares, and a text node larger than any cell can hold.
+ * Each is refused as damage, and no entity is ever expanded. */
+static void
+test_read_hostile (void)
+{
+  static const char *const sheets[] = {
+    "<?xml version=\"1.0\"?><!DOCTYPE worksheet [<!ENTITY secret SYSTEM \"file:///etc/passwd\">]>"
+    "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
+    "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&secret;</t></is></c></row></sheetData></worksheet>",
+    "<?xml version=\"1.0\"?><!DOCTYPE worksheet [<!ENTITY a \"aaaaaaaaaa\">"
+    "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">"
+    "<!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\"><!ENTITY e \"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\">]>"
+    "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
+    "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&e;&e;&e;&e;&e;&e;&e;&e;</t></is></c></row></sheetData></worksheet>",
+  };
+  static const char huge_py[] =
+    "import sys, zipfile\n"
+    "sheet = ('<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>'\n"
+    "         '<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>' + '\u515a' * 200000 + '</t></is></c></row>'\n"
+    "         '</sheetData></worksheet>')\n"
+    "with zipfile.ZipFile(sys.argv[1], 'a', zipfile.ZIP_DEFLATED) as z:\n"
+    "  z.writestr('xl/worksheets/sheet1.xml', sheet)\n";
+  g_autofree char *dir = NULL;
+  GPtrArray *fields;
+  guint line;
+
+  if (!need_openpyxl ())
+    return;
+  dir = evg_test_make_dir ();
+
+  for (guint i = 0; i <= G_N_ELEMENTS (sheets); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("hostile-%u.xlsx", i);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autoptr(EvgXlsxReader) reader = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (i < G_N_ELEMENTS (sheets))
+        run_python (handmade_py, path, "xl/worksheets/sheet1.xml", sheets[i],
+                    "xl/sharedStrings.xml", "NONE", NULL);
+      else
+        {
+          run_python (handmade_py, path, "xl/worksheets/sheet1.xml", "NONE",
+                      "xl/sharedStrings.xml", "NONE", NULL);
+          run_python (huge_py, path, NULL);
+        }
+      reader = evg_xlsx_reader_new_for_path (path, 10000000, &error);
+      g_assert_no_error (error);
+      g_assert_true (evg_xlsx_reader_open_sheet (reader, 0, &error));
+      g_assert_false (evg_xlsx_reader_next (reader, &fields, &line));
+      g_assert_false (evg_xlsx_reader_finish (reader, &error));
+      g_assert_error (error, EVG_XLSX_ERROR, EVG_XLSX_ERROR_DAMAGED);
+      g_assert_null (strstr (error->message, "root:"));
+    }
+
+  evg_test_remove_dir (dir);
+}
+
 /* A small file that unpacks to far more than the limit is refused before
  * the rows are read, and so is one whose sheet grows past it as it is
  * read. */
@@ -690,6 +751,7 @@ main (int    argc,
   g_test_add_func ("/evg/xlsx/read/openpyxl", test_read_openpyxl);
   g_test_add_func ("/evg/xlsx/read/handmade", test_read_handmade);
   g_test_add_func ("/evg/xlsx/read/damaged", test_read_damaged);
+  g_test_add_func ("/evg/xlsx/read/hostile", test_read_hostile);
   g_test_add_func ("/evg/xlsx/read/zip-bomb", test_read_zip_bomb);
   g_test_add_func ("/evg/xlsx/read/serial-to-date", test_serial_to_date);
   g_test_add_func ("/evg/xlsx/import/roster", test_import_roster);

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <libxml/parser.h>
+#include <libxml/SAX2.h>
 #include <zip.h>
 
 #include "evg-xlsx.h"
@@ -28,6 +30,27 @@ G_DEFINE_QUARK (evg-xlsx-error-quark, evg_xlsx_error)
 /* The last day Excel counts, 9999-12-31, as a serial of the 1900 system. */
 #define MAX_SERIAL 2958465
 
+/* The most text one cell or shared string may hold, in bytes: Excel's
+ * limit of 32,767 characters, four bytes each at most, with room to spare
+ * for rich text runs.  Without it, one text node of a sheet could take as
+ * much memory as the whole part unpacks to. */
+#define MAX_TEXT (256 * 1024)
+
+/* libxml2 reads the parts with nothing from outside the file: no network,
+ * no external DTD and no entity of a DTD put into the text (the handlers
+ * below have no way to look entities up, so none is ever expanded, which
+ * also rules out entity bombs, and a document type declaration stops the
+ * part at once).  Its own limits on names and depth stay, as
+ * XML_PARSE_HUGE is not given; the handlers report errors themselves. */
+#define PARSE_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
+
+/* libxml2 2.12 made the errors that it hands to handlers constant. */
+#if LIBXML_VERSION >= 21200
+typedef const xmlError XmlErrorArg;
+#else
+typedef xmlError XmlErrorArg;
+#endif
+
 typedef enum
 {
   CELL_NUMBER,
@@ -37,6 +60,21 @@ typedef enum
   CELL_TEXT,      /* a formula's text result, or an error such as #N/A */
   CELL_DATE,      /* an ISO 8601 date, which only some writers use */
 } CellType;
+
+/* A part of the workbook being parsed: libxml2's push parser, fed from
+ * the container a piece at a time, calls the handlers of whoever reads the
+ * part with the Part as their context. */
+typedef struct
+{
+  EvgXlsxReader    *self;
+  char             *name;
+  zip_file_t       *file;
+  guint64           size;     /* what its header says it unpacks to */
+  guint64           read;
+  xmlParserCtxtPtr  context;
+  char             *failure;  /* what the XML or a handler found wrong */
+  gpointer          data;     /* the state of whoever reads the part */
+} Part;
 
 /* A row parsed but not yet handed out: its cells, each ending in a NUL,
  * one after the other in column order. */
@@ -62,11 +100,7 @@ struct _EvgXlsxReader
 
   /* The sheet being read. */
   guint        sheet;
-  zip_file_t  *file;
-  char        *part;
-  guint64      part_size;
-  guint64      part_read;
-  GMarkupParseContext *context;
+  Part         part;       /* its context is NULL when no sheet is open */
   char        *buffer;     /* CHUNK bytes */
   GError      *error;      /* what stopped the sheet early */
   gboolean     done;       /* the part is read to its end */
@@ -87,37 +121,79 @@ struct _EvgXlsxReader
   guint        n_blank;
 };
 
-/* The name of @element without a namespace prefix: some writers spell the
- * spreadsheet elements x:c, x:row… */
+/* libxml2 hands an element's attributes over as five pointers each: the
+ * local name, the prefix, the namespace, and the start and end of the
+ * value, which does not end in a NUL.  This is the value of the attribute
+ * @wanted that has no prefix, as the spreadsheet attributes have none. */
 static const char *
-local_name (const char *element)
+find_attribute (int             n_attributes,
+                const xmlChar **attributes,
+                const char     *wanted,
+                gsize          *len)
 {
-  const char *colon = strrchr (element, ':');
-
-  return colon != NULL ? colon + 1 : element;
+  for (int i = 0; i < n_attributes; i++, attributes += 5)
+    if (attributes[1] == NULL && strcmp ((const char *) attributes[0], wanted) == 0)
+      {
+        *len = (gsize) (attributes[4] - attributes[3]);
+        return (const char *) attributes[3];
+      }
+  return NULL;
 }
 
-static const char *
-find_attribute (const char **names,
-                const char **values,
-                const char  *wanted)
+static char *
+dup_attribute (int             n_attributes,
+               const xmlChar **attributes,
+               const char     *wanted)
 {
-  for (guint i = 0; names[i] != NULL; i++)
-    if (g_str_equal (names[i], wanted))
-      return values[i];
-  return NULL;
+  gsize len;
+  const char *value = find_attribute (n_attributes, attributes, wanted, &len);
+
+  return value != NULL ? g_strndup (value, len) : NULL;
+}
+
+/* Whether the attribute value @value of @len bytes is @wanted. */
+static inline gboolean
+value_is (const char *value,
+          gsize       len,
+          const char *wanted)
+{
+  return value != NULL && strlen (wanted) == len && memcmp (value, wanted, len) == 0;
 }
 
 /* The relationship id of an element, r:id in whatever prefix the writer
  * gave the relationships namespace. */
-static const char *
-find_relationship_id (const char **names,
-                      const char **values)
+static char *
+dup_relationship_id (int             n_attributes,
+                     const xmlChar **attributes)
 {
-  for (guint i = 0; names[i] != NULL; i++)
-    if (g_str_has_suffix (names[i], ":id"))
-      return values[i];
+  for (int i = 0; i < n_attributes; i++, attributes += 5)
+    if (attributes[1] != NULL && strcmp ((const char *) attributes[0], "id") == 0)
+      return g_strndup ((const char *) attributes[3], (gsize) (attributes[4] - attributes[3]));
   return NULL;
+}
+
+/* A decimal number of at most @max in an attribute value; FALSE when the
+ * value is anything else. */
+static gboolean
+parse_uint (const char *value,
+            gsize       len,
+            guint       max,
+            guint      *out)
+{
+  guint n = 0;
+
+  if (len == 0)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    {
+      if (!g_ascii_isdigit (value[i]))
+        return FALSE;
+      n = n * 10 + (guint) (value[i] - '0');
+      if (n > max)
+        return FALSE;
+    }
+  *out = n;
+  return TRUE;
 }
 
 static void
@@ -216,40 +292,157 @@ read_part (EvgXlsxReader  *self,
   return (gssize) n;
 }
 
-/* Parses the whole of a small part (the workbook, its relationships, the
- * styles, the shared strings) with @parser. */
-static gboolean
-parse_part (EvgXlsxReader        *self,
-            const char           *part,
-            const GMarkupParser  *parser,
-            gpointer              user_data,
-            GError              **error)
+/* Keeps the first error that makes libxml2 stop: its fatal errors and
+ * the others that break the XML.  Namespace errors (a prefix that was
+ * never declared) are let pass: the parts are read by their elements'
+ * local names, whatever the namespace. */
+static void
+part_xml_error (void        *user_data,
+                XmlErrorArg *error)
 {
-  g_autoptr(GMarkupParseContext) context = NULL;
-  g_autoptr(GError) local = NULL;
-  char *buffer = self->buffer;
-  zip_file_t *file;
-  guint64 size;
-  gssize n;
+  Part *part = user_data;
+  g_autofree char *message = NULL;
 
-  file = open_part (self, part, &size, error);
-  if (file == NULL)
+  if (part->failure != NULL || error->level < XML_ERR_ERROR || error->domain == XML_FROM_NAMESPACE)
+    return;
+  message = g_strchomp (g_strdup (error->message != NULL ? error->message : ""));
+  part->failure = g_strdup_printf (_("line %d, column %d: %s"), error->line, error->int2, message);
+}
+
+/* Stops parsing @part for what a handler found wrong in it. */
+static void G_GNUC_PRINTF (2, 3)
+part_fail (Part       *part,
+           const char *format,
+           ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  if (part->failure != NULL)
+    return;
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  part->failure = g_strdup_printf (_("line %d, column %d: %s"),
+                                   xmlSAX2GetLineNumber (part->context),
+                                   xmlSAX2GetColumnNumber (part->context), message);
+  xmlStopParser (part->context);
+}
+
+/* The parts of a package never declare a document type (Open Packaging
+ * Conventions, ECMA-376 part 2); one that does is refused before its
+ * declarations are read, entities and all. */
+static void
+part_doctype (void          *user_data,
+              const xmlChar *name,
+              const xmlChar *public_id,
+              const xmlChar *system_id)
+{
+  part_fail (user_data, _("it declares a document type, which no part of a workbook does"));
+}
+
+static void
+part_close (Part *part)
+{
+  /* In SAX mode libxml2 may still keep declarations in a document of its
+   * own, which is the caller's to free. */
+  if (part->context != NULL && part->context->myDoc != NULL)
+    g_clear_pointer (&part->context->myDoc, xmlFreeDoc);
+  g_clear_pointer (&part->context, xmlFreeParserCtxt);
+  if (part->file != NULL)
+    zip_fclose (part->file);
+  part->file = NULL;
+  g_clear_pointer (&part->name, g_free);
+  g_clear_pointer (&part->failure, g_free);
+}
+
+/* Opens @name for parsing with the handlers given, which are called with
+ * the Part, its @data for their own state. */
+static gboolean
+part_open (Part                    *part,
+           EvgXlsxReader           *self,
+           const char              *name,
+           startElementNsSAX2Func   start,
+           endElementNsSAX2Func     end,
+           charactersSAXFunc        text,
+           gpointer                 data,
+           GError                 **error)
+{
+  xmlSAXHandler sax;
+
+  memset (part, 0, sizeof *part);
+  part->self = self;
+  part->data = data;
+  part->file = open_part (self, name, &part->size, error);
+  if (part->file == NULL)
     return FALSE;
-  context = g_markup_parse_context_new (parser, G_MARKUP_PREFIX_ERROR_POSITION, user_data, NULL);
-  while ((n = read_part (self, file, part, buffer, error)) > 0)
-    if (!g_markup_parse_context_parse (context, buffer, n, &local))
-      break;
-  zip_fclose (file);
-  if (n < 0)
-    return FALSE;
-  if (local == NULL)
-    g_markup_parse_context_end_parse (context, &local);
-  if (local != NULL)
-    {
-      set_damaged_error (self, part, local->message, error);
-      return FALSE;
-    }
+  part->name = g_strdup (name);
+
+  memset (&sax, 0, sizeof sax);
+  sax.initialized = XML_SAX2_MAGIC;
+  sax.startElementNs = start;
+  sax.endElementNs = end;
+  sax.characters = text;
+  /* Spaces are text like any other: a cell may hold nothing else. */
+  sax.ignorableWhitespace = text;
+  sax.internalSubset = part_doctype;
+  sax.serror = part_xml_error;
+  /* libxml2 copies the handlers. */
+  part->context = xmlCreatePushParserCtxt (&sax, part, NULL, 0, name);
+  if (part->context == NULL)
+    g_error ("%s: out of memory", G_STRFUNC);
+  xmlCtxtUseOptions (part->context, PARSE_OPTIONS);
   return TRUE;
+}
+
+/* Parses the next piece of @part: 1 while there is more to come, 0 at its
+ * end, -1 with @error set. */
+static int
+part_feed (Part    *part,
+           GError **error)
+{
+  EvgXlsxReader *self = part->self;
+  gssize n = read_part (self, part->file, part->name, self->buffer, error);
+
+  if (n < 0)
+    return -1;
+  part->read += (guint64) n;
+  xmlParseChunk (part->context, self->buffer, (int) n, n == 0);
+  if (part->failure == NULL && !part->context->wellFormed)
+    {
+      const xmlError *last = xmlCtxtGetLastError (part->context);
+
+      part->failure = g_strchomp (g_strdup (last != NULL && last->message != NULL
+                                            ? last->message : "XML"));
+    }
+  if (part->failure != NULL)
+    {
+      set_damaged_error (self, part->name, part->failure, error);
+      return -1;
+    }
+  return n > 0 ? 1 : 0;
+}
+
+/* Parses the whole of a small part (the workbook, its relationships, the
+ * styles, the shared strings). */
+static gboolean
+parse_part (EvgXlsxReader           *self,
+            const char              *name,
+            startElementNsSAX2Func   start,
+            endElementNsSAX2Func     end,
+            charactersSAXFunc        text,
+            gpointer                 data,
+            GError                 **error)
+{
+  Part part;
+  int more;
+
+  if (!part_open (&part, self, name, start, end, text, data, error))
+    return FALSE;
+  while ((more = part_feed (&part, error)) > 0)
+    ;
+  part_close (&part);
+  return more == 0;
 }
 
 /* The part that a relationship's @target names, from the folder of the
@@ -311,23 +504,29 @@ typedef struct
 } Rels;
 
 static void
-rels_start (GMarkupParseContext  *context,
-            const char           *element,
-            const char          **names,
-            const char          **values,
-            gpointer              user_data,
-            GError              **error)
+rels_start (void           *user_data,
+            const xmlChar  *element,
+            const xmlChar  *prefix,
+            const xmlChar  *uri,
+            int             n_namespaces,
+            const xmlChar **namespaces,
+            int             n_attributes,
+            int             n_defaulted,
+            const xmlChar **attributes)
 {
-  Rels *rels = user_data;
-  const char *id, *type, *target, *mode;
+  Rels *rels = ((Part *) user_data)->data;
+  g_autofree char *id = NULL;
+  g_autofree char *type = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *mode = NULL;
   char *part;
 
-  if (!g_str_equal (local_name (element), "Relationship"))
+  if (strcmp ((const char *) element, "Relationship") != 0)
     return;
-  id = find_attribute (names, values, "Id");
-  type = find_attribute (names, values, "Type");
-  target = find_attribute (names, values, "Target");
-  mode = find_attribute (names, values, "TargetMode");
+  id = dup_attribute (n_attributes, attributes, "Id");
+  type = dup_attribute (n_attributes, attributes, "Type");
+  target = dup_attribute (n_attributes, attributes, "Target");
+  mode = dup_attribute (n_attributes, attributes, "TargetMode");
   if (id == NULL || type == NULL || target == NULL || g_strcmp0 (mode, "External") == 0)
     return;
 
@@ -341,7 +540,7 @@ rels_start (GMarkupParseContext  *context,
     rels->styles = g_strdup (part);
   else if (g_str_has_suffix (type, "/worksheet"))
     g_hash_table_add (rels->worksheets, g_strdup (part));
-  g_hash_table_replace (rels->targets, g_strdup (id), part);
+  g_hash_table_replace (rels->targets, g_steal_pointer (&id), part);
 }
 
 static void
@@ -360,13 +559,12 @@ read_rels (EvgXlsxReader  *self,
            Rels           *rels,
            GError        **error)
 {
-  static const GMarkupParser parser = { rels_start, NULL, NULL, NULL, NULL };
   g_autofree char *part = rels_part (source);
 
   rels->source = source;
   rels->targets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   rels->worksheets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  return parse_part (self, part, &parser, rels, error);
+  return parse_part (self, part, rels_start, NULL, NULL, rels, error);
 }
 
 typedef struct
@@ -376,27 +574,31 @@ typedef struct
 } WorkbookParse;
 
 static void
-workbook_start (GMarkupParseContext  *context,
-                const char           *element,
-                const char          **names,
-                const char          **values,
-                gpointer              user_data,
-                GError              **error)
+workbook_start (void           *user_data,
+                const xmlChar  *element,
+                const xmlChar  *prefix,
+                const xmlChar  *uri,
+                int             n_namespaces,
+                const xmlChar **namespaces,
+                int             n_attributes,
+                int             n_defaulted,
+                const xmlChar **attributes)
 {
-  WorkbookParse *parse = user_data;
-  const char *name = local_name (element);
+  WorkbookParse *parse = ((Part *) user_data)->data;
+  const char *name = (const char *) element;
 
-  if (g_str_equal (name, "workbookPr"))
+  if (strcmp (name, "workbookPr") == 0)
     {
-      const char *date1904 = find_attribute (names, values, "date1904");
+      gsize len = 0;
+      const char *date1904 = find_attribute (n_attributes, attributes, "date1904", &len);
 
-      parse->self->date1904 = g_strcmp0 (date1904, "1") == 0 || g_strcmp0 (date1904, "true") == 0;
+      parse->self->date1904 = value_is (date1904, len, "1") || value_is (date1904, len, "true");
     }
-  else if (g_str_equal (name, "sheet"))
+  else if (strcmp (name, "sheet") == 0)
     {
-      const char *sheet_name = find_attribute (names, values, "name");
-      const char *state = find_attribute (names, values, "state");
-      const char *id = find_relationship_id (names, values);
+      g_autofree char *sheet_name = dup_attribute (n_attributes, attributes, "name");
+      g_autofree char *state = dup_attribute (n_attributes, attributes, "state");
+      g_autofree char *id = dup_relationship_id (n_attributes, attributes);
       const char *part = id != NULL ? g_hash_table_lookup (parse->rels->targets, id) : NULL;
 
       /* Hidden sheets hold what the visible ones look up; charts and
@@ -404,7 +606,8 @@ workbook_start (GMarkupParseContext  *context,
       if (part == NULL || !g_hash_table_contains (parse->rels->worksheets, part) ||
           (state != NULL && !g_str_equal (state, "visible")))
         return;
-      g_ptr_array_add (parse->self->sheet_names, g_strdup (sheet_name != NULL ? sheet_name : ""));
+      g_ptr_array_add (parse->self->sheet_names,
+                       sheet_name != NULL ? g_steal_pointer (&sheet_name) : g_strdup (""));
       g_ptr_array_add (parse->self->sheet_parts, g_strdup (part));
     }
 }
@@ -420,38 +623,41 @@ typedef struct
 } StringsParse;
 
 static void
-strings_start (GMarkupParseContext  *context,
-               const char           *element,
-               const char          **names,
-               const char          **values,
-               gpointer              user_data,
-               GError              **error)
+strings_start (void           *user_data,
+               const xmlChar  *element,
+               const xmlChar  *prefix,
+               const xmlChar  *uri,
+               int             n_namespaces,
+               const xmlChar **namespaces,
+               int             n_attributes,
+               int             n_defaulted,
+               const xmlChar **attributes)
 {
-  StringsParse *parse = user_data;
-  const char *name = local_name (element);
+  StringsParse *parse = ((Part *) user_data)->data;
+  const char *name = (const char *) element;
 
-  if (g_str_equal (name, "si"))
+  if (strcmp (name, "si") == 0)
     g_string_truncate (parse->value, 0);
-  else if (g_str_equal (name, "t"))
+  else if (strcmp (name, "t") == 0)
     parse->in_text = !parse->in_phonetic;
-  else if (g_str_equal (name, "rPh"))
+  else if (strcmp (name, "rPh") == 0)
     parse->in_phonetic = TRUE;
 }
 
 static void
-strings_end (GMarkupParseContext  *context,
-             const char           *element,
-             gpointer              user_data,
-             GError              **error)
+strings_end (void          *user_data,
+             const xmlChar *element,
+             const xmlChar *prefix,
+             const xmlChar *uri)
 {
-  StringsParse *parse = user_data;
-  const char *name = local_name (element);
+  StringsParse *parse = ((Part *) user_data)->data;
+  const char *name = (const char *) element;
 
-  if (g_str_equal (name, "t"))
+  if (strcmp (name, "t") == 0)
     parse->in_text = FALSE;
-  else if (g_str_equal (name, "rPh"))
+  else if (strcmp (name, "rPh") == 0)
     parse->in_phonetic = FALSE;
-  else if (g_str_equal (name, "si"))
+  else if (strcmp (name, "si") == 0)
     {
       gsize start = parse->self->strings->len;
 
@@ -460,17 +666,31 @@ strings_end (GMarkupParseContext  *context,
     }
 }
 
+/* Adds a piece of a text node to @value, up to MAX_TEXT. */
 static void
-strings_text (GMarkupParseContext  *context,
-              const char           *text,
-              gsize                 len,
-              gpointer              user_data,
-              GError              **error)
+collect_text (Part          *part,
+              GString       *value,
+              const xmlChar *text,
+              int            len)
 {
-  StringsParse *parse = user_data;
+  if (value->len + (gsize) len > MAX_TEXT)
+    {
+      part_fail (part, _("a text holds more than a spreadsheet cell can"));
+      return;
+    }
+  g_string_append_len (value, (const char *) text, len);
+}
+
+static void
+strings_text (void          *user_data,
+              const xmlChar *text,
+              int            len)
+{
+  Part *part = user_data;
+  StringsParse *parse = part->data;
 
   if (parse->in_text)
-    g_string_append_len (parse->value, text, (gssize) len);
+    collect_text (part, parse->value, text, len);
 }
 
 /* Whether a number format code shows a date: it has a year or a day in
@@ -530,30 +750,33 @@ typedef struct
 } StylesParse;
 
 static void
-styles_start (GMarkupParseContext  *context,
-              const char           *element,
-              const char          **names,
-              const char          **values,
-              gpointer              user_data,
-              GError              **error)
+styles_start (void           *user_data,
+              const xmlChar  *element,
+              const xmlChar  *prefix,
+              const xmlChar  *uri,
+              int             n_namespaces,
+              const xmlChar **namespaces,
+              int             n_attributes,
+              int             n_defaulted,
+              const xmlChar **attributes)
 {
-  StylesParse *parse = user_data;
-  const char *name = local_name (element);
+  StylesParse *parse = ((Part *) user_data)->data;
+  const char *name = (const char *) element;
 
-  if (g_str_equal (name, "numFmt"))
+  if (strcmp (name, "numFmt") == 0)
     {
-      const char *id = find_attribute (names, values, "numFmtId");
-      const char *code = find_attribute (names, values, "formatCode");
+      g_autofree char *id = dup_attribute (n_attributes, attributes, "numFmtId");
+      g_autofree char *code = dup_attribute (n_attributes, attributes, "formatCode");
 
       if (id != NULL && code != NULL)
         g_hash_table_insert (parse->custom, GUINT_TO_POINTER (strtoul (id, NULL, 10)),
                              GINT_TO_POINTER (format_code_is_date (code)));
     }
-  else if (g_str_equal (name, "cellXfs"))
+  else if (strcmp (name, "cellXfs") == 0)
     parse->in_cell_formats = TRUE;
-  else if (g_str_equal (name, "xf") && parse->in_cell_formats)
+  else if (strcmp (name, "xf") == 0 && parse->in_cell_formats)
     {
-      const char *id_text = find_attribute (names, values, "numFmtId");
+      g_autofree char *id_text = dup_attribute (n_attributes, attributes, "numFmtId");
       guint id = id_text != NULL ? (guint) strtoul (id_text, NULL, 10) : 0;
       gpointer custom;
       guint8 date;
@@ -567,14 +790,14 @@ styles_start (GMarkupParseContext  *context,
 }
 
 static void
-styles_end (GMarkupParseContext  *context,
-            const char           *element,
-            gpointer              user_data,
-            GError              **error)
+styles_end (void          *user_data,
+            const xmlChar *element,
+            const xmlChar *prefix,
+            const xmlChar *uri)
 {
-  StylesParse *parse = user_data;
+  StylesParse *parse = ((Part *) user_data)->data;
 
-  if (g_str_equal (local_name (element), "cellXfs"))
+  if (strcmp ((const char *) element, "cellXfs") == 0)
     parse->in_cell_formats = FALSE;
 }
 
@@ -584,9 +807,6 @@ static gboolean
 read_workbook (EvgXlsxReader  *self,
                GError        **error)
 {
-  static const GMarkupParser workbook_parser = { workbook_start, NULL, NULL, NULL, NULL };
-  static const GMarkupParser strings_parser = { strings_start, strings_end, strings_text, NULL, NULL };
-  static const GMarkupParser styles_parser = { styles_start, styles_end, NULL, NULL, NULL };
   Rels root = { 0 }, rels = { 0 };
   g_autofree char *workbook = NULL;
   gboolean ok = FALSE;
@@ -616,7 +836,7 @@ read_workbook (EvgXlsxReader  *self,
   {
     WorkbookParse parse = { self, &rels };
 
-    if (!parse_part (self, workbook, &workbook_parser, &parse, error))
+    if (!parse_part (self, workbook, workbook_start, NULL, NULL, &parse, error))
       goto out;
   }
 
@@ -625,7 +845,7 @@ read_workbook (EvgXlsxReader  *self,
       g_autoptr(GString) value = g_string_new (NULL);
       StringsParse parse = { self, FALSE, FALSE, value };
 
-      if (!parse_part (self, rels.strings, &strings_parser, &parse, error))
+      if (!parse_part (self, rels.strings, strings_start, strings_end, strings_text, &parse, error))
         goto out;
     }
   if (rels.styles != NULL && zip_name_locate (self->zip, rels.styles, ZIP_FL_NOCASE) >= 0)
@@ -633,7 +853,7 @@ read_workbook (EvgXlsxReader  *self,
       g_autoptr(GHashTable) custom = g_hash_table_new (NULL, NULL);
       StylesParse parse = { self, custom, FALSE };
 
-      if (!parse_part (self, rels.styles, &styles_parser, &parse, error))
+      if (!parse_part (self, rels.styles, styles_start, styles_end, NULL, &parse, error))
         goto out;
     }
   ok = TRUE;
@@ -690,11 +910,20 @@ evg_xlsx_reader_new_for_path (const char  *path,
                               guint64      max_size,
                               GError     **error)
 {
+  static gsize xml_ready = 0;
   g_autoptr(EvgXlsxReader) self = NULL;
   struct stat st;
   int fd, code = 0;
 
   g_return_val_if_fail (path != NULL, NULL);
+
+  /* libxml2 asks to be set up once before threads use it: imports read
+   * workbooks in threads of their own. */
+  if (g_once_init_enter (&xml_ready))
+    {
+      xmlInitParser ();
+      g_once_init_leave (&xml_ready, 1);
+    }
 
   self = g_new0 (EvgXlsxReader, 1);
   self->max_size = max_size;
@@ -773,11 +1002,7 @@ close_sheet (EvgXlsxReader *self)
 {
   Row *row;
 
-  g_clear_pointer (&self->context, g_markup_parse_context_free);
-  if (self->file != NULL)
-    zip_fclose (self->file);
-  self->file = NULL;
-  g_clear_pointer (&self->part, g_free);
+  part_close (&self->part);
   g_clear_error (&self->error);
   if (self->row != NULL)
     g_queue_push_tail (&self->spare, g_steal_pointer (&self->row));
@@ -831,6 +1056,62 @@ evg_xlsx_reader_get_date1904 (EvgXlsxReader *reader)
   return reader->date1904;
 }
 
+/* YYYY-MM-DD and its NUL. */
+#define DATE_SIZE 11
+
+/* What evg_xlsx_serial_to_date() does, into @out: a sheet has a date in
+ * every row or more, and spelling the digits out here takes a fraction of
+ * the time that printf() does. */
+static gboolean
+serial_to_date (const char *text,
+                gboolean    date1904,
+                char        out[DATE_SIZE])
+{
+  GDate date;
+  char *end = NULL;
+  double serial;
+  guint days, year, month, day;
+
+  if (text == NULL || !g_ascii_isdigit (text[0]))
+    return FALSE;
+  serial = g_ascii_strtod (text, &end);
+  if (end == text || *end != '\0' || !isfinite (serial) || serial < 1 || serial > MAX_SERIAL)
+    return FALSE;
+  days = (guint) floor (serial);
+
+  g_date_clear (&date, 1);
+  if (date1904)
+    {
+      g_date_set_dmy (&date, 1, G_DATE_JANUARY, 1904);
+      if (days > MAX_SERIAL - 1462)
+        return FALSE;
+    }
+  else if (days == 60)
+    return FALSE;
+  else if (days < 60)
+    g_date_set_dmy (&date, 31, G_DATE_DECEMBER, 1899);
+  else
+    g_date_set_dmy (&date, 30, G_DATE_DECEMBER, 1899);
+  g_date_add_days (&date, days);
+
+  /* MAX_SERIAL keeps the year to four digits. */
+  year = g_date_get_year (&date);
+  month = (guint) g_date_get_month (&date);
+  day = g_date_get_day (&date);
+  out[0] = (char) ('0' + year / 1000);
+  out[1] = (char) ('0' + year / 100 % 10);
+  out[2] = (char) ('0' + year / 10 % 10);
+  out[3] = (char) ('0' + year % 10);
+  out[4] = '-';
+  out[5] = (char) ('0' + month / 10);
+  out[6] = (char) ('0' + month % 10);
+  out[7] = '-';
+  out[8] = (char) ('0' + day / 10);
+  out[9] = (char) ('0' + day % 10);
+  out[10] = '\0';
+  return TRUE;
+}
+
 /**
  * evg_xlsx_serial_to_date:
  * @text: a number as a workbook stores it
@@ -849,61 +1130,29 @@ char *
 evg_xlsx_serial_to_date (const char *text,
                          gboolean    date1904)
 {
-  GDate date;
-  char *end = NULL;
-  double serial;
-  guint days;
+  char date[DATE_SIZE];
 
-  if (text == NULL || !g_ascii_isdigit (text[0]))
-    return NULL;
-  serial = g_ascii_strtod (text, &end);
-  if (end == text || *end != '\0' || !isfinite (serial) || serial < 1 || serial > MAX_SERIAL)
-    return NULL;
-  days = (guint) floor (serial);
-
-  g_date_clear (&date, 1);
-  if (date1904)
-    {
-      g_date_set_dmy (&date, 1, G_DATE_JANUARY, 1904);
-      if (days > MAX_SERIAL - 1462)
-        return NULL;
-    }
-  else if (days == 60)
-    return NULL;
-  else if (days < 60)
-    g_date_set_dmy (&date, 31, G_DATE_DECEMBER, 1899);
-  else
-    g_date_set_dmy (&date, 30, G_DATE_DECEMBER, 1899);
-  g_date_add_days (&date, days);
-  return g_strdup_printf ("%04u-%02u-%02u", g_date_get_year (&date),
-                          (guint) g_date_get_month (&date), g_date_get_day (&date));
+  return serial_to_date (text, date1904, date) ? g_strdup (date) : NULL;
 }
 
 /* Reads a cell reference such as "C12" into a column from 0 and a row
  * from 1; FALSE when it is none, or beyond what a sheet can have. */
 static gboolean
 parse_reference (const char *ref,
+                 gsize       len,
                  int        *column,
                  guint      *row)
 {
-  const char *p = ref;
+  const char *p = ref, *end = ref + len;
   guint col = 0, r = 0;
 
-  for (; g_ascii_isalpha (*p); p++)
+  for (; p < end && g_ascii_isalpha (*p); p++)
     {
       col = col * 26 + (guint) (g_ascii_toupper (*p) - 'A' + 1);
       if (col > MAX_COLUMNS)
         return FALSE;
     }
-  if (p == ref)
-    return FALSE;
-  for (; g_ascii_isdigit (*p); p++)
-    {
-      r = r * 10 + (guint) (*p - '0');
-      if (r > MAX_ROWS)
-        return FALSE;
-    }
-  if (*p != '\0' || r == 0)
+  if (p == ref || !parse_uint (p, (gsize) (end - p), MAX_ROWS, &r) || r == 0)
     return FALSE;
   *column = (int) col - 1;
   *row = r;
@@ -927,9 +1176,8 @@ take_row (EvgXlsxReader *self)
 
 /* The text of the cell just parsed, as the reader hands it out. */
 static void
-append_cell_value (EvgXlsxReader  *self,
-                   GString        *out,
-                   GError        **error)
+append_cell_value (EvgXlsxReader *self,
+                   GString       *out)
 {
   const char *raw = self->value->str;
 
@@ -938,16 +1186,31 @@ append_cell_value (EvgXlsxReader  *self,
     case CELL_SHARED:
       {
         char *end = NULL;
-        guint64 index = g_ascii_strtoull (raw, &end, 10);
+        guint n_strings = self->string_starts->len;
+        guint index = 0;
+        gsize start, next;
 
-        if (end == raw || *end != '\0' || index >= self->string_starts->len)
+        /* Plain digits, as every writer puts them, without strtoull()'s
+         * cost; what else strtoull() takes is taken as before. */
+        if (!parse_uint (raw, self->value->len, G_MAXUINT / 10, &index))
           {
-            g_set_error (error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT,
-                         _("a cell refers to shared text “%s”, which the workbook does not have"),
-                         raw);
+            guint64 wide = g_ascii_strtoull (raw, &end, 10);
+
+            index = end == raw || *end != '\0' || wide >= n_strings ? n_strings : (guint) wide;
+          }
+        if (index >= n_strings)
+          {
+            part_fail (&self->part,
+                       _("a cell refers to shared text “%s”, which the workbook does not have"),
+                       raw);
             return;
           }
-        g_string_append (out, self->strings->str + g_array_index (self->string_starts, gsize, index));
+        /* Each string ends in a NUL, the last one too, and the next one
+         * starts after it. */
+        start = g_array_index (self->string_starts, gsize, index);
+        next = index + 1 < n_strings ? g_array_index (self->string_starts, gsize, index + 1)
+                                     : self->strings->len;
+        g_string_append_len (out, self->strings->str + start, (gssize) (next - start - 1));
       }
       return;
 
@@ -967,11 +1230,11 @@ append_cell_value (EvgXlsxReader  *self,
       if (raw[0] != '\0' && self->cell_style < self->date_styles->len &&
           self->date_styles->data[self->cell_style])
         {
-          g_autofree char *date = evg_xlsx_serial_to_date (raw, self->date1904);
+          char date[DATE_SIZE];
 
-          if (date != NULL)
+          if (serial_to_date (raw, self->date1904, date))
             {
-              g_string_append (out, date);
+              g_string_append_len (out, date, DATE_SIZE - 1);
               return;
             }
         }
@@ -1001,87 +1264,101 @@ append_cell_value (EvgXlsxReader  *self,
 }
 
 static CellType
-parse_cell_type (const char *type)
+parse_cell_type (const char *type,
+                 gsize       len)
 {
-  if (type == NULL || g_str_equal (type, "n"))
+  if (type == NULL || value_is (type, len, "n"))
     return CELL_NUMBER;
-  if (g_str_equal (type, "s"))
+  if (value_is (type, len, "s"))
     return CELL_SHARED;
-  if (g_str_equal (type, "inlineStr"))
+  if (value_is (type, len, "inlineStr"))
     return CELL_INLINE;
-  if (g_str_equal (type, "b"))
+  if (value_is (type, len, "b"))
     return CELL_BOOLEAN;
-  if (g_str_equal (type, "d"))
+  if (value_is (type, len, "d"))
     return CELL_DATE;
   return CELL_TEXT;
 }
 
-static void
-sheet_start (GMarkupParseContext  *context,
-             const char           *element,
-             const char          **names,
-             const char          **values,
-             gpointer              user_data,
-             GError              **error)
+/* The sheet's handlers are called for every element of every row, and
+ * compare names most: libxml2 hands the names out of its dictionary, so
+ * each is one comparison of its first bytes. */
+static inline gboolean
+name_is (const xmlChar *name,
+         const char    *wanted)
 {
-  EvgXlsxReader *self = user_data;
-  const char *name = local_name (element);
+  return name[0] == (xmlChar) wanted[0] && strcmp ((const char *) name, wanted) == 0;
+}
+
+static void
+sheet_start (void           *user_data,
+             const xmlChar  *element,
+             const xmlChar  *prefix,
+             const xmlChar  *uri,
+             int             n_namespaces,
+             const xmlChar **namespaces,
+             int             n_attributes,
+             int             n_defaulted,
+             const xmlChar **attributes)
+{
+  Part *part = user_data;
+  EvgXlsxReader *self = part->data;
 
   if (!self->in_data)
     {
-      self->in_data = g_str_equal (name, "sheetData");
+      self->in_data = name_is (element, "sheetData");
       return;
     }
 
-  if (g_str_equal (name, "c") && self->row != NULL)
+  if (name_is (element, "c") && self->row != NULL)
     {
-      const char *ref = find_attribute (names, values, "r");
-      const char *style = find_attribute (names, values, "s");
+      gsize ref_len = 0, style_len = 0, type_len = 0;
+      const char *ref = find_attribute (n_attributes, attributes, "r", &ref_len);
+      const char *style = find_attribute (n_attributes, attributes, "s", &style_len);
+      const char *type = find_attribute (n_attributes, attributes, "t", &type_len);
       guint line = 0;
       int column = self->column + 1;
 
       /* Cells without a reference follow the one before. */
-      if (ref != NULL && !parse_reference (ref, &column, &line))
+      if (ref != NULL && !parse_reference (ref, ref_len, &column, &line))
         {
-          g_set_error (error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT,
-                       _("“%s” is not a cell of a sheet"), ref);
+          g_autofree char *text = g_strndup (ref, MIN (ref_len, 64));
+
+          part_fail (part, _("“%s” is not a cell of a sheet"), text);
           return;
         }
       if (column <= self->column || column >= MAX_COLUMNS)
         {
-          g_set_error (error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT,
-                       _("the cells of row %u are out of order"), self->row->line);
+          part_fail (part, _("the cells of row %u are out of order"), self->row->line);
           return;
         }
       self->column = column;
-      self->cell_type = parse_cell_type (find_attribute (names, values, "t"));
-      self->cell_style = style != NULL ? (guint) strtoul (style, NULL, 10) : 0;
+      self->cell_type = parse_cell_type (type, type_len);
+      if (style == NULL || !parse_uint (style, style_len, G_MAXUINT / 10, &self->cell_style))
+        self->cell_style = 0;
       g_string_truncate (self->value, 0);
     }
-  else if (g_str_equal (name, "v"))
+  else if (name_is (element, "v"))
     self->collecting = TRUE;
-  else if (g_str_equal (name, "is"))
+  else if (name_is (element, "is"))
     self->in_inline = TRUE;
-  else if (g_str_equal (name, "rPh"))
+  else if (name_is (element, "rPh"))
     self->in_phonetic = TRUE;
-  else if (g_str_equal (name, "t"))
+  else if (name_is (element, "t"))
     self->collecting = self->in_inline && !self->in_phonetic;
-  else if (g_str_equal (name, "row"))
+  else if (name_is (element, "row"))
     {
-      const char *ref = find_attribute (names, values, "r");
+      gsize ref_len = 0;
+      const char *ref = find_attribute (n_attributes, attributes, "r", &ref_len);
       guint line = self->last_line + 1;
 
-      if (ref != NULL)
-        {
-          char *end = NULL;
-          guint64 r = g_ascii_strtoull (ref, &end, 10);
-
-          line = end != ref && *end == '\0' && r > 0 && r <= MAX_ROWS ? (guint) r : 0;
-        }
+      if (ref != NULL && !parse_uint (ref, ref_len, MAX_ROWS, &line))
+        line = 0;
       if (line <= self->last_line || line > MAX_ROWS)
         {
-          g_set_error (error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT,
-                       _("row “%s” is out of order"), ref != NULL ? ref : "");
+          g_autofree char *text = g_strndup (ref != NULL ? ref : "", MIN (ref_len, 64));
+
+          part_fail (part, _("row “%s” is out of order"), text);
           return;
         }
       self->n_blank += line - self->last_line - 1;
@@ -1093,35 +1370,31 @@ sheet_start (GMarkupParseContext  *context,
 }
 
 static void
-sheet_end (GMarkupParseContext  *context,
-           const char           *element,
-           gpointer              user_data,
-           GError              **error)
+sheet_end (void          *user_data,
+           const xmlChar *element,
+           const xmlChar *prefix,
+           const xmlChar *uri)
 {
-  EvgXlsxReader *self = user_data;
-  const char *name = local_name (element);
+  Part *part = user_data;
+  EvgXlsxReader *self = part->data;
 
   if (!self->in_data)
     return;
 
-  if (g_str_equal (name, "v") || g_str_equal (name, "t"))
+  if (name_is (element, "v") || name_is (element, "t"))
     self->collecting = FALSE;
-  else if (g_str_equal (name, "rPh"))
-    self->in_phonetic = FALSE;
-  else if (g_str_equal (name, "is"))
-    self->in_inline = FALSE;
-  else if (g_str_equal (name, "c") && self->row != NULL)
+  else if (name_is (element, "c") && self->row != NULL)
     {
       Row *row = self->row;
 
       /* The cells left out before this one are empty. */
       for (; row->n_cells < (guint) self->column; row->n_cells++)
         g_string_append_c (row->text, '\0');
-      append_cell_value (self, row->text, error);
+      append_cell_value (self, row->text);
       g_string_append_c (row->text, '\0');
       row->n_cells++;
     }
-  else if (g_str_equal (name, "row") && self->row != NULL)
+  else if (name_is (element, "row") && self->row != NULL)
     {
       /* A row with no cells is a formatted blank line. */
       if (self->row->n_cells == 0)
@@ -1132,21 +1405,24 @@ sheet_end (GMarkupParseContext  *context,
       else
         g_queue_push_tail (&self->ready, g_steal_pointer (&self->row));
     }
-  else if (g_str_equal (name, "sheetData"))
+  else if (name_is (element, "rPh"))
+    self->in_phonetic = FALSE;
+  else if (name_is (element, "is"))
+    self->in_inline = FALSE;
+  else if (name_is (element, "sheetData"))
     self->in_data = FALSE;
 }
 
 static void
-sheet_text (GMarkupParseContext  *context,
-            const char           *text,
-            gsize                 len,
-            gpointer              user_data,
-            GError              **error)
+sheet_text (void          *user_data,
+            const xmlChar *text,
+            int            len)
 {
-  EvgXlsxReader *self = user_data;
+  Part *part = user_data;
+  EvgXlsxReader *self = part->data;
 
   if (self->collecting)
-    g_string_append_len (self->value, text, (gssize) len);
+    collect_text (part, self->value, text, len);
 }
 
 /**
@@ -1160,47 +1436,28 @@ evg_xlsx_reader_open_sheet (EvgXlsxReader  *reader,
                             guint           sheet,
                             GError        **error)
 {
-  static const GMarkupParser parser = { sheet_start, sheet_end, sheet_text, NULL, NULL };
-
   g_return_val_if_fail (sheet < reader->sheet_parts->len, FALSE);
 
   close_sheet (reader);
   reader->sheet = sheet;
-  reader->part = g_strdup (g_ptr_array_index (reader->sheet_parts, sheet));
   reader->done = FALSE;
   reader->in_data = reader->in_inline = reader->in_phonetic = reader->collecting = FALSE;
   reader->last_line = 0;
   reader->n_blank = 0;
-  reader->part_read = 0;
-  reader->file = open_part (reader, reader->part, &reader->part_size, error);
-  if (reader->file == NULL)
-    return FALSE;
-  reader->context = g_markup_parse_context_new (&parser, G_MARKUP_PREFIX_ERROR_POSITION, reader, NULL);
-  return TRUE;
+  return part_open (&reader->part, reader, g_ptr_array_index (reader->sheet_parts, sheet),
+                    sheet_start, sheet_end, sheet_text, reader, error);
 }
 
 /* Parses more of the sheet, until a row is ready or the sheet ended. */
 static void
 parse_more (EvgXlsxReader *self)
 {
-  char *buffer = self->buffer;
-
   while (g_queue_is_empty (&self->ready) && !self->done && self->error == NULL)
     {
-      g_autoptr(GError) local = NULL;
-      gssize n = read_part (self, self->file, self->part, buffer, &self->error);
+      int more = part_feed (&self->part, &self->error);
 
-      if (n < 0)
-        break;
-      self->part_read += (guint64) n;
-      if (n == 0)
-        {
-          self->done = TRUE;
-          if (!g_markup_parse_context_end_parse (self->context, &local))
-            set_damaged_error (self, self->part, local->message, &self->error);
-        }
-      else if (!g_markup_parse_context_parse (self->context, buffer, n, &local))
-        set_damaged_error (self, self->part, local->message, &self->error);
+      if (more == 0)
+        self->done = TRUE;
     }
 }
 
@@ -1222,7 +1479,7 @@ evg_xlsx_reader_next (EvgXlsxReader  *reader,
   Row *row;
   const char *p;
 
-  g_return_val_if_fail (reader->context != NULL, FALSE);
+  g_return_val_if_fail (reader->part.context != NULL, FALSE);
 
   if (reader->current != NULL)
     g_queue_push_tail (&reader->spare, g_steal_pointer (&reader->current));
@@ -1269,9 +1526,9 @@ evg_xlsx_reader_finish (EvgXlsxReader  *reader,
 double
 evg_xlsx_reader_get_fraction (EvgXlsxReader *reader)
 {
-  if (reader->done || reader->part_size == 0)
+  if (reader->done || reader->part.size == 0)
     return reader->done ? 1.0 : 0.0;
-  return MIN (1.0, (double) reader->part_read / (double) reader->part_size);
+  return MIN (1.0, (double) reader->part.read / (double) reader->part.size);
 }
 
 /**

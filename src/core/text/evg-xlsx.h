@@ -6,11 +6,11 @@
 G_BEGIN_DECLS
 
 /* .xlsx workbooks as Excel and WPS save them, read a row at a time: the ZIP
- * container with libzip, its XML with GMarkup.  Text comes from the shared
- * strings (rich text runs joined, phonetic guides left out) or from the
- * cell itself; numbers as they are written, whole numbers in exponent form
- * spelt out; booleans as TRUE and FALSE; numbers in a date format as
- * YYYY-MM-DD.  Cells left out of a row are given as "", and rows left out
+ * container with libzip, its XML with libxml2's SAX2 push parser.  Text
+ * comes from the shared strings (rich text runs joined, phonetic guides
+ * left out) or from the cell itself; numbers as they are written, whole
+ * numbers in exponent form spelt out; booleans as TRUE and FALSE; numbers
+ * in a date format as YYYY-MM-DD.  Cells left out of a row are given as "", and rows left out
  * of a sheet count as blank.  A sheet is streamed: only the rows not yet
  * handed out are held, never the sheet's XML.  Rows are numbered as the
  * spreadsheet numbers them, which is what the user sees there. */
