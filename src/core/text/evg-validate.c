@@ -159,23 +159,23 @@ evg_parse_date (const char *text,
 }
 
 /**
- * evg_format_date:
+ * evg_format_date_into:
+ * @out: where to write it, with its NUL
  *
- * Returns: (transfer full): @date as `YYYY-MM-DD`, the form the store keeps
+ * What evg_format_date() does, without allocating.
  */
-char *
-evg_format_date (const GDate *date)
+void
+evg_format_date_into (const GDate *date,
+                      char         out[EVG_DATE_SIZE])
 {
   guint y, m, d;
-  char *out;
 
-  g_return_val_if_fail (date != NULL && g_date_valid (date), NULL);
+  g_return_if_fail (date != NULL && g_date_valid (date));
 
   /* Written by hand: imports format two or three dates a row. */
   y = g_date_get_year (date);
   m = (guint) g_date_get_month (date);
   d = g_date_get_day (date);
-  out = g_malloc (11);
   out[0] = (char) ('0' + y / 1000 % 10);
   out[1] = (char) ('0' + y / 100 % 10);
   out[2] = (char) ('0' + y / 10 % 10);
@@ -187,6 +187,22 @@ evg_format_date (const GDate *date)
   out[8] = (char) ('0' + d / 10);
   out[9] = (char) ('0' + d % 10);
   out[10] = '\0';
+}
+
+/**
+ * evg_format_date:
+ *
+ * Returns: (transfer full): @date as `YYYY-MM-DD`, the form the store keeps
+ */
+char *
+evg_format_date (const GDate *date)
+{
+  char *out;
+
+  g_return_val_if_fail (date != NULL && g_date_valid (date), NULL);
+
+  out = g_malloc (EVG_DATE_SIZE);
+  evg_format_date_into (date, out);
   return out;
 }
 

@@ -30,10 +30,14 @@ EvgValidationIssue *evg_validation_issue_copy     (const EvgValidationIssue *iss
 void                evg_validation_issue_free     (EvgValidationIssue       *issue);
 
 /* Dates */
+#define EVG_DATE_SIZE 11 /* YYYY-MM-DD and its NUL */
+
 gboolean  evg_parse_date               (const char  *text,
                                         GDate       *date);
 char     *evg_normalize_date           (const char  *text);
 char     *evg_format_date              (const GDate *date);
+void      evg_format_date_into         (const GDate *date,
+                                        char         out[EVG_DATE_SIZE]);
 gboolean  evg_parse_year_month         (const char  *text,
                                         guint       *year,
                                         guint       *month);

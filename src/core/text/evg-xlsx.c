@@ -15,6 +15,7 @@
 #include <libxml/SAX2.h>
 #include <zip.h>
 
+#include "evg-validate.h"
 #include "evg-xlsx.h"
 
 G_DEFINE_QUARK (evg-xlsx-error-quark, evg_xlsx_error)
@@ -1056,21 +1057,18 @@ evg_xlsx_reader_get_date1904 (EvgXlsxReader *reader)
   return reader->date1904;
 }
 
-/* YYYY-MM-DD and its NUL. */
-#define DATE_SIZE 11
-
 /* What evg_xlsx_serial_to_date() does, into @out: a sheet has a date in
- * every row or more, and spelling the digits out here takes a fraction of
- * the time that printf() does. */
+ * every row or more, and evg_format_date_into() spells the digits out in a
+ * fraction of the time that printf() takes. */
 static gboolean
 serial_to_date (const char *text,
                 gboolean    date1904,
-                char        out[DATE_SIZE])
+                char        out[EVG_DATE_SIZE])
 {
   GDate date;
   char *end = NULL;
   double serial;
-  guint days, year, month, day;
+  guint days;
 
   if (text == NULL || !g_ascii_isdigit (text[0]))
     return FALSE;
@@ -1093,22 +1091,7 @@ serial_to_date (const char *text,
   else
     g_date_set_dmy (&date, 30, G_DATE_DECEMBER, 1899);
   g_date_add_days (&date, days);
-
-  /* MAX_SERIAL keeps the year to four digits. */
-  year = g_date_get_year (&date);
-  month = (guint) g_date_get_month (&date);
-  day = g_date_get_day (&date);
-  out[0] = (char) ('0' + year / 1000);
-  out[1] = (char) ('0' + year / 100 % 10);
-  out[2] = (char) ('0' + year / 10 % 10);
-  out[3] = (char) ('0' + year % 10);
-  out[4] = '-';
-  out[5] = (char) ('0' + month / 10);
-  out[6] = (char) ('0' + month % 10);
-  out[7] = '-';
-  out[8] = (char) ('0' + day / 10);
-  out[9] = (char) ('0' + day % 10);
-  out[10] = '\0';
+  evg_format_date_into (&date, out);
   return TRUE;
 }
 
@@ -1130,7 +1113,7 @@ char *
 evg_xlsx_serial_to_date (const char *text,
                          gboolean    date1904)
 {
-  char date[DATE_SIZE];
+  char date[EVG_DATE_SIZE];
 
   return serial_to_date (text, date1904, date) ? g_strdup (date) : NULL;
 }
@@ -1230,11 +1213,11 @@ append_cell_value (EvgXlsxReader *self,
       if (raw[0] != '\0' && self->cell_style < self->date_styles->len &&
           self->date_styles->data[self->cell_style])
         {
-          char date[DATE_SIZE];
+          char date[EVG_DATE_SIZE];
 
           if (serial_to_date (raw, self->date1904, date))
             {
-              g_string_append_len (out, date, DATE_SIZE - 1);
+              g_string_append_len (out, date, EVG_DATE_SIZE - 1);
               return;
             }
         }
