@@ -113,6 +113,7 @@ evg_import_result_copy (const EvgImportResult *result)
   copy->sheet = g_strdup (result->sheet);
   copy->n_lines = result->n_lines;
   copy->n_header_lines = result->n_header_lines;
+  copy->n_header_rows = result->n_header_rows;
   copy->n_accepted_lines = result->n_accepted_lines;
   copy->n_rejected_lines = result->n_rejected_lines;
   copy->n_blank_lines = result->n_blank_lines;
@@ -702,6 +703,7 @@ find_header (Import      *import,
               for (guint i = 0; i < import->headers->len; i++)
                 g_ptr_array_add (import->result->header, g_strdup (g_ptr_array_index (import->headers, i)));
               import->result->n_header_lines = header_lines;
+              import->result->n_header_rows = tried;
               import->result->n_blank_lines += blank_lines;
               import->result->sheet = g_strdup (evg_row_reader_get_sheet_name (reader));
               return TRUE;

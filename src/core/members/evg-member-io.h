@@ -89,6 +89,7 @@ typedef struct
   gboolean   written;
   guint      n_lines;
   guint      n_header_lines;
+  guint      n_header_rows;     /* rows with text read as title or header */
   guint      n_accepted_lines;
   guint      n_rejected_lines;
   guint      n_blank_lines;
