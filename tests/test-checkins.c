@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "evg-validate.h"
 #include "evg-checkins.h"
 #include "evg-member.h"
 #include "evg-party-group.h"
@@ -477,8 +478,8 @@ test_minutes (void)
   g_assert_cmpint (evg_checkin_count_minutes ("2026-03-01 10:00", "2026-03-01 09:00", NULL), ==, 0);
   g_assert_cmpint (evg_checkin_count_minutes ("2026-03-01 10:00", NULL, NULL), ==, -1);
   g_assert_cmpint (evg_checkin_count_minutes (NULL, "2026-03-01 10:00", NULL), ==, -1);
-  g_assert_cmpint (evg_checkin_parse_minute ("2026-13-01 10:00"), ==, -1);
-  g_assert_cmpint (evg_checkin_parse_minute ("1970-01-02 00:01"), ==, 1441);
+  g_assert_cmpint (evg_parse_minute ("2026-13-01 10:00"), ==, -1);
+  g_assert_cmpint (evg_parse_minute ("1970-01-02 00:01"), ==, 1441);
 }
 
 /* A local edit may move an arrival only earlier, a departure only later:

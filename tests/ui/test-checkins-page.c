@@ -4,6 +4,7 @@
 #include <adwaita.h>
 #include <string.h>
 
+#include "evg-validate.h"
 #include "evg-checkins-page.h"
 #include "evg-context.h"
 #include "evg-kiosk-window.h"
@@ -37,7 +38,7 @@ fixture_set_up (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(EvgRecord) whistle = evg_record_new (&evg_whistle_table, NULL);
-  g_autofree char *now = evg_checkins_dup_now ();
+  g_autofree char *now = evg_dup_now_minute ();
   g_autofree char *today = g_strndup (now, 10);
   g_autofree char *starts = g_strconcat (today, " 00:00", NULL);
   g_autofree char *ends = g_strconcat (today, " 23:59", NULL);

@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "evg-validate.h"
 #include "evg-checkin.h"
 #include "evg-whistle.h"
 
@@ -92,55 +93,6 @@ evg_checkin_make_id (const char *whistle_id,
   return evg_table_spec_make_key_id (&evg_checkin_table, key);
 }
 
-/* Days from 1970-01-01 to a proleptic Gregorian date. */
-static gint64
-days_from_civil (gint64 y,
-                 guint  m,
-                 guint  d)
-{
-  gint64 era, yoe, doy, doe;
-
-  y -= m <= 2;
-  era = (y >= 0 ? y : y - 399) / 400;
-  yoe = y - era * 400;
-  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-/**
- * evg_checkin_parse_minute:
- * @date_time: (nullable): YYYY-MM-DD HH:MM
- *
- * Returns: minutes since 1970-01-01 00:00 of the same clock, or -1 when
- *   @date_time is not such a time
- */
-gint64
-evg_checkin_parse_minute (const char *date_time)
-{
-  /* By hand, not sscanf(): the year's hours parse two million of these. */
-  static const char shape[] = "dddd-dd-dd dd:dd";
-  guint y, mo, d, h, mi;
-
-  if (date_time == NULL)
-    return -1;
-  for (guint i = 0; i < sizeof shape - 1; i++)
-    if (shape[i] == 'd' ? !g_ascii_isdigit (date_time[i]) : date_time[i] != shape[i])
-      return -1;
-  if (date_time[sizeof shape - 1] != '\0')
-    return -1;
-#define DIGITS2(p) (((p)[0] - '0') * 10u + ((p)[1] - '0'))
-  y = DIGITS2 (date_time) * 100u + DIGITS2 (date_time + 2);
-  mo = DIGITS2 (date_time + 5);
-  d = DIGITS2 (date_time + 8);
-  h = DIGITS2 (date_time + 11);
-  mi = DIGITS2 (date_time + 14);
-#undef DIGITS2
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59)
-    return -1;
-  return days_from_civil (y, mo, d) * 24 * 60 + h * 60 + mi;
-}
-
 /**
  * evg_checkin_count_minutes:
  * @arrived_at: (nullable): when the member arrived
@@ -159,8 +111,8 @@ evg_checkin_count_minutes (const char *arrived_at,
                            const char *left_at,
                            const char *cap)
 {
-  gint64 from = evg_checkin_parse_minute (arrived_at);
-  gint64 to = evg_checkin_parse_minute (left_at != NULL && *left_at != '\0' ? left_at : cap);
+  gint64 from = evg_parse_minute (arrived_at);
+  gint64 to = evg_parse_minute (left_at != NULL && *left_at != '\0' ? left_at : cap);
 
   if (from < 0 || to < 0)
     return -1;

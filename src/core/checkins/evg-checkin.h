@@ -33,7 +33,6 @@ extern const EvgTableSpec evg_checkin_table;
 const EvgColumnSpec *evg_checkin_field_get_info (EvgCheckinField field);
 char                *evg_checkin_make_id        (const char *whistle_id,
                                                  const char *member_id);
-gint64               evg_checkin_parse_minute   (const char *date_time);
 int                  evg_checkin_count_minutes  (const char *arrived_at,
                                                  const char *left_at,
                                                  const char *cap);

@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "evg-validate.h"
 #include "evg-checkins.h"
 #include "evg-csv.h"
 #include "evg-xlsx-writer.h"
@@ -268,19 +269,6 @@ evg_checkins_get_store (EvgCheckins *self)
 }
 
 /**
- * evg_checkins_dup_now:
- *
- * Returns: (transfer full): the local time as check-ins store it
- */
-char *
-evg_checkins_dup_now (void)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-
-  return g_date_time_format (now, "%Y-%m-%d %H:%M");
-}
-
-/**
  * evg_checkins_set_target_hours:
  *
  * Sets the yearly service target each member's hours are held against,
@@ -523,7 +511,7 @@ evg_checkins_count_unconfirmed (EvgCheckins *self,
                                 const char  *whistle_id,
                                 const char  *now)
 {
-  g_autofree char *clock = now == NULL ? evg_checkins_dup_now () : NULL;
+  g_autofree char *clock = now == NULL ? evg_dup_now_minute () : NULL;
   g_autoptr(GError) error = NULL;
   EvgRecord *whistle;
   gint64 n;
@@ -717,7 +705,7 @@ static gboolean
 check_time (const char  *at,
             GError     **error)
 {
-  if (evg_checkin_parse_minute (at) >= 0)
+  if (evg_parse_minute (at) >= 0)
     return TRUE;
   g_set_error (error, EVG_CHECKINS_ERROR, EVG_CHECKINS_ERROR_INVALID,
                _("“%s” is not a time. Write it as YYYY-MM-DD HH:MM."), at != NULL ? at : "");
@@ -811,7 +799,7 @@ evg_checkins_check_in (EvgCheckins       *self,
                        EvgCheckinResult  *result,
                        GError           **error)
 {
-  g_autofree char *now = at == NULL ? evg_checkins_dup_now () : NULL;
+  g_autofree char *now = at == NULL ? evg_dup_now_minute () : NULL;
   g_auto(Stored) stored = { 0 };
   g_autoptr(EvgFieldSet) fields = NULL;
   g_autoptr(EvgTxn) txn = NULL;
@@ -875,7 +863,7 @@ check_departure (const char  *name,
                  const char  *at,
                  GError     **error)
 {
-  gint64 span = evg_checkin_parse_minute (at) - evg_checkin_parse_minute (arrived_at);
+  gint64 span = evg_parse_minute (at) - evg_parse_minute (arrived_at);
 
   if (span < 0)
     {
@@ -909,7 +897,7 @@ evg_checkins_check_out (EvgCheckins       *self,
                         EvgCheckinResult  *result,
                         GError           **error)
 {
-  g_autofree char *now = at == NULL ? evg_checkins_dup_now () : NULL;
+  g_autofree char *now = at == NULL ? evg_dup_now_minute () : NULL;
   g_auto(Stored) stored = { 0 };
   g_autoptr(EvgFieldSet) fields = NULL;
   g_autoptr(EvgTxn) txn = NULL;
@@ -958,7 +946,7 @@ evg_checkins_toggle (EvgCheckins       *self,
                      EvgCheckinResult  *result,
                      GError           **error)
 {
-  g_autofree char *now = at == NULL ? evg_checkins_dup_now () : NULL;
+  g_autofree char *now = at == NULL ? evg_dup_now_minute () : NULL;
   g_auto(Stored) stored = { 0 };
   EvgRecord *whistle;
 
@@ -1072,7 +1060,7 @@ evg_checkins_list (EvgCheckins  *self,
                    const char   *now,
                    GError      **error)
 {
-  g_autofree char *clock = now == NULL ? evg_checkins_dup_now () : NULL;
+  g_autofree char *clock = now == NULL ? evg_dup_now_minute () : NULL;
   g_autoptr(GString) sql = g_string_new ("SELECT c.member_id, m.name, m.id_number");
   g_autoptr(GListStore) rows = g_list_store_new (EVG_TYPE_CHECKIN_ROW);
   const char *cap;
@@ -1150,7 +1138,7 @@ evg_checkins_member_minutes (EvgCheckins  *self,
                              const char   *now,
                              GError      **error)
 {
-  g_autofree char *clock = now == NULL ? evg_checkins_dup_now () : NULL;
+  g_autofree char *clock = now == NULL ? evg_dup_now_minute () : NULL;
   g_autofree char *first = g_strdup_printf ("%04d-01-01", year);
   g_autofree char *next = g_strdup_printf ("%04d-01-01", year + 1);
   gint64 minutes;
@@ -1171,9 +1159,9 @@ share_of_year (int         year,
 {
   g_autofree char *start = g_strdup_printf ("%04d-01-01 00:00", year);
   g_autofree char *end = g_strdup_printf ("%04d-01-01 00:00", year + 1);
-  gint64 at = evg_checkin_parse_minute (now);
-  gint64 from = evg_checkin_parse_minute (start);
-  gint64 to = evg_checkin_parse_minute (end);
+  gint64 at = evg_parse_minute (now);
+  gint64 from = evg_parse_minute (start);
+  gint64 to = evg_parse_minute (end);
 
   if (at < 0 || at <= from)
     return 0.0;
@@ -1520,7 +1508,7 @@ evg_checkins_year_hours (EvgCheckins  *self,
                          const char   *now,
                          GError      **error)
 {
-  g_autofree char *clock = now == NULL ? evg_checkins_dup_now () : NULL;
+  g_autofree char *clock = now == NULL ? evg_dup_now_minute () : NULL;
 
   g_return_val_if_fail (EVG_IS_CHECKINS (self), NULL);
   return read_year_hours (self->store, self->target_hours, year, now != NULL ? now : clock, error);
@@ -1586,7 +1574,7 @@ evg_checkins_year_hours_async (EvgCheckins         *self,
   job->store = g_object_ref (self->store);
   job->target_hours = self->target_hours;
   job->year = year;
-  job->now = now != NULL ? g_strdup (now) : evg_checkins_dup_now ();
+  job->now = now != NULL ? g_strdup (now) : evg_dup_now_minute ();
   g_task_set_task_data (task, job, (GDestroyNotify) year_hours_job_free);
   g_task_run_in_thread (task, year_hours_thread);
 }

@@ -63,7 +63,6 @@ GQuark        evg_checkins_error_quark      (void);
 EvgCheckins  *evg_checkins_new              (EvgStore     *store,
                                              GError      **error);
 EvgStore     *evg_checkins_get_store        (EvgCheckins  *self);
-char         *evg_checkins_dup_now          (void);
 void          evg_checkins_set_target_hours (EvgCheckins  *self,
                                              guint         hours);
 guint         evg_checkins_get_target_hours (EvgCheckins  *self);

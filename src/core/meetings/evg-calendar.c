@@ -189,19 +189,6 @@ evg_calendar_get_period (EvgCalendar    *self,
     }
 }
 
-/**
- * evg_calendar_dup_now:
- *
- * Returns: (transfer full): the local time as meetings store it
- */
-char *
-evg_calendar_dup_now (void)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-
-  return g_date_time_format (now, "%Y-%m-%d %H:%M");
-}
-
 /* Reads the meetings the first time they are asked for: a program (or a
  * window opening on the roster) that never looks at them does not wait
  * for them. */
@@ -326,7 +313,7 @@ evg_calendar_save (EvgCalendar  *self,
                    const char   *now,
                    GError      **error)
 {
-  g_autofree char *clock = now == NULL ? evg_calendar_dup_now () : NULL;
+  g_autofree char *clock = now == NULL ? evg_dup_now_minute () : NULL;
   g_autoptr(GPtrArray) problems = NULL;
   g_autoptr(EvgFieldSet) fields = NULL;
   g_autoptr(EvgTxn) txn = NULL;
@@ -426,7 +413,7 @@ evg_calendar_sign (EvgCalendar  *self,
                    const char   *now,
                    GError      **error)
 {
-  g_autofree char *clock = now == NULL ? evg_calendar_dup_now () : NULL;
+  g_autofree char *clock = now == NULL ? evg_dup_now_minute () : NULL;
   g_autoptr(EvgMeeting) signing = NULL;
   g_autofree char *saved = NULL;
   EvgMeeting *meeting;
@@ -788,7 +775,7 @@ evg_calendar_save_attendance (EvgCalendar  *self,
                               EvgAttendee  *attendee,
                               GError      **error)
 {
-  g_autofree char *now = evg_calendar_dup_now ();
+  g_autofree char *now = evg_dup_now_minute ();
   g_autoptr(EvgTxn) txn = NULL;
 
   g_return_val_if_fail (EVG_IS_CALENDAR (self), FALSE);
@@ -853,7 +840,7 @@ evg_calendar_mark_all_present (EvgCalendar  *self,
                                GListModel   *sheet,
                                GError      **error)
 {
-  g_autofree char *now = evg_calendar_dup_now ();
+  g_autofree char *now = evg_dup_now_minute ();
   g_autoptr(EvgTxn) txn = NULL;
   g_autoptr(GPtrArray) marked = g_ptr_array_new_with_free_func (g_object_unref);
   guint n = g_list_model_get_n_items (sheet);

@@ -96,7 +96,6 @@ void          evg_calendar_set_lecture_period (EvgCalendar *self,
                                              EvgPeriod      period);
 EvgPeriod     evg_calendar_get_period       (EvgCalendar   *self,
                                              EvgMeetingKind kind);
-char         *evg_calendar_dup_now          (void);
 
 /* Meetings */
 GListModel   *evg_calendar_get_meetings     (EvgCalendar   *self);

@@ -700,3 +700,90 @@ evg_mask_phone (const char *phone)
     }
   return out;
 }
+
+/* Days from 1970-01-01 to a proleptic Gregorian date. */
+static gint64
+days_from_civil (gint64 y,
+                 guint  m,
+                 guint  d)
+{
+  gint64 era, yoe, doy, doe;
+
+  y -= m <= 2;
+  era = (y >= 0 ? y : y - 399) / 400;
+  yoe = y - era * 400;
+  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/**
+ * evg_dup_now_minute:
+ *
+ * Returns: (transfer full): the local time as records keep it
+ */
+char *
+evg_dup_now_minute (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  return g_date_time_format (now, "%Y-%m-%d %H:%M");
+}
+
+/**
+ * evg_parse_minute:
+ * @date_time: (nullable): YYYY-MM-DD HH:MM
+ *
+ * Returns: minutes since 1970-01-01 00:00 of the same clock, or -1 when
+ *   @date_time is not such a time
+ */
+gint64
+evg_parse_minute (const char *date_time)
+{
+  /* By hand, not sscanf(): the year's hours parse two million of these. */
+  static const char shape[] = "dddd-dd-dd dd:dd";
+  guint y, mo, d, h, mi;
+
+  if (date_time == NULL)
+    return -1;
+  for (guint i = 0; i < sizeof shape - 1; i++)
+    if (shape[i] == 'd' ? !g_ascii_isdigit (date_time[i]) : date_time[i] != shape[i])
+      return -1;
+  if (date_time[sizeof shape - 1] != '\0')
+    return -1;
+#define DIGITS2(p) (((p)[0] - '0') * 10u + ((p)[1] - '0'))
+  y = DIGITS2 (date_time) * 100u + DIGITS2 (date_time + 2);
+  mo = DIGITS2 (date_time + 5);
+  d = DIGITS2 (date_time + 8);
+  h = DIGITS2 (date_time + 11);
+  mi = DIGITS2 (date_time + 14);
+#undef DIGITS2
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59)
+    return -1;
+  return days_from_civil (y, mo, d) * 24 * 60 + h * 60 + mi;
+}
+
+/**
+ * evg_format_minute:
+ * @minutes: minutes since 1970-01-01 00:00, as evg_parse_minute() gives
+ * @out: where to write `YYYY-MM-DD HH:MM`
+ */
+void
+evg_format_minute (gint64 minutes,
+                   char   out[EVG_MINUTE_SIZE])
+{
+  gint64 days = minutes >= 0 ? minutes / 1440 : -((-minutes + 1439) / 1440);
+  gint64 rest = minutes - days * 1440;
+  gint64 z = days + 719468;
+  gint64 era = (z >= 0 ? z : z - 146096) / 146097;
+  gint64 doe = z - era * 146097;
+  gint64 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  gint64 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  gint64 mp = (5 * doy + 2) / 153;
+  guint d = (guint) (doy - (153 * mp + 2) / 5 + 1);
+  guint m = (guint) (mp < 10 ? mp + 3 : mp - 9);
+  gint64 y = yoe + era * 400 + (m <= 2);
+
+  g_snprintf (out, EVG_MINUTE_SIZE, "%04d-%02u-%02u %02d:%02d", (int) CLAMP (y, 0, 9999), m, d,
+              (int) (rest / 60), (int) (rest % 60));
+}

@@ -46,6 +46,14 @@ void      evg_date_set_today           (GDate       *date);
 int       evg_date_years_between       (const GDate *from,
                                         const GDate *to);
 
+/* Times of day as records keep them: `YYYY-MM-DD HH:MM`, local wall clock. */
+#define EVG_MINUTE_SIZE 17 /* YYYY-MM-DD HH:MM and its NUL */
+
+char     *evg_dup_now_minute           (void);
+gint64    evg_parse_minute             (const char  *date_time);
+void      evg_format_minute            (gint64       minutes,
+                                        char         out[EVG_MINUTE_SIZE]);
+
 /* ID numbers */
 char      evg_id_number_check_char     (const char  *first17);
 char     *evg_id_number_normalize      (const char  *text);

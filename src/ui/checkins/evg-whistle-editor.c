@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "evg-validate.h"
 #include "evg-discard-dialog.h"
 #include "evg-whistle-editor.h"
 
@@ -240,7 +241,7 @@ evg_whistle_editor_new (EvgCheckins *checkins,
   fill_form (self, whistle);
   if (whistle == NULL)
     {
-      g_autofree char *now = evg_checkins_dup_now ();
+      g_autofree char *now = evg_dup_now_minute ();
       g_autofree char *today = g_strndup (now, 10);
       g_autofree char *start = g_strconcat (today, " 08:00", NULL);
       g_autofree char *end = g_strconcat (today, " 12:00", NULL);

@@ -227,7 +227,7 @@ add_service_hours (EvgMemberDetail *self,
                    GtkListBox      *list,
                    const GDate     *today)
 {
-  g_autofree char *now = evg_checkins_dup_now ();
+  g_autofree char *now = evg_dup_now_minute ();
   g_autoptr(GError) error = NULL;
   g_autofree char *hours = NULL;
   g_autofree char *text = NULL;
