@@ -20,6 +20,7 @@ struct _EvgContext
   EvgRoster     *roster;
   EvgCalendar   *calendar;
   EvgCheckins   *checkins;
+  EvgInbox      *inbox;
   EvgSyncClient *sync_client;
 };
 
@@ -43,6 +44,7 @@ evg_context_dispose (GObject *object)
   g_clear_object (&self->sync_client);
   g_clear_object (&self->calendar);
   g_clear_object (&self->checkins);
+  g_clear_object (&self->inbox);
   g_clear_object (&self->roster);
   g_clear_object (&self->store);
 
@@ -143,6 +145,9 @@ evg_context_new (EvgStore  *store,
   self->calendar = evg_calendar_new (store, error);
   if (self->calendar == NULL)
     return NULL;
+  self->inbox = evg_inbox_new (store, error);
+  if (self->inbox == NULL)
+    return NULL;
   self->checkins = evg_checkins_new (store, error);
   if (self->checkins == NULL)
     return NULL;
@@ -166,6 +171,13 @@ evg_context_get_calendar (EvgContext *self)
 {
   g_return_val_if_fail (EVG_IS_CONTEXT (self), NULL);
   return self->calendar;
+}
+
+EvgInbox *
+evg_context_get_inbox (EvgContext *self)
+{
+  g_return_val_if_fail (EVG_IS_CONTEXT (self), NULL);
+  return self->inbox;
 }
 
 EvgCheckins *

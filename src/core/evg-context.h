@@ -3,6 +3,7 @@
 
 #include "evg-calendar.h"
 #include "evg-checkins.h"
+#include "evg-inbox.h"
 #include "evg-roster.h"
 #include "evg-store.h"
 #include "evg-sync-client.h"
@@ -20,6 +21,7 @@ EvgStore      *evg_context_get_store       (EvgContext  *self);
 EvgRoster     *evg_context_get_roster      (EvgContext  *self);
 EvgCalendar   *evg_context_get_calendar    (EvgContext  *self);
 EvgCheckins   *evg_context_get_checkins    (EvgContext  *self);
+EvgInbox      *evg_context_get_inbox       (EvgContext  *self);
 EvgSyncClient *evg_context_get_sync_client (EvgContext  *self);
 char       *evg_context_dup_branch_name  (EvgContext  *self);
 char       *evg_context_dup_branch_code  (EvgContext  *self);

@@ -116,6 +116,8 @@ static const EvgChoice kind_choices[] = {
   { "reopened", N_("Reopened by the Resident"), "留言人重新提出" },
   { "excluded", N_("Left Out of the Rates"), "不计入考核" },
   { "merged", N_("Merged"), "合并" },
+  { "whistle", N_("Whistle Raised"), "吹哨" },
+  { "agenda", N_("Put on the Agenda"), "列入议题" },
   { "closed", N_("Concluded"), "办结" },
 };
 

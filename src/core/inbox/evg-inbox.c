@@ -4,41 +4,370 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <stdio.h>
+#include <math.h>
 #include <string.h>
 
 #include "evg-inbox.h"
+#include "evg-search-terms.h"
 #include "evg-store-private.h"
 #include "evg-txn.h"
 #include "evg-validate.h"
+#include "evg-xlsx-writer.h"
 
 /* Due times by default (DOMAIN.md): respond within a day, resolve
  * within a week. */
 #define DEFAULT_RESPOND_HOURS 24
 #define DEFAULT_RESOLVE_HOURS (7 * 24)
+/* The middle answers of a callback, as part of a whole. */
+#define DEFAULT_WEIGHT_PARTLY    0.6
+#define DEFAULT_WEIGHT_BASICALLY 0.8
+
+#define META_RESPOND_HOURS   "feedback_respond_hours"
+#define META_RESOLVE_HOURS   "feedback_resolve_hours"
+#define META_WEIGHT_PARTLY   "feedback_weight_partly"
+#define META_WEIGHT_BASICALLY "feedback_weight_basically"
+
+/* Above this many changed messages, the index is read again whole. */
+#define MAX_PATCHED_ROWS 256
+/* Records read for views, kept until there are this many. */
+#define MAX_CACHED_RECORDS 4096
+
+#define NO_TIME G_MAXINT32
+
+/* One message in the index: what the lists narrow and mark by.  Times are
+ * minutes since 1970 on the local clock (evg_parse_minute()). */
+typedef struct
+{
+  gint64  rowid;
+  gint32  received;
+  gint32  respond_by;
+  gint32  resolve_by;    /* with the time spent waiting for the resident */
+  guint8  rank;          /* evg_feedback_status_rank() */
+  guint8  flags;         /* WAITING, REOPENED, MERGED */
+} InboxRow;
 
 struct _EvgInbox
 {
   GObject parent_instance;
 
   EvgStore   *store;
-  GListStore *messages;     /* of EvgRecord, newest first */
-  GHashTable *by_id;        /* id → EvgRecord, borrowed from @messages */
   gboolean    loaded;
+  GArray     *rows;          /* of InboxRow, newest first */
+  GArray     *positions;     /* of gint32 by rowid: where it is in @rows, or -1 */
+  GHashTable *records;       /* rowid → EvgRecord read for a view */
   guint       respond_hours;
   guint       resolve_hours;
+  EvgRateWeights weights;
 };
 
 G_DEFINE_FINAL_TYPE (EvgInbox, evg_inbox, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (evg-inbox-error-quark, evg_inbox_error)
 
-static gboolean
-load_messages (EvgInbox  *self,
-               GError   **error)
+enum {
+  ROWS_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+read_settings (EvgInbox *self)
 {
-  return evg_record_load_list (self->store, &evg_feedback_table, "received_at DESC, id",
-                               self->messages, self->by_id, error);
+  static const struct { const char *key; gboolean hours; } keys[] = {
+    { META_RESPOND_HOURS, TRUE }, { META_RESOLVE_HOURS, TRUE },
+    { META_WEIGHT_PARTLY, FALSE }, { META_WEIGHT_BASICALLY, FALSE },
+  };
+  guint *hours[] = { &self->respond_hours, &self->resolve_hours };
+  double *weights[] = { &self->weights.partly_resolved, &self->weights.basically_satisfied };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_autofree char *value = evg_store_get_meta (self->store, keys[i].key);
+      char *end = NULL;
+      double number;
+
+      if (value == NULL)
+        continue;
+      number = g_ascii_strtod (value, &end);
+      if (end == value || *end != '\0')
+        continue;
+      if (keys[i].hours && number >= 1 && number <= 24 * 365)
+        *hours[i] = (guint) number;
+      else if (!keys[i].hours && number >= 0 && number <= 1)
+        *weights[i - 2] = number;
+    }
+}
+
+static guint8
+row_rank (const char *status)
+{
+  int rank = evg_feedback_status_rank (status);
+
+  return (guint8) MAX (rank, 0);
+}
+
+static gint32
+minute_or_none (const char *text)
+{
+  gint64 minute = evg_parse_minute (text);
+
+  return minute >= 0 && minute < NO_TIME ? (gint32) minute : NO_TIME;
+}
+
+/* Newest first; the later stored first among those of one minute. */
+static int
+compare_rows (const InboxRow *a,
+              const InboxRow *b)
+{
+  if (a->received != b->received)
+    return a->received > b->received ? -1 : 1;
+  return a->rowid > b->rowid ? -1 : a->rowid < b->rowid;
+}
+
+static void
+set_position (EvgInbox *self,
+              gint64    rowid,
+              gint32    position)
+{
+  if (rowid < 0 || rowid > G_MAXINT32)
+    return;
+  if ((guint) rowid >= self->positions->len)
+    {
+      guint old = self->positions->len;
+
+      g_array_set_size (self->positions, MAX ((guint) rowid + 1, old * 2));
+      for (guint i = old; i < self->positions->len; i++)
+        g_array_index (self->positions, gint32, i) = -1;
+    }
+  g_array_index (self->positions, gint32, rowid) = position;
+}
+
+static void
+renumber_from (EvgInbox *self,
+               guint     first)
+{
+  for (guint i = first; i < self->rows->len; i++)
+    set_position (self, g_array_index (self->rows, InboxRow, i).rowid, (gint32) i);
+}
+
+gint64
+evg_inbox_position_of_rowid (EvgInbox *self,
+                             gint64    rowid)
+{
+  g_return_val_if_fail (EVG_IS_INBOX (self), -1);
+
+  if (rowid < 0 || (guint64) rowid >= self->positions->len)
+    return -1;
+  return g_array_index (self->positions, gint32, rowid);
+}
+
+/* The clocks of one message, from its events that stop or restart them
+ * (oldest first): time spent waiting for the resident stops the
+ * resolution clock; a reopening restarts it. */
+typedef struct
+{
+  gint64   waiting_since;   /* -1 when not waiting */
+  gint64   paused;          /* minutes spent waiting, in all */
+  gint64   reopened_at;     /* -1 when not reopened since it was concluded */
+  gboolean closed_since;    /* concluded after the latest reopening */
+} Clock;
+
+static void
+clock_init (Clock *clock)
+{
+  clock->waiting_since = -1;
+  clock->paused = 0;
+  clock->reopened_at = -1;
+  clock->closed_since = FALSE;
+}
+
+static void
+clock_add (Clock      *clock,
+           const char *kind,
+           const char *at)
+{
+  gint64 minute = evg_parse_minute (at);
+
+  if (minute < 0 || kind == NULL)
+    return;
+  if (g_str_equal (kind, "waiting"))
+    {
+      if (clock->waiting_since < 0)
+        clock->waiting_since = minute;
+    }
+  else if (g_str_equal (kind, "resumed") || g_str_equal (kind, "reply") || g_str_equal (kind, "closed"))
+    {
+      /* An answer or the conclusion ends the wait as a resumption does. */
+      if (clock->waiting_since >= 0 && minute > clock->waiting_since)
+        clock->paused += minute - clock->waiting_since;
+      clock->waiting_since = -1;
+      if (g_str_equal (kind, "closed") && clock->reopened_at >= 0)
+        clock->closed_since = TRUE;
+    }
+  else if (g_str_equal (kind, "reopened"))
+    {
+      clock->reopened_at = minute;
+      clock->closed_since = FALSE;
+      clock->paused = 0;
+    }
+}
+
+/* Applies @clock to @row, whose due times come from the message. */
+static void
+clock_apply (const Clock *clock,
+             InboxRow    *row,
+             guint        resolve_hours)
+{
+  row->flags &= ~(EVG_FEEDBACK_FLAG_WAITING | EVG_FEEDBACK_FLAG_REOPENED);
+  if (clock->waiting_since >= 0)
+    row->flags |= EVG_FEEDBACK_FLAG_WAITING;
+  if (clock->reopened_at >= 0 && !clock->closed_since)
+    {
+      row->flags |= EVG_FEEDBACK_FLAG_REOPENED;
+      row->resolve_by = (gint32) MIN (clock->reopened_at + (gint64) resolve_hours * 60 + clock->paused,
+                                      NO_TIME - 1);
+    }
+  else if (row->resolve_by != NO_TIME)
+    row->resolve_by = (gint32) MIN (row->resolve_by + clock->paused, NO_TIME - 1);
+}
+
+#define ROW_COLUMNS "f.rowid, f.received_at, f.status, f.response_due, f.resolution_due, " \
+                    "f.merged_into IS NOT NULL"
+
+static void
+fill_row (sqlite3_stmt *stmt,
+          InboxRow     *row)
+{
+  row->rowid = sqlite3_column_int64 (stmt, 0);
+  row->received = minute_or_none ((const char *) sqlite3_column_text (stmt, 1));
+  if (row->received == NO_TIME)
+    row->received = 0;
+  row->rank = row_rank ((const char *) sqlite3_column_text (stmt, 2));
+  row->respond_by = minute_or_none ((const char *) sqlite3_column_text (stmt, 3));
+  row->resolve_by = minute_or_none ((const char *) sqlite3_column_text (stmt, 4));
+  row->flags = sqlite3_column_int (stmt, 5) ? EVG_FEEDBACK_FLAG_MERGED : 0;
+}
+
+static void
+add_index_row (sqlite3_stmt *stmt,
+               gpointer      data)
+{
+  EvgInbox *self = data;
+  InboxRow row;
+
+  fill_row (stmt, &row);
+  g_array_append_val (self->rows, row);
+}
+
+/* The events that stop or restart clocks, of every message that has one. */
+typedef struct
+{
+  EvgInbox *self;
+  gint64    rowid;
+  Clock     clock;
+  GArray   *reopened;     /* of gint64: messages reopened, read whole afterwards */
+} ClockScan;
+
+static void
+clock_scan_flush (ClockScan *scan)
+{
+  gint64 position = evg_inbox_position_of_rowid (scan->self, scan->rowid);
+
+  if (scan->rowid >= 0 && position >= 0)
+    clock_apply (&scan->clock, &g_array_index (scan->self->rows, InboxRow, position),
+                 scan->self->resolve_hours);
+}
+
+static void
+add_clock_event (sqlite3_stmt *stmt,
+                 gpointer      data)
+{
+  ClockScan *scan = data;
+  gint64 rowid = sqlite3_column_int64 (stmt, 0);
+  const char *kind = (const char *) sqlite3_column_text (stmt, 1);
+
+  if (rowid != scan->rowid)
+    {
+      clock_scan_flush (scan);
+      scan->rowid = rowid;
+      clock_init (&scan->clock);
+    }
+  if (g_strcmp0 (kind, "reopened") == 0 &&
+      (scan->reopened->len == 0 || g_array_index (scan->reopened, gint64, scan->reopened->len - 1) != rowid))
+    g_array_append_val (scan->reopened, rowid);
+  clock_add (&scan->clock, kind, (const char *) sqlite3_column_text (stmt, 2));
+}
+
+static void
+add_message_event (sqlite3_stmt *stmt,
+                   gpointer      data)
+{
+  clock_add (data, (const char *) sqlite3_column_text (stmt, 0), (const char *) sqlite3_column_text (stmt, 1));
+}
+
+/* Reads the clock of the message at @position from all its events. */
+static gboolean
+read_clock (EvgInbox  *self,
+            guint      position,
+            GError   **error)
+{
+  InboxRow *row = &g_array_index (self->rows, InboxRow, position);
+  g_autofree char *rowid = g_strdup_printf ("%" G_GINT64_FORMAT, row->rowid);
+  Clock clock;
+
+  clock_init (&clock);
+  if (!evg_store_each_row (self->store,
+                           "SELECT e.kind, e.at FROM feedback f JOIN feedback_event e ON e.feedback_id = f.id "
+                           "WHERE f.rowid = ?1 AND e.deleted = 0 ORDER BY e.at, e.rowid",
+                           EVG_PARAMS (rowid), add_message_event, &clock, error))
+    return FALSE;
+  clock_apply (&clock, row, self->resolve_hours);
+  return TRUE;
+}
+
+static gboolean
+load_index (EvgInbox  *self,
+            GError   **error)
+{
+  g_autoptr(GArray) reopened = g_array_new (FALSE, FALSE, sizeof (gint64));
+  ClockScan scan = { self, -1, { 0 }, reopened };
+
+  g_array_set_size (self->rows, 0);
+  g_array_set_size (self->positions, 0);
+  g_hash_table_remove_all (self->records);
+  if (!evg_store_each_row (self->store,
+                           "SELECT " ROW_COLUMNS " FROM feedback f WHERE f.deleted = 0 "
+                           "ORDER BY f.received_at DESC, f.rowid DESC",
+                           NULL, 0, add_index_row, self, error))
+    return FALSE;
+  /* The text order and the minutes agree but for malformed times. */
+  g_array_sort (self->rows, (GCompareFunc) compare_rows);
+  renumber_from (self, 0);
+
+  /* Only these events change a clock, and few messages have them. */
+  if (!evg_store_each_row (self->store,
+                           "SELECT f.rowid, e.kind, e.at FROM feedback_event e "
+                           "JOIN feedback f ON f.id = e.feedback_id "
+                           "WHERE e.kind IN ('waiting', 'resumed', 'reopened') AND e.deleted = 0 "
+                           "ORDER BY f.rowid, e.at",
+                           NULL, 0, add_clock_event, &scan, error))
+    return FALSE;
+  clock_scan_flush (&scan);
+  /* A reopened message is open until concluded again, which only all its
+   * events tell; waits ended by a reply likewise. */
+  for (guint i = 0; i < reopened->len; i++)
+    {
+      gint64 position = evg_inbox_position_of_rowid (self, g_array_index (reopened, gint64, i));
+
+      if (position >= 0 && !read_clock (self, (guint) position, error))
+        return FALSE;
+    }
+  for (guint i = 0; i < self->rows->len; i++)
+    if (g_array_index (self->rows, InboxRow, i).flags & EVG_FEEDBACK_FLAG_WAITING)
+      if (!read_clock (self, i, error))
+        return FALSE;
+  return TRUE;
 }
 
 static void
@@ -49,8 +378,92 @@ ensure_loaded (EvgInbox *self)
   if (self->loaded)
     return;
   self->loaded = TRUE;
-  if (!load_messages (self, &error))
+  if (!load_index (self, &error))
     g_warning ("Could not read the messages: %s", error->message);
+}
+
+static void
+remove_position (EvgInbox *self,
+                 guint     position)
+{
+  set_position (self, g_array_index (self->rows, InboxRow, position).rowid, -1);
+  g_array_remove_index (self->rows, position);
+  renumber_from (self, position);
+}
+
+static guint
+insert_row (EvgInbox       *self,
+            const InboxRow *row)
+{
+  guint low = 0, high = self->rows->len;
+
+  while (low < high)
+    {
+      guint mid = low + (high - low) / 2;
+
+      if (compare_rows (&g_array_index (self->rows, InboxRow, mid), row) < 0)
+        low = mid + 1;
+      else
+        high = mid;
+    }
+  g_array_insert_val (self->rows, low, *row);
+  renumber_from (self, low);
+  return low;
+}
+
+typedef struct
+{
+  gboolean found;
+  gboolean deleted;
+  InboxRow row;
+} FoundRow;
+
+static void
+read_found_row (sqlite3_stmt *stmt,
+                gpointer      data)
+{
+  FoundRow *found = data;
+
+  found->found = TRUE;
+  fill_row (stmt, &found->row);
+  found->deleted = sqlite3_column_int (stmt, 6) != 0;
+}
+
+/* Reads the message @id again into the index; adds its rowid to @touched. */
+static gboolean
+patch_message (EvgInbox    *self,
+               const char  *id,
+               GHashTable  *touched,
+               GError     **error)
+{
+  FoundRow found = { FALSE, FALSE, { 0 } };
+  gint64 position;
+
+  if (!evg_store_each_row (self->store, "SELECT " ROW_COLUMNS ", f.deleted FROM feedback f WHERE f.id = ?1",
+                           EVG_PARAMS (id), read_found_row, &found, error))
+    return FALSE;
+  if (!found.found)
+    return TRUE;
+  g_hash_table_remove (self->records, &found.row.rowid);
+  position = evg_inbox_position_of_rowid (self, found.row.rowid);
+  if (position >= 0)
+    remove_position (self, (guint) position);
+  if (!found.deleted)
+    {
+      guint at = insert_row (self, &found.row);
+
+      if (!read_clock (self, at, error))
+        return FALSE;
+    }
+  g_hash_table_add (touched, g_memdup2 (&found.row.rowid, sizeof (gint64)));
+  return TRUE;
+}
+
+static void
+add_text_row (sqlite3_stmt *stmt,
+              gpointer      data)
+{
+  g_ptr_array_add (data, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
 }
 
 static void
@@ -60,11 +473,33 @@ on_store_changed (EvgInbox   *self,
                   EvgStore   *store)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) touched = NULL;
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_free);
+  gboolean events = g_strcmp0 (table, evg_feedback_event_table.name) == 0;
 
-  if (!self->loaded || g_strcmp0 (table, evg_feedback_table.name) != 0)
+  if (g_strcmp0 (table, "meta") == 0)
+    read_settings (self);
+  if (!self->loaded || (!events && g_strcmp0 (table, evg_feedback_table.name) != 0))
     return;
-  if (!load_messages (self, &error))
-    g_warning ("Could not read the messages again: %s", error->message);
+  if (ids == NULL || ids->len > MAX_PATCHED_ROWS)
+    {
+      if (!load_index (self, &error))
+        g_warning ("Could not read the messages again: %s", error->message);
+      g_signal_emit (self, signals[ROWS_CHANGED], 0, NULL);
+      return;
+    }
+  for (guint i = 0; i < ids->len; i++)
+    if (!events)
+      g_ptr_array_add (messages, g_strdup (g_ptr_array_index (ids, i)));
+    else if (!evg_store_each_row (self->store, "SELECT feedback_id FROM feedback_event WHERE id = ?1",
+                                  EVG_PARAMS (g_ptr_array_index (ids, i)), add_text_row, messages, &error))
+      break;
+  touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  for (guint i = 0; error == NULL && i < messages->len; i++)
+    patch_message (self, g_ptr_array_index (messages, i), touched, &error);
+  if (error != NULL)
+    g_warning ("Could not read the changed messages: %s", error->message);
+  g_signal_emit (self, signals[ROWS_CHANGED], 0, touched);
 }
 
 static void
@@ -75,24 +510,50 @@ evg_inbox_dispose (GObject *object)
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
   g_clear_object (&self->store);
-  g_clear_pointer (&self->by_id, g_hash_table_unref);
-  g_clear_object (&self->messages);
+  g_clear_pointer (&self->records, g_hash_table_unref);
   G_OBJECT_CLASS (evg_inbox_parent_class)->dispose (object);
+}
+
+static void
+evg_inbox_finalize (GObject *object)
+{
+  EvgInbox *self = EVG_INBOX (object);
+
+  g_array_unref (self->rows);
+  g_array_unref (self->positions);
+  G_OBJECT_CLASS (evg_inbox_parent_class)->finalize (object);
 }
 
 static void
 evg_inbox_class_init (EvgInboxClass *klass)
 {
-  G_OBJECT_CLASS (klass)->dispose = evg_inbox_dispose;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = evg_inbox_dispose;
+  object_class->finalize = evg_inbox_finalize;
+
+  /**
+   * EvgInbox::rows-changed:
+   * @touched: (nullable): the rowids (gint64 *) of the messages changed,
+   *   or %NULL when the index was read again whole
+   *
+   * The index changed; lists narrow it again.
+   */
+  signals[ROWS_CHANGED] =
+    g_signal_new ("rows-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_POINTER);
 }
 
 static void
 evg_inbox_init (EvgInbox *self)
 {
-  self->messages = g_list_store_new (EVG_TYPE_RECORD);
-  self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  self->rows = g_array_new (FALSE, FALSE, sizeof (InboxRow));
+  self->positions = g_array_new (FALSE, FALSE, sizeof (gint32));
+  self->records = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   self->respond_hours = DEFAULT_RESPOND_HOURS;
   self->resolve_hours = DEFAULT_RESOLVE_HOURS;
+  self->weights.partly_resolved = DEFAULT_WEIGHT_PARTLY;
+  self->weights.basically_satisfied = DEFAULT_WEIGHT_BASICALLY;
 }
 
 EvgInbox *
@@ -105,66 +566,345 @@ evg_inbox_new (EvgStore  *store,
 
   self = g_object_new (EVG_TYPE_INBOX, NULL);
   self->store = g_object_ref (store);
+  read_settings (self);
   g_signal_connect_object (store, "changed", G_CALLBACK (on_store_changed), self, G_CONNECT_SWAPPED);
   return self;
 }
 
-/* The due times of messages added from now on (settings: cities differ). */
+EvgStore *
+evg_inbox_get_store (EvgInbox *self)
+{
+  g_return_val_if_fail (EVG_IS_INBOX (self), NULL);
+  return self->store;
+}
+
+/* Settings */
+
 void
-evg_inbox_set_due_hours (EvgInbox *self,
-                         guint     respond_hours,
-                         guint     resolve_hours)
+evg_inbox_get_due_hours (EvgInbox *self,
+                         guint    *respond_hours,
+                         guint    *resolve_hours)
 {
   g_return_if_fail (EVG_IS_INBOX (self));
-  g_return_if_fail (respond_hours > 0 && resolve_hours > 0);
 
+  if (respond_hours != NULL)
+    *respond_hours = self->respond_hours;
+  if (resolve_hours != NULL)
+    *resolve_hours = self->resolve_hours;
+}
+
+static gboolean
+set_meta_number (EvgInbox    *self,
+                 const char  *key,
+                 double       value,
+                 GError     **error)
+{
+  char text[G_ASCII_DTOSTR_BUF_SIZE];
+
+  return evg_store_set_meta (self->store, key, g_ascii_dtostr (text, sizeof text, value), error);
+}
+
+/**
+ * evg_inbox_set_due_hours:
+ *
+ * Sets the due times of messages received from now on (cities differ).
+ */
+gboolean
+evg_inbox_set_due_hours (EvgInbox  *self,
+                         guint      respond_hours,
+                         guint      resolve_hours,
+                         GError   **error)
+{
+  g_return_val_if_fail (EVG_IS_INBOX (self), FALSE);
+
+  if (respond_hours < 1 || resolve_hours < 1 || respond_hours > 24 * 365 || resolve_hours > 24 * 365)
+    {
+      g_set_error_literal (error, EVG_INBOX_ERROR, EVG_INBOX_ERROR_INVALID,
+                           _("Due times are between one hour and a year."));
+      return FALSE;
+    }
+  if (respond_hours > resolve_hours)
+    {
+      g_set_error_literal (error, EVG_INBOX_ERROR, EVG_INBOX_ERROR_INVALID,
+                           _("The time to respond cannot be longer than the time to resolve."));
+      return FALSE;
+    }
+  if (!set_meta_number (self, META_RESPOND_HOURS, respond_hours, error) ||
+      !set_meta_number (self, META_RESOLVE_HOURS, resolve_hours, error))
+    return FALSE;
   self->respond_hours = respond_hours;
   self->resolve_hours = resolve_hours;
+  return TRUE;
 }
 
-GListModel *
-evg_inbox_get_messages (EvgInbox *self)
+void
+evg_inbox_get_weights (EvgInbox       *self,
+                       EvgRateWeights *weights)
+{
+  g_return_if_fail (EVG_IS_INBOX (self));
+  *weights = self->weights;
+}
+
+gboolean
+evg_inbox_set_weights (EvgInbox              *self,
+                       const EvgRateWeights  *weights,
+                       GError               **error)
+{
+  g_return_val_if_fail (EVG_IS_INBOX (self), FALSE);
+
+  if (!(weights->partly_resolved >= 0 && weights->partly_resolved <= 1) ||
+      !(weights->basically_satisfied >= 0 && weights->basically_satisfied <= 1))
+    {
+      g_set_error_literal (error, EVG_INBOX_ERROR, EVG_INBOX_ERROR_INVALID,
+                           _("A weight is a share between 0 and 1, such as 0.8."));
+      return FALSE;
+    }
+  if (!set_meta_number (self, META_WEIGHT_PARTLY, weights->partly_resolved, error) ||
+      !set_meta_number (self, META_WEIGHT_BASICALLY, weights->basically_satisfied, error))
+    return FALSE;
+  self->weights = *weights;
+  return TRUE;
+}
+
+/**
+ * evg_inbox_dup_formula:
+ *
+ * Returns: (transfer full): how @rate is worked out, in words, with the
+ *   weights in use
+ */
+char *
+evg_inbox_dup_formula (EvgInbox *self,
+                       EvgRate   rate)
 {
   g_return_val_if_fail (EVG_IS_INBOX (self), NULL);
-  ensure_loaded (self);
-  return G_LIST_MODEL (self->messages);
+
+  switch (rate)
+    {
+    case EVG_RATE_RESPONSE:
+      return g_strdup (_("Responded in time ÷ rated messages (received, less those left out or merged)"));
+    case EVG_RATE_RESOLUTION:
+      return g_strdup_printf (_("(Resolved + partly resolved × %g) ÷ messages called back"),
+                              self->weights.partly_resolved);
+    case EVG_RATE_SATISFACTION:
+    default:
+      return g_strdup_printf (_("(Satisfied + basically satisfied × %g) ÷ messages called back"),
+                              self->weights.basically_satisfied);
+    }
 }
 
+/* The index */
+
+guint
+evg_inbox_get_n_rows (EvgInbox *self)
+{
+  g_return_val_if_fail (EVG_IS_INBOX (self), 0);
+  ensure_loaded (self);
+  return self->rows->len;
+}
+
+gint64
+evg_inbox_get_row_rowid (EvgInbox *self,
+                         guint     position)
+{
+  g_return_val_if_fail (EVG_IS_INBOX (self), -1);
+  ensure_loaded (self);
+  g_return_val_if_fail (position < self->rows->len, -1);
+  return g_array_index (self->rows, InboxRow, position).rowid;
+}
+
+/* The status the lists file it under: a reopened message is in progress. */
+int
+evg_inbox_get_row_status (EvgInbox *self,
+                          guint     position)
+{
+  const InboxRow *row;
+
+  g_return_val_if_fail (EVG_IS_INBOX (self), -1);
+  ensure_loaded (self);
+  g_return_val_if_fail (position < self->rows->len, -1);
+
+  row = &g_array_index (self->rows, InboxRow, position);
+  if (row->flags & EVG_FEEDBACK_FLAG_REOPENED)
+    return evg_feedback_status_rank ("in_progress");
+  return row->rank;
+}
+
+static EvgFeedbackFlags
+row_flags (const InboxRow *row,
+           gint64          now)
+{
+  EvgFeedbackFlags flags = row->flags;
+  gboolean open = row->rank < evg_feedback_status_rank ("closed") || (row->flags & EVG_FEEDBACK_FLAG_REOPENED);
+
+  if (row->flags & EVG_FEEDBACK_FLAG_MERGED)
+    return flags;
+  /* Contact, a wait for the resident or a reply is the response. */
+  if (row->rank < evg_feedback_status_rank ("in_progress") && row->respond_by != NO_TIME && now > row->respond_by)
+    flags |= EVG_FEEDBACK_FLAG_LATE_RESPONSE;
+  if (open && !(row->flags & EVG_FEEDBACK_FLAG_WAITING) && row->resolve_by != NO_TIME && now > row->resolve_by)
+    flags |= EVG_FEEDBACK_FLAG_LATE_RESOLUTION;
+  return flags;
+}
+
+static gint64
+now_minute (void)
+{
+  g_autofree char *now = evg_dup_now_minute ();
+
+  return evg_parse_minute (now);
+}
+
+/**
+ * evg_inbox_get_row_flags:
+ * @now: the time to judge by, in minutes (evg_parse_minute()), or -1 for now
+ */
+EvgFeedbackFlags
+evg_inbox_get_row_flags (EvgInbox *self,
+                         guint     position,
+                         gint64    now)
+{
+  g_return_val_if_fail (EVG_IS_INBOX (self), 0);
+  ensure_loaded (self);
+  g_return_val_if_fail (position < self->rows->len, 0);
+
+  return row_flags (&g_array_index (self->rows, InboxRow, position), now >= 0 ? now : now_minute ());
+}
+
+EvgFeedbackFlags
+evg_inbox_get_flags (EvgInbox   *self,
+                     const char *id)
+{
+  g_autoptr(EvgRecord) message = evg_inbox_dup_message (self, id);
+  const char *rowid = message != NULL ? g_object_get_data (G_OBJECT (message), "evg-rowid") : NULL;
+  gint64 position = rowid != NULL ? evg_inbox_position_of_rowid (self, g_ascii_strtoll (rowid, NULL, 10)) : -1;
+
+  return position >= 0 ? evg_inbox_get_row_flags (self, (guint) position, -1) : EVG_FEEDBACK_FLAG_NONE;
+}
+
+guint
+evg_inbox_count_overdue (EvgInbox *self)
+{
+  gint64 now = now_minute ();
+  guint n = 0;
+
+  g_return_val_if_fail (EVG_IS_INBOX (self), 0);
+  ensure_loaded (self);
+
+  for (guint i = 0; i < self->rows->len; i++)
+    if (row_flags (&g_array_index (self->rows, InboxRow, i), now) & EVG_FEEDBACK_FLAG_OVERDUE)
+      n++;
+  return n;
+}
+
+static void
+read_record (sqlite3_stmt *stmt,
+             gpointer      data)
+{
+  EvgRecord **out = data;
+  EvgRecord *record = evg_record_new (&evg_feedback_table, (const char *) sqlite3_column_text (stmt, 0));
+
+  for (guint i = 0; i < EVG_FEEDBACK_N_FIELDS; i++)
+    evg_record_set (record, i, (const char *) sqlite3_column_text (stmt, (int) i + 1));
+  g_object_set_data_full (G_OBJECT (record), "evg-rowid",
+                          g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, EVG_FEEDBACK_N_FIELDS + 1)),
+                          g_free);
+  *out = record;
+}
+
+static EvgRecord *
+read_message (EvgInbox   *self,
+              const char *where,
+              const char *param)
+{
+  g_autoptr(GString) sql = g_string_new ("SELECT id");
+  g_autoptr(GError) error = NULL;
+  EvgRecord *record = NULL;
+
+  evg_record_append_columns (&evg_feedback_table, NULL, sql);
+  g_string_append_printf (sql, ", rowid FROM feedback WHERE %s AND deleted = 0", where);
+  if (!evg_store_each_row (self->store, sql->str, EVG_PARAMS (param), read_record, &record, &error))
+    g_warning ("Could not read a message: %s", error->message);
+  return record;
+}
+
+/**
+ * evg_inbox_get_row:
+ *
+ * Returns: (transfer full): the message at @position of the index
+ */
 EvgRecord *
-evg_inbox_lookup (EvgInbox   *self,
-                  const char *id)
+evg_inbox_get_row (EvgInbox *self,
+                   guint     position)
+{
+  g_autofree char *rowid_text = NULL;
+  EvgRecord *record;
+  gint64 rowid;
+
+  g_return_val_if_fail (EVG_IS_INBOX (self), NULL);
+  ensure_loaded (self);
+  g_return_val_if_fail (position < self->rows->len, NULL);
+
+  rowid = g_array_index (self->rows, InboxRow, position).rowid;
+  record = g_hash_table_lookup (self->records, &rowid);
+  if (record != NULL)
+    return g_object_ref (record);
+  rowid_text = g_strdup_printf ("%" G_GINT64_FORMAT, rowid);
+  record = read_message (self, "rowid = ?1", rowid_text);
+  if (record == NULL)
+    return NULL;
+  if (g_hash_table_size (self->records) >= MAX_CACHED_RECORDS)
+    g_hash_table_remove_all (self->records);
+  g_hash_table_insert (self->records, g_memdup2 (&rowid, sizeof rowid), g_object_ref (record));
+  return record;
+}
+
+/**
+ * evg_inbox_dup_message:
+ *
+ * Returns: (transfer full) (nullable): the message @id as stored now
+ */
+EvgRecord *
+evg_inbox_dup_message (EvgInbox   *self,
+                       const char *id)
 {
   g_return_val_if_fail (EVG_IS_INBOX (self), NULL);
   ensure_loaded (self);
-  return id != NULL ? g_hash_table_lookup (self->by_id, id) : NULL;
+  return id != NULL ? read_message (self, "id = ?1", id) : NULL;
 }
 
-static char *
-dup_now (void)
+static void
+add_rowid (sqlite3_stmt *stmt,
+           gpointer      data)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  gint64 rowid = sqlite3_column_int64 (stmt, 0);
 
-  return g_date_time_format (now, "%Y-%m-%d %H:%M");
+  g_array_append_val ((GArray *) data, rowid);
 }
 
-/* @at plus @hours, in the same form. */
-static char *
-add_hours (const char *at,
-           guint       hours)
+/**
+ * evg_inbox_search:
+ * @text: words of the content, the name or the place, or the name's pinyin
+ *
+ * Returns: (transfer full) (element-type gint64) (nullable): the rowids of
+ *   the messages holding every word of @text, in no order; %NULL when
+ *   @text holds nothing to search for (or on an error, with @error set)
+ */
+GArray *
+evg_inbox_search (EvgInbox    *self,
+                  const char  *text,
+                  GError     **error)
 {
-  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
-  g_autoptr(GDateTime) start = NULL;
-  g_autoptr(GDateTime) due = NULL;
-  int y, mo, d, h, mi;
+  g_autofree char *query = evg_search_terms_query (text);
+  g_autoptr(GArray) rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
 
-  if (sscanf (at, "%4d-%2d-%2d %2d:%2d", &y, &mo, &d, &h, &mi) != 5)
+  g_return_val_if_fail (EVG_IS_INBOX (self), NULL);
+
+  if (query == NULL)
     return NULL;
-  /* Wall-clock hours, without a time zone's jumps. */
-  start = g_date_time_new (utc, y, mo, d, h, mi, 0);
-  if (start == NULL)
+  if (!evg_store_each_row (self->store, "SELECT rowid FROM feedback_search WHERE feedback_search MATCH ?1",
+                           EVG_PARAMS (query), add_rowid, rowids, error))
     return NULL;
-  due = g_date_time_add_hours (start, (int) hours);
-  return g_date_time_format (due, "%Y-%m-%d %H:%M");
+  return g_steal_pointer (&rowids);
 }
 
 static gboolean
@@ -198,7 +938,7 @@ evg_inbox_add (EvgInbox   *self,
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(EvgFieldSet) fields = NULL;
   g_autoptr(EvgTxn) txn = NULL;
-  g_autofree char *now = dup_now ();
+  g_autofree char *now = evg_dup_now_minute ();
   g_autofree char *content = NULL;
   const char *contact;
   char *id;
@@ -230,13 +970,18 @@ evg_inbox_add (EvgInbox   *self,
     g_ptr_array_add (problems, g_strdup (_("Choose how the message came in.")));
   if (problems->len == 0)
     evg_record_check_values (message, problems);
+  if (problems->len == 0 && evg_parse_minute (evg_record_get (message, EVG_FEEDBACK_RECEIVED_AT)) < 0)
+    g_ptr_array_add (problems, g_strdup (_("Give the time the message came in as YYYY-MM-DD HH:MM.")));
   if (problems->len > 0)
     return set_invalid (error, problems), NULL;
 
   {
-    g_autofree char *respond = add_hours (evg_record_get (message, EVG_FEEDBACK_RECEIVED_AT), self->respond_hours);
-    g_autofree char *resolve = add_hours (evg_record_get (message, EVG_FEEDBACK_RECEIVED_AT), self->resolve_hours);
+    gint64 received = evg_parse_minute (evg_record_get (message, EVG_FEEDBACK_RECEIVED_AT));
+    char respond[EVG_MINUTE_SIZE], resolve[EVG_MINUTE_SIZE];
 
+    /* Wall-clock hours, without a time zone's jumps. */
+    evg_format_minute (received + (gint64) self->respond_hours * 60, respond);
+    evg_format_minute (received + (gint64) self->resolve_hours * 60, resolve);
     evg_record_set (message, EVG_FEEDBACK_RESPONSE_DUE, respond);
     evg_record_set (message, EVG_FEEDBACK_RESOLUTION_DUE, resolve);
   }
@@ -357,6 +1102,9 @@ check_step (const char      *kind,
     return refuse_step (error, _("Choose the member the message is assigned to."));
   if (g_strcmp0 (kind, "merged") == 0 && evg_record_get (event, EVG_FEEDBACK_EVENT_OTHER_ID) == NULL)
     return refuse_step (error, _("Choose the message this one is merged into."));
+  if ((g_strcmp0 (kind, "whistle") == 0 || g_strcmp0 (kind, "agenda") == 0) &&
+      evg_record_get (event, EVG_FEEDBACK_EVENT_OTHER_ID) == NULL)
+    return refuse_step (error, _("Choose the whistle or the meeting the message is linked to."));
   return TRUE;
 }
 
@@ -366,7 +1114,7 @@ status_after (const char *kind)
 {
   static const struct { const char *kind, *status; } steps[] = {
     { "assigned", "assigned" }, { "contacted", "in_progress" }, { "waiting", "in_progress" },
-    { "resumed", "in_progress" }, { "reply", "replied" }, { "closed", "closed" }, { "merged", "closed" },
+    { "resumed", "in_progress" }, { "reply", "replied" }, { "closed", "closed" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
@@ -375,13 +1123,123 @@ status_after (const char *kind)
   return NULL;
 }
 
+/* Writes @event of @message and what it moves, in @txn. */
+static gboolean
+write_event (EvgTxn      *txn,
+             EvgRecord   *message,
+             EvgRecord   *event,
+             GError     **error)
+{
+  g_autoptr(EvgFieldSet) fields = evg_record_diff (event, NULL);
+  g_autoptr(EvgFieldSet) moves = evg_field_set_new (&evg_feedback_table);
+  g_autofree char *id = evg_txn_insert (txn, fields, NULL, error);
+  const char *kind = evg_record_get (event, EVG_FEEDBACK_EVENT_KIND);
+  const char *status = status_after (kind);
+
+  if (id == NULL)
+    return FALSE;
+  g_object_set_data_full (G_OBJECT (event), "evg-id", g_steal_pointer (&id), g_free);
+  if (status != NULL &&
+      evg_feedback_status_rank (status) > evg_feedback_status_rank (evg_record_get (message, EVG_FEEDBACK_STATUS)))
+    evg_field_set_set_index (moves, EVG_FEEDBACK_STATUS, status);
+  if (g_strcmp0 (kind, "assigned") == 0)
+    evg_field_set_set_index (moves, EVG_FEEDBACK_ASSIGNEE, evg_record_get (event, EVG_FEEDBACK_EVENT_ASSIGNEE));
+  if (g_strcmp0 (kind, "merged") == 0)
+    evg_field_set_set_index (moves, EVG_FEEDBACK_MERGED_INTO, evg_record_get (event, EVG_FEEDBACK_EVENT_OTHER_ID));
+  return evg_field_set_count (moves) == 0 || evg_txn_update (txn, evg_record_get_id (message), moves, error);
+}
+
+/* Whether @event may be recorded on @message now; fills in its message
+ * and its time. */
+static gboolean
+check_event (EvgInbox    *self,
+             EvgRecord   *message,
+             EvgRecord   *event,
+             GError     **error)
+{
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) events = NULL;
+  g_autofree char *now = evg_dup_now_minute ();
+  const char *kind = evg_record_get (event, EVG_FEEDBACK_EVENT_KIND);
+  Progress progress;
+
+  evg_record_set (event, EVG_FEEDBACK_EVENT_FEEDBACK_ID, evg_record_get_id (message));
+  if (evg_record_get (event, EVG_FEEDBACK_EVENT_AT) == NULL)
+    evg_record_set (event, EVG_FEEDBACK_EVENT_AT, now);
+  if (kind == NULL)
+    g_ptr_array_add (problems, g_strdup (_("Say what was done.")));
+  else
+    evg_record_check_values (event, problems);
+  if (problems->len > 0)
+    return set_invalid (error, problems);
+
+  events = evg_inbox_list_events (self, evg_record_get_id (message), error);
+  if (events == NULL)
+    return FALSE;
+  read_progress (events, &progress);
+  return check_step (kind, event, &progress, error);
+}
+
+static GPtrArray *
+list_duplicates (EvgInbox   *self,
+                 const char *message_id)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+
+  if (!evg_store_each_row (self->store, "SELECT id FROM feedback WHERE merged_into = ?1 AND deleted = 0",
+                           EVG_PARAMS (message_id), add_text_row, ids, &error))
+    g_warning ("Could not read the duplicates of a message: %s", error->message);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      EvgRecord *message = evg_inbox_dup_message (self, g_ptr_array_index (ids, i));
+
+      if (message != NULL)
+        g_ptr_array_add (messages, message);
+    }
+  return g_steal_pointer (&messages);
+}
+
+/* A public reply or the conclusion of a message reaches everyone whose
+ * message was merged into it: the same event is recorded on theirs, in
+ * the same transaction. */
+static gboolean
+write_to_duplicates (EvgInbox    *self,
+                     EvgTxn      *txn,
+                     EvgRecord   *message,
+                     EvgRecord   *event,
+                     GError     **error)
+{
+  const char *kind = evg_record_get (event, EVG_FEEDBACK_EVENT_KIND);
+  g_autoptr(GPtrArray) duplicates = NULL;
+
+  if (g_strcmp0 (kind, "reply") != 0 && g_strcmp0 (kind, "closed") != 0)
+    return TRUE;
+  duplicates = list_duplicates (self, evg_record_get_id (message));
+  for (guint i = 0; i < duplicates->len; i++)
+    {
+      EvgRecord *duplicate = g_ptr_array_index (duplicates, i);
+      g_autoptr(EvgRecord) copy = evg_record_copy (event);
+      g_autoptr(GError) refused = NULL;
+
+      /* One already concluded keeps its conclusion. */
+      if (!check_event (self, duplicate, copy, &refused))
+        continue;
+      if (!write_event (txn, duplicate, copy, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * evg_inbox_add_event:
  * @event: an EvgRecord of evg_feedback_event_table: its kind and what it
  *   records (its time defaults to now; its message is @message_id)
  *
  * Records what was done with a message, and moves the message's status
- * forward with it (never back) in the same transaction.
+ * forward with it (never back) in the same transaction.  A public reply
+ * or the conclusion is recorded on the messages merged into it as well.
  *
  * Returns: (transfer full): the event's id, or %NULL with @error set
  */
@@ -391,63 +1249,753 @@ evg_inbox_add_event (EvgInbox    *self,
                      EvgRecord   *event,
                      GError     **error)
 {
-  g_autoptr(GPtrArray) events = NULL;
-  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(EvgFieldSet) fields = NULL;
-  g_autoptr(EvgFieldSet) moves = NULL;
+  g_autoptr(EvgRecord) message = NULL;
   g_autoptr(EvgTxn) txn = NULL;
-  g_autofree char *now = dup_now ();
-  g_autofree char *id = NULL;
-  const char *kind = evg_record_get (event, EVG_FEEDBACK_EVENT_KIND);
-  const char *status;
-  EvgRecord *message;
-  Progress progress;
 
   g_return_val_if_fail (EVG_IS_INBOX (self), NULL);
   g_return_val_if_fail (evg_record_get_table (event) == &evg_feedback_event_table, NULL);
 
-  message = evg_inbox_lookup (self, message_id);
+  message = evg_inbox_dup_message (self, message_id);
   if (message == NULL)
     {
       g_set_error (error, EVG_INBOX_ERROR, EVG_INBOX_ERROR_NOT_FOUND, _("No message has the id “%s”."),
                    message_id);
       return NULL;
     }
-  evg_record_set (event, EVG_FEEDBACK_EVENT_FEEDBACK_ID, message_id);
-  if (evg_record_get (event, EVG_FEEDBACK_EVENT_AT) == NULL)
-    evg_record_set (event, EVG_FEEDBACK_EVENT_AT, now);
-  evg_record_check_values (event, problems);
-  if (kind == NULL)
-    g_ptr_array_add (problems, g_strdup (_("Say what was done.")));
-  if (problems->len > 0)
-    return set_invalid (error, problems), NULL;
-
-  events = evg_inbox_list_events (self, message_id, error);
-  if (events == NULL)
+  if (!check_event (self, message, event, error))
     return NULL;
-  read_progress (events, &progress);
-  if (!check_step (kind, event, &progress, error))
-    return NULL;
-
   txn = evg_store_begin (self->store, error);
-  if (txn == NULL)
+  if (txn == NULL || !write_event (txn, message, event, error) ||
+      !write_to_duplicates (self, txn, message, event, error) ||
+      !evg_txn_commit (txn, error))
     return NULL;
-  fields = evg_record_diff (event, NULL);
-  id = evg_txn_insert (txn, fields, NULL, error);
-  if (id == NULL)
-    return NULL;
-  moves = evg_field_set_new (&evg_feedback_table);
-  status = status_after (kind);
-  if (status != NULL &&
-      evg_feedback_status_rank (status) > evg_feedback_status_rank (evg_record_get (message, EVG_FEEDBACK_STATUS)))
-    evg_field_set_set_index (moves, EVG_FEEDBACK_STATUS, status);
-  if (g_strcmp0 (kind, "assigned") == 0)
-    evg_field_set_set_index (moves, EVG_FEEDBACK_ASSIGNEE, evg_record_get (event, EVG_FEEDBACK_EVENT_ASSIGNEE));
-  if (g_strcmp0 (kind, "merged") == 0)
-    evg_field_set_set_index (moves, EVG_FEEDBACK_MERGED_INTO, evg_record_get (event, EVG_FEEDBACK_EVENT_OTHER_ID));
-  if (evg_field_set_count (moves) > 0 && !evg_txn_update (txn, message_id, moves, error))
-    return NULL;
-  if (!evg_txn_commit (txn, error))
-    return NULL;
-  return g_steal_pointer (&id);
+  return g_strdup (g_object_get_data (G_OBJECT (event), "evg-id"));
+}
+
+/**
+ * evg_inbox_record:
+ * @kind: what was done: an event kind that needs no more than a text
+ *   (reply, note, contacted, waiting, resumed, reopened, excluded, closed)
+ * @text: (nullable): the reply, the note, the reason
+ *
+ * Returns: (transfer full): the event's id, or %NULL with @error set
+ */
+char *
+evg_inbox_record (EvgInbox    *self,
+                  const char  *message_id,
+                  const char  *kind,
+                  const char  *text,
+                  GError     **error)
+{
+  g_autoptr(EvgRecord) event = evg_record_new (&evg_feedback_event_table, NULL);
+  g_autofree char *trimmed = text != NULL ? g_strstrip (g_strdup (text)) : NULL;
+
+  evg_record_set (event, EVG_FEEDBACK_EVENT_KIND, kind);
+  evg_record_set (event, EVG_FEEDBACK_EVENT_TEXT, trimmed != NULL && *trimmed != '\0' ? trimmed : NULL);
+  return evg_inbox_add_event (self, message_id, event, error);
+}
+
+/* Duplicates */
+
+/* How alike two texts are: the share of their neighbouring character
+ * pairs they have in common (Dice), from 0 to 1. */
+static double
+text_likeness (const char *a,
+               const char *b)
+{
+  g_autoptr(GHashTable) pairs = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (gint64));
+  guint n_a = 0, n_b = 0, common = 0;
+
+  for (int side = 0; side < 2; side++)
+    {
+      const char *text = side == 0 ? a : b;
+      gunichar previous = 0;
+
+      for (const char *p = text != NULL ? text : ""; *p != '\0'; p = g_utf8_next_char (p))
+        {
+          gunichar c = g_utf8_get_char (p);
+          gint64 key;
+
+          if (!g_unichar_isalnum (c))
+            {
+              previous = 0;
+              continue;
+            }
+          c = g_unichar_tolower (c);
+          if (previous != 0)
+            {
+              key = ((gint64) previous << 32) | c;
+              if (side == 0)
+                {
+                  g_array_append_val (keys, key);
+                  n_a++;
+                }
+              else
+                {
+                  gint64 *found = g_hash_table_lookup (pairs, &key);
+
+                  n_b++;
+                  if (found != NULL)
+                    {
+                      common++;
+                      g_hash_table_remove (pairs, &key);
+                    }
+                }
+            }
+          previous = c;
+        }
+      if (side == 0)
+        for (guint i = 0; i < keys->len; i++)
+          g_hash_table_add (pairs, &g_array_index (keys, gint64, i));
+    }
+  return n_a + n_b > 0 ? 2.0 * common / (n_a + n_b) : 0;
+}
+
+typedef struct
+{
+  EvgRecord *message;
+  double     likeness;
+} Candidate;
+
+static int
+compare_candidates (gconstpointer a,
+                    gconstpointer b)
+{
+  const Candidate *x = a, *y = b;
+
+  return x->likeness > y->likeness ? -1 : x->likeness < y->likeness;
+}
+
+/* Texts this alike are the same problem, said twice. */
+#define MIN_LIKENESS 0.3
+#define MAX_CANDIDATES 500
+
+static void
+add_candidate_id (sqlite3_stmt *stmt,
+                  gpointer      data)
+{
+  g_ptr_array_add (data, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+}
+
+/**
+ * evg_inbox_suggest_duplicates:
+ * @limit: at most this many
+ *
+ * Messages that may be the same problem as @message_id: of the same
+ * category and place, not merged into another, with a similar text, the
+ * most alike first.
+ *
+ * Returns: (transfer full) (element-type EvgRecord): the suggestions
+ */
+GPtrArray *
+evg_inbox_suggest_duplicates (EvgInbox   *self,
+                              const char *message_id,
+                              guint       limit)
+{
+  g_autoptr(EvgRecord) message = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) candidates = g_array_new (FALSE, FALSE, sizeof (Candidate));
+  g_autoptr(GError) error = NULL;
+  GPtrArray *suggestions = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *cap = g_strdup_printf ("%d", MAX_CANDIDATES);
+  const char *category, *place;
+
+  g_return_val_if_fail (EVG_IS_INBOX (self), suggestions);
+
+  message = evg_inbox_dup_message (self, message_id);
+  if (message == NULL)
+    return suggestions;
+  category = evg_record_get (message, EVG_FEEDBACK_CATEGORY);
+  place = evg_record_get (message, EVG_FEEDBACK_PLACE);
+  if (!evg_store_each_row (self->store,
+                           "SELECT id FROM feedback WHERE category IS ?1 AND place IS ?2 AND id <> ?3 "
+                           "AND merged_into IS NULL AND deleted = 0 ORDER BY received_at DESC LIMIT ?4",
+                           EVG_PARAMS (category, place, message_id, cap), add_candidate_id, ids, &error))
+    {
+      g_warning ("Could not look for duplicates: %s", error->message);
+      return suggestions;
+    }
+  for (guint i = 0; i < ids->len; i++)
+    {
+      Candidate candidate = { evg_inbox_dup_message (self, g_ptr_array_index (ids, i)), 0 };
+
+      if (candidate.message == NULL)
+        continue;
+      candidate.likeness = text_likeness (evg_record_get (message, EVG_FEEDBACK_CONTENT),
+                                          evg_record_get (candidate.message, EVG_FEEDBACK_CONTENT));
+      if (candidate.likeness >= MIN_LIKENESS)
+        g_array_append_val (candidates, candidate);
+      else
+        g_object_unref (candidate.message);
+    }
+  g_array_sort (candidates, compare_candidates);
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      Candidate *candidate = &g_array_index (candidates, Candidate, i);
+
+      if (suggestions->len < limit)
+        g_ptr_array_add (suggestions, candidate->message);
+      else
+        g_object_unref (candidate->message);
+    }
+  return suggestions;
+}
+
+/**
+ * evg_inbox_merge:
+ * @duplicate_id: the message said again
+ * @into_id: the message it is answered through
+ *
+ * Merges a duplicate: it is left out of the rates, and every public reply
+ * to @into_id, those given already and those to come, is recorded on it
+ * too, so its resident has the answer.
+ */
+gboolean
+evg_inbox_merge (EvgInbox    *self,
+                 const char  *duplicate_id,
+                 const char  *into_id,
+                 GError     **error)
+{
+  g_autoptr(EvgRecord) duplicate = NULL;
+  g_autoptr(EvgRecord) into = NULL;
+  g_autoptr(EvgRecord) event = evg_record_new (&evg_feedback_event_table, NULL);
+  g_autoptr(GPtrArray) replies = NULL;
+  g_autoptr(EvgTxn) txn = NULL;
+
+  g_return_val_if_fail (EVG_IS_INBOX (self), FALSE);
+
+  duplicate = evg_inbox_dup_message (self, duplicate_id);
+  into = evg_inbox_dup_message (self, into_id);
+  if (duplicate == NULL || into == NULL)
+    {
+      g_set_error (error, EVG_INBOX_ERROR, EVG_INBOX_ERROR_NOT_FOUND, _("No message has the id “%s”."),
+                   duplicate == NULL ? duplicate_id : into_id);
+      return FALSE;
+    }
+  if (g_strcmp0 (duplicate_id, into_id) == 0)
+    {
+      g_set_error_literal (error, EVG_INBOX_ERROR, EVG_INBOX_ERROR_STEP,
+                           _("A message cannot be merged into itself."));
+      return FALSE;
+    }
+  if (evg_record_get (into, EVG_FEEDBACK_MERGED_INTO) != NULL)
+    {
+      g_set_error_literal (error, EVG_INBOX_ERROR, EVG_INBOX_ERROR_STEP,
+                           _("That message was itself merged into another: merge into that one."));
+      return FALSE;
+    }
+  if (evg_record_get (duplicate, EVG_FEEDBACK_MERGED_INTO) != NULL)
+    {
+      g_set_error_literal (error, EVG_INBOX_ERROR, EVG_INBOX_ERROR_STEP,
+                           _("This message was merged already."));
+      return FALSE;
+    }
+  evg_record_set (event, EVG_FEEDBACK_EVENT_KIND, "merged");
+  evg_record_set (event, EVG_FEEDBACK_EVENT_OTHER_ID, into_id);
+  if (!check_event (self, duplicate, event, error))
+    return FALSE;
+  replies = evg_inbox_list_events (self, into_id, error);
+  if (replies == NULL)
+    return FALSE;
+  txn = evg_store_begin (self->store, error);
+  if (txn == NULL || !write_event (txn, duplicate, event, error))
+    return FALSE;
+  for (guint i = 0; i < replies->len; i++)
+    {
+      EvgRecord *reply = g_ptr_array_index (replies, i);
+      g_autoptr(EvgRecord) copy = NULL;
+
+      if (g_strcmp0 (evg_record_get (reply, EVG_FEEDBACK_EVENT_KIND), "reply") != 0)
+        continue;
+      copy = evg_record_new (&evg_feedback_event_table, NULL);
+      for (guint k = 0; k < EVG_FEEDBACK_EVENT_N_FIELDS; k++)
+        evg_record_set (copy, k, evg_record_get (reply, k));
+      evg_record_set (copy, EVG_FEEDBACK_EVENT_FEEDBACK_ID, duplicate_id);
+      if (!write_event (txn, duplicate, copy, error))
+        return FALSE;
+      evg_record_set (duplicate, EVG_FEEDBACK_STATUS, "replied");
+    }
+  return evg_txn_commit (txn, error);
+}
+
+/* Links */
+
+static void
+add_linked_event (sqlite3_stmt *stmt,
+                  gpointer      data)
+{
+  add_event_row (stmt, data);
+}
+
+/**
+ * evg_inbox_find_linked:
+ * @other_id: a whistle, a meeting or a message
+ *
+ * Returns: (transfer full) (element-type EvgRecord): the events that link
+ *   a message to @other_id (a whistle raised for it, an agenda it is on, a
+ *   merge), oldest first; each event's feedback_id names its message
+ */
+GPtrArray *
+evg_inbox_find_linked (EvgInbox   *self,
+                       const char *other_id)
+{
+  g_autoptr(GString) sql = g_string_new ("SELECT id");
+  g_autoptr(GError) error = NULL;
+  GPtrArray *events = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_return_val_if_fail (EVG_IS_INBOX (self), events);
+
+  evg_record_append_columns (&evg_feedback_event_table, NULL, sql);
+  g_string_append (sql, " FROM feedback_event WHERE other_id = ?1 AND deleted = 0 ORDER BY at, rowid");
+  if (!evg_store_each_row (self->store, sql->str, EVG_PARAMS (other_id), add_linked_event, events, &error))
+    g_warning ("Could not read the links of a record: %s", error->message);
+  return events;
+}
+
+/**
+ * evg_inbox_link:
+ * @kind: "whistle" (a whistle was raised for the message) or "agenda"
+ *   (it was put on a meeting's agenda)
+ * @other_id: the whistle or the meeting
+ * @text: (nullable): what the timeline says, e.g. the meeting's title
+ *
+ * Records on the message's timeline that work was made of it; the other
+ * record finds the message back through evg_inbox_find_linked().
+ */
+gboolean
+evg_inbox_link (EvgInbox    *self,
+                const char  *message_id,
+                const char  *kind,
+                const char  *other_id,
+                const char  *text,
+                GError     **error)
+{
+  g_autoptr(EvgRecord) event = evg_record_new (&evg_feedback_event_table, NULL);
+  g_autofree char *id = NULL;
+
+  g_return_val_if_fail (g_strcmp0 (kind, "whistle") == 0 || g_strcmp0 (kind, "agenda") == 0, FALSE);
+
+  evg_record_set (event, EVG_FEEDBACK_EVENT_KIND, kind);
+  evg_record_set (event, EVG_FEEDBACK_EVENT_OTHER_ID, other_id);
+  evg_record_set (event, EVG_FEEDBACK_EVENT_TEXT, text);
+  id = evg_inbox_add_event (self, message_id, event, error);
+  return id != NULL;
+}
+
+/* The rates */
+
+/* What one message adds to its month's rates, from its events. */
+typedef struct
+{
+  gint64   rowid;
+  int      month;          /* index into the months asked for */
+  gint64   respond_by;
+  gboolean merged;
+  gboolean excluded;
+  gint64   responded_at;   /* -1 until contacted or answered */
+  gint64   callback_at;    /* the latest callback */
+  char     resolved;       /* 'y', 'p', 'n' or 0 */
+  char     satisfied;      /* 'y', 'b', 'n' or 0 */
+} Tally;
+
+typedef struct
+{
+  EvgFeedbackRates *rates;
+  guint             n_months;
+  int               first_year;
+  int               first_month;
+  Tally             tally;
+} RatesScan;
+
+static void
+rates_finish_tally (RatesScan *scan)
+{
+  Tally *t = &scan->tally;
+  EvgFeedbackRates *r;
+
+  if (t->rowid < 0 || t->month < 0 || (guint) t->month >= scan->n_months)
+    return;
+  r = &scan->rates[t->month];
+  r->received++;
+  if (t->merged || t->excluded)
+    {
+      r->excluded++;
+      return;
+    }
+  r->counted++;
+  if (t->responded_at >= 0)
+    {
+      r->responded++;
+      if (t->respond_by < 0 || t->responded_at <= t->respond_by)
+        r->responded_in_time++;
+    }
+  if (t->resolved != 0 && t->satisfied != 0)
+    {
+      r->called_back++;
+      r->resolved += t->resolved == 'y';
+      r->partly_resolved += t->resolved == 'p';
+      r->not_resolved += t->resolved == 'n';
+      r->satisfied += t->satisfied == 'y';
+      r->basically_satisfied += t->satisfied == 'b';
+      r->dissatisfied += t->satisfied == 'n';
+    }
+}
+
+static int
+month_index (RatesScan  *scan,
+             const char *received_at)
+{
+  int year, month;
+
+  if (received_at == NULL || strlen (received_at) < 7 || received_at[4] != '-')
+    return -1;
+  year = (int) g_ascii_strtoll (received_at, NULL, 10);
+  month = (int) g_ascii_strtoll (received_at + 5, NULL, 10);
+  return (year - scan->first_year) * 12 + (month - scan->first_month);
+}
+
+static void
+add_rates_row (sqlite3_stmt *stmt,
+               gpointer      data)
+{
+  RatesScan *scan = data;
+  Tally *t = &scan->tally;
+  gint64 rowid = sqlite3_column_int64 (stmt, 0);
+  const char *kind = (const char *) sqlite3_column_text (stmt, 4);
+  gint64 at;
+
+  if (rowid != t->rowid)
+    {
+      rates_finish_tally (scan);
+      t->rowid = rowid;
+      t->month = month_index (scan, (const char *) sqlite3_column_text (stmt, 1));
+      t->respond_by = evg_parse_minute ((const char *) sqlite3_column_text (stmt, 2));
+      t->merged = sqlite3_column_int (stmt, 3) != 0;
+      t->excluded = FALSE;
+      t->responded_at = -1;
+      t->callback_at = -1;
+      t->resolved = t->satisfied = 0;
+    }
+  if (kind == NULL)
+    return;
+  at = evg_parse_minute ((const char *) sqlite3_column_text (stmt, 5));
+  switch (kind[0])
+    {
+    case 'c':
+      if (g_str_equal (kind, "callback") && at >= t->callback_at)
+        {
+          const char *resolved = (const char *) sqlite3_column_text (stmt, 6);
+          const char *satisfied = (const char *) sqlite3_column_text (stmt, 7);
+
+          t->callback_at = at;
+          t->resolved = g_strcmp0 (resolved, "yes") == 0 ? 'y' : g_strcmp0 (resolved, "partly") == 0 ? 'p'
+                        : g_strcmp0 (resolved, "no") == 0 ? 'n' : 0;
+          t->satisfied = g_strcmp0 (satisfied, "yes") == 0 ? 'y' : g_strcmp0 (satisfied, "basically") == 0 ? 'b'
+                         : g_strcmp0 (satisfied, "no") == 0 ? 'n' : 0;
+          break;
+        }
+      if (!g_str_equal (kind, "contacted"))
+        break;
+      G_GNUC_FALLTHROUGH;
+    case 'w':
+    case 'r':
+      /* Contact, a wait for the resident's answer, or a reply: the first
+       * is the response. */
+      if ((kind[0] != 'r' || g_str_equal (kind, "reply")) && at >= 0 &&
+          (t->responded_at < 0 || at < t->responded_at))
+        t->responded_at = at;
+      break;
+    case 'e':
+      t->excluded = TRUE;
+      break;
+    default:
+      break;
+    }
+}
+
+static double
+share (double part,
+       guint  whole)
+{
+  return whole > 0 ? part / whole : -1;
+}
+
+/* Works out the rates of @n_months months from @first_month in @store
+ * (any thread's connection). */
+static gboolean
+compute_rates (EvgStore              *store,
+               const char            *first_month,
+               guint                  n_months,
+               const char            *category,
+               const EvgRateWeights  *weights,
+               EvgFeedbackRates      *rates,
+               GError               **error)
+{
+  RatesScan scan = { rates, n_months, 0, 0, { -1, -1, -1, FALSE, FALSE, -1, -1, 0, 0 } };
+  guint year, month, last_year, last_month;
+  char from[32], to[32];
+
+  if (!evg_parse_year_month (first_month, &year, &month))
+    {
+      g_set_error (error, EVG_INBOX_ERROR, EVG_INBOX_ERROR_INVALID,
+                   _("“%s” is not a month. Write it as YYYY-MM, e.g. 2026-11."), first_month);
+      return FALSE;
+    }
+  memset (rates, 0, sizeof *rates * n_months);
+  scan.first_year = (int) year;
+  scan.first_month = (int) month;
+  last_month = month - 1 + n_months;
+  last_year = year + last_month / 12;
+  last_month = last_month % 12 + 1;
+  g_snprintf (from, sizeof from, "%04u-%02u", year, month);
+  g_snprintf (to, sizeof to, "%04u-%02u", last_year, last_month);
+
+  /* Only the events a rate reads; the messages in received order, each
+   * with its events together. */
+  if (!evg_store_each_row (store,
+                           "SELECT f.rowid, f.received_at, f.response_due, f.merged_into IS NOT NULL, "
+                           "  e.kind, e.at, e.resolved, e.satisfied "
+                           "FROM feedback f LEFT JOIN feedback_event e ON e.feedback_id = f.id "
+                           "  AND e.kind IN ('contacted', 'waiting', 'reply', 'callback', 'excluded') "
+                           "  AND e.deleted = 0 "
+                           "WHERE f.deleted = 0 AND f.received_at >= ?1 AND f.received_at < ?2 "
+                           "  AND (?3 IS NULL OR f.category = ?3) "
+                           "ORDER BY f.received_at, f.rowid",
+                           EVG_PARAMS (from, to, category), add_rates_row, &scan, error))
+    return FALSE;
+  rates_finish_tally (&scan);
+  for (guint i = 0; i < n_months; i++)
+    {
+      EvgFeedbackRates *r = &rates[i];
+
+      r->response_rate = share (r->responded_in_time, r->counted);
+      r->resolution_rate = share (r->resolved + r->partly_resolved * weights->partly_resolved, r->called_back);
+      r->satisfaction_rate = share (r->satisfied + r->basically_satisfied * weights->basically_satisfied,
+                                    r->called_back);
+    }
+  return TRUE;
+}
+
+/**
+ * evg_inbox_compute_rates:
+ * @first_month: YYYY-MM
+ * @category: (nullable): a category's code, or %NULL for all messages
+ * @rates: (out caller-allocates) (array length=n_months): filled in
+ *
+ * Works out the three rates of each month from the messages received in
+ * it and their events, every time: never from stored counts.
+ */
+gboolean
+evg_inbox_compute_rates (EvgInbox          *self,
+                         const char        *first_month,
+                         guint              n_months,
+                         const char        *category,
+                         EvgFeedbackRates  *rates,
+                         GError           **error)
+{
+  g_return_val_if_fail (EVG_IS_INBOX (self), FALSE);
+  g_return_val_if_fail (n_months > 0 && n_months <= 120, FALSE);
+
+  return compute_rates (self->store, first_month, n_months, category, &self->weights, rates, error);
+}
+
+typedef struct
+{
+  EvgStore       *store;
+  char           *first_month;
+  guint           n_months;
+  char           *category;
+  EvgRateWeights  weights;
+} RatesJob;
+
+static void
+rates_job_free (RatesJob *job)
+{
+  g_object_unref (job->store);
+  g_free (job->first_month);
+  g_free (job->category);
+  g_free (job);
+}
+
+static void
+rates_thread (GTask        *task,
+              gpointer      source,
+              gpointer      data,
+              GCancellable *cancellable)
+{
+  RatesJob *job = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgStore) worker = evg_store_open_sibling (job->store, &error);
+  g_autofree EvgFeedbackRates *rates = g_new0 (EvgFeedbackRates, job->n_months);
+
+  if (worker == NULL ||
+      !compute_rates (worker, job->first_month, job->n_months, job->category, &job->weights, rates, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&rates), g_free);
+}
+
+/**
+ * evg_inbox_compute_rates_async:
+ *
+ * As evg_inbox_compute_rates(), in a worker with its own connection.
+ */
+void
+evg_inbox_compute_rates_async (EvgInbox            *self,
+                               const char          *first_month,
+                               guint                n_months,
+                               const char          *category,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  RatesJob *job;
+
+  g_return_if_fail (EVG_IS_INBOX (self));
+  g_return_if_fail (n_months > 0 && n_months <= 120);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, evg_inbox_compute_rates_async);
+  job = g_new0 (RatesJob, 1);
+  job->store = g_object_ref (self->store);
+  job->first_month = g_strdup (first_month);
+  job->n_months = n_months;
+  job->category = g_strdup (category);
+  job->weights = self->weights;
+  g_task_set_task_data (task, job, (GDestroyNotify) rates_job_free);
+  g_task_run_in_thread (task, rates_thread);
+}
+
+/**
+ * evg_inbox_compute_rates_finish:
+ * @n_months: (out) (optional): how many months the result holds
+ *
+ * Returns: (transfer full) (array length=n_months): the rates, to free
+ *   with g_free(), or %NULL with @error set
+ */
+EvgFeedbackRates *
+evg_inbox_compute_rates_finish (EvgInbox      *self,
+                                GAsyncResult  *result,
+                                guint         *n_months,
+                                GError       **error)
+{
+  RatesJob *job;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  job = g_task_get_task_data (G_TASK (result));
+  if (n_months != NULL)
+    *n_months = job->n_months;
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Export */
+
+static const char * const month_headers[] = {
+  "收到时间", "渠道", "类别", "地点", "留言内容", "状态", "响应时限", "办结时限", "首次响应", "解决情况", "满意度",
+};
+
+static char *
+percent (double rate)
+{
+  return rate < 0 ? g_strdup ("—") : g_strdup_printf ("%.1f%%", rate * 100);
+}
+
+static const char *
+label_of (const EvgColumnSpec *column,
+          const char          *code)
+{
+  const EvgChoice *choice = evg_column_spec_find_choice (column, code);
+
+  return choice != NULL ? choice->chinese : code != NULL ? code : "";
+}
+
+static void
+add_export_row (sqlite3_stmt *stmt,
+                gpointer      data)
+{
+  GPtrArray *rows = data;
+  char **cells = g_new0 (char *, G_N_ELEMENTS (month_headers) + 1);
+  static const EvgFeedbackField fields[] = {
+    EVG_FEEDBACK_RECEIVED_AT, EVG_FEEDBACK_CHANNEL, EVG_FEEDBACK_CATEGORY, EVG_FEEDBACK_PLACE,
+    EVG_FEEDBACK_CONTENT, EVG_FEEDBACK_STATUS, EVG_FEEDBACK_RESPONSE_DUE, EVG_FEEDBACK_RESOLUTION_DUE,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      const char *value = (const char *) sqlite3_column_text (stmt, (int) i);
+      const EvgColumnSpec *column = evg_feedback_field_get_info (fields[i]);
+
+      cells[i] = g_strdup (column->kind == EVG_FIELD_KIND_CHOICE ? label_of (column, value)
+                                                                  : value != NULL ? value : "");
+    }
+  cells[8] = g_strdup (sqlite3_column_text (stmt, 8) != NULL ? (const char *) sqlite3_column_text (stmt, 8) : "");
+  cells[9] = g_strdup (label_of (evg_feedback_event_field_get_info (EVG_FEEDBACK_EVENT_RESOLVED),
+                                 (const char *) sqlite3_column_text (stmt, 9)));
+  cells[10] = g_strdup (label_of (evg_feedback_event_field_get_info (EVG_FEEDBACK_EVENT_SATISFIED),
+                                  (const char *) sqlite3_column_text (stmt, 10)));
+  g_ptr_array_add (rows, cells);
+}
+
+static char **
+rate_row (const char *name,
+          double      rate,
+          char       *formula)
+{
+  char **cells = g_new0 (char *, G_N_ELEMENTS (month_headers) + 1);
+
+  cells[0] = g_strdup (name);
+  cells[1] = *name != '\0' ? percent (rate) : g_strdup ("");
+  cells[2] = formula;
+  for (guint i = 3; i < G_N_ELEMENTS (month_headers); i++)
+    cells[i] = g_strdup ("");
+  return cells;
+}
+
+/**
+ * evg_inbox_export_month:
+ * @month: YYYY-MM
+ * @path: a .xlsx workbook when it ends so, else CSV
+ *
+ * Writes the month's messages (without anyone's name or contact) and,
+ * below them, its three rates with their formulas.
+ */
+gboolean
+evg_inbox_export_month (EvgInbox    *self,
+                        const char  *month,
+                        const char  *path,
+                        GError     **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autofree char *from = NULL;
+  EvgFeedbackRates rates;
+
+  g_return_val_if_fail (EVG_IS_INBOX (self), FALSE);
+
+  if (!evg_inbox_compute_rates (self, month, 1, NULL, &rates, error))
+    return FALSE;
+  from = g_strndup (month, 7);
+  if (!evg_store_each_row (self->store,
+                           "SELECT f.received_at, f.channel, f.category, f.place, f.content, f.status, "
+                           "  f.response_due, f.resolution_due, "
+                           "  (SELECT min (at) FROM feedback_event r WHERE r.feedback_id = f.id AND r.deleted = 0 "
+                           "     AND r.kind IN ('contacted', 'waiting', 'reply')), "
+                           "  c.resolved, c.satisfied "
+                           "FROM feedback f LEFT JOIN feedback_event c ON c.id = "
+                           "  (SELECT id FROM feedback_event WHERE feedback_id = f.id AND kind = 'callback' "
+                           "     AND deleted = 0 ORDER BY at DESC, rowid DESC LIMIT 1) "
+                           "WHERE f.deleted = 0 AND substr (f.received_at, 1, 7) = ?1 "
+                           "ORDER BY f.received_at, f.rowid",
+                           EVG_PARAMS (from), add_export_row, rows, error))
+    return FALSE;
+  g_ptr_array_add (rows, rate_row ("", -2, g_strdup ("")));
+  g_ptr_array_add (rows, rate_row ("响应率", rates.response_rate, evg_inbox_dup_formula (self, EVG_RATE_RESPONSE)));
+  g_ptr_array_add (rows, rate_row ("解决率", rates.resolution_rate, evg_inbox_dup_formula (self, EVG_RATE_RESOLUTION)));
+  g_ptr_array_add (rows, rate_row ("满意率", rates.satisfaction_rate,
+                                   evg_inbox_dup_formula (self, EVG_RATE_SATISFACTION)));
+  return evg_table_file_write (path, "留言", month_headers, G_N_ELEMENTS (month_headers), rows, error);
 }

@@ -377,6 +377,30 @@ static const char * const migrations[] = {
   "  other_id    TEXT"
   ");"
   "CREATE INDEX feedback_event_feedback ON feedback_event (feedback_id, at);",
+
+  /* 9 → 10: the inbox opens a million messages from one index, finds
+   * them by words of their text (see evg-search-terms.c), and finds the
+   * few events that stop or restart their clocks, and their links. */
+  "DROP INDEX feedback_received_at;"
+  "CREATE INDEX feedback_inbox ON feedback (deleted, received_at DESC, id, status, response_due,"
+  "  resolution_due, merged_into);"
+  "CREATE INDEX feedback_event_clock ON feedback_event (kind, feedback_id, at)"
+  "  WHERE kind IN ('waiting', 'resumed', 'reopened');"
+  "CREATE INDEX feedback_event_other ON feedback_event (other_id) WHERE other_id IS NOT NULL;"
+  "CREATE VIRTUAL TABLE feedback_search USING fts5 (terms);"
+  "INSERT INTO feedback_search (rowid, terms)"
+  "  SELECT rowid, evg_search_terms (from_name, content, place) FROM feedback;"
+  "CREATE TRIGGER feedback_search_insert AFTER INSERT ON feedback BEGIN"
+  "  INSERT INTO feedback_search (rowid, terms)"
+  "    VALUES (new.rowid, evg_search_terms (new.from_name, new.content, new.place));"
+  "END;"
+  "CREATE TRIGGER feedback_search_update AFTER UPDATE OF from_name, content, place ON feedback BEGIN"
+  "  UPDATE feedback_search SET terms = evg_search_terms (new.from_name, new.content, new.place)"
+  "    WHERE rowid = new.rowid;"
+  "END;"
+  "CREATE TRIGGER feedback_search_delete AFTER DELETE ON feedback BEGIN"
+  "  DELETE FROM feedback_search WHERE rowid = old.rowid;"
+  "END;",
 };
 
 

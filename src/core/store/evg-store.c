@@ -9,6 +9,7 @@
 
 #include "evg-hlc.h"
 #include "evg-schema.h"
+#include "evg-search-terms.h"
 #include "evg-store-private.h"
 #include "evg-txn.h"
 
@@ -295,6 +296,21 @@ on_wal_commit (gpointer    data,
   return SQLITE_OK;
 }
 
+/* evg_search_terms(NAME, TEXT…): the words a full-text search finds a
+ * row by (evg-search-terms.c); the name by its pinyin too.  The search
+ * tables' triggers call it, so every connection that writes has it. */
+static void
+search_terms_function (sqlite3_context  *context,
+                       int               argc,
+                       sqlite3_value   **argv)
+{
+  g_autoptr(GString) terms = g_string_new (NULL);
+
+  for (int i = 0; i < argc; i++)
+    evg_search_terms_append (terms, (const char *) sqlite3_value_text (argv[i]), i == 0);
+  sqlite3_result_text (context, terms->str, (int) terms->len, SQLITE_TRANSIENT);
+}
+
 static gboolean
 configure_connection (EvgStore  *self,
                       GError   **error)
@@ -318,6 +334,8 @@ configure_connection (EvgStore  *self,
     }
 
   sqlite3_wal_hook (self->db, on_wal_commit, self);
+  sqlite3_create_function_v2 (self->db, "evg_search_terms", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                              NULL, search_terms_function, NULL, NULL, NULL);
 
   /* FULL makes a commit durable across a power cut, not just a crash. */
   return evg_store_exec (self,

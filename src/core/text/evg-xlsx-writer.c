@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "evg-csv.h"
 #include "evg-xlsx-writer.h"
 
 /* Columns are made as wide as their widest cell, in the units Excel counts
@@ -287,4 +288,40 @@ evg_xlsx_write_table (const char         *path,
     if (!evg_xlsx_writer_add_row (writer, g_ptr_array_index (rows, i), error))
       return FALSE;
   return evg_xlsx_writer_finish (writer, error);
+}
+
+/**
+ * evg_table_file_write:
+ * @path: a .xlsx workbook when it ends so, else CSV
+ * @rows: (element-type GStrv): @n_columns cells each
+ *
+ * Writes a table as a spreadsheet: a workbook, or CSV with a byte order
+ * mark (for Excel and WPS), no cell a live formula in either.
+ */
+gboolean
+evg_table_file_write (const char          *path,
+                      const char          *sheet_name,
+                      const char * const  *headers,
+                      guint                n_columns,
+                      GPtrArray           *rows,
+                      GError             **error)
+{
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+  g_autoptr(GString) out = NULL;
+
+  if (g_str_has_suffix (lower, ".xlsx"))
+    return evg_xlsx_write_table (path, sheet_name, headers, n_columns, rows, error);
+  out = g_string_new (NULL);
+  evg_csv_append_bom (out);
+  evg_csv_append_row (out, (const char **) headers, n_columns);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      char **cells = g_ptr_array_index (rows, i);
+      g_autoptr(GPtrArray) safe = g_ptr_array_new_with_free_func (g_free);
+
+      for (guint k = 0; k < n_columns; k++)
+        g_ptr_array_add (safe, evg_csv_neutralize_cell (cells[k]));
+      evg_csv_append_row (out, (const char **) safe->pdata, n_columns);
+    }
+  return g_file_set_contents (path, out->str, (gssize) out->len, error);
 }

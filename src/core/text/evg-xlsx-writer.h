@@ -40,4 +40,11 @@ gboolean       evg_xlsx_write_table    (const char         *path,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EvgXlsxWriter, evg_xlsx_writer_free)
 
+gboolean       evg_table_file_write    (const char         *path,
+                                        const char         *sheet_name,
+                                        const char * const *headers,
+                                        guint               n_columns,
+                                        GPtrArray          *rows,
+                                        GError            **error);
+
 G_END_DECLS
