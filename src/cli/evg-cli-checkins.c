@@ -61,28 +61,6 @@ add_hours (JsonBuilder *builder,
     json_builder_add_double_value (builder, ((minutes + 3) / 6) / 10.0);
 }
 
-/* A value of @column given on the command line: a choice by its code or
- * its Chinese name. */
-static const char *
-parse_choice (const EvgColumnSpec *column,
-              const char          *text)
-{
-  for (guint i = 0; text != NULL && i < column->n_choices; i++)
-    if (g_str_equal (text, column->choices[i].code) || g_str_equal (text, column->choices[i].chinese))
-      return column->choices[i].code;
-  return NULL;
-}
-
-static char *
-choice_codes (const EvgColumnSpec *column)
-{
-  GString *codes = g_string_new (NULL);
-
-  for (guint i = 0; i < column->n_choices; i++)
-    g_string_append_printf (codes, "%s%s", i > 0 ? ", " : "", column->choices[i].code);
-  return g_string_free (codes, FALSE);
-}
-
 /* whistles */
 
 static int
@@ -97,7 +75,7 @@ whistles_add (EvgCli  *cli,
   g_autofree char *title = NULL, *category = NULL, *start = NULL, *end = NULL, *place = NULL;
   g_autofree char *description = NULL, *raised_by = NULL, *urgency = NULL;
   g_autofree char *starts_at = NULL, *ends_at = NULL, *id = NULL, *needed_text = NULL;
-  g_autofree char *categories = choice_codes (evg_whistle_field_get_info (EVG_WHISTLE_CATEGORY));
+  g_autofree char *categories = evg_cli_choice_codes (evg_whistle_field_get_info (EVG_WHISTLE_CATEGORY));
   int needed = 0;
   GOptionEntry entries[] = {
     { "title", 0, 0, G_OPTION_ARG_STRING, &title, N_("What members are called for"), N_("TEXT") },
@@ -121,12 +99,12 @@ whistles_add (EvgCli  *cli,
       evg_cli_error (_("Give at least --title, --category, --start and --end."));
       return EVG_CLI_USAGE;
     }
-  if (parse_choice (evg_whistle_field_get_info (EVG_WHISTLE_CATEGORY), category) == NULL)
+  if (evg_cli_parse_choice (evg_whistle_field_get_info (EVG_WHISTLE_CATEGORY), category) == NULL)
     {
       evg_cli_error (_("“%s” is not a service category. Use one of: %s."), category, categories);
       return EVG_CLI_USAGE;
     }
-  if (urgency != NULL && parse_choice (evg_whistle_field_get_info (EVG_WHISTLE_URGENCY), urgency) == NULL)
+  if (urgency != NULL && evg_cli_parse_choice (evg_whistle_field_get_info (EVG_WHISTLE_URGENCY), urgency) == NULL)
     {
       evg_cli_error (_("--urgency takes normal, urgent or emergency."));
       return EVG_CLI_USAGE;
@@ -146,7 +124,7 @@ whistles_add (EvgCli  *cli,
   needed_text = needed > 0 ? g_strdup_printf ("%d", needed) : NULL;
   evg_record_set (whistle, EVG_WHISTLE_TITLE, title);
   evg_record_set (whistle, EVG_WHISTLE_CATEGORY,
-                  parse_choice (evg_whistle_field_get_info (EVG_WHISTLE_CATEGORY), category));
+                  evg_cli_parse_choice (evg_whistle_field_get_info (EVG_WHISTLE_CATEGORY), category));
   evg_record_set (whistle, EVG_WHISTLE_STARTS_AT, starts_at);
   evg_record_set (whistle, EVG_WHISTLE_ENDS_AT, ends_at);
   evg_record_set (whistle, EVG_WHISTLE_NEEDED, needed_text);
@@ -154,7 +132,7 @@ whistles_add (EvgCli  *cli,
   evg_record_set (whistle, EVG_WHISTLE_DESCRIPTION, description);
   evg_record_set (whistle, EVG_WHISTLE_RAISED_BY, raised_by);
   evg_record_set (whistle, EVG_WHISTLE_URGENCY,
-                  parse_choice (evg_whistle_field_get_info (EVG_WHISTLE_URGENCY), urgency));
+                  evg_cli_parse_choice (evg_whistle_field_get_info (EVG_WHISTLE_URGENCY), urgency));
   id = evg_checkins_save_whistle (checkins, whistle, &error);
   if (id == NULL)
     return report_error (error);
@@ -216,7 +194,7 @@ whistles_list (EvgCli  *cli,
   if (!evg_cli_parse (cli, context, &argc, &argv))
     return EVG_CLI_USAGE;
   if (argc != 1 || (status != NULL &&
-                    (code = parse_choice (evg_whistle_field_get_info (EVG_WHISTLE_STATUS), status)) == NULL))
+                    (code = evg_cli_parse_choice (evg_whistle_field_get_info (EVG_WHISTLE_STATUS), status)) == NULL))
     {
       evg_cli_error (_("--status takes open, full, closed or cancelled."));
       return EVG_CLI_USAGE;

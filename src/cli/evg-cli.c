@@ -12,6 +12,7 @@
 
 static const EvgCliCommand commands[] = {
   { "checkins", N_("Check members in and out of whistles; service hours"), evg_cli_checkins },
+  { "feedback", N_("Residents’ messages (留言板): record, answer, rates"), evg_cli_feedback },
   { "info", N_("Show the database, its schema version and record counts"), evg_cli_info },
   { "members", N_("Import, export, list and show party members"), evg_cli_members },
   { "meetings", N_("Plan, record and sign meetings; attendance and compliance"), evg_cli_meetings },
@@ -82,6 +83,28 @@ evg_cli_normalize_time (const char *text)
   if (strlen (out) == 16 && out[10] == 'T')
     out[10] = ' ';
   return out;
+}
+
+/* A value of @column given on the command line: a choice by its code or
+ * its Chinese name. */
+const char *
+evg_cli_parse_choice (const EvgColumnSpec *column,
+                      const char          *text)
+{
+  for (guint i = 0; text != NULL && i < column->n_choices; i++)
+    if (g_str_equal (text, column->choices[i].code) || g_str_equal (text, column->choices[i].chinese))
+      return column->choices[i].code;
+  return NULL;
+}
+
+char *
+evg_cli_choice_codes (const EvgColumnSpec *column)
+{
+  GString *codes = g_string_new (NULL);
+
+  for (guint i = 0; i < column->n_choices; i++)
+    g_string_append_printf (codes, "%s%s", i > 0 ? ", " : "", column->choices[i].code);
+  return g_string_free (codes, FALSE);
 }
 
 void

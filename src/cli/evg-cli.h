@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "evg-schema.h"
 #include "evg-store.h"
 
 G_BEGIN_DECLS
@@ -67,11 +68,15 @@ void            evg_cli_json_add_bool    (JsonBuilder          *builder,
                                           const char           *name,
                                           gboolean              value);
 char           *evg_cli_normalize_time   (const char           *text);
+const char     *evg_cli_parse_choice     (const EvgColumnSpec  *column,
+                                          const char           *text);
+char           *evg_cli_choice_codes     (const EvgColumnSpec  *column);
 void            evg_cli_error            (const char           *format,
                                           ...) G_GNUC_PRINTF (1, 2);
 
 /* Subcommands, one file each. */
 int evg_cli_checkins (EvgCli *cli, int argc, char **argv);
+int evg_cli_feedback (EvgCli *cli, int argc, char **argv);
 int evg_cli_info (EvgCli *cli, int argc, char **argv);
 int evg_cli_meetings (EvgCli *cli, int argc, char **argv);
 int evg_cli_members (EvgCli *cli, int argc, char **argv);

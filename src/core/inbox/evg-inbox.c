@@ -1295,6 +1295,92 @@ evg_inbox_record (EvgInbox    *self,
   return evg_inbox_add_event (self, message_id, event, error);
 }
 
+typedef struct
+{
+  char *id;
+  char *name;
+  gboolean left;
+} FoundMember;
+
+static void
+read_found_member (sqlite3_stmt *stmt,
+                   gpointer      data)
+{
+  FoundMember *found = data;
+
+  found->id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  found->name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  found->left = sqlite3_column_type (stmt, 2) != SQLITE_NULL;
+}
+
+/**
+ * evg_inbox_assign:
+ * @member: the member who handles it: their record's id or ID number
+ *
+ * Assigns the message to a current member of the branch.
+ *
+ * Returns: (transfer full): the event's id, or %NULL with @error set
+ */
+char *
+evg_inbox_assign (EvgInbox    *self,
+                  const char  *message_id,
+                  const char  *member,
+                  GError     **error)
+{
+  g_autoptr(EvgRecord) event = evg_record_new (&evg_feedback_event_table, NULL);
+  g_autofree char *key = g_ascii_strup (member != NULL ? g_strstrip (g_strdup (member)) : "", -1);
+  g_autofree char *lower = g_ascii_strdown (key, -1);
+  FoundMember found = { NULL, NULL, FALSE };
+  char *id;
+
+  g_return_val_if_fail (EVG_IS_INBOX (self), NULL);
+
+  if (!evg_store_each_row (self->store,
+                           "SELECT id, name, left_reason FROM member "
+                           "WHERE (id = ?1 OR id_number = ?2) AND deleted = 0 LIMIT 1",
+                           EVG_PARAMS (lower, key), read_found_member, &found, error))
+    return NULL;
+  if (found.id == NULL || found.left)
+    {
+      g_set_error (error, EVG_INBOX_ERROR, EVG_INBOX_ERROR_INVALID,
+                   found.id == NULL ? _("“%s” is not a member of this branch. Check the ID number.")
+                                    : _("%s is no longer a member of the branch."),
+                   found.id == NULL ? key : found.name);
+      g_free (found.id);
+      g_free (found.name);
+      return NULL;
+    }
+  evg_record_set (event, EVG_FEEDBACK_EVENT_KIND, "assigned");
+  evg_record_take (event, EVG_FEEDBACK_EVENT_ASSIGNEE, found.id);
+  evg_record_take (event, EVG_FEEDBACK_EVENT_TEXT, found.name);
+  id = evg_inbox_add_event (self, message_id, event, error);
+  return id;
+}
+
+/**
+ * evg_inbox_callback:
+ * @resolved: "yes", "partly" or "no" (已解决, 部分解决, 未解决)
+ * @satisfied: "yes", "basically" or "no" (满意, 基本满意, 不满意)
+ *
+ * Records the callback (回访): what the resident says of the answer.
+ *
+ * Returns: (transfer full): the event's id, or %NULL with @error set
+ */
+char *
+evg_inbox_callback (EvgInbox    *self,
+                    const char  *message_id,
+                    const char  *resolved,
+                    const char  *satisfied,
+                    GError     **error)
+{
+  g_autoptr(EvgRecord) event = evg_record_new (&evg_feedback_event_table, NULL);
+
+  evg_record_set (event, EVG_FEEDBACK_EVENT_KIND, "callback");
+  evg_record_set (event, EVG_FEEDBACK_EVENT_RESOLVED, resolved);
+  evg_record_set (event, EVG_FEEDBACK_EVENT_SATISFIED, satisfied);
+  return evg_inbox_add_event (self, message_id, event, error);
+}
+
 /* Duplicates */
 
 /* How alike two texts are: the share of their neighbouring character

@@ -114,6 +114,15 @@ char       *evg_inbox_record        (EvgInbox    *self,
                                      const char  *kind,
                                      const char  *text,
                                      GError     **error);
+char       *evg_inbox_assign        (EvgInbox    *self,
+                                     const char  *message_id,
+                                     const char  *member,
+                                     GError     **error);
+char       *evg_inbox_callback      (EvgInbox    *self,
+                                     const char  *message_id,
+                                     const char  *resolved,
+                                     const char  *satisfied,
+                                     GError     **error);
 GPtrArray  *evg_inbox_list_events   (EvgInbox    *self,
                                      const char  *message_id,
                                      GError     **error);
