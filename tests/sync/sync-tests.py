@@ -28,7 +28,7 @@ SERVER = os.environ['EVG_SERVER']
 TOOL = os.environ['EVG_SYNC_TOOL']
 WRAPPER = os.environ.get('EVG_WRAPPER', '').split()
 TABLES = ['party_group', 'member', 'transfer', 'meeting', 'resolution', 'attendance', 'meeting_addendum', 'meeting_plan',
-          'whistle', 'checkin']
+          'whistle', 'checkin', 'feedback', 'feedback_event']
 
 _n = 0
 _failures = 0
@@ -1573,6 +1573,65 @@ def case_checkins(work):
        'no check-in was added to the closed whistle')
     ok(dump[('whistle', wid)]['status'] == 'closed', 'closed everywhere')
     accounted(server, [a, b], 'A001', 'checkins', pushed=['hand-made-late-arrival'])
+    server.stop()
+
+
+def case_feedback(work):
+    """Two workstations answer the same resident's message offline: one
+    replies and concludes it, the other replies too.  After sync both
+    replies are on the timeline everywhere and the status is the furthest
+    step, on both devices and the server; a status pushed backwards by hand
+    merges away, and a message's content and its events never change."""
+    server = Server(work).start()
+    ta = new_branch(server)
+    a, b = Device(work, 'a'), Device(work, 'b')
+    a.setup(server.url, ta)
+    b.setup(server.url, ta)
+    r = a.cli('--json', 'feedback', 'add', '--channel', 'phone', '--content', '3号楼电梯坏了',
+              '--contact', '13812345678', '--at', '2026-11-02T09:00')
+    ok(r.returncode == 0, 'a records a message')
+    fid = json.loads(r.stdout)['id']
+    a.sync()
+    b.sync()
+    ok(('feedback', fid) in b.dump(), 'b has the message')
+
+    # Offline: a replies and concludes; b replies on its own.
+    ok(a.cli('feedback', 'reply', fid, 'a：已报修').returncode == 0, 'a replies')
+    ok(a.cli('feedback', 'close', fid).returncode == 0, 'a concludes')
+    ok(b.cli('feedback', 'reply', fid, 'b：维修工已上门').returncode == 0, 'b replies')
+    a.sync()
+    b.sync()
+    a.sync()
+    dump = converged([a, b], 'after two offline replies')
+    replies = sorted(v['text'] for (t, _), v in dump.items()
+                     if t == 'feedback_event' and v['kind'] == 'reply' and not v['deleted'])
+    ok(replies == ['a：已报修', 'b：维修工已上门'], 'both replies are kept (%s)' % replies)
+    ok(dump[('feedback', fid)]['status'] == 'closed', 'the status is the furthest step (%s)'
+       % dump[('feedback', fid)]['status'])
+    r = b.cli('--json', 'feedback', 'show', fid)
+    ok(r.returncode == 0 and len(json.loads(r.stdout)['events']) == 3, 'b shows the whole timeline')
+
+    # A client that skips the service: a step back merges away; the
+    # message's words and its events cannot be changed.
+    eid = next(k for (t, k), v in dump.items() if t == 'feedback_event')
+    status, answer = http(server.port, 'POST', '/v1/push', token=ta, body=push_body(
+        [change('feedback', fid, 'update', {'status': 'new'}, hlc=hlc_now(60000), cid='hand-made-step-back')]))
+    ok(status == 200, 'the server answers the step back (%s)' % answer)
+    for what, body in (('content', change('feedback', fid, 'update', {'content': '改过的内容'},
+                                          hlc=hlc_now(70000), cid='hand-made-content')),
+                       ('an event', change('feedback_event', eid, 'update', {'text': '改过的答复'},
+                                           hlc=hlc_now(80000), cid='hand-made-event'))):
+        status, answer = http(server.port, 'POST', '/v1/push', token=ta, body=push_body([body]))
+        ok(status == 400 or answer['results'][0]['status'] == 'rejected',
+           'a change of %s is refused (%s)' % (what, answer))
+    a.sync()
+    b.sync()
+    dump = converged([a, b], 'after the hand-made changes')
+    ok(dump[('feedback', fid)]['status'] == 'closed', 'still concluded everywhere')
+    ok(dump[('feedback', fid)]['content'] == '3号楼电梯坏了', 'the message is as the resident said it')
+    ok(b.cli('feedback', 'reply', fid, '再次答复').returncode == 1, 'b may not reply to a concluded message')
+    applied = ['hand-made-step-back'] if answer is not None else []
+    accounted(server, [a, b], 'A001', 'feedback', pushed=applied)
     server.stop()
 
 
