@@ -103,5 +103,36 @@ assert abs(d["resolution_rate"] - 0.5) < 1e-9, d
 PY
 check 3 "a weight above 1" $m feedback settings --weight-basically 1.5
 
+# Turning a message into work, linked both ways.
+check 1 "no 主题党日 planned yet" $m feedback agenda "$b"
+check 0 "a 主题党日 next year" $m --json meetings add --type theme_day --start 2099-03-05T14:30 --end 2099-03-05T16:30 --title 三月主题党日
+day=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$dir/out")
+check 0 "on its agenda" $m --json feedback agenda "$b"
+py "the meeting named" "$dir/out" "$day" <<'PY'
+import json, sys
+assert json.load(open(sys.argv[1]))["meeting_id"] == sys.argv[2]
+PY
+check 0 "a whistle for it" $m --json feedback whistle "$b"
+w=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["whistle_id"])' "$dir/out")
+check 0 "the whistle" $m --json whistles list
+py "raised for the message, at its words" "$dir/out" "$w" <<'PY'
+import json, sys
+d = [x for x in json.load(open(sys.argv[1])) if x["id"] == sys.argv[2]]
+assert len(d) == 1 and d[0]["title"] == "小区门口垃圾没人清" and d[0]["category"] == "governance", d
+PY
+check 0 "the message shows both" $m --json feedback show "$b"
+py "linked on its timeline" "$dir/out" "$w" "$day" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+links = {e["kind"]: e["other_id"] for e in d["events"] if e["kind"] in ("whistle", "agenda")}
+assert links == {"whistle": sys.argv[2], "agenda": sys.argv[3]}, links
+PY
+check 0 "the meeting" $m --json meetings show "$day"
+py "has the message on its agenda" "$dir/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert "小区门口垃圾没人清" in d["agenda"], d
+PY
+
 echo "1..$n"
 [ "$failures" -eq 0 ]

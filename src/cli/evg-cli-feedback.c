@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "evg-cli.h"
+#include "evg-context.h"
 #include "evg-feedback-list.h"
 #include "evg-inbox.h"
 
@@ -435,6 +436,53 @@ feedback_merge (EvgCli  *cli,
   return EVG_CLI_OK;
 }
 
+/* feedback whistle|agenda ID: the message made into work, linked both ways. */
+static int
+feedback_work (EvgCli  *cli,
+               int      argc,
+               char   **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(EvgContext) app = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *id = NULL;
+  gboolean whistle = g_str_equal (argv[0], "whistle");
+  EvgStore *store;
+
+  context = evg_cli_option_context (cli, _("ID"),
+                                    whistle ? _("Raises a whistle for a message and prints the whistle’s id.")
+                                            : _("Puts a message on the next 主题党日’s agenda and prints the "
+                                                "meeting’s id."), NULL);
+  if (!evg_cli_parse (cli, context, &argc, &argv))
+    return EVG_CLI_USAGE;
+  if (argc != 2)
+    {
+      evg_cli_error (_("Give the message’s id."));
+      return EVG_CLI_USAGE;
+    }
+  store = evg_cli_get_store (cli);
+  if (store == NULL)
+    return EVG_CLI_USAGE;
+  app = evg_context_new (store, &error);
+  if (app == NULL)
+    return report_error (error);
+  id = whistle ? evg_context_raise_whistle_for (app, argv[1], &error)
+               : evg_context_put_on_agenda (app, argv[1], &error);
+  if (id == NULL)
+    return report_error (error);
+  if (!cli->json)
+    {
+      g_print ("%s\n", id);
+      return EVG_CLI_OK;
+    }
+  json_builder_begin_object (builder);
+  evg_cli_json_add_string (builder, whistle ? "whistle_id" : "meeting_id", id);
+  json_builder_end_object (builder);
+  print_json (builder);
+  return EVG_CLI_OK;
+}
+
 static void
 add_rate (JsonBuilder *builder,
           const char  *name,
@@ -620,6 +668,8 @@ static const EvgCliCommand feedback_commands[] = {
   { "reopen", N_("Reopen a message the resident raised again"), feedback_step },
   { "exclude", N_("Leave a message out of the rates"), feedback_step },
   { "merge", N_("Merge a duplicate into a message"), feedback_merge },
+  { "whistle", N_("Raise a whistle for a message"), feedback_work },
+  { "agenda", N_("Put a message on the next 主题党日’s agenda"), feedback_work },
   { "stats", N_("A month’s three rates"), feedback_stats },
   { "settings", N_("Due times and the rates’ weights"), feedback_settings },
 };

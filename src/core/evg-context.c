@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "evg-context.h"
+#include "evg-whistle.h"
+#include "evg-validate.h"
 
 /* The app-wide object that owns the store and the services, handed to
  * widgets as a construct-only property rather than through a global. */
@@ -287,4 +289,163 @@ evg_context_set_branch (EvgContext  *self,
   if (g_strcmp0 (old_code, code) != 0)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BRANCH_CODE]);
   return TRUE;
+}
+
+/* A message's words, shortened to @max characters for a title. */
+static char *
+shorten (const char *text,
+         glong       max)
+{
+  g_autofree char *flat = g_strdup (text != NULL ? text : "");
+
+  g_strdelimit (flat, "\r\n\t", ' ');
+  g_strstrip (flat);
+  if (g_utf8_strlen (flat, -1) <= max)
+    return g_steal_pointer (&flat);
+  return g_strconcat (g_utf8_substring (flat, 0, max - 1), "…", NULL);
+}
+
+static EvgRecord *
+find_open_message (EvgContext  *self,
+                   const char  *message_id,
+                   GError     **error)
+{
+  EvgRecord *message = evg_inbox_dup_message (self->inbox, message_id);
+
+  if (message == NULL)
+    g_set_error (error, EVG_INBOX_ERROR, EVG_INBOX_ERROR_NOT_FOUND, _("No message has the id “%s”."),
+                 message_id);
+  return message;
+}
+
+/* The whistle categories closest to what a message is about. */
+static const char *
+whistle_category_for (const char *category)
+{
+  static const struct { const char *message, *whistle; } map[] = {
+    { "sanitation", "governance" }, { "property", "governance" }, { "facilities", "governance" },
+    { "traffic", "safety" }, { "safety", "safety" }, { "neighbours", "legal" }, { "welfare", "assistance" },
+  };
+
+  for (guint i = 0; category != NULL && i < G_N_ELEMENTS (map); i++)
+    if (g_str_equal (category, map[i].message))
+      return map[i].whistle;
+  return "other";
+}
+
+/**
+ * evg_context_raise_whistle_for:
+ *
+ * Turns a resident's message into work in one step: raises a whistle for
+ * it (from the next full hour, for three hours, at the message's place)
+ * and links the two, so each shows the other.
+ *
+ * Returns: (transfer full): the whistle's id, or %NULL with @error set
+ */
+char *
+evg_context_raise_whistle_for (EvgContext  *self,
+                               const char  *message_id,
+                               GError     **error)
+{
+  g_autoptr(EvgRecord) message = NULL;
+  g_autoptr(EvgRecord) whistle = NULL;
+  g_autofree char *now = evg_dup_now_minute ();
+  g_autofree char *title = NULL;
+  g_autofree char *description = NULL;
+  g_autofree char *id = NULL;
+  char starts_at[EVG_MINUTE_SIZE], ends_at[EVG_MINUTE_SIZE];
+  gint64 start;
+
+  g_return_val_if_fail (EVG_IS_CONTEXT (self), NULL);
+
+  message = find_open_message (self, message_id, error);
+  if (message == NULL)
+    return NULL;
+  start = (evg_parse_minute (now) / 60 + 1) * 60;
+  evg_format_minute (start, starts_at);
+  evg_format_minute (start + 3 * 60, ends_at);
+  title = shorten (evg_record_get (message, EVG_FEEDBACK_CONTENT), 30);
+  description = g_strdup_printf (_("From a resident’s message of %s: %s"),
+                                 evg_record_get (message, EVG_FEEDBACK_RECEIVED_AT),
+                                 evg_record_get (message, EVG_FEEDBACK_CONTENT));
+  whistle = evg_record_new (&evg_whistle_table, NULL);
+  evg_record_set (whistle, EVG_WHISTLE_TITLE, title);
+  evg_record_take (whistle, EVG_WHISTLE_DESCRIPTION, shorten (description, 1000));
+  evg_record_set (whistle, EVG_WHISTLE_CATEGORY,
+                  whistle_category_for (evg_record_get (message, EVG_FEEDBACK_CATEGORY)));
+  evg_record_set (whistle, EVG_WHISTLE_PLACE, evg_record_get (message, EVG_FEEDBACK_PLACE));
+  evg_record_set (whistle, EVG_WHISTLE_STARTS_AT, starts_at);
+  evg_record_set (whistle, EVG_WHISTLE_ENDS_AT, ends_at);
+  evg_record_set (whistle, EVG_WHISTLE_RAISED_BY, _("Residents’ message board"));
+  id = evg_checkins_save_whistle (self->checkins, whistle, error);
+  if (id == NULL || !evg_inbox_link (self->inbox, message_id, "whistle", id, title, error))
+    return NULL;
+  return g_steal_pointer (&id);
+}
+
+/**
+ * evg_context_put_on_agenda:
+ *
+ * Puts a resident's message on the agenda of the next 主题党日 that is
+ * planned, and links the two.
+ *
+ * Returns: (transfer full): the meeting's id, or %NULL with @error set
+ */
+char *
+evg_context_put_on_agenda (EvgContext  *self,
+                           const char  *message_id,
+                           GError     **error)
+{
+  g_autoptr(EvgRecord) message = NULL;
+  g_autoptr(EvgMeeting) meeting = NULL;
+  g_autoptr(GPtrArray) coming = NULL;
+  g_autofree char *now = evg_dup_now_minute ();
+  g_autofree char *today = g_strndup (now, 10);
+  g_autofree char *line = NULL;
+  g_autofree char *agenda = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *saved = NULL;
+  const char *old;
+
+  g_return_val_if_fail (EVG_IS_CONTEXT (self), NULL);
+
+  message = find_open_message (self, message_id, error);
+  if (message == NULL)
+    return NULL;
+  coming = evg_calendar_list_between (self->calendar, today, "9999-12-31");
+  for (guint i = 0; i < coming->len && meeting == NULL; i++)
+    {
+      EvgMeeting *candidate = g_ptr_array_index (coming, i);
+
+      if (g_strcmp0 (evg_meeting_get (candidate, EVG_MEETING_TYPE), "theme_day") == 0 &&
+          g_strcmp0 (evg_meeting_get (candidate, EVG_MEETING_STATUS), "planned") == 0 &&
+          g_strcmp0 (evg_meeting_get (candidate, EVG_MEETING_STARTS_AT), now) >= 0)
+        meeting = evg_meeting_copy (candidate);
+    }
+  if (meeting == NULL)
+    {
+      g_set_error_literal (error, EVG_INBOX_ERROR, EVG_INBOX_ERROR_STEP,
+                           _("No 主题党日 is planned from today on. Plan one in the calendar first."));
+      return NULL;
+    }
+  summary = shorten (evg_record_get (message, EVG_FEEDBACK_CONTENT), 60);
+  line = g_strdup_printf (_("Residents’ message: %s"), summary);
+  old = evg_meeting_get (meeting, EVG_MEETING_AGENDA);
+  if (old != NULL && strstr (old, line) != NULL)
+    agenda = g_strdup (old);
+  else
+    agenda = old != NULL && *old != '\0' ? g_strconcat (old, "\n", line, NULL) : g_strdup (line);
+  evg_meeting_set (meeting, EVG_MEETING_AGENDA, agenda);
+  saved = evg_calendar_save (self->calendar, meeting, NULL, error);
+  if (saved == NULL)
+    return NULL;
+  {
+    g_autofree char *what = g_strdup_printf ("%s %s", evg_meeting_get (meeting, EVG_MEETING_STARTS_AT),
+                                             evg_meeting_get (meeting, EVG_MEETING_TITLE) != NULL
+                                             ? evg_meeting_get (meeting, EVG_MEETING_TITLE) : "主题党日");
+
+    if (!evg_inbox_link (self->inbox, message_id, "agenda", saved, what, error))
+      return NULL;
+  }
+  return g_steal_pointer (&saved);
 }

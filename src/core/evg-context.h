@@ -23,6 +23,12 @@ EvgCalendar   *evg_context_get_calendar    (EvgContext  *self);
 EvgCheckins   *evg_context_get_checkins    (EvgContext  *self);
 EvgInbox      *evg_context_get_inbox       (EvgContext  *self);
 EvgSyncClient *evg_context_get_sync_client (EvgContext  *self);
+char          *evg_context_raise_whistle_for (EvgContext  *self,
+                                              const char  *message_id,
+                                              GError     **error);
+char          *evg_context_put_on_agenda   (EvgContext  *self,
+                                            const char  *message_id,
+                                            GError     **error);
 char       *evg_context_dup_branch_name  (EvgContext  *self);
 char       *evg_context_dup_branch_code  (EvgContext  *self);
 gboolean    evg_context_set_branch       (EvgContext  *self,
