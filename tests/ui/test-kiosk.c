@@ -540,6 +540,36 @@ test_preferences (Fixture       *f,
   gtk_spin_button_set_value (spin_button, 5000);
   g_assert_cmpuint (evg_checkins_get_target_hours (checkins), ==, 1000);
 
+  /* The inbox's due times and weights show the stored ones and apply as
+   * they change; a time to respond longer than the time to resolve is
+   * refused and the stored one shown again. */
+  {
+    EvgInbox *inbox = evg_context_get_inbox (f->context);
+    GtkSpinButton *respond, *resolve, *partly;
+    EvgRateWeights weights;
+    guint respond_hours, resolve_hours;
+
+    n = 1;
+    respond = GTK_SPIN_BUTTON (find_nth_widget (GTK_WIDGET (window), GTK_TYPE_SPIN_BUTTON, &n));
+    n = 2;
+    resolve = GTK_SPIN_BUTTON (find_nth_widget (GTK_WIDGET (window), GTK_TYPE_SPIN_BUTTON, &n));
+    n = 3;
+    partly = GTK_SPIN_BUTTON (find_nth_widget (GTK_WIDGET (window), GTK_TYPE_SPIN_BUTTON, &n));
+    g_assert_cmpint (gtk_spin_button_get_value_as_int (respond), ==, 24);
+    g_assert_cmpint (gtk_spin_button_get_value_as_int (resolve), ==, 168);
+    g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (partly), 0.6, 1e-9);
+    gtk_spin_button_set_value (respond, 48);
+    gtk_spin_button_set_value (partly, 0.5);
+    evg_inbox_get_due_hours (inbox, &respond_hours, &resolve_hours);
+    evg_inbox_get_weights (inbox, &weights);
+    g_assert_cmpuint (respond_hours, ==, 48);
+    g_assert_cmpfloat_with_epsilon (weights.partly_resolved, 0.5, 1e-9);
+    gtk_spin_button_set_value (resolve, 24);
+    evg_inbox_get_due_hours (inbox, &respond_hours, &resolve_hours);
+    g_assert_cmpuint (resolve_hours, ==, 168);
+    g_assert_cmpint (gtk_spin_button_get_value_as_int (resolve), ==, 168);
+  }
+
   /* The PIN is saved once typed twice alike, and only then. */
   n = 0;
   pin = find_nth_widget (GTK_WIDGET (window), ADW_TYPE_PASSWORD_ENTRY_ROW, &n);

@@ -28,6 +28,11 @@ struct _EvgPreferencesWindow
   GtkButton            *sync_save_button;
   GtkSwitch            *auto_sync_switch;
   GtkSpinButton        *target_spin;
+  GtkSpinButton        *respond_spin;
+  GtkSpinButton        *resolve_spin;
+  GtkSpinButton        *partly_spin;
+  GtkSpinButton        *basically_spin;
+  gboolean              loading;
   AdwExpanderRow       *pin_row;
   GtkButton            *clear_pin_button;
   AdwPasswordEntryRow  *new_pin_row;
@@ -269,6 +274,61 @@ on_target_changed (EvgPreferencesWindow *self)
                                  (guint) gtk_spin_button_get_value_as_int (self->target_spin));
 }
 
+/* The inbox's due times and weights are kept in the database too: the
+ * rates read the same on every workstation and in the CLI. */
+static void
+show_inbox_settings (EvgPreferencesWindow *self)
+{
+  EvgInbox *inbox = evg_context_get_inbox (self->context);
+  EvgRateWeights weights;
+  guint respond, resolve;
+
+  self->loading = TRUE;
+  evg_inbox_get_due_hours (inbox, &respond, &resolve);
+  evg_inbox_get_weights (inbox, &weights);
+  gtk_spin_button_set_value (self->respond_spin, respond);
+  gtk_spin_button_set_value (self->resolve_spin, resolve);
+  gtk_spin_button_set_value (self->partly_spin, weights.partly_resolved);
+  gtk_spin_button_set_value (self->basically_spin, weights.basically_satisfied);
+  self->loading = FALSE;
+}
+
+static void
+refuse_setting (EvgPreferencesWindow *self,
+                GError               *error)
+{
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
+  show_inbox_settings (self);
+}
+
+static void
+on_due_changed (EvgPreferencesWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->loading)
+    return;
+  if (!evg_inbox_set_due_hours (evg_context_get_inbox (self->context),
+                                (guint) gtk_spin_button_get_value_as_int (self->respond_spin),
+                                (guint) gtk_spin_button_get_value_as_int (self->resolve_spin), &error))
+    refuse_setting (self, error);
+}
+
+static void
+on_weights_changed (EvgPreferencesWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  EvgRateWeights weights = {
+    gtk_spin_button_get_value (self->partly_spin),
+    gtk_spin_button_get_value (self->basically_spin),
+  };
+
+  if (self->loading)
+    return;
+  if (!evg_inbox_set_weights (evg_context_get_inbox (self->context), &weights, &error))
+    refuse_setting (self, error);
+}
+
 static void
 update_pin_row (EvgPreferencesWindow *self)
 {
@@ -356,6 +416,7 @@ evg_preferences_window_constructed (GObject *object)
   gtk_spin_button_set_value (self->target_spin,
                              evg_checkins_get_target_hours (evg_context_get_checkins (self->context)));
   update_pin_row (self);
+  show_inbox_settings (self);
 
   /* A stored address the client no longer sends the token to (saved by an
    * older version, or edited by hand): say so at once, since every sync
@@ -467,12 +528,18 @@ evg_preferences_window_class_init (EvgPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, sync_save_button);
   gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, auto_sync_switch);
   gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, target_spin);
+  gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, respond_spin);
+  gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, resolve_spin);
+  gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, partly_spin);
+  gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, basically_spin);
   gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, pin_row);
   gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, clear_pin_button);
   gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, new_pin_row);
   gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, repeat_pin_row);
   gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, pin_status_label);
   gtk_widget_class_bind_template_callback (widget_class, on_target_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_due_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_weights_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_pin_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_clear_pin_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_sync_fields_changed);
