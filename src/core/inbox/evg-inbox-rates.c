@@ -1,0 +1,436 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "evg-inbox"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "evg-inbox.h"
+#include "evg-store-private.h"
+#include "evg-validate.h"
+#include "evg-xlsx-writer.h"
+
+/* The inbox's three monthly rates (响应率, 解决率, 满意率), worked out
+ * from the messages' events every time they are asked for, and the
+ * month's export. */
+
+/* The rates */
+
+/* What one message adds to its month's rates, from its events. */
+typedef struct
+{
+  gint64   rowid;
+  int      month;          /* index into the months asked for */
+  gint64   respond_by;
+  gboolean merged;
+  gboolean excluded;
+  gint64   responded_at;   /* -1 until contacted or answered */
+  gint64   callback_at;    /* the latest callback */
+  char     resolved;       /* 'y', 'p', 'n' or 0 */
+  char     satisfied;      /* 'y', 'b', 'n' or 0 */
+} Tally;
+
+typedef struct
+{
+  EvgFeedbackRates *rates;
+  guint             n_months;
+  int               first_year;
+  int               first_month;
+  Tally             tally;
+} RatesScan;
+
+static void
+rates_finish_tally (RatesScan *scan)
+{
+  Tally *t = &scan->tally;
+  EvgFeedbackRates *r;
+
+  if (t->rowid < 0 || t->month < 0 || (guint) t->month >= scan->n_months)
+    return;
+  r = &scan->rates[t->month];
+  r->received++;
+  if (t->merged || t->excluded)
+    {
+      r->excluded++;
+      return;
+    }
+  r->counted++;
+  if (t->responded_at >= 0)
+    {
+      r->responded++;
+      if (t->respond_by < 0 || t->responded_at <= t->respond_by)
+        r->responded_in_time++;
+    }
+  if (t->resolved != 0 && t->satisfied != 0)
+    {
+      r->called_back++;
+      r->resolved += t->resolved == 'y';
+      r->partly_resolved += t->resolved == 'p';
+      r->not_resolved += t->resolved == 'n';
+      r->satisfied += t->satisfied == 'y';
+      r->basically_satisfied += t->satisfied == 'b';
+      r->dissatisfied += t->satisfied == 'n';
+    }
+}
+
+static int
+month_index (RatesScan  *scan,
+             const char *received_at)
+{
+  int year, month;
+
+  if (received_at == NULL || strlen (received_at) < 7 || received_at[4] != '-')
+    return -1;
+  year = (int) g_ascii_strtoll (received_at, NULL, 10);
+  month = (int) g_ascii_strtoll (received_at + 5, NULL, 10);
+  return (year - scan->first_year) * 12 + (month - scan->first_month);
+}
+
+static void
+add_rates_row (sqlite3_stmt *stmt,
+               gpointer      data)
+{
+  RatesScan *scan = data;
+  Tally *t = &scan->tally;
+  gint64 rowid = sqlite3_column_int64 (stmt, 0);
+  const char *kind = (const char *) sqlite3_column_text (stmt, 4);
+  gint64 at;
+
+  if (rowid != t->rowid)
+    {
+      rates_finish_tally (scan);
+      t->rowid = rowid;
+      t->month = month_index (scan, (const char *) sqlite3_column_text (stmt, 1));
+      t->respond_by = evg_parse_minute ((const char *) sqlite3_column_text (stmt, 2));
+      t->merged = sqlite3_column_int (stmt, 3) != 0;
+      t->excluded = FALSE;
+      t->responded_at = -1;
+      t->callback_at = -1;
+      t->resolved = t->satisfied = 0;
+    }
+  if (kind == NULL)
+    return;
+  at = evg_parse_minute ((const char *) sqlite3_column_text (stmt, 5));
+  switch (kind[0])
+    {
+    case 'c':
+      if (g_str_equal (kind, "callback") && at >= t->callback_at)
+        {
+          const char *resolved = (const char *) sqlite3_column_text (stmt, 6);
+          const char *satisfied = (const char *) sqlite3_column_text (stmt, 7);
+
+          t->callback_at = at;
+          t->resolved = g_strcmp0 (resolved, "yes") == 0 ? 'y' : g_strcmp0 (resolved, "partly") == 0 ? 'p'
+                        : g_strcmp0 (resolved, "no") == 0 ? 'n' : 0;
+          t->satisfied = g_strcmp0 (satisfied, "yes") == 0 ? 'y' : g_strcmp0 (satisfied, "basically") == 0 ? 'b'
+                         : g_strcmp0 (satisfied, "no") == 0 ? 'n' : 0;
+          break;
+        }
+      if (!g_str_equal (kind, "contacted"))
+        break;
+      G_GNUC_FALLTHROUGH;
+    case 'w':
+    case 'r':
+      /* Contact, a wait for the resident's answer, or a reply: the first
+       * is the response. */
+      if ((kind[0] != 'r' || g_str_equal (kind, "reply")) && at >= 0 &&
+          (t->responded_at < 0 || at < t->responded_at))
+        t->responded_at = at;
+      break;
+    case 'e':
+      t->excluded = TRUE;
+      break;
+    default:
+      break;
+    }
+}
+
+static double
+share (double part,
+       guint  whole)
+{
+  return whole > 0 ? part / whole : -1;
+}
+
+/* Works out the rates of @n_months months from @first_month in @store
+ * (any thread's connection). */
+static gboolean
+compute_rates (EvgStore              *store,
+               const char            *first_month,
+               guint                  n_months,
+               const char            *category,
+               const EvgRateWeights  *weights,
+               EvgFeedbackRates      *rates,
+               GError               **error)
+{
+  RatesScan scan = { rates, n_months, 0, 0, { -1, -1, -1, FALSE, FALSE, -1, -1, 0, 0 } };
+  guint year, month, last_year, last_month;
+  char from[32], to[32];
+
+  if (!evg_parse_year_month (first_month, &year, &month))
+    {
+      g_set_error (error, EVG_INBOX_ERROR, EVG_INBOX_ERROR_INVALID,
+                   _("“%s” is not a month. Write it as YYYY-MM, e.g. 2026-11."), first_month);
+      return FALSE;
+    }
+  memset (rates, 0, sizeof *rates * n_months);
+  scan.first_year = (int) year;
+  scan.first_month = (int) month;
+  last_month = month - 1 + n_months;
+  last_year = year + last_month / 12;
+  last_month = last_month % 12 + 1;
+  g_snprintf (from, sizeof from, "%04u-%02u", year, month);
+  g_snprintf (to, sizeof to, "%04u-%02u", last_year, last_month);
+
+  /* Only the events a rate reads; the messages in received order, each
+   * with its events together. */
+  if (!evg_store_each_row (store,
+                           "SELECT f.rowid, f.received_at, f.response_due, f.merged_into IS NOT NULL, "
+                           "  e.kind, e.at, e.resolved, e.satisfied "
+                           "FROM feedback f LEFT JOIN feedback_event e ON e.feedback_id = f.id "
+                           "  AND e.kind IN ('contacted', 'waiting', 'reply', 'callback', 'excluded') "
+                           "  AND e.deleted = 0 "
+                           "WHERE f.deleted = 0 AND f.received_at >= ?1 AND f.received_at < ?2 "
+                           "  AND (?3 IS NULL OR f.category = ?3) "
+                           "ORDER BY f.received_at, f.rowid",
+                           EVG_PARAMS (from, to, category), add_rates_row, &scan, error))
+    return FALSE;
+  rates_finish_tally (&scan);
+  for (guint i = 0; i < n_months; i++)
+    {
+      EvgFeedbackRates *r = &rates[i];
+
+      r->response_rate = share (r->responded_in_time, r->counted);
+      r->resolution_rate = share (r->resolved + r->partly_resolved * weights->partly_resolved, r->called_back);
+      r->satisfaction_rate = share (r->satisfied + r->basically_satisfied * weights->basically_satisfied,
+                                    r->called_back);
+    }
+  return TRUE;
+}
+
+/**
+ * evg_inbox_compute_rates:
+ * @first_month: YYYY-MM
+ * @category: (nullable): a category's code, or %NULL for all messages
+ * @rates: (out caller-allocates) (array length=n_months): filled in
+ *
+ * Works out the three rates of each month from the messages received in
+ * it and their events, every time: never from stored counts.
+ */
+gboolean
+evg_inbox_compute_rates (EvgInbox          *self,
+                         const char        *first_month,
+                         guint              n_months,
+                         const char        *category,
+                         EvgFeedbackRates  *rates,
+                         GError           **error)
+{
+  EvgRateWeights weights;
+
+  g_return_val_if_fail (EVG_IS_INBOX (self), FALSE);
+  g_return_val_if_fail (n_months > 0 && n_months <= 120, FALSE);
+
+  evg_inbox_get_weights (self, &weights);
+  return compute_rates (evg_inbox_get_store (self), first_month, n_months, category, &weights, rates, error);
+}
+
+typedef struct
+{
+  EvgStore       *store;
+  char           *first_month;
+  guint           n_months;
+  char           *category;
+  EvgRateWeights  weights;
+} RatesJob;
+
+static void
+rates_job_free (RatesJob *job)
+{
+  g_object_unref (job->store);
+  g_free (job->first_month);
+  g_free (job->category);
+  g_free (job);
+}
+
+static void
+rates_thread (GTask        *task,
+              gpointer      source,
+              gpointer      data,
+              GCancellable *cancellable)
+{
+  RatesJob *job = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgStore) worker = evg_store_open_sibling (job->store, &error);
+  g_autofree EvgFeedbackRates *rates = g_new0 (EvgFeedbackRates, job->n_months);
+
+  if (worker == NULL ||
+      !compute_rates (worker, job->first_month, job->n_months, job->category, &job->weights, rates, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&rates), g_free);
+}
+
+/**
+ * evg_inbox_compute_rates_async:
+ *
+ * As evg_inbox_compute_rates(), in a worker with its own connection.
+ */
+void
+evg_inbox_compute_rates_async (EvgInbox            *self,
+                               const char          *first_month,
+                               guint                n_months,
+                               const char          *category,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  RatesJob *job;
+
+  g_return_if_fail (EVG_IS_INBOX (self));
+  g_return_if_fail (n_months > 0 && n_months <= 120);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, evg_inbox_compute_rates_async);
+  job = g_new0 (RatesJob, 1);
+  job->store = g_object_ref (evg_inbox_get_store (self));
+  job->first_month = g_strdup (first_month);
+  job->n_months = n_months;
+  job->category = g_strdup (category);
+  evg_inbox_get_weights (self, &job->weights);
+  g_task_set_task_data (task, job, (GDestroyNotify) rates_job_free);
+  g_task_run_in_thread (task, rates_thread);
+}
+
+/**
+ * evg_inbox_compute_rates_finish:
+ * @n_months: (out) (optional): how many months the result holds
+ *
+ * Returns: (transfer full) (array length=n_months): the rates, to free
+ *   with g_free(), or %NULL with @error set
+ */
+EvgFeedbackRates *
+evg_inbox_compute_rates_finish (EvgInbox      *self,
+                                GAsyncResult  *result,
+                                guint         *n_months,
+                                GError       **error)
+{
+  RatesJob *job;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  job = g_task_get_task_data (G_TASK (result));
+  if (n_months != NULL)
+    *n_months = job->n_months;
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Export */
+
+static const char * const month_headers[] = {
+  "收到时间", "渠道", "类别", "地点", "留言内容", "状态", "响应时限", "办结时限", "首次响应", "解决情况", "满意度",
+};
+
+static char *
+percent (double rate)
+{
+  return rate < 0 ? g_strdup ("—") : g_strdup_printf ("%.1f%%", rate * 100);
+}
+
+static const char *
+label_of (const EvgColumnSpec *column,
+          const char          *code)
+{
+  const EvgChoice *choice = evg_column_spec_find_choice (column, code);
+
+  return choice != NULL ? choice->chinese : code != NULL ? code : "";
+}
+
+static void
+add_export_row (sqlite3_stmt *stmt,
+                gpointer      data)
+{
+  GPtrArray *rows = data;
+  char **cells = g_new0 (char *, G_N_ELEMENTS (month_headers) + 1);
+  static const EvgFeedbackField fields[] = {
+    EVG_FEEDBACK_RECEIVED_AT, EVG_FEEDBACK_CHANNEL, EVG_FEEDBACK_CATEGORY, EVG_FEEDBACK_PLACE,
+    EVG_FEEDBACK_CONTENT, EVG_FEEDBACK_STATUS, EVG_FEEDBACK_RESPONSE_DUE, EVG_FEEDBACK_RESOLUTION_DUE,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      const char *value = (const char *) sqlite3_column_text (stmt, (int) i);
+      const EvgColumnSpec *column = evg_feedback_field_get_info (fields[i]);
+
+      cells[i] = g_strdup (column->kind == EVG_FIELD_KIND_CHOICE ? label_of (column, value)
+                                                                  : value != NULL ? value : "");
+    }
+  cells[8] = g_strdup (sqlite3_column_text (stmt, 8) != NULL ? (const char *) sqlite3_column_text (stmt, 8) : "");
+  cells[9] = g_strdup (label_of (evg_feedback_event_field_get_info (EVG_FEEDBACK_EVENT_RESOLVED),
+                                 (const char *) sqlite3_column_text (stmt, 9)));
+  cells[10] = g_strdup (label_of (evg_feedback_event_field_get_info (EVG_FEEDBACK_EVENT_SATISFIED),
+                                  (const char *) sqlite3_column_text (stmt, 10)));
+  g_ptr_array_add (rows, cells);
+}
+
+static char **
+rate_row (const char *name,
+          double      rate,
+          char       *formula)
+{
+  char **cells = g_new0 (char *, G_N_ELEMENTS (month_headers) + 1);
+
+  cells[0] = g_strdup (name);
+  cells[1] = *name != '\0' ? percent (rate) : g_strdup ("");
+  cells[2] = formula;
+  for (guint i = 3; i < G_N_ELEMENTS (month_headers); i++)
+    cells[i] = g_strdup ("");
+  return cells;
+}
+
+/**
+ * evg_inbox_export_month:
+ * @month: YYYY-MM
+ * @path: a .xlsx workbook when it ends so, else CSV
+ *
+ * Writes the month's messages (without anyone's name or contact) and,
+ * below them, its three rates with their formulas.
+ */
+gboolean
+evg_inbox_export_month (EvgInbox    *self,
+                        const char  *month,
+                        const char  *path,
+                        GError     **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autofree char *from = NULL;
+  EvgFeedbackRates rates;
+
+  g_return_val_if_fail (EVG_IS_INBOX (self), FALSE);
+
+  if (!evg_inbox_compute_rates (self, month, 1, NULL, &rates, error))
+    return FALSE;
+  from = g_strndup (month, 7);
+  if (!evg_store_each_row (evg_inbox_get_store (self),
+                           "SELECT f.received_at, f.channel, f.category, f.place, f.content, f.status, "
+                           "  f.response_due, f.resolution_due, "
+                           "  (SELECT min (at) FROM feedback_event r WHERE r.feedback_id = f.id AND r.deleted = 0 "
+                           "     AND r.kind IN ('contacted', 'waiting', 'reply')), "
+                           "  c.resolved, c.satisfied "
+                           "FROM feedback f LEFT JOIN feedback_event c ON c.id = "
+                           "  (SELECT id FROM feedback_event WHERE feedback_id = f.id AND kind = 'callback' "
+                           "     AND deleted = 0 ORDER BY at DESC, rowid DESC LIMIT 1) "
+                           "WHERE f.deleted = 0 AND substr (f.received_at, 1, 7) = ?1 "
+                           "ORDER BY f.received_at, f.rowid",
+                           EVG_PARAMS (from), add_export_row, rows, error))
+    return FALSE;
+  g_ptr_array_add (rows, rate_row ("", -2, g_strdup ("")));
+  g_ptr_array_add (rows, rate_row ("响应率", rates.response_rate, evg_inbox_dup_formula (self, EVG_RATE_RESPONSE)));
+  g_ptr_array_add (rows, rate_row ("解决率", rates.resolution_rate, evg_inbox_dup_formula (self, EVG_RATE_RESOLUTION)));
+  g_ptr_array_add (rows, rate_row ("满意率", rates.satisfaction_rate,
+                                   evg_inbox_dup_formula (self, EVG_RATE_SATISFACTION)));
+  return evg_table_file_write (path, "留言", month_headers, G_N_ELEMENTS (month_headers), rows, error);
+}
