@@ -6,6 +6,7 @@
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -277,6 +278,51 @@ def main():
         ok(True, 'the member found by pinyin is checked in from the match list')
         wait_for(lambda: find(frame, role='push button', name='Check 张三 out'), 'the row\'s check-out button')
         ok(True, 'the row\'s button is named for the member it checks out')
+
+        # 留言板: record a resident's message through the editor, then reply
+        # to it from the reply box, finding each control by its name.
+        do(frame, 'win.show-inbox')
+        wait_for(lambda: 'Message Board' in header_titles(frame), 'the message board')
+        new_message = wait_for(lambda: find(frame, role='push button', prefix='_New Message'),
+                               'the New Message button')
+        do(new_message, 'click')
+
+        def message_editor():
+            for i in range(app.get_child_count()):
+                child = app.get_child_at_index(i)
+                if child is not None and child != frame and child.get_name() == 'New Message':
+                    return child
+            return None
+        mdialog = wait_for(message_editor, 'the message editor')
+        content = wait_for(lambda: find(mdialog, role='text', name='Message'), 'the message box')
+        ok(find(mdialog, role='combo box', name='Channel') is not None, 'the channel is a named combo box')
+        Atspi.EditableText.set_text_contents(content, '楼道灯坏了一个月，晚上看不见路')
+        Atspi.EditableText.set_text_contents(find(mdialog, role='text', name='Left By'), '王五')
+        Atspi.EditableText.set_text_contents(find(mdialog, role='text', name='Place'), '幸福里3号楼')
+        do(mdialog, 'editor.save')
+
+        def rows(sql):
+            try:
+                with sqlite3.connect('file:%s?mode=ro' % db, uri=True) as conn:
+                    return conn.execute(sql).fetchall()
+            except sqlite3.Error:
+                return []
+        wait_for(lambda: rows("SELECT 1 FROM feedback WHERE content = '楼道灯坏了一个月，晚上看不见路' "
+                              "AND from_name = '王五' AND status = 'new'"),
+                 'the message to be recorded')
+        ok(True, 'a message recorded in the editor is in the database')
+        reply = wait_for(lambda: find(frame, role='text', name='Public reply'),
+                         'the reply box of the new message')
+        Atspi.EditableText.set_text_contents(reply, '已报修，明天上午更换灯泡。')
+        do(wait_for(lambda: find(frame, role='push button', prefix='_Send Reply'), 'the Send Reply button'),
+           'click')
+        wait_for(lambda: rows("SELECT 1 FROM feedback_event WHERE kind = 'reply' "
+                              "AND text = '已报修，明天上午更换灯泡。'"),
+                 'the reply to be recorded')
+        ok(rows("SELECT status FROM feedback") == [('replied',)], 'the replied message is marked replied')
+        wait_for(lambda: find(frame, prefix='Public Reply (The resident sees this)'),
+                 'the reply in the timeline')
+        ok(True, 'the timeline reads the reply as one the resident sees')
 
         # The app may quit before it answers the call that closed it: the
         # exit status below is the proof, not the call's answer.

@@ -9,6 +9,7 @@
 #include "evg-conflicts-window.h"
 #include "evg-calendar-page.h"
 #include "evg-checkins-page.h"
+#include "evg-inbox-page.h"
 #include "evg-roster-page.h"
 #include "evg-stack-icons.h"
 #include "evg-sync-indicator.h"
@@ -33,6 +34,7 @@ struct _EvgWindow
   EvgRosterPage        *roster_page;
   EvgCalendarPage      *calendar_page;
   EvgCheckinsPage      *checkins_page;
+  EvgInboxPage         *inbox_page;
   GtkWidget            *calendar_warning;
 
   /* Owned */
@@ -190,6 +192,7 @@ evg_window_constructed (GObject *object)
       evg_calendar_page_set_context (self->calendar_page, self->context);
       update_calendar_attention (self);
       evg_checkins_page_set_context (self->checkins_page, self->context);
+      evg_inbox_page_set_context (self->inbox_page, self->context);
     }
   /* After the branch's state chose the page: the welcome is often not it. */
   evg_stack_defer_status_icons (self->roster_stack);
@@ -275,6 +278,7 @@ evg_window_class_init (EvgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EvgWindow, roster_page);
   gtk_widget_class_bind_template_child (widget_class, EvgWindow, calendar_page);
   gtk_widget_class_bind_template_child (widget_class, EvgWindow, checkins_page);
+  gtk_widget_class_bind_template_child (widget_class, EvgWindow, inbox_page);
   gtk_widget_class_bind_template_child (widget_class, EvgWindow, calendar_warning);
   gtk_widget_class_bind_template_callback (widget_class, on_visible_page_changed);
 
@@ -296,6 +300,7 @@ evg_window_init (EvgWindow *self)
   g_type_ensure (EVG_TYPE_ROSTER_PAGE);
   g_type_ensure (EVG_TYPE_CALENDAR_PAGE);
   g_type_ensure (EVG_TYPE_CHECKINS_PAGE);
+  g_type_ensure (EVG_TYPE_INBOX_PAGE);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new (APP_ID);
