@@ -379,6 +379,46 @@ test_assign_and_merge (Fixture       *f,
   spin ();
 }
 
+static void
+test_whistle_and_agenda (Fixture       *f,
+                         gconstpointer  data)
+{
+  GtkWidget *window;
+  EvgInboxPage *page = show_page (&window, f);
+  EvgMessageView *view = evg_inbox_page_get_message_view (page);
+  g_autoptr(GPtrArray) links = NULL;
+  g_autofree char *timeline = NULL;
+  GListModel *whistles;
+  guint n_whistles;
+
+  g_assert_true (evg_inbox_page_select_message (page, f->rubbish));
+  spin ();
+  whistles = evg_checkins_get_whistles (evg_context_get_checkins (f->context));
+  n_whistles = g_list_model_get_n_items (whistles);
+
+  /* One step raises a whistle, linked both ways. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "message.whistle", NULL));
+  spin ();
+  g_assert_null (evg_message_view_get_error (view));
+  g_assert_cmpuint (g_list_model_get_n_items (whistles), ==, n_whistles + 1);
+  timeline = evg_message_view_dup_timeline (view);
+  g_assert_nonnull (strstr (timeline, "Whistle Raised"));
+  {
+    g_autoptr(EvgRecord) whistle = g_list_model_get_item (whistles, 0);
+
+    links = evg_inbox_find_linked (evg_context_get_inbox (f->context), evg_record_get_id (whistle));
+  }
+  g_assert_cmpuint (links->len, ==, 1);
+
+  /* No 主题党日 is planned: the step is refused, and says what to do. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "message.agenda", NULL));
+  g_assert_nonnull (evg_message_view_get_error (view));
+  g_assert_nonnull (strstr (evg_message_view_get_error (view), "主题党日"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin ();
+}
+
 static EvgMessageEditor *
 find_editor (void)
 {
@@ -523,6 +563,8 @@ main (int    argc,
   g_test_add ("/inbox-page/refused-reply-keeps-text", Fixture, NULL, fixture_set_up,
               test_refused_reply_keeps_text, fixture_tear_down);
   g_test_add ("/inbox-page/assign-and-merge", Fixture, NULL, fixture_set_up, test_assign_and_merge,
+              fixture_tear_down);
+  g_test_add ("/inbox-page/whistle-and-agenda", Fixture, NULL, fixture_set_up, test_whistle_and_agenda,
               fixture_tear_down);
   g_test_add ("/inbox-page/editor", Fixture, NULL, fixture_set_up, test_editor, fixture_tear_down);
   g_test_add ("/inbox-page/rates", Fixture, NULL, fixture_set_up, test_rates, fixture_tear_down);

@@ -516,6 +516,17 @@ make_event_row (EvgMessageView *self,
       gtk_box_append (GTK_BOX (box), label);
       g_string_append_printf (accessible, "; %s", by);
     }
+  if (g_strcmp0 (kind, "whistle") == 0 || g_strcmp0 (kind, "agenda") == 0)
+    {
+      gboolean whistle = g_strcmp0 (kind, "whistle") == 0;
+      GtkWidget *show = gtk_button_new_with_label (whistle ? _("Show the Whistle") : _("Open the Meeting"));
+
+      gtk_widget_set_halign (show, GTK_ALIGN_START);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (show), whistle ? "win.show-whistle" : "win.show-meeting");
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (show),
+                                              g_variant_new_string (evg_record_get (event, EVG_FEEDBACK_EVENT_OTHER_ID)));
+      gtk_box_append (GTK_BOX (box), show);
+    }
   if (reply)
     gtk_widget_add_css_class (row, "evg-timeline-reply");
   else if (note)
@@ -609,6 +620,8 @@ update_actions (EvgMessageView *self,
   gtk_widget_action_set_enabled (widget, "message.exclude", shown && !self->excluded && !self->merged);
   gtk_widget_action_set_enabled (widget, "message.reply", open);
   gtk_widget_action_set_enabled (widget, "message.note", shown);
+  gtk_widget_action_set_enabled (widget, "message.whistle", open);
+  gtk_widget_action_set_enabled (widget, "message.agenda", open);
   gtk_widget_set_visible (self->waiting_button, !self->waiting);
   gtk_widget_set_visible (self->resume_button, self->waiting);
   gtk_widget_set_visible (self->reply_box, !shown || open);
@@ -940,6 +953,52 @@ exclude_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* A toast whose button shows the other record, in the window's page for it. */
+static void
+show_linked_toast (EvgMessageView *self,
+                   const char     *text,
+                   const char     *action,
+                   const char     *id)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  AdwToast *toast;
+
+  if (overlay == NULL)
+    return;
+  toast = adw_toast_new (text);
+  adw_toast_set_button_label (toast, _("_Show"));
+  adw_toast_set_action_name (toast, action);
+  adw_toast_set_action_target_value (toast, g_variant_new_string (id));
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+}
+
+/* A message turned into work: a whistle members report to, or an item
+ * on the next 主题党日's agenda.  Either is linked on the timeline. */
+static void
+link_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  EvgMessageView *self = EVG_MESSAGE_VIEW (widget);
+  gboolean whistle = g_str_equal (action_name, "message.whistle");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+
+  if (self->message_id == NULL)
+    return;
+  id = whistle ? evg_context_raise_whistle_for (self->context, self->message_id, &error)
+               : evg_context_put_on_agenda (self->context, self->message_id, &error);
+  if (id == NULL)
+    {
+      show_error (self, error->message);
+      return;
+    }
+  clear_error (self);
+  evg_message_view_reload (self);
+  show_linked_toast (self, whistle ? _("A whistle is raised for the message") : _("The message is on the 主题党日 agenda"),
+                     whistle ? "win.show-whistle" : "win.show-meeting", id);
+}
+
 static void
 dismiss_error_action (GtkWidget  *widget,
                       const char *action_name,
@@ -1017,6 +1076,8 @@ evg_message_view_class_init (EvgMessageViewClass *klass)
   gtk_widget_class_install_action (widget_class, "message.reopen", NULL, step_action);
   gtk_widget_class_install_action (widget_class, "message.callback", NULL, callback_action);
   gtk_widget_class_install_action (widget_class, "message.exclude", NULL, exclude_action);
+  gtk_widget_class_install_action (widget_class, "message.whistle", NULL, link_action);
+  gtk_widget_class_install_action (widget_class, "message.agenda", NULL, link_action);
   gtk_widget_class_install_action (widget_class, "message.dismiss-error", NULL, dismiss_error_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -1044,10 +1105,6 @@ evg_message_view_init (EvgMessageView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   add_send_shortcut (self->reply_view, "message.reply");
   add_send_shortcut (self->note_view, "message.note");
-  /* Until the service can raise a whistle or plan an agenda item from a
-   * message, the two steps are not offered. */
-  gtk_widget_set_visible (self->whistle_button, FALSE);
-  gtk_widget_set_visible (self->agenda_button, FALSE);
   update_actions (self, FALSE);
 }
 

@@ -104,6 +104,30 @@ back_action (GtkWidget  *widget,
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
+/* Shows a record another page links to: the whistle raised for a message,
+ * the meeting it is on the agenda of. */
+static void
+show_whistle_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  EvgWindow *self = EVG_WINDOW (widget);
+
+  evg_window_set_page (self, "checkins");
+  evg_checkins_page_select_whistle (self->checkins_page, g_variant_get_string (parameter, NULL));
+}
+
+static void
+show_meeting_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  EvgWindow *self = EVG_WINDOW (widget);
+
+  evg_window_set_page (self, "calendar");
+  evg_calendar_page_open_meeting (self->calendar_page, g_variant_get_string (parameter, NULL));
+}
+
 static void
 show_conflicts_action (GtkWidget  *widget,
                        const char *action_name,
@@ -291,6 +315,8 @@ evg_window_class_init (EvgWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, show_help_overlay_action);
   gtk_widget_class_install_action (widget_class, "win.show-conflicts", NULL, show_conflicts_action);
+  gtk_widget_class_install_action (widget_class, "win.show-whistle", "s", show_whistle_action);
+  gtk_widget_class_install_action (widget_class, "win.show-meeting", "s", show_meeting_action);
 }
 
 static void
