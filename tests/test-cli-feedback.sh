@@ -134,5 +134,20 @@ d = json.load(open(sys.argv[1]))
 assert "小区门口垃圾没人清" in d["agenda"], d
 PY
 
+# The notice for the community board: the code holds the page's address,
+# and it promises the time to respond set above (48 hours).
+check 2 "a poster needs the server's address" $m feedback poster --pdf "$dir/poster.pdf"
+check 0 "a poster for a given address" $m feedback poster --pdf "$dir/poster.pdf" --url https://evg.example.cn/f/A001
+if command -v pdftoppm >/dev/null 2>&1 && command -v zbarimg >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; then
+  pdftoppm -r 150 -png -singlefile "$dir/poster.pdf" "$dir/poster"
+  check 0 "its code is read" zbarimg --raw -q "$dir/poster.png"
+  grep -qx 'https://evg.example.cn/f/A001' "$dir/out" || { echo "not ok - the code holds the address"; failures=$((failures + 1)); }
+  check 0 "its text" pdftotext "$dir/poster.pdf" "$dir/poster.txt"
+  grep -q '扫码告诉我们' "$dir/poster.txt" && grep -q '48 小时' "$dir/poster.txt" ||
+    { echo "not ok - the invitation and the promised time are printed"; failures=$((failures + 1)); }
+else
+  echo "# pdftoppm, pdftotext or zbarimg missing (Debian: poppler-utils, zbar-tools): the poster is not read back"
+fi
+
 echo "1..$n"
 [ "$failures" -eq 0 ]

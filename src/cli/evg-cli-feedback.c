@@ -9,6 +9,7 @@
 #include "evg-cli.h"
 #include "evg-context.h"
 #include "evg-feedback-list.h"
+#include "evg-feedback-poster.h"
 #include "evg-inbox.h"
 
 /* `e-vanguard-cli feedback …`: the residents' messages (留言板) from a
@@ -483,6 +484,61 @@ feedback_work (EvgCli  *cli,
   return EVG_CLI_OK;
 }
 
+static int
+feedback_poster (EvgCli  *cli,
+                 int      argc,
+                 char   **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(EvgContext) app = NULL;
+  g_autoptr(EvgFeedbackPoster) poster = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pdf = NULL, *url = NULL, *page = NULL, *name = NULL, *code = NULL;
+  EvgStore *store;
+  guint respond_hours;
+  GOptionEntry entries[] = {
+    { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf, N_("Save the poster as this PDF file"), N_("FILE") },
+    { "url", 0, 0, G_OPTION_ARG_STRING, &url,
+      N_("The page’s address (default: the sync server’s, with the branch code)"), N_("URL") },
+    { NULL }
+  };
+
+  context = evg_cli_option_context (cli, NULL,
+                                    _("Makes the A4 notice for the community board with the QR code of "
+                                      "the branch’s feedback page."), entries);
+  if (!evg_cli_parse (cli, context, &argc, &argv))
+    return EVG_CLI_USAGE;
+  if (argc != 1 || pdf == NULL)
+    {
+      evg_cli_error (_("Give --pdf FILE."));
+      return EVG_CLI_USAGE;
+    }
+  store = evg_cli_get_store_for_reading (cli);
+  if (store == NULL)
+    return EVG_CLI_USAGE;
+  app = evg_context_new (store, &error);
+  if (app == NULL)
+    return report_error (error);
+  name = evg_context_dup_branch_name (app);
+  code = evg_context_dup_branch_code (app);
+  page = url != NULL ? g_strdup (url)
+                     : evg_feedback_page_url (evg_sync_client_get_server_url (evg_context_get_sync_client (app)),
+                                              code, &error);
+  if (page == NULL)
+    {
+      evg_cli_error ("%s", error->message);
+      return EVG_CLI_USAGE;
+    }
+  evg_inbox_get_due_hours (evg_context_get_inbox (app), &respond_hours, NULL);
+  poster = evg_feedback_poster_new (name, page, respond_hours);
+  if (!evg_pages_write_pdf (EVG_PAGES (poster), pdf, &error))
+    {
+      evg_cli_error (_("Could not write %s: %s"), pdf, error->message);
+      return EVG_CLI_FAILED;
+    }
+  return EVG_CLI_OK;
+}
+
 static void
 add_rate (JsonBuilder *builder,
           const char  *name,
@@ -671,6 +727,7 @@ static const EvgCliCommand feedback_commands[] = {
   { "whistle", N_("Raise a whistle for a message"), feedback_work },
   { "agenda", N_("Put a message on the next 主题党日’s agenda"), feedback_work },
   { "stats", N_("A month’s three rates"), feedback_stats },
+  { "poster", N_("The QR-code notice for the community board"), feedback_poster },
   { "settings", N_("Due times and the rates’ weights"), feedback_settings },
 };
 

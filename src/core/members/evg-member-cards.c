@@ -7,7 +7,6 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <pango/pangocairo.h>
-#include <qrencode.h>
 
 #include "evg-member-cards.h"
 #include "evg-member-list.h"
@@ -51,7 +50,6 @@
 #define HINT_SIZE       7.0
 #define HINT_GRAY       0.45
 #define QR_INSET        4.0    /* from the card's right and bottom edges */
-#define QR_QUIET_ZONE   4      /* modules, as ISO/IEC 18004 asks */
 
 #define RED 0.78, 0.07, 0.09
 
@@ -91,7 +89,6 @@ static void evg_member_cards_pages_init (EvgPagesInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (EvgMemberCards, evg_member_cards, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (EVG_TYPE_PAGES, evg_member_cards_pages_init))
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (QRcode, QRcode_free)
 
 static void
 clear_card (gpointer data)
@@ -367,64 +364,17 @@ draw_header (EvgMemberCards *self,
   cairo_stroke (cr);
 }
 
-/* The dark modules of @code as one path of horizontal runs, filled at
- * once: rectangles side by side in one fill leave no hairline seams where
- * a renderer smooths their edges. */
-static void
-draw_qr_code (cairo_t      *cr,
-              const QRcode *code,
-              double        x,
-              double        y,
-              double        module)
-{
-  int width = code->width;
-
-  for (int row = 0; row < width; row++)
-    {
-      const unsigned char *modules = code->data + (gsize) row * width;
-      int column = 0;
-
-      while (column < width)
-        {
-          int start;
-
-          if ((modules[column] & 1) == 0)
-            {
-              column++;
-              continue;
-            }
-          start = column;
-          while (column < width && (modules[column] & 1) != 0)
-            column++;
-          cairo_rectangle (cr, x + start * module, y + row * module, (column - start) * module, module);
-        }
-    }
-  cairo_set_source_rgb (cr, 0, 0, 0);
-  cairo_fill (cr);
-}
-
-/* The code of @id: level M (15% of it may be damaged), in 8-bit mode so
- * that it holds the text exactly as it is, in the smallest version that
- * does.  Returns the left edge of the square it takes with its quiet
- * zone. */
+/* The code of @id, with its quiet zone; returns the left edge of the
+ * square it takes. */
 static double
 draw_code (cairo_t    *cr,
            const char *id)
 {
   double box = CARD_H - QR_INSET - (RULE_Y + QR_INSET);
   double box_x = CARD_W - QR_INSET - box;
-  g_autoptr(QRcode) code = QRcode_encodeString (id, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-  double module;
 
-  if (code == NULL)
-    {
-      /* Only for want of memory: an id is some forty characters. */
-      g_warning ("No QR code for %s: %s", id, g_strerror (errno));
-      return box_x;
-    }
-  module = box / (code->width + 2 * QR_QUIET_ZONE);
-  draw_qr_code (cr, code, box_x + QR_QUIET_ZONE * module, RULE_Y + QR_INSET + QR_QUIET_ZONE * module,
-                module);
+  if (!evg_paper_draw_qr_code (cr, id, box_x, RULE_Y + QR_INSET, box))
+    g_warning ("No QR code for %s: %s", id, g_strerror (errno));
   return box_x;
 }
 

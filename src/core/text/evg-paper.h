@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <cairo.h>
 #include <pango/pango.h>
 
 G_BEGIN_DECLS
@@ -18,5 +19,11 @@ PangoLayout  *evg_paper_layout_new  (PangoContext *context,
                                      PangoWeight   weight);
 double        evg_paper_layout_get_width  (PangoLayout *layout);
 double        evg_paper_layout_get_height (PangoLayout *layout);
+
+gboolean      evg_paper_draw_qr_code (cairo_t     *cr,
+                                      const char  *text,
+                                      double       x,
+                                      double       y,
+                                      double       size);
 
 G_END_DECLS
