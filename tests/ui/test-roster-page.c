@@ -316,6 +316,48 @@ test_roster_filters_visible (Fixture       *f,
   search (f, "");
 }
 
+/* A click on a column's header sorts the rows by it; a second click
+ * turns the order round. */
+static void
+test_roster_sort_by_column (Fixture       *f,
+                            gconstpointer  data)
+{
+  GtkColumnView *view = GTK_COLUMN_VIEW (child (f, "column_view"));
+  EvgMemberList *list = evg_roster_page_get_list (f->page);
+  GListModel *columns = gtk_column_view_get_columns (view);
+  GtkColumnViewColumn *age = NULL;
+
+  add_member (f, "张三", "110105198001010016", TRUE);
+  add_member (f, "李四", "110105200001010024", FALSE);
+  add_member (f, "王五", "11010519491231002X", TRUE);
+  for (guint i = 0; i < g_list_model_get_n_items (columns) && age == NULL; i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_strcmp0 (gtk_column_view_column_get_title (column), "Age") == 0)
+        age = column;
+    }
+  g_assert_nonnull (age);
+
+  gtk_column_view_sort_by_column (view, age, GTK_SORT_ASCENDING);
+  spin ();
+  g_assert_cmpint (evg_member_list_get_sort (list), ==, EVG_MEMBER_SORT_AGE);
+  g_assert_false (evg_member_list_get_sort_descending (list));
+  {
+    g_autoptr(EvgMember) first = g_list_model_get_item (G_LIST_MODEL (list), 0);
+
+    g_assert_cmpstr (evg_member_get (first, EVG_MEMBER_NAME), ==, "李四");
+  }
+  gtk_column_view_sort_by_column (view, age, GTK_SORT_DESCENDING);
+  spin ();
+  g_assert_true (evg_member_list_get_sort_descending (list));
+  {
+    g_autoptr(EvgMember) first = g_list_model_get_item (G_LIST_MODEL (list), 0);
+
+    g_assert_cmpstr (evg_member_get (first, EVG_MEMBER_NAME), ==, "王五");
+  }
+}
+
 static void
 find_widgets (GtkWidget *widget,
               GType      type,
@@ -496,6 +538,7 @@ main (int    argc,
   ADD ("/evg/ui/roster/loading", test_roster_loading_state);
   ADD ("/evg/ui/roster/filters-visible", test_roster_filters_visible);
   ADD ("/evg/ui/roster/detail-pane", test_roster_detail_pane);
+  ADD ("/evg/ui/roster/sort-by-column", test_roster_sort_by_column);
 #undef ADD
 
   return g_test_run ();

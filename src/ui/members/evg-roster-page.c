@@ -168,6 +168,7 @@ static void
 on_sorter_changed (EvgRosterPage *self)
 {
   g_autoptr(GObject) probe = NULL;
+  g_autoptr(GObject) other = NULL;
   GtkSorter *sorter;
   GtkOrdering order;
 
@@ -176,10 +177,13 @@ on_sorter_changed (EvgRosterPage *self)
     return;
 
   sorter = gtk_column_view_get_sorter (self->column_view);
+  /* Two objects: a sorter answers "equal" for an item and itself without
+   * asking its columns. */
   probe = g_object_new (G_TYPE_OBJECT, NULL);
+  other = g_object_new (G_TYPE_OBJECT, NULL);
 
   self->probed_sort = -1;
-  order = gtk_sorter_compare (sorter, probe, probe);
+  order = gtk_sorter_compare (sorter, probe, other);
   if (self->probed_sort < 0)
     evg_member_list_set_sort (self->list, EVG_MEMBER_SORT_NAME, FALSE);
   else
