@@ -480,6 +480,28 @@ test_compliance (Fixture       *f,
   rows = evg_calendar_compliance (f->calendar, 2026, "2026-06-25", &error);
   g_assert_cmpint (find_row (rows, "lecture", "2026-H1", NULL)->status, ==, EVG_COMPLIANCE_MET);
   g_assert_cmpint (find_row (rows, "lecture", "2026-H2", NULL)->status, ==, EVG_COMPLIANCE_OPEN);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+
+  /* Groups of the same order follow the numbers in their names, not the
+   * characters' codes: 第二 before 第三 (三 is U+4E09, 二 U+4E8C). */
+  {
+    g_autofree char *third = ROW (f->store, &evg_party_group_table, "name", "第三党小组", "sort_order", "5");
+    g_autofree char *second = ROW (f->store, &evg_party_group_table, "name", "第二党小组", "sort_order", "5");
+    int at_second = -1, at_third = -1;
+
+    rows = evg_calendar_compliance (f->calendar, 2026, "2026-06-25", &error);
+    for (guint i = 0; i < rows->len; i++)
+      {
+        EvgCompliance *r = g_ptr_array_index (rows, i);
+
+        if (at_second < 0 && g_strcmp0 (r->party_group_id, second) == 0)
+          at_second = (int) i;
+        if (at_third < 0 && g_strcmp0 (r->party_group_id, third) == 0)
+          at_third = (int) i;
+      }
+    g_assert_cmpint (at_second, >=, 0);
+    g_assert_cmpint (at_second, <, at_third);
+  }
 }
 
 static void

@@ -1296,8 +1296,10 @@ evg_compliance_status_to_string (EvgComplianceStatus status)
 
 typedef struct
 {
-  char *id;
-  char *name;
+  char  *id;
+  char  *name;
+  gint64 order;
+  char  *sort_name;   /* evg_party_group_sort_name() */
 } Group;
 
 static void
@@ -1307,14 +1309,29 @@ group_clear (gpointer data)
 
   g_free (group->id);
   g_free (group->name);
+  g_free (group->sort_name);
+}
+
+/* By the order the branch gave them, then by the numbers in their names
+ * (第一, 第二, … 第十二), as the roster shows them. */
+static int
+compare_groups (gconstpointer a,
+                gconstpointer b)
+{
+  const Group *x = a, *y = b;
+
+  if (x->order != y->order)
+    return x->order < y->order ? -1 : 1;
+  return g_strcmp0 (x->sort_name, y->sort_name);
 }
 
 static void
 add_group (sqlite3_stmt *stmt,
            gpointer      data)
 {
-  Group group = { column_text (stmt, 0), column_text (stmt, 1) };
+  Group group = { column_text (stmt, 0), column_text (stmt, 1), sqlite3_column_int64 (stmt, 2), NULL };
 
+  group.sort_name = evg_party_group_sort_name (group.name != NULL ? group.name : "");
   g_array_append_val ((GArray *) data, group);
 }
 
@@ -1323,12 +1340,13 @@ read_groups (EvgCalendar  *self,
              GError      **error)
 {
   g_autoptr(GArray) groups = g_array_new (FALSE, TRUE, sizeof (Group));
-  g_autofree char *sql = g_strdup_printf ("SELECT id, name FROM %s WHERE deleted = 0 "
-                                          "ORDER BY sort_order, name", evg_party_group_table.name);
+  g_autofree char *sql = g_strdup_printf ("SELECT id, name, sort_order FROM %s WHERE deleted = 0",
+                                          evg_party_group_table.name);
 
   g_array_set_clear_func (groups, group_clear);
   if (!evg_store_each_row (self->store, sql, NULL, 0, add_group, groups, error))
     return NULL;
+  g_array_sort (groups, compare_groups);
   return g_steal_pointer (&groups);
 }
 
