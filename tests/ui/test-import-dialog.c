@@ -113,6 +113,36 @@ test_preview_counts_lines (Fixture       *f,
   g_assert_null (gtk_widget_get_next_sibling (gtk_widget_get_first_child (rows)));
 }
 
+/* The rows with problems are saved as they were, with what is wrong, in
+ * a file of their own; a folder that is not there is said plainly. */
+static void
+test_save_rejected (Fixture       *f,
+                    gconstpointer  data)
+{
+  const char *csv = HEADER
+                    "张三,110105198001010016,正式党员,2005-07-01,2006-07-01,东城区\n"
+                    "李四,110105198001010025,正式党员,2005-07-01,2006-07-01,西城区\n";
+  g_autofree char *path = g_build_filename (f->dir, "rows to fix.csv", NULL);
+  g_autofree char *bad = g_build_filename (f->dir, "no", "such", "rows.csv", NULL);
+  g_autofree char *text = NULL;
+  GtkLabel *saved = GTK_LABEL (child (f, "saved_label"));
+
+  open_csv (f, csv, -1, "preview");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (child (f, "save_rejected_button"))));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (saved)));
+  g_assert_true (evg_import_dialog_save_rejected (f->dialog, path));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (saved)));
+  g_assert_nonnull (strstr (gtk_label_get_label (saved), path));
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "李四"));
+  g_assert_null (strstr (text, "张三"));
+  g_assert_nonnull (strstr (text, "110105198001010025"));
+
+  g_assert_false (evg_import_dialog_save_rejected (f->dialog, bad));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (saved), "error"));
+  g_assert_nonnull (strstr (gtk_label_get_label (saved), "could not be saved"));
+}
+
 /* A quote still open at the end: nothing to preview, and the message
  * names the line to fix. */
 static void
@@ -163,6 +193,7 @@ main (int    argc,
   adw_init ();
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/evg/ui/import-dialog/save-rejected", test_save_rejected);
   ADD ("/evg/ui/import-dialog/preview-counts-lines", test_preview_counts_lines);
   ADD ("/evg/ui/import-dialog/unterminated-quote", test_unterminated_quote);
   ADD ("/evg/ui/import-dialog/size-limit-setting", test_size_limit_setting);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "evg-import-dialog.h"
 #include "evg-member-io.h"
@@ -28,6 +29,8 @@ struct _EvgImportDialog
   GtkProgressBar *progress;
   GtkLabel       *summary_label;
   GtkLabel       *rejected_title;
+  GtkWidget      *rejected_header;
+  GtkLabel       *saved_label;
   GtkListBox     *rejected_list;
   AdwStatusPage  *message_page;
 
@@ -35,6 +38,7 @@ struct _EvgImportDialog
   EvgRoster      *roster;
   GSettings      *settings;      /* NULL when the schema is not installed */
   char           *path;
+  EvgImportResult *preview;      /* the dry run's result, for its rejected rows */
   GCancellable   *cancellable;
   gboolean        busy;
 };
@@ -190,7 +194,10 @@ show_preview (EvgImportDialog *self,
     gtk_list_box_remove (self->rejected_list, child);
   for (guint i = 0; result->rejected != NULL && i < MIN (result->rejected->len, MAX_SHOWN_REJECTIONS); i++)
     gtk_list_box_append (self->rejected_list, rejection_row (g_ptr_array_index (result->rejected, i)));
-  gtk_widget_set_visible (GTK_WIDGET (self->rejected_title), result->n_rejected_rows > 0);
+  gtk_widget_set_visible (self->rejected_header, result->n_rejected_rows > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->saved_label), FALSE);
+  g_clear_pointer (&self->preview, evg_import_result_free);
+  self->preview = evg_import_result_copy (result);
   gtk_widget_set_visible (GTK_WIDGET (self->rejected_list), result->n_rejected_rows > 0);
 
   {
@@ -283,6 +290,83 @@ on_import_clicked (EvgImportDialog *self)
                            import_done, g_object_ref (self));
 }
 
+/**
+ * evg_import_dialog_save_rejected:
+ * @path: a .xlsx workbook when it ends so, else CSV
+ *
+ * Saves the rows the preview refused, as they were, with a column saying
+ * what is wrong with each, for the user to fix and import again; says
+ * where they went, or why they could not be saved, under the list.
+ *
+ * Returns: whether they were saved
+ */
+gboolean
+evg_import_dialog_save_rejected (EvgImportDialog *self,
+                                 const char      *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  gboolean saved;
+
+  g_return_val_if_fail (EVG_IS_IMPORT_DIALOG (self), FALSE);
+  g_return_val_if_fail (self->preview != NULL, FALSE);
+
+  saved = evg_import_result_save_rejected (self->preview, path, &error);
+  if (saved)
+    text = g_strdup_printf (_("Saved to %s. Fix the rows there and import that file again."), path);
+  else
+    text = g_strdup_printf (_("The rows could not be saved: %s"), error->message);
+  gtk_label_set_label (self->saved_label, text);
+  if (saved)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->saved_label), "error");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->saved_label), "error");
+  gtk_widget_set_visible (GTK_WIDGET (self->saved_label), TRUE);
+  return saved;
+}
+
+static void
+on_rejected_file_chosen (GtkNativeDialog *chooser,
+                         int              response,
+                         EvgImportDialog *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+      if (path != NULL)
+        evg_import_dialog_save_rejected (self, path);
+    }
+  g_object_unref (chooser);
+  g_object_unref (self);
+}
+
+static void
+on_save_rejected_clicked (EvgImportDialog *self)
+{
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autofree char *base = self->path != NULL ? g_path_get_basename (self->path) : g_strdup ("roster");
+  g_autofree char *name = NULL;
+  GtkFileChooserNative *chooser;
+  char *dot = strrchr (base, '.');
+
+  if (dot != NULL)
+    *dot = '\0';
+  /* The same kind of file as the one imported, so it opens where it came from. */
+  name = g_strdup_printf (_("%s – rows to fix%s"), base,
+                          self->path != NULL && g_str_has_suffix (self->path, ".csv") ? ".csv" : ".xlsx");
+  gtk_file_filter_set_name (filter, _("Spreadsheets (.xlsx, .csv)"));
+  gtk_file_filter_add_pattern (filter, "*.xlsx");
+  gtk_file_filter_add_pattern (filter, "*.csv");
+  chooser = gtk_file_chooser_native_new (_("Save the Rows with Problems"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_rejected_file_chosen), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 static void
 on_cancel_clicked (EvgImportDialog *self)
 {
@@ -356,6 +440,7 @@ evg_import_dialog_dispose (GObject *object)
   g_clear_object (&self->roster);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->preview, evg_import_result_free);
 
   G_OBJECT_CLASS (evg_import_dialog_parent_class)->dispose (object);
 }
@@ -379,10 +464,14 @@ evg_import_dialog_class_init (EvgImportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EvgImportDialog, progress);
   gtk_widget_class_bind_template_child (widget_class, EvgImportDialog, summary_label);
   gtk_widget_class_bind_template_child (widget_class, EvgImportDialog, rejected_title);
+  gtk_widget_class_bind_template_child (widget_class, EvgImportDialog, rejected_header);
+  gtk_widget_class_bind_template_child (widget_class, EvgImportDialog, saved_label);
+  gtk_widget_class_bind_template_child_full (widget_class, "save_rejected_button", FALSE, 0);
   gtk_widget_class_bind_template_child (widget_class, EvgImportDialog, rejected_list);
   gtk_widget_class_bind_template_child (widget_class, EvgImportDialog, message_page);
   gtk_widget_class_bind_template_callback (widget_class, on_import_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_cancel_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_save_rejected_clicked);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 

@@ -16,4 +16,7 @@ void             evg_import_dialog_choose_file (EvgImportDialog *self);
 void             evg_import_dialog_open_path   (EvgImportDialog *self,
                                                 const char      *path);
 
+gboolean         evg_import_dialog_save_rejected (EvgImportDialog *self,
+                                                  const char      *path);
+
 G_END_DECLS
