@@ -193,6 +193,9 @@ prefs_child (EvgPreferencesWindow *prefs,
   return gtk_widget_get_template_child (GTK_WIDGET (prefs), EVG_TYPE_PREFERENCES_WINDOW, name);
 }
 
+/* The branch is saved as it is typed; nothing is marked until the user
+ * types; a value that cannot be saved is explained, and closing with it
+ * asks before the typing is thrown away. */
 static void
 test_preferences_validate_and_save (Fixture       *f,
                                     gconstpointer  data)
@@ -200,36 +203,109 @@ test_preferences_validate_and_save (Fixture       *f,
   EvgPreferencesWindow *prefs = evg_preferences_window_new (f->context);
   GtkEditable *name_row = GTK_EDITABLE (prefs_child (prefs, "branch_name_row"));
   GtkEditable *code_row = GTK_EDITABLE (prefs_child (prefs, "branch_code_row"));
-  GtkWidget *save = GTK_WIDGET (prefs_child (prefs, "branch_save_button"));
   GtkLabel *error_label = GTK_LABEL (prefs_child (prefs, "branch_error_label"));
 
   gtk_window_present (GTK_WINDOW (prefs));
   spin ();
 
-  /* Nothing typed yet: nothing to save, no error shouted. */
-  g_assert_false (gtk_widget_get_sensitive (save));
+  /* Nothing typed yet: no error shouted. */
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (error_label)));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (code_row), "error"));
 
   gtk_editable_set_text (name_row, "幸福社区第一党支部");
   gtk_editable_set_text (code_row, "XF 001");
-  g_assert_false (gtk_widget_get_sensitive (save));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error_label)));
   g_assert_nonnull (strstr (gtk_label_get_label (error_label), "“-”"));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (code_row), "error"));
+  {
+    g_autofree char *code = evg_context_dup_branch_code (f->context);
+    g_assert_null (code);
+  }
 
   gtk_editable_set_text (code_row, "XF-001");
-  g_assert_true (gtk_widget_get_sensitive (save));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (error_label)));
-
-  g_signal_emit_by_name (save, "clicked");
   {
     g_autofree char *name = evg_context_dup_branch_name (f->context);
     g_autofree char *code = evg_context_dup_branch_code (f->context);
     g_assert_cmpstr (name, ==, "幸福社区第一党支部");
     g_assert_cmpstr (code, ==, "XF-001");
   }
-  /* Saved: nothing left to save until the user changes something. */
-  g_assert_false (gtk_widget_get_sensitive (save));
+
+  /* An invalid code at closing: asked, not lost; discarding keeps the
+   * saved one. */
+  gtk_editable_set_text (code_row, "XF 002");
+  gtk_window_close (GTK_WINDOW (prefs));
+  spin ();
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (prefs)));
+  {
+    GtkWidget *dialog = NULL;
+    GListModel *toplevels = gtk_window_get_toplevels ();
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
+      {
+        g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+        if (ADW_IS_MESSAGE_DIALOG (window))
+          dialog = GTK_WIDGET (window);
+      }
+    g_assert_nonnull (dialog);
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "“-”"));
+    adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "discard");
+    spin ();
+  }
+  {
+    g_autofree char *code = evg_context_dup_branch_code (f->context);
+    g_assert_cmpstr (code, ==, "XF-001");
+  }
+  spin ();
+}
+
+/* Stopping sync asks first and says the token is forgotten; an address
+ * typed without its scheme is the https:// one. */
+static void
+test_preferences_stop_sync (Fixture       *f,
+                            gconstpointer  data)
+{
+  EvgSyncClient *client = evg_context_get_sync_client (f->context);
+  EvgPreferencesWindow *prefs;
+  g_autoptr(GError) error = NULL;
+  GtkEditable *url_row, *token_row;
+  GtkWidget *dialog = NULL;
+
+  g_assert_true (evg_sync_client_configure (client, "https://sync.example.org:8443", "evg_token", &error));
+  g_assert_no_error (error);
+  prefs = evg_preferences_window_new (f->context);
+  url_row = GTK_EDITABLE (prefs_child (prefs, "server_url_row"));
+  token_row = GTK_EDITABLE (prefs_child (prefs, "token_row"));
+  gtk_window_present (GTK_WINDOW (prefs));
+  spin ();
+
+  g_signal_emit_by_name (prefs_child (prefs, "forget_button"), "clicked");
+  spin ();
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
+      {
+        g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+        if (ADW_IS_MESSAGE_DIALOG (window))
+          dialog = GTK_WIDGET (window);
+      }
+  }
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "token"));
+  /* Not yet: still syncing. */
+  g_assert_true (evg_sync_client_get_configured (client));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "stop");
+  spin ();
+  g_assert_false (evg_sync_client_get_configured (client));
+
+  gtk_editable_set_text (url_row, "127.0.0.1:9");
+  gtk_editable_set_text (token_row, "evg_token");
+  g_signal_emit_by_name (prefs_child (prefs, "sync_save_button"), "clicked");
+  g_assert_cmpstr (gtk_editable_get_text (url_row), ==, "https://127.0.0.1:9");
+  g_assert_cmpstr (evg_sync_client_get_server_url (client), ==, "https://127.0.0.1:9");
 
   gtk_window_destroy (GTK_WINDOW (prefs));
   spin ();
@@ -326,6 +402,7 @@ main (int    argc,
   ADD ("/evg/ui/window/shortcuts", test_window_shortcuts_on_demand);
   ADD ("/evg/ui/window/open-error", test_window_shows_open_error);
   ADD ("/evg/ui/preferences/branch", test_preferences_validate_and_save);
+  ADD ("/evg/ui/preferences/stop-sync", test_preferences_stop_sync);
   ADD ("/evg/ui/preferences/sync-in-clear", test_preferences_sync_in_clear);
 #undef ADD
 

@@ -64,6 +64,42 @@ evg_sync_error_get_hint (const GError *error)
     }
 }
 
+/**
+ * evg_sync_error_get_settings_hint:
+ *
+ * What to do about @error where the server's address and the token are
+ * typed (the preferences' sync page): the same advice as
+ * evg_sync_error_get_hint(), without sending the user to the page they
+ * are on, and without saying nothing is lost, which a connection test
+ * cannot know.
+ *
+ * Returns: (nullable): a translated sentence
+ */
+const char *
+evg_sync_error_get_settings_hint (const GError *error)
+{
+  if (error == NULL || error->domain != EVG_SYNC_ERROR)
+    return evg_sync_error_get_hint (error);
+
+  switch ((EvgSyncError) error->code)
+    {
+    case EVG_SYNC_ERROR_NOT_CONFIGURED:
+      return _("Enter the server address and your branch’s token above.");
+    case EVG_SYNC_ERROR_NETWORK:
+      return _("Check the server address and this computer’s network connection.");
+    case EVG_SYNC_ERROR_UNAUTHORIZED:
+      return _("Check the token: copy it in full, as the server administrator gave it.");
+    case EVG_SYNC_ERROR_REVOKED:
+      return _("Ask the server administrator for a new token.");
+    case EVG_SYNC_ERROR_BAD_RESPONSE:
+      return _("Check the server address: it must lead to an E-Vanguard server.");
+    case EVG_SYNC_ERROR_SERVER:
+      return _("Try again later, and tell the server administrator if it lasts.");
+    default:
+      return evg_sync_error_get_hint (error);
+    }
+}
+
 /* The network and the server may get over these by themselves, so a
  * request is sent again and the client backs off before the next sync;
  * every other failure needs a person and is shown at once. */

@@ -10,6 +10,7 @@ G_BEGIN_DECLS
  * evg-sync-protocol.h, which the server shares. */
 
 const char *evg_sync_error_get_hint     (const GError *error);
+const char *evg_sync_error_get_settings_hint (const GError *error);
 gboolean    evg_sync_error_is_transient (const GError *error);
 
 G_END_DECLS

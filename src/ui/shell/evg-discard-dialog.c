@@ -14,6 +14,13 @@
 
 #define CONFIRMED_KEY "evg-discard-confirmed"
 
+static gboolean
+close_editor (gpointer data)
+{
+  gtk_window_close (GTK_WINDOW (data));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_response (AdwMessageDialog *dialog,
              const char       *response,
@@ -22,7 +29,9 @@ on_response (AdwMessageDialog *dialog,
   if (g_strcmp0 (response, "discard") != 0)
     return;
   g_object_set_data (G_OBJECT (editor), CONFIRMED_KEY, GINT_TO_POINTER (TRUE));
-  gtk_window_close (editor);
+  /* Once the dialog has finished answering: it is the editor's transient
+   * and goes with it. */
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, close_editor, g_object_ref (editor), g_object_unref);
 }
 
 /**

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "evg-discard-dialog.h"
 #include "evg-kiosk-pin.h"
 #include "evg-preferences-window.h"
 
@@ -17,7 +18,7 @@ struct _EvgPreferencesWindow
   AdwEntryRow          *branch_name_row;
   AdwEntryRow          *branch_code_row;
   GtkLabel             *branch_error_label;
-  GtkButton            *branch_save_button;
+  gboolean              branch_touched;    /* the user typed in a branch field */
   AdwPreferencesPage   *sync_page;
   AdwEntryRow          *server_url_row;
   AdwEntryRow          *token_row;
@@ -65,61 +66,60 @@ set_row_error (AdwEntryRow *row,
 }
 
 /* Checks the branch fields as the user types, so that the reason a value
- * cannot be saved is visible before they try. */
+ * cannot be saved is visible at once; marks nothing until the user has
+ * typed in them.  Returns whether they may be saved, with the reason
+ * they may not in @message. */
 static gboolean
-validate_branch (EvgPreferencesWindow *self)
+check_branch (EvgPreferencesWindow  *self,
+              char                 **message)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->branch_name_row))));
   const char *code = gtk_editable_get_text (GTK_EDITABLE (self->branch_code_row));
-  g_autofree char *stored_name = evg_context_dup_branch_name (self->context);
-  g_autofree char *stored_code = evg_context_dup_branch_code (self->context);
   gboolean name_ok = *name != '\0';
   gboolean code_ok = evg_context_validate_branch_code (code, &error);
-  gboolean changed = g_strcmp0 (name, stored_name) != 0 || g_strcmp0 (code, stored_code) != 0;
-  const char *message = NULL;
 
-  set_row_error (self->branch_name_row, !name_ok);
-  set_row_error (self->branch_code_row, !code_ok);
-
-  if (!name_ok)
-    message = _("Enter the branch name.");
-  else if (!code_ok)
-    message = error->message;
-
-  gtk_label_set_label (self->branch_error_label, message != NULL ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->branch_error_label), message != NULL);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->branch_save_button), name_ok && code_ok && changed);
+  set_row_error (self->branch_name_row, self->branch_touched && !name_ok);
+  set_row_error (self->branch_code_row, self->branch_touched && !code_ok);
+  if (message != NULL)
+    *message = !name_ok ? g_strdup (_("Enter the branch name.")) : !code_ok ? g_strdup (error->message) : NULL;
   return name_ok && code_ok;
 }
 
+/* Whether the fields differ from what is saved. */
+static gboolean
+branch_edited (EvgPreferencesWindow *self)
+{
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->branch_name_row))));
+  g_autofree char *stored_name = evg_context_dup_branch_name (self->context);
+  g_autofree char *stored_code = evg_context_dup_branch_code (self->context);
+
+  return g_strcmp0 (name, stored_name != NULL ? stored_name : "") != 0 ||
+         g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->branch_code_row)),
+                    stored_code != NULL ? stored_code : "") != 0;
+}
+
+/* Saves the branch as it is typed, as GNOME's preferences do: there is
+ * no Save button, and what is valid is kept at once. */
 static void
 on_branch_changed (EvgPreferencesWindow *self)
 {
-  validate_branch (self);
-}
-
-static void
-on_branch_save (EvgPreferencesWindow *self)
-{
   g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  gboolean valid;
 
-  if (!validate_branch (self))
+  if (self->loading)
     return;
-
-  if (!evg_context_set_branch (self->context,
+  self->branch_touched = TRUE;
+  valid = check_branch (self, &message);
+  if (valid && branch_edited (self) &&
+      !evg_context_set_branch (self->context,
                                gtk_editable_get_text (GTK_EDITABLE (self->branch_name_row)),
                                gtk_editable_get_text (GTK_EDITABLE (self->branch_code_row)),
                                &error))
-    {
-      gtk_label_set_label (self->branch_error_label, error->message);
-      gtk_widget_set_visible (GTK_WIDGET (self->branch_error_label), TRUE);
-      return;
-    }
-
-  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
-                                    adw_toast_new (_("Branch details saved")));
-  validate_branch (self);
+    message = g_strdup (error->message);
+  gtk_label_set_label (self->branch_error_label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->branch_error_label), message != NULL);
 }
 
 static void
@@ -172,7 +172,7 @@ set_testing (EvgPreferencesWindow *self,
 static char *
 describe_sync_error (const GError *error)
 {
-  const char *hint = evg_sync_error_get_hint (error);
+  const char *hint = evg_sync_error_get_settings_hint (error);
 
   if (hint != NULL)
     return g_strdup_printf ("%s %s", error->message, hint);
@@ -211,9 +211,25 @@ test_done (GObject      *source,
   }
 }
 
+/* An address typed without its scheme, as people copy one from a letter
+ * (sync.example.org:8443), is the https:// one. */
+static void
+complete_server_url (EvgPreferencesWindow *self)
+{
+  g_autofree char *url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->server_url_row))));
+
+  if (*url != '\0' && strstr (url, "://") == NULL)
+    {
+      g_autofree char *full = g_strconcat ("https://", url, NULL);
+
+      gtk_editable_set_text (GTK_EDITABLE (self->server_url_row), full);
+    }
+}
+
 static void
 on_test_clicked (EvgPreferencesWindow *self)
 {
+  complete_server_url (self);
   set_testing (self, TRUE);
   show_sync_result (self, _("Connecting to the server…"), FALSE);
   evg_sync_client_test_connection_async (evg_context_get_sync_client (self->context),
@@ -230,6 +246,7 @@ on_sync_save_clicked (EvgPreferencesWindow *self)
   EvgSyncClient *client = evg_context_get_sync_client (self->context);
   g_autoptr(GError) error = NULL;
 
+  complete_server_url (self);
   if (!evg_sync_client_configure (client,
                                   gtk_editable_get_text (GTK_EDITABLE (self->server_url_row)),
                                   gtk_editable_get_text (GTK_EDITABLE (self->token_row)),
@@ -248,7 +265,7 @@ on_sync_save_clicked (EvgPreferencesWindow *self)
 }
 
 static void
-on_forget_clicked (EvgPreferencesWindow *self)
+stop_syncing (EvgPreferencesWindow *self)
 {
   EvgSyncClient *client = evg_context_get_sync_client (self->context);
   g_autoptr(GError) error = NULL;
@@ -263,6 +280,77 @@ on_forget_clicked (EvgPreferencesWindow *self)
   show_sync_result (self, _("Sync is off. Everything stays on this computer; changes made "
                             "meanwhile are sent if you set up sync again."), FALSE);
   update_sync_buttons (self);
+}
+
+static void
+on_stop_response (AdwMessageDialog     *dialog,
+                  const char           *response,
+                  EvgPreferencesWindow *self)
+{
+  if (g_strcmp0 (response, "stop") == 0)
+    stop_syncing (self);
+}
+
+/* Stopping forgets the token, which only the server's administrator can
+ * give again: ask first, and say so. */
+static void
+on_forget_clicked (EvgPreferencesWindow *self)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Stop Syncing?"),
+                                              _("This workstation forgets the server’s address and the "
+                                                "branch’s token. Everything recorded stays on this "
+                                                "computer. To sync again you need the token from the "
+                                                "server’s administrator."));
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Keep Syncing"),
+                                    "stop", _("_Stop Syncing"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "stop", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_stop_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Whether the server's address or the token differ from what is saved. */
+static gboolean
+sync_edited (EvgPreferencesWindow *self)
+{
+  EvgSyncClient *client = evg_context_get_sync_client (self->context);
+  const char *url = evg_sync_client_get_server_url (client);
+  const char *token = gtk_editable_get_text (GTK_EDITABLE (self->token_row));
+
+  return g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->server_url_row)), url != NULL ? url : "") != 0 ||
+         (*token != '\0' && !evg_sync_client_get_configured (client));
+}
+
+/* What was typed is never lost in silence: a branch that cannot be saved
+ * as it stands, or server settings not yet saved, are asked about. */
+static gboolean
+evg_preferences_window_close_request (GtkWindow *window)
+{
+  EvgPreferencesWindow *self = EVG_PREFERENCES_WINDOW (window);
+  g_autofree char *message = NULL;
+
+  if (evg_discard_dialog_confirmed (window))
+    return GTK_WINDOW_CLASS (evg_preferences_window_parent_class)->close_request (window);
+  if (branch_edited (self) && !check_branch (self, &message))
+    {
+      g_autofree char *body = g_strdup_printf (_("%s Keep editing to correct it, or discard what you "
+                                                 "typed and keep the saved branch."), message);
+
+      evg_discard_dialog_ask (window, _("The Branch Is Not Saved"), body);
+      return TRUE;
+    }
+  if (sync_edited (self))
+    {
+      evg_discard_dialog_ask (window, _("The Server Settings Are Not Saved"),
+                              _("Press “Save and Sync” to keep the address and token you typed, "
+                                "or discard them."));
+      return TRUE;
+    }
+  return GTK_WINDOW_CLASS (evg_preferences_window_parent_class)->close_request (window);
 }
 
 /* The yearly target is kept in the database, so that every workstation
@@ -433,16 +521,12 @@ evg_preferences_window_constructed (GObject *object)
       }
   }
 
+  /* Nothing is marked until the user types: a new branch has nothing to
+   * correct yet. */
+  self->loading = TRUE;
   gtk_editable_set_text (GTK_EDITABLE (self->branch_name_row), name != NULL ? name : "");
   gtk_editable_set_text (GTK_EDITABLE (self->branch_code_row), code != NULL ? code : "");
-  validate_branch (self);
-  /* A new branch has nothing to correct yet: show no error until typing. */
-  if (name == NULL && code == NULL)
-    {
-      set_row_error (self->branch_name_row, FALSE);
-      set_row_error (self->branch_code_row, FALSE);
-      gtk_widget_set_visible (GTK_WIDGET (self->branch_error_label), FALSE);
-    }
+  self->loading = FALSE;
 }
 
 static void
@@ -505,6 +589,7 @@ evg_preferences_window_class_init (EvgPreferencesWindowClass *klass)
   object_class->dispose = evg_preferences_window_dispose;
   object_class->get_property = evg_preferences_window_get_property;
   object_class->set_property = evg_preferences_window_set_property;
+  GTK_WINDOW_CLASS (klass)->close_request = evg_preferences_window_close_request;
 
   properties[PROP_CONTEXT] =
     g_param_spec_object ("context", NULL, NULL,
@@ -517,7 +602,6 @@ evg_preferences_window_class_init (EvgPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, branch_name_row);
   gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, branch_code_row);
   gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, branch_error_label);
-  gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, branch_save_button);
   gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, sync_page);
   gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, server_url_row);
   gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, token_row);
@@ -547,7 +631,6 @@ evg_preferences_window_class_init (EvgPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_sync_save_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_forget_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_branch_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_branch_save);
 }
 
 static void
