@@ -199,6 +199,7 @@ setup_message_row (GtkSignalListItemFactory *factory,
   gtk_widget_add_css_class (when, "dim-label");
   gtk_widget_add_css_class (when, "caption");
   gtk_label_set_xalign (GTK_LABEL (content), 0);
+  gtk_label_set_single_line_mode (GTK_LABEL (content), TRUE);
   gtk_label_set_ellipsize (GTK_LABEL (content), PANGO_ELLIPSIZE_END);
   gtk_label_set_xalign (GTK_LABEL (meta), 0);
   gtk_label_set_ellipsize (GTK_LABEL (meta), PANGO_ELLIPSIZE_END);
@@ -339,7 +340,10 @@ on_selection_changed (EvgInboxPage *self)
   if (message == NULL)
     return;
   show_message (self, evg_record_get_id (message));
-  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->detail_stack));
+  /* Side by side, the focus stays in the list for the arrow keys; folded,
+   * the message takes the place of the list. */
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->detail_stack));
 }
 
 static void
@@ -614,7 +618,8 @@ evg_inbox_page_select_message (EvgInboxPage *self,
     show_all_action (GTK_WIDGET (self), NULL, NULL);
   show_message (self, evg_record_get_id (message));
   follow_shown (self);
-  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->detail_stack));
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->detail_stack));
   return TRUE;
 }
 

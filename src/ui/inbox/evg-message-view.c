@@ -300,7 +300,7 @@ make_open_button (const char *id,
                   const char *accessible,
                   EvgMessageView *self)
 {
-  GtkWidget *open = gtk_button_new_with_label (_("Open"));
+  GtkWidget *open = gtk_button_new_with_label (_("See Message"));
 
   gtk_widget_set_valign (open, GTK_ALIGN_CENTER);
   gtk_accessible_update_property (GTK_ACCESSIBLE (open), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);

@@ -422,7 +422,9 @@ evg_rates_chart_snapshot (GtkWidget   *widget,
   if (width <= 0 || height <= 0)
     return;
   gtk_style_context_get_color (style, &fg);
-  if (!gtk_style_context_lookup_color (style, "view_bg_color", &background) &&
+  /* The chart sits on a card: its markers are ringed in the card's colour. */
+  if (!gtk_style_context_lookup_color (style, "card_bg_color", &background) &&
+      !gtk_style_context_lookup_color (style, "view_bg_color", &background) &&
       !gtk_style_context_lookup_color (style, "window_bg_color", &background))
     gdk_rgba_parse (&background, "#ffffff");
   for (guint i = 0; i < N_SERIES; i++)

@@ -282,7 +282,7 @@ build_category_grid (EvgRatesView *self)
   const EvgColumnSpec *column = category_column ();
 
   set_cell (self, 0, 0, _("Category"), TRUE);
-  set_cell (self, 1, 0, _("Received"), TRUE);
+  set_cell (self, 1, 0, _("Number Received"), TRUE);
   set_cell (self, 2, 0, _("Response rate"), TRUE);
   set_cell (self, 3, 0, _("Resolution rate"), TRUE);
   set_cell (self, 4, 0, _("Satisfaction rate"), TRUE);
@@ -522,9 +522,12 @@ build_cards (EvgRatesView *self)
       gtk_widget_add_css_class (value, rate_css[i]);
       gtk_label_set_xalign (GTK_LABEL (counts), 0);
       gtk_label_set_wrap (GTK_LABEL (counts), TRUE);
+      /* Wrapped within a card's width, so three cards fit on a line. */
+      gtk_label_set_max_width_chars (GTK_LABEL (counts), 24);
       gtk_label_set_xalign (GTK_LABEL (formula), 0);
       gtk_label_set_wrap (GTK_LABEL (formula), TRUE);
       gtk_label_set_wrap_mode (GTK_LABEL (formula), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_max_width_chars (GTK_LABEL (formula), 24);
       gtk_label_set_selectable (GTK_LABEL (formula), TRUE);
       gtk_widget_add_css_class (formula, "dim-label");
       gtk_widget_add_css_class (formula, "caption");
