@@ -358,6 +358,43 @@ test_roster_sort_by_column (Fixture       *f,
   }
 }
 
+static gboolean
+focus_is_inside (GtkWidget *widget,
+                 GtkRoot   *root)
+{
+  GtkWidget *focus = gtk_root_get_focus (root);
+
+  return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
+}
+
+/* Tab leaves the member list in one step instead of walking its rows,
+ * and Shift+Tab comes back into it at the selected row. */
+static void
+test_roster_tab_leaves_list (Fixture       *f,
+                             gconstpointer  data)
+{
+  GtkWidget *view = GTK_WIDGET (child (f, "column_view"));
+  GtkRoot *root = GTK_ROOT (f->window);
+
+  add_member (f, "张三", "110105198001010016", TRUE);
+  add_member (f, "李四", "110105200001010024", FALSE);
+  add_member (f, "王五", "11010519491231002X", TRUE);
+  gtk_selection_model_select_item (gtk_column_view_get_model (GTK_COLUMN_VIEW (view)), 1, TRUE);
+  spin ();
+  g_assert_true (gtk_widget_child_focus (view, GTK_DIR_TAB_FORWARD));
+  g_assert_true (focus_is_inside (view, root));
+
+  gtk_widget_child_focus (GTK_WIDGET (f->window), GTK_DIR_TAB_FORWARD);
+  spin ();
+  g_assert_false (focus_is_inside (view, root));
+  gtk_widget_child_focus (GTK_WIDGET (f->window), GTK_DIR_TAB_BACKWARD);
+  spin ();
+  g_assert_true (focus_is_inside (view, root));
+  gtk_widget_child_focus (GTK_WIDGET (f->window), GTK_DIR_TAB_BACKWARD);
+  spin ();
+  g_assert_false (focus_is_inside (view, root));
+}
+
 static void
 find_widgets (GtkWidget *widget,
               GType      type,
@@ -539,6 +576,7 @@ main (int    argc,
   ADD ("/evg/ui/roster/filters-visible", test_roster_filters_visible);
   ADD ("/evg/ui/roster/detail-pane", test_roster_detail_pane);
   ADD ("/evg/ui/roster/sort-by-column", test_roster_sort_by_column);
+  ADD ("/evg/ui/roster/tab-leaves-list", test_roster_tab_leaves_list);
 #undef ADD
 
   return g_test_run ();

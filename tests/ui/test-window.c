@@ -186,6 +186,52 @@ test_window_shows_open_error (Fixture       *f,
   close_window (window);
 }
 
+static GtkWidget *
+find_by_type (GtkWidget *widget,
+              GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Tabbing through the sidebar leaves it in one step and switches no page
+ * on its way. */
+static void
+test_window_sidebar_tab (Fixture       *f,
+                         gconstpointer  data)
+{
+  EvgWindow *window = evg_window_new (f->app, f->context, NULL);
+  GtkWidget *sidebar = find_by_type (GTK_WIDGET (window), GTK_TYPE_STACK_SIDEBAR);
+  GtkRoot *root = GTK_ROOT (window);
+  const char *page;
+  GtkWidget *focus;
+
+  gtk_window_present (GTK_WINDOW (window));
+  spin ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-calendar", NULL));
+  spin ();
+  page = evg_window_get_page (window);
+  g_assert_true (gtk_widget_child_focus (sidebar, GTK_DIR_TAB_FORWARD));
+  spin ();
+  focus = gtk_root_get_focus (root);
+  g_assert_true (focus != NULL && gtk_widget_is_ancestor (focus, sidebar));
+  gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD);
+  spin ();
+  focus = gtk_root_get_focus (root);
+  g_assert_false (focus != NULL && gtk_widget_is_ancestor (focus, sidebar));
+  g_assert_cmpstr (evg_window_get_page (window), ==, page);
+  close_window (window);
+}
+
 static GObject *
 prefs_child (EvgPreferencesWindow *prefs,
              const char           *name)
@@ -401,6 +447,7 @@ main (int    argc,
   ADD ("/evg/ui/window/first-run", test_window_first_run_asks_for_branch);
   ADD ("/evg/ui/window/shortcuts", test_window_shortcuts_on_demand);
   ADD ("/evg/ui/window/open-error", test_window_shows_open_error);
+  ADD ("/evg/ui/window/sidebar-tab", test_window_sidebar_tab);
   ADD ("/evg/ui/preferences/branch", test_preferences_validate_and_save);
   ADD ("/evg/ui/preferences/stop-sync", test_preferences_stop_sync);
   ADD ("/evg/ui/preferences/sync-in-clear", test_preferences_sync_in_clear);

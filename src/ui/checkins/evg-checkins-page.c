@@ -8,6 +8,7 @@
 
 #include "evg-accessible.h"
 #include "evg-checkins-page.h"
+#include "evg-list-focus.h"
 #include "evg-kiosk-window.h"
 #include "evg-whistle-editor.h"
 
@@ -1272,6 +1273,7 @@ evg_checkins_page_class_init (EvgCheckinsPageClass *klass)
 
   object_class->dispose = evg_checkins_page_dispose;
 
+  g_type_ensure (EVG_TYPE_LIST_FOCUS);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/evanguard/Workstation/ui/evg-checkins-page.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, EvgCheckinsPage, name)

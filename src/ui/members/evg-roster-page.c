@@ -10,6 +10,7 @@
 #include "evg-member-detail.h"
 #include "evg-member-editor.h"
 #include "evg-accessible.h"
+#include "evg-list-focus.h"
 #include "evg-roster-page.h"
 #include "evg-import-dialog.h"
 #include "evg-member-io.h"
@@ -929,6 +930,7 @@ static void
 evg_roster_page_init (EvgRosterPage *self)
 {
   g_type_ensure (EVG_TYPE_MEMBER_DETAIL);
+  g_type_ensure (EVG_TYPE_LIST_FOCUS);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   evg_date_set_today (&self->today);

@@ -13,6 +13,7 @@
 #include "evg-roster-page.h"
 #include "evg-stack-icons.h"
 #include "evg-sync-indicator.h"
+#include "evg-list-focus.h"
 #include "evg-window.h"
 
 static const char * const page_names[] = { "roster", "calendar", "checkins", "inbox" };
@@ -323,6 +324,7 @@ static void
 evg_window_init (EvgWindow *self)
 {
   g_type_ensure (EVG_TYPE_SYNC_INDICATOR);
+  g_type_ensure (EVG_TYPE_LIST_FOCUS);
   g_type_ensure (EVG_TYPE_ROSTER_PAGE);
   g_type_ensure (EVG_TYPE_CALENDAR_PAGE);
   g_type_ensure (EVG_TYPE_CHECKINS_PAGE);
