@@ -39,6 +39,7 @@ struct _EvgInboxPage
   EvgFeedbackList    *messages;
   GtkSingleSelection *selection;
   GHashTable         *status_labels;  /* GtkLabel → its status (code or ""), of the bound items */
+  GHashTable         *bound_rows;     /* the list's row boxes that show a message */
   char               *shown_id;       /* the message in the detail, kept when the list no longer has it */
   guint               tick_id;
   gboolean            listening;
@@ -227,13 +228,13 @@ add_row_badge (GtkWidget  *badges,
   g_string_append_printf (accessible, ", %s", text);
 }
 
+/* Shows @message in the row @box, its badges as the message's events
+ * say now. */
 static void
-bind_message_row (GtkSignalListItemFactory *factory,
-                  GtkListItem              *item,
-                  EvgInboxPage             *self)
+fill_message_row (EvgInboxPage *self,
+                  GtkWidget    *box,
+                  EvgRecord    *message)
 {
-  EvgRecord *message = gtk_list_item_get_item (item);
-  GtkWidget *box = gtk_list_item_get_child (item);
   GtkWidget *top = nth_child (box, 0);
   GtkWidget *badges = nth_child (top, 0);
   const char *id = evg_record_get_id (message);
@@ -276,6 +277,43 @@ bind_message_row (GtkSignalListItemFactory *factory,
   g_object_set_data_full (G_OBJECT (box), "message-id", g_strdup (id), g_free);
   gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (box)), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   accessible->str, -1);
+}
+
+static void
+bind_message_row (GtkSignalListItemFactory *factory,
+                  GtkListItem              *item,
+                  EvgInboxPage             *self)
+{
+  GtkWidget *box = gtk_list_item_get_child (item);
+
+  fill_message_row (self, box, gtk_list_item_get_item (item));
+  g_hash_table_add (self->bound_rows, box);
+}
+
+static void
+unbind_message_row (GtkSignalListItemFactory *factory,
+                    GtkListItem              *item,
+                    EvgInboxPage             *self)
+{
+  g_hash_table_remove (self->bound_rows, gtk_list_item_get_child (item));
+}
+
+/* Time alone makes a message overdue: the rows on screen are read again. */
+static void
+refresh_rows (EvgInboxPage *self)
+{
+  GHashTableIter iter;
+  gpointer box;
+
+  g_hash_table_iter_init (&iter, self->bound_rows);
+  while (g_hash_table_iter_next (&iter, &box, NULL))
+    {
+      g_autoptr(EvgRecord) message = evg_inbox_dup_message (get_inbox (self),
+                                                            g_object_get_data (box, "message-id"));
+
+      if (message != NULL)
+        fill_message_row (self, box, message);
+    }
 }
 
 static void
@@ -375,14 +413,15 @@ on_open_message (EvgInboxPage *self,
   evg_inbox_page_select_message (self, id);
 }
 
-/* Time makes messages overdue without anything being written: the counts
- * and the shown message are read again every minute. */
+/* Time makes messages overdue without anything being written: the counts,
+ * the rows on screen and the shown message are read again every minute. */
 static gboolean
 on_tick (gpointer data)
 {
   EvgInboxPage *self = data;
 
   update_counts (self);
+  refresh_rows (self);
   if (self->shown_id != NULL)
     evg_message_view_reload (self->message_view);
   return G_SOURCE_CONTINUE;
@@ -472,6 +511,7 @@ start_listening (EvgInboxPage *self)
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_message_row), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_message_row), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_message_row), self);
   gtk_list_view_set_factory (self->message_list, factory);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->messages)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
@@ -501,6 +541,7 @@ evg_inbox_page_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->messages);
   g_clear_pointer (&self->status_labels, g_hash_table_unref);
+  g_clear_pointer (&self->bound_rows, g_hash_table_unref);
   g_clear_pointer (&self->shown_id, g_free);
   g_clear_object (&self->context);
   G_OBJECT_CLASS (evg_inbox_page_parent_class)->dispose (object);
@@ -562,6 +603,7 @@ evg_inbox_page_init (EvgInboxPage *self)
   g_type_ensure (EVG_TYPE_RATES_VIEW);
   gtk_widget_init_template (GTK_WIDGET (self));
   self->status_labels = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  self->bound_rows = g_hash_table_new (g_direct_hash, g_direct_equal);
   build_status_filter (self);
   update_counts (self);
   /* An entry row, not a search entry: the list narrows itself quickly
