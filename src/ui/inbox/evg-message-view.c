@@ -622,8 +622,9 @@ update_actions (EvgMessageView *self,
   gtk_widget_action_set_enabled (widget, "message.note", shown);
   gtk_widget_action_set_enabled (widget, "message.whistle", open);
   gtk_widget_action_set_enabled (widget, "message.agenda", open);
-  gtk_widget_set_visible (self->waiting_button, !self->waiting);
-  gtk_widget_set_visible (self->resume_button, self->waiting);
+  /* The flow box's slot goes with the button, or it leaves a gap. */
+  gtk_widget_set_visible (gtk_widget_get_parent (self->waiting_button), !self->waiting);
+  gtk_widget_set_visible (gtk_widget_get_parent (self->resume_button), self->waiting);
   gtk_widget_set_visible (self->reply_box, !shown || open);
 }
 
