@@ -207,6 +207,44 @@ test_overdue (Fixture       *f,
   spin ();
 }
 
+static gboolean
+focus_is_inside (GtkWidget *widget,
+                 GtkRoot   *root)
+{
+  GtkWidget *focus = gtk_root_get_focus (root);
+
+  return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
+}
+
+/* Tab leaves the list in one step instead of walking every message, and
+ * Shift+Tab comes back to it. */
+static void
+test_tab_leaves_list (Fixture       *f,
+                      gconstpointer  data)
+{
+  GtkWidget *window;
+  EvgInboxPage *page = show_page (&window, f);
+  GtkWidget *list = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page), EVG_TYPE_INBOX_PAGE,
+                                                               "message_list"));
+  GtkRoot *root = GTK_ROOT (window);
+
+  g_assert_true (evg_inbox_page_select_message (page, f->rubbish));
+  spin ();
+  g_assert_true (gtk_widget_child_focus (list, GTK_DIR_TAB_FORWARD));
+  g_assert_true (focus_is_inside (list, root));
+  gtk_widget_child_focus (window, GTK_DIR_TAB_FORWARD);
+  spin ();
+  g_assert_false (focus_is_inside (list, root));
+  gtk_widget_child_focus (window, GTK_DIR_TAB_BACKWARD);
+  spin ();
+  g_assert_true (focus_is_inside (list, root));
+  /* The message chosen stays chosen. */
+  g_assert_cmpstr (evg_inbox_page_get_selected (page), ==, f->rubbish);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin ();
+}
+
 static void
 type_into (GtkTextView *view,
            const char  *text)
@@ -558,6 +596,8 @@ main (int    argc,
 
   g_test_add ("/inbox-page/list-narrows", Fixture, NULL, fixture_set_up, test_list_narrows, fixture_tear_down);
   g_test_add ("/inbox-page/overdue", Fixture, NULL, fixture_set_up, test_overdue, fixture_tear_down);
+  g_test_add ("/inbox-page/tab-leaves-list", Fixture, NULL, fixture_set_up, test_tab_leaves_list,
+              fixture_tear_down);
   g_test_add ("/inbox-page/reply-and-note", Fixture, NULL, fixture_set_up, test_reply_and_note,
               fixture_tear_down);
   g_test_add ("/inbox-page/refused-reply-keeps-text", Fixture, NULL, fixture_set_up,

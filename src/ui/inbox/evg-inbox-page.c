@@ -9,6 +9,7 @@
 #include "evg-accessible.h"
 #include "evg-feedback-list.h"
 #include "evg-inbox-page.h"
+#include "evg-list-focus.h"
 #include "evg-message-editor.h"
 
 /* The message board (留言板): residents' messages, newest first, narrowed
@@ -599,6 +600,7 @@ add_shortcuts (EvgInboxPage *self)
 static void
 evg_inbox_page_init (EvgInboxPage *self)
 {
+  g_type_ensure (EVG_TYPE_LIST_FOCUS);
   g_type_ensure (EVG_TYPE_MESSAGE_VIEW);
   g_type_ensure (EVG_TYPE_RATES_VIEW);
   gtk_widget_init_template (GTK_WIDGET (self));
