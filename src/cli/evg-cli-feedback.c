@@ -551,17 +551,18 @@ add_rate (JsonBuilder *builder,
     json_builder_add_double_value (builder, rate);
 }
 
+/* @part is what the rate counts, with the weights applied. */
 static void
 print_rate (const char *name,
             double      rate,
-            guint       part,
+            double      part,
             guint       whole,
             const char *formula)
 {
   if (rate < 0)
     g_print ("%s  —  %s\n", name, formula);
   else
-    g_print ("%s  %.1f%%  (%u/%u)  %s\n", name, rate * 100, part, whole, formula);
+    g_print ("%s  %.1f%%  (%g/%u)  %s\n", name, rate * 100, part, whole, formula);
 }
 
 static int
@@ -614,8 +615,10 @@ feedback_stats (EvgCli  *cli,
       g_print (_("%s: %u received, %u left out, %u rated, %u called back\n"), month, r.received, r.excluded,
                r.counted, r.called_back);
       print_rate (_("Response rate"), r.response_rate, r.responded_in_time, r.counted, response);
-      print_rate (_("Resolution rate"), r.resolution_rate, r.resolved, r.called_back, resolution);
-      print_rate (_("Satisfaction rate"), r.satisfaction_rate, r.satisfied, r.called_back, satisfaction);
+      print_rate (_("Resolution rate"), r.resolution_rate, r.resolution_rate * r.called_back, r.called_back,
+                  resolution);
+      print_rate (_("Satisfaction rate"), r.satisfaction_rate, r.satisfaction_rate * r.called_back,
+                  r.called_back, satisfaction);
       return EVG_CLI_OK;
     }
   json_builder_begin_object (builder);

@@ -395,6 +395,53 @@ test_roster_tab_leaves_list (Fixture       *f,
   g_assert_false (focus_is_inside (view, root));
 }
 
+/* Narrow, the details fold away: a row shows them alone, with a way
+ * back; wide, they sit beside the list. */
+static void
+test_roster_narrow (Fixture       *f,
+                    gconstpointer  data)
+{
+  AdwLeaflet *leaflet = ADW_LEAFLET (child (f, "leaflet"));
+  GtkWidget *view = GTK_WIDGET (child (f, "column_view"));
+  GtkWidget *back = GTK_WIDGET (child (f, "back_button"));
+  gint64 until;
+
+  add_member (f, "张三", "110105198001010016", TRUE);
+  add_member (f, "李四", "110105200001010024", FALSE);
+  spin ();
+  g_assert_false (adw_leaflet_get_folded (leaflet));
+  g_assert_false (gtk_widget_get_visible (back));
+
+  /* Into a narrow window (without a window manager, a shown window keeps
+   * its size). */
+  {
+    GtkWindow *narrow = GTK_WINDOW (gtk_window_new ());
+
+    g_object_ref (f->page);
+    gtk_window_set_child (f->window, NULL);
+    gtk_window_destroy (f->window);
+    f->window = narrow;
+    gtk_window_set_default_size (narrow, 460, 700);
+    gtk_window_set_child (narrow, GTK_WIDGET (f->page));
+    g_object_unref (f->page);
+    gtk_window_present (narrow);
+  }
+  until = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (!adw_leaflet_get_folded (leaflet) && g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (adw_leaflet_get_folded (leaflet));
+  g_assert_true (gtk_widget_get_visible (back));
+  g_assert_true (gtk_column_view_get_single_click_activate (GTK_COLUMN_VIEW (view)));
+
+  g_signal_emit_by_name (view, "activate", 1);
+  spin ();
+  g_assert_true (adw_leaflet_get_visible_child (leaflet) == GTK_WIDGET (child (f, "detail_box")));
+  g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (GTK_COLUMN_VIEW (view)))), ==, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "roster.back", NULL));
+  spin ();
+  g_assert_false (adw_leaflet_get_visible_child (leaflet) == GTK_WIDGET (child (f, "detail_box")));
+}
+
 static void
 find_widgets (GtkWidget *widget,
               GType      type,
@@ -577,6 +624,7 @@ main (int    argc,
   ADD ("/evg/ui/roster/detail-pane", test_roster_detail_pane);
   ADD ("/evg/ui/roster/sort-by-column", test_roster_sort_by_column);
   ADD ("/evg/ui/roster/tab-leaves-list", test_roster_tab_leaves_list);
+  ADD ("/evg/ui/roster/narrow", test_roster_narrow);
 #undef ADD
 
   return g_test_run ();

@@ -162,7 +162,7 @@ static const EvgColumnSpec member_columns[EVG_MEMBER_N_FIELDS] = {
     .type = EVG_COLUMN_TEXT,
     .flags = EVG_COLUMN_FLAG_NONE,
     .kind = EVG_FIELD_KIND_CHOICE,
-    .field = "category", .header = "人员类别", .label = N_("Category"),
+    .field = "category", .header = "人员类别", .label = N_("Member Category"),
     .aliases = ALIASES ("党员类别"),
     CHOICES (category_choices),
   },

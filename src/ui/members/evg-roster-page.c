@@ -36,6 +36,9 @@ struct _EvgRosterPage
   GtkStack          *content_stack;
   GtkColumnView     *column_view;
   EvgMemberDetail   *detail;
+  AdwLeaflet        *leaflet;
+  GtkWidget         *detail_box;
+  GtkWidget         *back_button;
   GtkLabel          *count_label;
 
   /* Owned */
@@ -496,14 +499,44 @@ open_editor (EvgRosterPage *self,
   gtk_window_present (GTK_WINDOW (editor));
 }
 
+/* Wide, the details sit beside the list and a row opens the editor;
+ * narrow, the list and the details are shown one at a time and a row
+ * (a click, or Enter) shows its details, with a way back. */
 static void
 on_row_activated (EvgRosterPage *self,
                   guint          position)
 {
   g_autoptr(EvgMember) member = g_list_model_get_item (G_LIST_MODEL (self->list), position);
 
-  if (member != NULL)
-    open_editor (self, member);
+  if (member == NULL)
+    return;
+  if (adw_leaflet_get_folded (self->leaflet))
+    {
+      gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
+      adw_leaflet_set_visible_child (self->leaflet, self->detail_box);
+      return;
+    }
+  open_editor (self, member);
+}
+
+static void
+on_folded_changed (EvgRosterPage *self)
+{
+  gboolean folded = adw_leaflet_get_folded (self->leaflet);
+
+  gtk_widget_set_visible (self->back_button, folded);
+  gtk_column_view_set_single_click_activate (self->column_view, folded);
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  EvgRosterPage *self = EVG_ROSTER_PAGE (widget);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
 }
 
 static void
@@ -870,12 +903,17 @@ evg_roster_page_class_init (EvgRosterPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EvgRosterPage, content_stack);
   gtk_widget_class_bind_template_child (widget_class, EvgRosterPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, EvgRosterPage, detail);
+  gtk_widget_class_bind_template_child (widget_class, EvgRosterPage, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, EvgRosterPage, detail_box);
+  gtk_widget_class_bind_template_child (widget_class, EvgRosterPage, back_button);
   gtk_widget_class_bind_template_child (widget_class, EvgRosterPage, count_label);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_filters_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_folded_changed);
 
   gtk_widget_class_install_action (widget_class, "roster.add", NULL, add_action);
+  gtk_widget_class_install_action (widget_class, "roster.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "roster.edit", NULL, edit_action);
   gtk_widget_class_install_action (widget_class, "roster.delete", NULL, delete_action);
   gtk_widget_class_install_action (widget_class, "roster.search", NULL, search_action);
