@@ -10,6 +10,7 @@
 #include "evg-message-editor.h"
 #include "evg-rates-chart.h"
 #include "../evg-test-util.h"
+#include "evg-test-mnemonics.h"
 
 /* The message board over a real store: the list narrows by state, by
  * "overdue" and by words or pinyin, an overdue message is marked and
@@ -275,6 +276,8 @@ test_reply_and_note (Fixture       *f,
 
   g_assert_true (evg_inbox_page_select_message (page, f->rubbish));
   spin ();
+  /* Every step's button answers to its own Alt+letter. */
+  evg_test_assert_unique_mnemonics (window);
   /* The phone number is personal: masked as the roster masks it. */
   contact = evg_message_view_dup_contact_text (view);
   g_assert_cmpstr (contact, ==, "138****5678");

@@ -8,6 +8,7 @@
 #include "evg-preferences-window.h"
 #include "evg-window.h"
 #include "../evg-test-util.h"
+#include "evg-test-mnemonics.h"
 
 /* One application per process: it exports itself on the session bus, and
  * a second registration under the same id would be refused. */
@@ -91,6 +92,7 @@ test_window_switches_pages (Fixture       *f,
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), action, NULL));
       spin ();
       g_assert_cmpstr (evg_window_get_page (window), ==, pages[i]);
+      evg_test_assert_unique_mnemonics (GTK_WIDGET (window));
       g_assert_cmpstr (visible_name (GTK_WIDGET (window), "stack"), ==, pages[i]);
       {
         /* Status pages get their icon when first shown, not when built. */
