@@ -117,6 +117,38 @@ test_window_switches_pages (Fixture       *f,
   g_settings_reset (settings, "last-page");
 }
 
+static gboolean
+has_label (GtkWidget  *widget,
+           const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_label (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+static guint
+count_shortcuts_without_keys (GtkWidget *widget)
+{
+  guint n = 0;
+
+  if (GTK_IS_SHORTCUTS_SHORTCUT (widget))
+    {
+      g_autofree char *accelerator = NULL;
+
+      g_object_get (widget, "accelerator", &accelerator, NULL);
+      if (accelerator == NULL || *accelerator == '\0')
+        n++;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_shortcuts_without_keys (child);
+  return n;
+}
+
 static void
 test_window_shortcuts_on_demand (Fixture       *f,
                                  gconstpointer  data)
@@ -139,6 +171,10 @@ test_window_shortcuts_on_demand (Fixture       *f,
     }
   g_assert_nonnull (shortcuts);
   g_assert_true (gtk_window_get_transient_for (shortcuts) == GTK_WINDOW (window));
+  /* Headed as the menu item says, and every shortcut shows its keys. */
+  g_assert_true (has_label (GTK_WIDGET (shortcuts), "Keyboard Shortcuts"));
+  g_assert_false (has_label (GTK_WIDGET (shortcuts), "Shortcuts"));
+  g_assert_cmpuint (count_shortcuts_without_keys (GTK_WIDGET (shortcuts)), ==, 0);
   gtk_window_destroy (shortcuts);
   close_window (window);
 }

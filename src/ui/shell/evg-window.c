@@ -148,6 +148,25 @@ show_conflicts_action (GtkWidget  *widget,
 
 /* GtkApplication would build the shortcuts window for every new window,
  * which costs a tenth of a second at start-up; build it when asked. */
+/* GtkShortcutsWindow heads itself "Shortcuts" whatever its title; the
+ * heading should say what the menu item said. */
+static gboolean
+retitle_shortcuts (GtkWidget  *widget,
+                   const char *gtk_title,
+                   const char *title)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), gtk_title) == 0)
+    {
+      gtk_label_set_label (GTK_LABEL (widget), title);
+      return TRUE;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (retitle_shortcuts (child, gtk_title, title))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 show_help_overlay_action (GtkWidget  *widget,
                           const char *action_name,
@@ -157,6 +176,7 @@ show_help_overlay_action (GtkWidget  *widget,
   GtkWindow *overlay = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
 
   gtk_window_set_transient_for (overlay, GTK_WINDOW (widget));
+  retitle_shortcuts (GTK_WIDGET (overlay), g_dgettext ("gtk40", "Shortcuts"), gtk_window_get_title (overlay));
   gtk_window_present (overlay);
 }
 
