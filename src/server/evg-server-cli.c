@@ -12,6 +12,8 @@
 #include <sys/resource.h>
 
 #include "evg-server-db.h"
+#include "evg-server-inbox.h"
+#include "evg-server-public.h"
 #include "evg-server.h"
 
 /* The command line of e-vanguard-server: `serve` and the admin commands.
@@ -146,6 +148,9 @@ cmd_serve (Options  *options,
   int max_per_address = EVG_SERVER_DEFAULT_PER_ADDRESS;
   int idle_timeout = EVG_SERVER_DEFAULT_IDLE_TIMEOUT;
   int header_timeout = EVG_SERVER_DEFAULT_HEADER_TIMEOUT;
+  int public_rate = EVG_PUBLIC_DEFAULT_PER_ADDRESS;
+  int public_cap = EVG_PUBLIC_DEFAULT_DAILY_CAP;
+  gboolean forwarded_for = FALSE;
   const GOptionEntry entries[] = {
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &listen,
       N_("Listen on ADDRESS:PORT (default 127.0.0.1:8443)"), N_("ADDRESS:PORT") },
@@ -165,6 +170,12 @@ cmd_serve (Options  *options,
       N_("Close a connection after this many seconds without traffic (default 30)"), N_("SECONDS") },
     { "header-timeout", 0, 0, G_OPTION_ARG_INT, &header_timeout,
       N_("Close a connection whose request headers take longer than this (default 20)"), N_("SECONDS") },
+    { "public-rate", 0, 0, G_OPTION_ARG_INT, &public_rate,
+      N_("Messages one address may send through the public pages in an hour; 0: no limit (default 20)"), N_("N") },
+    { "public-daily-cap", 0, 0, G_OPTION_ARG_INT, &public_cap,
+      N_("Messages one branch takes through its public page in a day; 0: no cap (default 200)"), N_("N") },
+    { "forwarded-for", 0, 0, G_OPTION_ARG_NONE, &forwarded_for,
+      N_("Behind a proxy on this machine: count each client by the last address of X-Forwarded-For"), NULL },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -205,7 +216,8 @@ cmd_serve (Options  *options,
       error_message (_("--workers takes a number from 1 to 64."));
       return 2;
     }
-  if (max_connections < 0 || max_per_address < 1 || idle_timeout < 1 || header_timeout < 1)
+  if (max_connections < 0 || max_per_address < 1 || idle_timeout < 1 || header_timeout < 1 ||
+      public_rate < 0 || public_cap < 0)
     {
       error_message (_("The connection limits and timeouts take positive numbers."));
       return 2;
@@ -228,6 +240,9 @@ cmd_serve (Options  *options,
   limits.max_per_address = (guint) max_per_address;
   limits.idle_timeout_s = (guint) idle_timeout;
   limits.header_timeout_s = (guint) header_timeout;
+  limits.public_per_address = public_rate == 0 ? G_MAXUINT : (guint) public_rate;
+  limits.public_daily_cap = public_cap == 0 ? G_MAXUINT : (guint) public_cap;
+  limits.forwarded_for = forwarded_for;
 
   /* Each branch syncing at once holds a connection: allow as many open
    * files as the system lets this user have.  The connection cap follows
@@ -376,6 +391,47 @@ cmd_branch_revoke (Options  *options,
   return 0;
 }
 
+static int
+cmd_branch_page (Options  *options,
+                 int       argc,
+                 char    **argv)
+{
+  g_autoptr(EvgServerDb) db = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean on = FALSE;
+  int n = parse (options, N_("CODE [on|off]"),
+                 _("Shows whether the branch's public page (/f/CODE) takes residents' messages, "
+                   "or turns it on or off."),
+                 NULL, &argc, &argv);
+
+  if ((n != 1 && n != 2) ||
+      (n == 2 && !g_str_equal (argv[2], "on") && !g_str_equal (argv[2], "off")))
+    {
+      error_message (_("Usage: e-vanguard-server branch page CODE [on|off]"));
+      return 2;
+    }
+  db = open_db (options);
+  if (db == NULL)
+    return 1;
+  if (n == 2 && !evg_server_db_set_page (db, argv[1], g_str_equal (argv[2], "on"), &error))
+    {
+      error_message ("%s", error->message);
+      return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) ? 2 : 1;
+    }
+  if (!evg_server_db_get_page (db, argv[1], NULL, &on))
+    {
+      error_message (_("There is no branch with the code “%s”, or it is revoked."), argv[1]);
+      return 2;
+    }
+  if (options->json)
+    g_print ("{\"branch\":\"%s\",\"enabled\":%s,\"path\":\"/f/%s\"}\n", argv[1],
+             on ? "true" : "false", argv[1]);
+  else
+    g_print (on ? _("The public page of %s is on: /f/%s\n") : _("The public page of %s is off.\n"),
+             argv[1], argv[1]);
+  return 0;
+}
+
 static char *
 format_time (gint64 ms)
 {
@@ -515,7 +571,7 @@ usage (void)
   g_print ("\n%s\n", _("Commands:"));
   g_print ("  serve [--listen ADDR:PORT] [--tls-certificate PEM --tls-key PEM] [--insecure]\n");
   g_print ("  branch add CODE NAME\n  branch list\n  branch rotate-token CODE\n"
-           "  branch revoke CODE\n  backup FILE\n  restore FILE\n");
+           "  branch revoke CODE\n  branch page CODE [on|off]\n  backup FILE\n  restore FILE\n");
   g_print ("\n%s\n", _("Every command takes --database PATH. Run a command with --help to see its options."));
 }
 
@@ -568,6 +624,8 @@ evg_server_main (int    argc,
         status = cmd_branch_rotate (&options, argc - 2, argv + 2);
       else if (g_str_equal (sub, "revoke"))
         status = cmd_branch_revoke (&options, argc - 2, argv + 2);
+      else if (g_str_equal (sub, "page"))
+        status = cmd_branch_page (&options, argc - 2, argv + 2);
       else
         {
           error_message (_("Unknown command “branch %s”."), sub);

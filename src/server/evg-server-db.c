@@ -121,6 +121,32 @@ static const char * const migrations[] = {
   "              ELSE (SELECT l.fields FROM change_log l WHERE l.seq = record.log_seq) END AS fields,"
   "         clocks"
   "  FROM record;",
+  /* The residents' public page (evg-server-inbox.c).  page_since: when
+   * the branch turned its page on; NULL while it is off, as it is until
+   * the branch asks for it. */
+  "ALTER TABLE branch ADD COLUMN page_since INTEGER;"
+  /* The messages residents sent through it, which alone have a status
+   * page.  nonce: the form's token, which sends the same message again
+   * when the same form is sent twice. */
+  "CREATE TABLE public_message ("
+  "  row_id     TEXT PRIMARY KEY,"
+  "  branch     TEXT NOT NULL REFERENCES branch (code),"
+  "  source     TEXT NOT NULL,"
+  "  nonce      TEXT UNIQUE,"
+  "  created_at INTEGER NOT NULL"
+  ") WITHOUT ROWID;"
+  /* How many a branch received on each day, for its daily cap. */
+  "CREATE TABLE public_day ("
+  "  branch TEXT NOT NULL,"
+  "  day    TEXT NOT NULL,"
+  "  n      INTEGER NOT NULL,"
+  "  PRIMARY KEY (branch, day)"
+  ") WITHOUT ROWID;"
+  /* A message's events, for its status page.  Events are only ever
+   * inserted, once each (their policy is append-only), so the insert in
+   * the log is the event. */
+  "CREATE INDEX change_log_feedback_event ON change_log (json_extract (fields, '$.feedback_id'))"
+  "  WHERE tbl = 'feedback_event';",
 };
 
 gint64

@@ -32,8 +32,10 @@ typedef struct
 
 typedef struct
 {
-  guint  status;        /* HTTP status */
-  char  *body;          /* JSON */
+  guint       status;        /* HTTP status */
+  char       *body;          /* JSON, unless content_type says otherwise */
+  const char *content_type;  /* static; NULL for JSON */
+  const char *allow;         /* static; the methods a 405 names */
 } EvgServerReply;
 
 EvgServerDb   *evg_server_db_open            (const char       *path,

@@ -57,6 +57,11 @@ gboolean  evg_server_log_change          (EvgServerDb   *db,
                                           GError       **error);
 char     *evg_server_string_member       (JsonObject    *object,
                                           const char    *name);
+gboolean  evg_server_apply_change        (EvgServerDb   *db,
+                                          const char    *branch,
+                                          EvgSyncChange *change,
+                                          ChangeOutcome *outcome,
+                                          GError       **error);
 
 /* The server's part of a record type, for a type that is not simply
  * written by the branch that owns it.  @check decides whether @branch may

@@ -555,6 +555,24 @@ fail:
   return FALSE;
 }
 
+/**
+ * evg_server_apply_change:
+ *
+ * Applies @change, made by the server itself for @branch (a message from
+ * the public page), inside the caller's transaction, through the same
+ * checks and the same log as a pushed change.  Returns FALSE only on a
+ * database failure; @outcome says what became of the change.
+ */
+gboolean
+evg_server_apply_change (EvgServerDb    *db,
+                         const char     *branch,
+                         EvgSyncChange  *change,
+                         ChangeOutcome  *outcome,
+                         GError        **error)
+{
+  return apply_change (db, branch, change, change->fields_json, evg_server_now_ms (), outcome, error);
+}
+
 /* Appends a positive number in decimal. */
 static void
 append_int (GString *out,

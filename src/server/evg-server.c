@@ -3,15 +3,23 @@
 
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <json-glib/json-glib.h>
 #include <microhttpd.h>
+#include <netinet/in.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "evg-field-set.h"
 #include "evg-hlc.h"
 #include "evg-server-db.h"
+#include "evg-server-inbox.h"
+#include "evg-server-page.h"
+#include "evg-server-public.h"
+#include "evg-server-rate.h"
 #include "evg-server.h"
 #include "evg-sync-protocol.h"
 
@@ -29,7 +37,12 @@
  *
  * One libmicrohttpd thread reads requests and writes answers.  Everything
  * that touches SQLite runs in a pool of worker threads, each with its own
- * connection, while the request is suspended. */
+ * connection, while the request is suspended.
+ *
+ * Besides the sync protocol under /v1/ it serves the residents' pages
+ * under /f/ and Open311 under /open311/ (evg-server-public.c), which need
+ * no token: what they may send is bounded by the size of a form, a number
+ * of messages per client address and hour, and per branch and day. */
 
 /* Request headers, the request line included, are refused beyond this. */
 #define MAX_HEADER_BYTES (64 * 1024)
@@ -39,7 +52,12 @@ typedef enum
   ENDPOINT_PUSH,
   ENDPOINT_PULL,
   ENDPOINT_HEALTH,
+  ENDPOINT_PAGE,       /* /v1/page: a branch turns its public page on or off */
+  ENDPOINT_PUBLIC,     /* the residents' pages and Open311 */
 } Endpoint;
+
+/* A body of /v1/page: {"enabled":true} and little more. */
+#define MAX_PAGE_BODY 1024
 
 typedef enum
 {
@@ -90,6 +108,12 @@ struct _EvgServer
 
   /* The last time libmicrohttpd's log was passed on (see on_log()). */
   gint64             last_log;
+
+  /* The public pages: the key their forms are signed with, and how many
+   * messages each address may still send. */
+  char              *form_secret;
+  EvgPublicContext   public;
+  EvgRateLimiter    *rate;
 };
 
 G_DEFINE_FINAL_TYPE (EvgServer, evg_server, G_TYPE_OBJECT)
@@ -101,9 +125,16 @@ typedef struct
   Endpoint               endpoint;
   RequestState           state;
   GByteArray            *body;
+  gsize                  max_body;
   char                  *authorization;
   GHashTable            *query;
   EvgServerReply         reply;
+
+  /* ENDPOINT_PUBLIC and ENDPOINT_PAGE */
+  EvgPublicRoute         route;
+  char                  *method;
+  char                  *path;
+  char                  *content_type;
 } Request;
 
 static GPrivate thread_db = G_PRIVATE_INIT ((GDestroyNotify) evg_server_db_free);
@@ -117,6 +148,8 @@ evg_server_limits_init (EvgServerLimits *limits)
   limits->max_per_address = EVG_SERVER_DEFAULT_PER_ADDRESS;
   limits->idle_timeout_s = EVG_SERVER_DEFAULT_IDLE_TIMEOUT;
   limits->header_timeout_s = EVG_SERVER_DEFAULT_HEADER_TIMEOUT;
+  limits->public_per_address = EVG_PUBLIC_DEFAULT_PER_ADDRESS;
+  limits->public_daily_cap = EVG_PUBLIC_DEFAULT_DAILY_CAP;
 }
 
 static void
@@ -127,6 +160,9 @@ request_free (Request *request)
   g_free (request->authorization);
   g_clear_pointer (&request->query, g_hash_table_unref);
   g_free (request->reply.body);
+  g_free (request->method);
+  g_free (request->path);
+  g_free (request->content_type);
   g_free (request);
 }
 
@@ -140,25 +176,38 @@ request_checkpoint (EvgServer *self)
   g_mutex_unlock (&self->checkpoint_lock);
 }
 
-/* Queues @body (JSON, taken) as the answer.  @close asks the client to
- * open a new connection for its next request, which libmicrohttpd also
- * does by itself when it answers before reading a request's body. */
+/* Queues @body (taken) as the answer: JSON unless @content_type says
+ * otherwise.  @close asks the client to open a new connection for its next
+ * request, which libmicrohttpd also does by itself when it answers before
+ * reading a request's body. */
 static enum MHD_Result
-answer (struct MHD_Connection *connection,
-        guint                  status,
-        char                  *body,
-        const char            *allow,
-        gboolean               close)
+answer_as (struct MHD_Connection *connection,
+           guint                  status,
+           char                  *body,
+           const char            *content_type,
+           const char            *allow,
+           gboolean               close)
 {
+  gboolean html = content_type != NULL && g_str_has_prefix (content_type, "text/html");
   struct MHD_Response *response;
   enum MHD_Result result;
 
   /* MUST_FREE hands the text to free(), which is what g_free() calls. */
   response = MHD_create_response_from_buffer (strlen (body), body, MHD_RESPMEM_MUST_FREE);
-  MHD_add_response_header (response, "Content-Type", "application/json");
+  MHD_add_response_header (response, "Content-Type", content_type != NULL ? content_type : "application/json");
   MHD_add_response_header (response, "Cache-Control", "no-store");
   MHD_add_response_header (response, "Server", EVG_SYNC_SERVICE_NAME "/" PACKAGE_VERSION);
   MHD_add_response_header (response, "X-Content-Type-Options", "nosniff");
+  /* A page may use its own style sheet and nothing else; a JSON answer
+   * nothing at all, should a browser ever render one.  No page is framed,
+   * and none tells another site where its visitor came from: a status
+   * page's address is the key to it. */
+  MHD_add_response_header (response, "Content-Security-Policy",
+                           html ? evg_page_csp () : "default-src 'none'; frame-ancestors 'none'");
+  MHD_add_response_header (response, "Referrer-Policy", "no-referrer");
+  MHD_add_response_header (response, "X-Frame-Options", "DENY");
+  if (html)
+    MHD_add_response_header (response, "X-Robots-Tag", "noindex, nofollow");
   if (allow != NULL)
     MHD_add_response_header (response, "Allow", allow);
   if (close)
@@ -166,6 +215,29 @@ answer (struct MHD_Connection *connection,
   result = MHD_queue_response (connection, status, response);
   MHD_destroy_response (response);
   return result;
+}
+
+static enum MHD_Result
+answer (struct MHD_Connection *connection,
+        guint                  status,
+        char                  *body,
+        const char            *allow,
+        gboolean               close)
+{
+  return answer_as (connection, status, body, NULL, allow, close);
+}
+
+/* Refuses a public request from its headers, in its route's language. */
+static enum MHD_Result
+answer_public (struct MHD_Connection *connection,
+               EvgPublicRoute         route,
+               guint                  status,
+               const char            *allow)
+{
+  EvgServerReply reply = { 0 };
+
+  evg_public_refuse (route, status, &reply);
+  return answer_as (connection, reply.status, reply.body, reply.content_type, allow, TRUE);
 }
 
 static enum MHD_Result
@@ -193,6 +265,56 @@ get_thread_db (EvgServer  *self,
   return db;
 }
 
+/* /v1/page: a branch reads whether its public page is on (GET), or turns
+ * it on or off (POST {"enabled":true|false}). */
+static void
+run_page_setting (EvgServerDb *db,
+                  const char  *branch,
+                  Request     *request)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean on = FALSE;
+  GString *out;
+
+  if (g_str_equal (request->method, "POST"))
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonNode *root, *enabled;
+
+      if (request->body->len == 0 ||
+          !json_parser_load_from_data (parser, (const char *) request->body->data,
+                                       (gssize) request->body->len, NULL) ||
+          (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
+          (enabled = json_object_get_member (json_node_get_object (root), "enabled")) == NULL ||
+          !JSON_NODE_HOLDS_VALUE (enabled) || json_node_get_value_type (enabled) != G_TYPE_BOOLEAN)
+        {
+          evg_server_reply_error (&request->reply, 400, EVG_SYNC_CODE_BAD_REQUEST,
+                                  "Send {\"enabled\": true} or {\"enabled\": false}.");
+          return;
+        }
+      if (!evg_server_db_set_page (db, branch, json_node_get_boolean (enabled), &error))
+        {
+          g_message ("Cannot turn the page of %s on or off: %s", branch, error->message);
+          evg_server_reply_error (&request->reply, 503, EVG_SYNC_CODE_UNAVAILABLE,
+                                  "The server could not save the setting. Try again later.");
+          return;
+        }
+    }
+  evg_server_db_get_page (db, branch, NULL, &on);
+  out = g_string_new ("{\"branch\":");
+  evg_json_append_string (out, branch);
+  g_string_append_printf (out, ",\"enabled\":%s,\"path\":", on ? "true" : "false");
+  {
+    g_autofree char *path = g_strconcat ("/f/", branch, NULL);
+
+    evg_json_append_string (out, path);
+  }
+  g_string_append (out, "}\n");
+  request->reply.status = 200;
+  g_free (request->reply.body);
+  request->reply.body = g_string_free (out, FALSE);
+}
+
 static void
 run_request (Request   *request,
              EvgServer *self)
@@ -207,8 +329,22 @@ run_request (Request   *request,
   if (db == NULL)
     {
       g_message ("Cannot open the database: %s", error->message);
-      evg_server_reply_error (&request->reply, 503, EVG_SYNC_CODE_UNAVAILABLE,
-                              "The server cannot open its database. Try again later.");
+      if (request->endpoint == ENDPOINT_PUBLIC)
+        evg_public_refuse (request->route, 503, &request->reply);
+      else
+        evg_server_reply_error (&request->reply, 503, EVG_SYNC_CODE_UNAVAILABLE,
+                                "The server cannot open its database. Try again later.");
+      return;
+    }
+
+  if (request->endpoint == ENDPOINT_PUBLIC)
+    {
+      evg_public_handle (db, &self->public, request->route, request->method, request->path,
+                         request->query, request->content_type,
+                         request->body != NULL ? request->body->data : NULL,
+                         request->body != NULL ? request->body->len : 0, &request->reply);
+      if (evg_public_is_submission (request->route, request->method) && request->reply.status == 200)
+        request_checkpoint (self);
       return;
     }
 
@@ -249,6 +385,9 @@ run_request (Request   *request,
       break;
     case ENDPOINT_PULL:
       evg_server_db_pull (db, branch, request->query, &request->reply);
+      break;
+    case ENDPOINT_PAGE:
+      run_page_setting (db, branch, request);
       break;
     case ENDPOINT_HEALTH:
     default:
@@ -306,6 +445,61 @@ collect_argument (void             *user_data,
   return MHD_YES;
 }
 
+/* Who sent a request, as the public pages' limit counts clients: an IPv4
+ * address, or the /64 network of an IPv6 address, which is what one
+ * household or phone is given.  Behind a proxy on this machine
+ * (--forwarded-for), the address the proxy names last: the one it saw. */
+static char *
+client_key (EvgServer             *self,
+            struct MHD_Connection *connection)
+{
+  const union MHD_ConnectionInfo *info;
+  g_autoptr(GInetAddress) address = NULL;
+  const guint8 *bytes;
+
+  info = MHD_get_connection_info (connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  if (info != NULL && info->client_addr != NULL)
+    {
+      const struct sockaddr *sa = info->client_addr;
+
+      if (sa->sa_family == AF_INET)
+        address = g_inet_address_new_from_bytes ((const guint8 *) &((const struct sockaddr_in *) sa)->sin_addr,
+                                                 G_SOCKET_FAMILY_IPV4);
+      else if (sa->sa_family == AF_INET6)
+        address = g_inet_address_new_from_bytes ((const guint8 *) &((const struct sockaddr_in6 *) sa)->sin6_addr,
+                                                 G_SOCKET_FAMILY_IPV6);
+    }
+  if (address == NULL)
+    return g_strdup ("unknown");
+
+  if (self->limits.forwarded_for && g_inet_address_get_is_loopback (address))
+    {
+      const char *forwarded = MHD_lookup_connection_value (connection, MHD_HEADER_KIND,
+                                                           "X-Forwarded-For");
+      const char *last = forwarded != NULL ? strrchr (forwarded, ',') : NULL;
+      g_autofree char *text = g_strstrip (g_strdup (last != NULL ? last + 1 : forwarded != NULL ? forwarded : ""));
+      GInetAddress *named = *text != '\0' ? g_inet_address_new_from_string (text) : NULL;
+
+      if (named != NULL)
+        {
+          g_object_unref (address);
+          address = named;
+        }
+    }
+
+  bytes = g_inet_address_to_bytes (address);
+  if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6)
+    {
+      static const guint8 mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+      if (memcmp (bytes, mapped, sizeof mapped) == 0)
+        return g_strdup_printf ("%u.%u.%u.%u", bytes[12], bytes[13], bytes[14], bytes[15]);
+      return g_strdup_printf ("%02x%02x:%02x%02x:%02x%02x:%02x%02x::/64", bytes[0], bytes[1], bytes[2],
+                              bytes[3], bytes[4], bytes[5], bytes[6], bytes[7]);
+    }
+  return g_inet_address_to_string (address);
+}
+
 /* The first call for a request: its headers are in, its body is not.
  * Everything that can be refused from the headers is refused here, before
  * a byte of the body is read. */
@@ -319,7 +513,9 @@ start_request (EvgServer             *self,
   const char *length_text;
   const char *transfer_encoding;
   guint64 length = 0;
-  gboolean has_body;
+  gboolean has_body, takes_body;
+  gsize max_body;
+  EvgPublicRoute route;
   Endpoint endpoint;
   Request *request;
 
@@ -335,39 +531,84 @@ start_request (EvgServer             *self,
                          "The Content-Length header is not a number.", NULL);
   has_body = transfer_encoding != NULL || length > 0;
 
+  route = evg_public_route (path);
   if (g_str_equal (path, "/v1/push"))
     endpoint = ENDPOINT_PUSH;
   else if (g_str_equal (path, "/v1/pull"))
     endpoint = ENDPOINT_PULL;
   else if (g_str_equal (path, "/v1/health"))
     endpoint = ENDPOINT_HEALTH;
+  else if (g_str_equal (path, "/v1/page"))
+    endpoint = ENDPOINT_PAGE;
+  else if (route != EVG_PUBLIC_ROUTE_NONE)
+    endpoint = ENDPOINT_PUBLIC;
   else
     return answer_error (connection, 404, EVG_SYNC_CODE_NOT_FOUND, "There is no such endpoint.", NULL);
 
-  if ((endpoint == ENDPOINT_PUSH && !g_str_equal (method, "POST")) ||
-      (endpoint != ENDPOINT_PUSH && !g_str_equal (method, "GET")))
-    return answer_error (connection, 405, EVG_SYNC_CODE_METHOD,
-                         "This endpoint does not take that method.",
-                         endpoint == ENDPOINT_PUSH ? "POST" : "GET");
+  if (endpoint == ENDPOINT_PUBLIC)
+    {
+      const char *allow;
 
-  if (endpoint != ENDPOINT_PUSH && has_body)
-    return answer_error (connection, 413, EVG_SYNC_CODE_TOO_LARGE,
-                         "This request takes no body.", NULL);
-  if (endpoint == ENDPOINT_PUSH && transfer_encoding != NULL)
-    return answer_error (connection, 411, EVG_SYNC_CODE_LENGTH_REQUIRED,
-                         "Send the body with a Content-Length header.", NULL);
-  if (length > EVG_SYNC_MAX_BODY)
-    return answer_error (connection, 413, EVG_SYNC_CODE_TOO_LARGE,
-                         "The request body is too large.", NULL);
+      if (route == EVG_PUBLIC_ROUTE_NO_PAGE || route == EVG_PUBLIC_ROUTE_NO_API)
+        return answer_public (connection, route, 404, NULL);
+      allow = evg_public_allowed (route, method);
+      if (allow != NULL)
+        return answer_public (connection, route, 405, allow);
+      takes_body = evg_public_is_submission (route, method);
+      max_body = EVG_PUBLIC_MAX_BODY;
+      if (!takes_body && has_body)
+        return answer_public (connection, route, 413, NULL);
+      if (takes_body && transfer_encoding != NULL)
+        return answer_public (connection, route, 411, NULL);
+      if (length > max_body)
+        return answer_public (connection, route, 413, NULL);
+      if (takes_body && self->rate != NULL)
+        {
+          g_autofree char *client = client_key (self, connection);
+
+          /* Counted before the body is read: a refused message costs the
+           * server no more than its headers. */
+          if (!evg_rate_limiter_take (self->rate, client, g_get_monotonic_time ()))
+            return answer_public (connection, route, 429, NULL);
+        }
+    }
+  else
+    {
+      gboolean post = g_str_equal (method, "POST");
+
+      if ((endpoint == ENDPOINT_PUSH && !post) ||
+          (endpoint == ENDPOINT_PAGE && !post && !g_str_equal (method, "GET")) ||
+          (endpoint != ENDPOINT_PUSH && endpoint != ENDPOINT_PAGE && !g_str_equal (method, "GET")))
+        return answer_error (connection, 405, EVG_SYNC_CODE_METHOD,
+                             "This endpoint does not take that method.",
+                             endpoint == ENDPOINT_PUSH ? "POST" : endpoint == ENDPOINT_PAGE ? "GET, POST" : "GET");
+      takes_body = post;
+      max_body = endpoint == ENDPOINT_PAGE ? MAX_PAGE_BODY : EVG_SYNC_MAX_BODY;
+      if (!takes_body && has_body)
+        return answer_error (connection, 413, EVG_SYNC_CODE_TOO_LARGE,
+                             "This request takes no body.", NULL);
+      if (takes_body && transfer_encoding != NULL)
+        return answer_error (connection, 411, EVG_SYNC_CODE_LENGTH_REQUIRED,
+                             "Send the body with a Content-Length header.", NULL);
+      if (length > max_body)
+        return answer_error (connection, 413, EVG_SYNC_CODE_TOO_LARGE,
+                             "The request body is too large.", NULL);
+    }
 
   request = g_new0 (Request, 1);
   request->server = self;
   request->connection = connection;
   request->endpoint = endpoint;
+  request->route = route;
   request->state = REQUEST_READING;
+  request->max_body = max_body;
+  request->method = g_strdup (method);
+  request->path = g_strdup (path);
   request->authorization = g_strdup (MHD_lookup_connection_value (connection, MHD_HEADER_KIND,
                                                                   MHD_HTTP_HEADER_AUTHORIZATION));
-  if (endpoint == ENDPOINT_PUSH)
+  request->content_type = g_strdup (MHD_lookup_connection_value (connection, MHD_HEADER_KIND,
+                                                                 MHD_HTTP_HEADER_CONTENT_TYPE));
+  if (takes_body)
     request->body = g_byte_array_sized_new ((guint) length);
   else
     {
@@ -403,7 +644,7 @@ on_request (void                  *user_data,
         {
           /* Content-Length was checked, but trust only what arrives. */
           if (request->body == NULL ||
-              request->body->len + *upload_data_size > EVG_SYNC_MAX_BODY)
+              request->body->len + *upload_data_size > request->max_body)
             {
               *upload_data_size = 0;
               return MHD_NO;
@@ -415,13 +656,13 @@ on_request (void                  *user_data,
       request->state = REQUEST_RUNNING;
       g_atomic_int_inc (&self->n_running);
       MHD_suspend_connection (connection);
-      g_thread_pool_push (request->endpoint == ENDPOINT_PUSH ? self->pool : self->read_pool,
-                          request, NULL);
+      /* Writers wait in one line for SQLite's write lock; readers do not. */
+      g_thread_pool_push (request->body != NULL ? self->pool : self->read_pool, request, NULL);
       return MHD_YES;
 
     case REQUEST_ANSWERED:
-      result = answer (connection, request->reply.status, g_steal_pointer (&request->reply.body),
-                       NULL, FALSE);
+      result = answer_as (connection, request->reply.status, g_steal_pointer (&request->reply.body),
+                          request->reply.content_type, request->reply.allow, FALSE);
       request->state = REQUEST_DONE;
       g_atomic_int_add (&self->n_running, -1);
       return result;
@@ -605,6 +846,12 @@ evg_server_finalize (GObject *object)
   g_clear_object (&self->address);
   g_free (self->database);
   g_free (self->certificate_pem);
+  g_clear_pointer (&self->rate, evg_rate_limiter_free);
+  if (self->form_secret != NULL)
+    {
+      memset (self->form_secret, 0, strlen (self->form_secret));
+      g_free (self->form_secret);
+    }
   if (self->key_pem != NULL)
     {
       memset (self->key_pem, 0, strlen (self->key_pem));
@@ -695,7 +942,19 @@ evg_server_new (const char             *database,
         self->limits.idle_timeout_s = limits->idle_timeout_s;
       if (limits->header_timeout_s != 0)
         self->limits.header_timeout_s = limits->header_timeout_s;
+      if (limits->public_per_address != 0)
+        self->limits.public_per_address = limits->public_per_address;
+      if (limits->public_daily_cap != 0)
+        self->limits.public_daily_cap = limits->public_daily_cap;
+      self->limits.forwarded_for = limits->forwarded_for;
     }
+  self->form_secret = evg_server_db_dup_form_secret (db, error);
+  if (self->form_secret == NULL)
+    return NULL;
+  self->public.secret = self->form_secret;
+  self->public.daily_cap = self->limits.public_daily_cap == G_MAXUINT ? 0 : self->limits.public_daily_cap;
+  if (self->limits.public_per_address != G_MAXUINT)
+    self->rate = evg_rate_limiter_new (self->limits.public_per_address);
   room = connections_room (self->n_workers);
   if (self->limits.max_connections == 0 || self->limits.max_connections > room)
     {

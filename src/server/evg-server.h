@@ -17,6 +17,11 @@ typedef struct
   guint max_per_address;          /* from one IP address */
   guint idle_timeout_s;           /* a connection with no traffic is closed */
   guint header_timeout_s;         /* a request's headers must arrive within this */
+
+  /* The residents' public page (evg-server-public.c). */
+  guint public_per_address;       /* messages one address may send an hour */
+  guint public_daily_cap;         /* messages one branch takes a day; G_MAXUINT: no cap */
+  gboolean forwarded_for;         /* behind a proxy on loopback: the client is X-Forwarded-For's last */
 } EvgServerLimits;
 
 #define EVG_SERVER_DEFAULT_PER_ADDRESS     32

@@ -216,8 +216,9 @@ def accounted(server, devices, branch, what, pushed=()):
     (or refused and kept as a conflict), and the server holds no change that
     no device made (besides the change ids a test @pushed by hand)."""
     # Entries the server made for routing (a transfer's copy for the other
-    # branch, a transferred member) are not any device's changes.
-    log = [cid for cid in server.log_ids(branch) if not cid.endswith(('.r', '.m'))]
+    # branch, a transferred member) and the messages residents sent through
+    # the public page ('.w') are not any device's changes.
+    log = [cid for cid in server.log_ids(branch) if not cid.endswith(('.r', '.m', '.w'))]
     ok(len(log) == len(set(log)), '%s: no change id twice in the server log' % what)
     made = set()
     for d in devices:
@@ -489,13 +490,17 @@ def case_server_upgrade(work):
           CASE WHEN log_seq IS NULL THEN fields
                ELSE (SELECT l.fields FROM change_log l WHERE l.seq = record.log_seq) END AS fields,
           clocks FROM record;
+        DROP INDEX change_log_feedback_event;
+        DROP TABLE public_message;
+        DROP TABLE public_day;
+        ALTER TABLE branch DROP COLUMN page_since;
         PRAGMA user_version = 2;
         COMMIT;""")
     con.close()
     ok(server.query("SELECT sql LIKE '%WITHOUT ROWID%' FROM sqlite_master WHERE name = 'record'")
        == [(0,)], 'the database is as schema 2 left it')
     server.start(port=server.port)
-    ok(server.query('PRAGMA user_version') == [(3,)], 'the server moved it to schema 3')
+    ok(server.query('PRAGMA user_version') == [(4,)], 'the server moved it to schema 3 and on to 4')
     ok(server.query("SELECT sql LIKE '%WITHOUT ROWID%' FROM sqlite_master WHERE name = 'record'")
        == [(1,)], 'records are keyed by table and id')
     after = server.query('SELECT tbl, row_id, branch, hlc, deleted, fields, clocks, log_seq '
@@ -2023,6 +2028,404 @@ def case_bodies(work):
     ok(health_ok(server.port), 'and it still answers')
     server.stop()
 
+
+# ------------------------------------------------- the residents' public page
+
+WEB_HEADERS = ('content-security-policy', 'x-content-type-options', 'referrer-policy')
+# What no answer may show: SQL, SQLite's words, C source places, GLib's
+# warnings, Python's or anyone's stack traces.
+LEAKS = ('sqlite', 'SQLite', 'SELECT ', 'INSERT ', 'UPDATE ', ' FROM ', 'constraint', 'syntax error',
+         'Traceback', '.c:', 'CRITICAL', 'g_return', 'assert', 'database is locked', 'server.db')
+
+
+def web(port, method, path, form=None, headers=None, body=None, timeout=30):
+    """One request to the public side; returns (status, headers with
+    lower-case names, body as text)."""
+    import http.client
+    conn = http.client.HTTPConnection('127.0.0.1', port, timeout=timeout)
+    try:
+        h = dict(headers or {})
+        if form is not None:
+            body = urllib.parse.urlencode(form).encode()
+            h.setdefault('Content-Type', 'application/x-www-form-urlencoded')
+        conn.request(method, path, body=body, headers=h)
+        r = conn.getresponse()
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read().decode('utf-8', 'replace')
+    finally:
+        conn.close()
+
+
+def form_token(html):
+    import re
+    m = re.search(r'name="token" value="([^"]+)"', html)
+    return m.group(1) if m else None
+
+
+def tracking_code(html):
+    import re
+    m = re.search(r'id="tracking-code">([^<]+)<', html)
+    return m.group(1) if m else None
+
+
+def send_message(port, code, headers=None, **fields):
+    """Fetches the branch's form and sends it with @fields; returns
+    (status, body, token)."""
+    status, _, html = web(port, 'GET', '/f/' + code, headers=headers)
+    if status != 200:
+        return status, html, None
+    token = form_token(html)
+    form = {'token': token, 'website': ''}
+    form.update(fields)
+    status, _, page = web(port, 'POST', '/f/' + code, form=form, headers=headers)
+    return status, page, token
+
+
+def page_setting(port, token, enabled=None):
+    if enabled is None:
+        return http(port, 'GET', '/v1/page', token=token)
+    return http(port, 'POST', '/v1/page', token=token, body=json.dumps({'enabled': enabled}))
+
+
+def no_leaks(bodies, what):
+    bad = [(b[:200], word) for b in bodies for word in LEAKS if word in b]
+    ok(not bad, '%s: no SQL, path or stack trace in %d answers %s' % (what, len(bodies), bad[:1]))
+
+
+def hrefs(html):
+    import re
+    return re.findall(r'href="([^"]*)"', html)
+
+
+XSS = ['<script>alert("x")</script>', '"><img src=x onerror=alert(1)>', 'javascript:alert(document.cookie)',
+       "'><svg onload=alert(1)>"]
+
+
+def case_public_form(work):
+    """A resident's message from the branch's public page reaches the
+    workstation by an ordinary sync; the branch's public reply reaches the
+    status page, the internal note and the resident's name and phone never
+    do; whatever the resident typed comes back escaped."""
+    server = Server(work).start()
+    ta = new_branch(server)
+    tb = server.add_branch('B002', '第二党支部')
+    a = Device(work, 'a')
+    a.setup(server.url, ta)
+    port = server.port
+
+    # Off until the branch turns it on; an unknown branch looks the same.
+    s1, _, off = web(port, 'GET', '/f/A001')
+    s2, _, unknown = web(port, 'GET', '/f/Z999')
+    ok(s1 == 404 and s2 == 404 and off == unknown, 'a page not turned on and an unknown branch: the same 404')
+    status, answer = page_setting(port, ta)
+    ok(status == 200 and answer['enabled'] is False and answer['path'] == '/f/A001',
+       'the branch reads that its page is off (%s)' % answer)
+    status, answer = page_setting(port, ta, True)
+    ok(status == 200 and answer['enabled'] is True, 'the branch turns its page on with its token')
+    ok(page_setting(port, None, True)[0] == 401, 'not without a token')
+    ok(page_setting(port, ta, 'yes')[0] == 400, 'a setting that is no boolean is refused')
+    r = server.admin('branch', 'page', 'B002')
+    ok('off' in r.stdout, 'B002\'s page stays off (%s)' % r.stdout.strip())
+    ok(web(port, 'GET', '/f/B002')[0] == 404, 'so B002 has no form')
+
+    status, headers, html = web(port, 'GET', '/f/A001')
+    ok(status == 200 and headers.get('content-type', '').startswith('text/html'), 'the form is a page')
+    ok(all(h in headers for h in WEB_HEADERS), 'with CSP, nosniff and referrer policy')
+    csp = headers.get('content-security-policy', '')
+    ok("default-src 'none'" in csp and 'unsafe-inline' not in csp and 'script-src' not in csp,
+       'the CSP lets no script run (%s)' % csp)
+    ok('第一党支部' in html and '<script' not in html.lower() and form_token(html),
+       'it names the branch, holds a token and no script')
+
+    content = '5号楼电梯停了三天 ' + ' '.join(XSS)
+    status, page, token = send_message(port, 'A001', category='facilities', content=content,
+                                       place='5号楼 ' + XSS[1], name='张三' + XSS[0], phone='138 1234 5678')
+    code = tracking_code(page)
+    ok(status == 200 and code is not None, 'the message is taken and answered with a tracking code')
+    ok(code is not None and ('/f/status/' + code) in hrefs(page), 'and a link to its status page')
+    import re
+    ok(code is not None and re.fullmatch(r'[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}', code),
+       'the code is a UUIDv7 (%s)' % code)
+    ok('<img' not in page and '<svg' not in page and '<script' not in page.lower()
+       and '&lt;script&gt;' in page and '&quot;&gt;&lt;img' in page,
+       'the message\'s text comes back escaped')
+    ok(all(h.startswith('/f/') for h in hrefs(page)), 'no link but the page\'s own (%s)' % hrefs(page))
+    ok('张三' not in page and '13812345678' not in page and '5678' not in page,
+       'the answer shows neither the name nor the phone')
+
+    # The same form sent again (a reload): the same message.
+    status, _, again = web(port, 'POST', '/f/A001', form={'token': token, 'category': 'facilities',
+                                                          'content': content, 'website': ''})
+    ok(status == 200 and tracking_code(again) == code, 'the same form sent again answers the same message')
+    rows = server.query("SELECT count(*) FROM record WHERE tbl = 'feedback'")[0][0]
+    ok(rows == 1, 'the server holds it once (%d)' % rows)
+    log = server.query("SELECT change_id, site FROM change_log WHERE branch = 'A001'")
+    ok(log == [(code + '.w', 'server')], 'as one change of the server\'s own in A001\'s log (%s)' % log)
+
+    # The workstation pulls it like any other change.
+    a.sync()
+    r = a.cli('--json', 'feedback', 'list')
+    msgs = {m['id']: m for m in json.loads(r.stdout)} if r.returncode == 0 else {}
+    m = msgs.get(code, {})
+    ok(m.get('channel') == 'web' and m.get('status') == 'new' and m.get('content') == content,
+       'the workstation lists the message, channel web, new (%s)' % {k: m.get(k) for k in ('channel', 'status')})
+    ok(m.get('contact') == '13812345678' and m.get('from') == '张三' + XSS[0] and m.get('category') == 'facilities',
+       'with the resident\'s name and phone, normalised')
+    received = m.get('received_at') or ''
+    import datetime
+    try:
+        t0 = datetime.datetime.strptime(received, '%Y-%m-%d %H:%M')
+        dues = (datetime.datetime.strptime(m['response_due'], '%Y-%m-%d %H:%M') - t0,
+                datetime.datetime.strptime(m['resolution_due'], '%Y-%m-%d %H:%M') - t0)
+    except (ValueError, KeyError):
+        dues = None
+    ok(dues == (datetime.timedelta(hours=24), datetime.timedelta(days=7)),
+       'due in 24 hours and 7 days (%s)' % (dues,))
+    ok(b_no_message(server, 'B002'), 'B002 got nothing of it')
+
+    # The branch answers publicly and notes internally.
+    ok(a.cli('feedback', 'note', code, '内部备注：张三上次也反映过').returncode == 0, 'a notes internally')
+    ok(a.cli('feedback', 'reply', code, '已联系物业，明天上午修复。' + XSS[0]).returncode == 0, 'a replies')
+    a.sync()
+    status, headers, page = web(port, 'GET', '/f/status/' + code)
+    ok(status == 200 and '已联系物业，明天上午修复。' in page, 'the status page shows the reply')
+    ok('已答复' in page, 'and the status moved on (已答复)')
+    ok('内部备注' not in page, 'not the internal note')
+    ok('张三' not in page and '1381234' not in page and '5678' not in page, 'nor the name, nor the phone')
+    ok('<script' not in page.lower() and '&lt;script&gt;' in page, 'the reply is escaped too')
+    ok(headers.get('referrer-policy') == 'no-referrer' and 'noindex' in headers.get('x-robots-tag', ''),
+       'the status page is kept from referrers and search engines')
+
+    # A reply event that another branch pushes for A's message is not A's.
+    eid = 'evt-from-b'
+    http(port, 'POST', '/v1/push', token=tb, body=push_body([change('feedback_event', eid, 'insert', {
+        'feedback_id': code, 'at': '2026-01-01 10:00', 'kind': 'reply', 'text': 'B冒充的答复'}, cid='b-fake-reply')]))
+    ok('B冒充的答复' not in web(port, 'GET', '/f/status/' + code)[2], 'another branch\'s "reply" is not shown')
+
+    # Only messages sent through the page have a status page.
+    r = a.cli('--json', 'feedback', 'add', '--channel', 'phone', '--content', '来电反映', '--contact', '13900001111')
+    own = json.loads(r.stdout)['id']
+    a.sync()
+    ok(web(port, 'GET', '/f/status/' + own)[0] == 404, 'a message recorded at the workstation has no status page')
+    ok(web(port, 'GET', '/f/status/00000000-0000-7000-8000-000000000000')[0] == 404, 'nor an unknown code')
+
+    # Concluded at the workstation: the page says so.  Off: no form, but
+    # the resident still reads the answer.
+    ok(a.cli('feedback', 'close', code).returncode == 0, 'a concludes the message')
+    a.sync()
+    ok('已办结' in web(port, 'GET', '/f/status/' + code)[2], 'the status page says it is concluded')
+    ok(page_setting(port, ta, False)[1]['enabled'] is False, 'the branch turns its page off')
+    ok(web(port, 'GET', '/f/A001')[0] == 404, 'its form is gone')
+    s, _, _ = web(port, 'POST', '/f/A001', form={'token': token, 'category': 'other', 'content': 'x'})
+    ok(s == 404, 'and takes nothing, even with a good token (%s)' % s)
+    ok(web(port, 'GET', '/f/status/' + code)[0] == 200, 'the status page stays readable')
+    server.admin('branch', 'revoke', 'A001')
+    ok(web(port, 'GET', '/f/status/' + code)[0] == 404, 'until the branch is revoked')
+    accounted(server, [a], 'A001', 'public form')
+    server.stop()
+
+
+def b_no_message(server, branch):
+    return server.query("SELECT count(*) FROM change_log WHERE branch = ? AND tbl = 'feedback'", (branch,))[0][0] == 0
+
+
+def case_public_abuse(work):
+    """What the public page takes is bounded: the size of a form, the
+    rules of a message, the honeypot, the token, a rate per address and a
+    cap per branch and day; no refusal shows SQL or a stack trace."""
+    server = Server(work).start(args=['--public-rate', '6', '--public-daily-cap', '4', '--forwarded-for'])
+    ta = new_branch(server)
+    tb = server.add_branch('B002', '第二党支部')
+    page_setting(server.port, ta, True)
+    page_setting(server.port, tb, True)
+    port = server.port
+    bodies = []
+    addresses = iter('10.0.%d.%d' % (i // 200, i % 200 + 1) for i in range(10000))
+
+    def post(form, code='A001', fresh=True, headers=None):
+        h = {'X-Forwarded-For': next(addresses)} if fresh else {}
+        h.update(headers or {})
+        s, _, page = web(port, 'POST', '/f/' + code, form=form, headers=h)
+        bodies.append(page)
+        return s, page
+
+    def good_form(code='A001', **fields):
+        token = form_token(web(port, 'GET', '/f/' + code)[2])
+        form = {'token': token, 'category': 'other', 'content': '一条普通的留言', 'website': ''}
+        form.update(fields)
+        return form
+
+    def count():
+        return server.query("SELECT count(*) FROM record WHERE tbl = 'feedback'")[0][0]
+
+    # The rules of a message, answered on the form with what was typed.
+    for what, fields, word in (
+            ('empty content', {'content': '   '}, '请填写留言内容'),
+            ('2,001 characters', {'content': '字' * 2001}, '最多2000个字'),
+            ('a 51-character name', {'name': '名' * 51}, '称呼最多50个字'),
+            ('a 101-character place', {'place': '地' * 101}, '地点最多100个字'),
+            ('a phone that is none', {'phone': '12345'}, '电话号码不正确'),
+            ('a category not on the list', {'category': 'bribes'}, '请从列表中选择'),
+            ('no category', {'category': ''}, '请选择留言类别')):
+        s, page = post(good_form(**fields))
+        ok(s == 400 and word in page, '%s: refused on the form (%s, %s)' % (what, s, word in page))
+    s, page = post(good_form(content='字' * 2001 + '<b>尾</b>'))
+    ok('&lt;b&gt;尾&lt;/b&gt;' in page and '<b>尾' not in page, 'what was typed comes back, escaped')
+    ok(count() == 0, 'none of them became a message')
+    s, page = post(good_form(content='x' * 40000))
+    ok(s == 413, 'a 40 KB form is refused before it is read (%s)' % s)
+    status, _ = stream_body(port, b'POST /f/A001 HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n'
+                                  b'Content-Length: 209715200\r\n\r\n', 200 * 1024 * 1024)
+    ok(status == 413, '200 MB to the form: 413 from the headers')
+    ok(web(port, 'GET', '/f/A001', body=b'x' * 10)[0] == 413, 'a GET with a body: 413')
+    ok(web(port, 'PUT', '/f/A001')[0] == 405, 'PUT: 405')
+    s, _, page = web(port, 'POST', '/f/A001', body=json.dumps(good_form()).encode(),
+                     headers={'Content-Type': 'application/json', 'X-Forwarded-For': next(addresses)})
+    bodies.append(page)
+    ok(s == 415, 'a form that is not form-encoded: 415 (%s)' % s)
+
+    # The honeypot and the token.
+    s, page = post(good_form(website='http://spam.example/'))
+    ok(s == 400 and count() == 0, 'the hidden field filled in: no message (%s)' % s)
+    form = good_form()
+    for what, token in (('no token', None), ('a token of B002', form_token(web(port, 'GET', '/f/B002')[2])),
+                        ('a forged signature', form['token'][:-4] + '0000'), ('garbage', 'x.y.z')):
+        f = dict(form)
+        if token is None:
+            del f['token']
+        else:
+            f['token'] = token
+        s, page = post(f)
+        ok(s == 403 and '失效' in page, '%s: refused (%s)' % (what, s))
+    import hmac as hmac_mod
+    import hashlib
+    secret = server.query("SELECT value FROM meta WHERE key = 'form_secret'")[0][0]
+
+    def forged(when):
+        nonce = '%032x' % random.getrandbits(128)
+        data = 'evg-form\nA001\n%d\n%s' % (when, nonce)
+        return '%d.%s.%s' % (when, nonce, hmac_mod.new(secret.encode(), data.encode(), hashlib.sha256).hexdigest())
+    s, page = post(dict(form, token=forged(int(time.time()) - 13 * 3600), content='写了很久的留言'))
+    ok(s == 403 and '写了很久的留言' in page and form_token(page), 'a form served 13 hours ago: what was written comes back on a fresh form')
+    s, page = post(dict(form, token=forged(int(time.time()) + 3600)))
+    ok(s == 403, 'a form from the future: refused')
+    ok(count() == 0, 'still no message')
+    s, page = post(dict(form, token=forged(int(time.time()) - 60)))
+    ok(s == 200 and tracking_code(page), 'a well-made token is taken (the test signs like the server)')
+
+    # Six messages an hour from one address, taken or not: the seventh waits.
+    h = {'X-Forwarded-For': '192.0.2.7'}
+    statuses = [post(good_form(content=''), fresh=False, headers=h)[0] for _ in range(6)]
+    ok(statuses == [400] * 6, 'six from one address are read (%s)' % statuses)
+    s, page = post(good_form(), fresh=False, headers=h)
+    ok(s == 429 and '太频繁' in page, 'the seventh from that address in the hour: 429 (%s)' % s)
+    s, page = post(good_form(content=''), fresh=False, headers={'X-Forwarded-For': '192.0.2.8'})
+    ok(s == 400, 'another address goes on (%s)' % s)
+    for _ in range(6):
+        post(good_form(content=''), fresh=False, headers={'X-Forwarded-For': '2001:db8:1:2::1'})
+    s, _ = post(good_form(content=''), fresh=False, headers={'X-Forwarded-For': '2001:db8:1:2:ffff::9'})
+    ok(s == 429, 'an IPv6 /64 counts as one address (%s)' % s)
+    s, _ = post(good_form(content=''), fresh=False, headers={'X-Forwarded-For': '2001:db8:1:3::1'})
+    ok(s == 400, 'the next /64 does not (%s)' % s)
+
+    # Four a day per branch here: the fifth is refused, for that branch only.
+    n_a = server.query("SELECT n FROM public_day WHERE branch = 'A001'")[0][0]
+    while n_a < 4:
+        s, _ = post(good_form())
+        n_a += 1
+    s, page = post(good_form())
+    ok(s == 429 and '今日留言已满' in page, 'A001\'s fifth message of the day: 429 (%s)' % s)
+    a_msgs = server.query("SELECT count(*) FROM public_message WHERE branch = 'A001'")[0][0]
+    ok(a_msgs == 4, 'A001 holds its four (%d)' % a_msgs)
+
+    # No answer shows how the server is made.
+    for path in ('/f/A001', '/f/Z999', '/f/status/nope', '/f/status/' + 'x' * 300, '/f/%00', '/f/../v1/pull',
+                 '/open311/v2/requests/1.json', '/open311/v2/services.xml'):
+        bodies.append(web(port, 'GET', path)[2])
+    no_leaks(bodies, 'the public pages')
+    # The pages' own text is all there is: a revoked branch is as unknown.
+    server.admin('branch', 'revoke', 'B002')
+    ok(web(port, 'GET', '/f/B002')[0] == 404, 'a revoked branch: 404')
+    server.stop()
+
+
+def case_public_open311(work):
+    """Open311 GeoReport v2: the categories as services, a request posted
+    form-encoded with the branch as jurisdiction, read back with its status
+    mapped to open/closed; the workstation syncs it like any message."""
+    server = Server(work).start()
+    ta = new_branch(server)
+    a = Device(work, 'a')
+    a.setup(server.url, ta)
+    port = server.port
+    bodies = []
+
+    status, headers, text = web(port, 'GET', '/open311/v2/services.json')
+    services = json.loads(text) if status == 200 else []
+    ok(status == 200 and headers['content-type'].startswith('application/json'), 'services.json answers JSON')
+    codes = [sv['service_code'] for sv in services]
+    ok('sanitation' in codes and 'other' in codes and len(codes) == 8 and
+       all(sv['type'] == 'realtime' and sv['metadata'] is False and sv['service_name'] for sv in services),
+       'the eight categories, realtime (%s)' % codes)
+    s, _, text = web(port, 'GET', '/open311/v2/services.json?jurisdiction_id=A001')
+    bodies.append(text)
+    ok(s == 404 and json.loads(text)[0]['code'] == 404, 'a jurisdiction whose page is off: 404 in Open311\'s form')
+    page_setting(port, ta, True)
+    ok(web(port, 'GET', '/open311/v2/services.json?jurisdiction_id=A001')[0] == 200, 'on: 200')
+
+    request = {'jurisdiction_id': 'A001', 'service_code': 'traffic', 'description': '小区门口乱停车，堵住了消防通道',
+               'address_string': '北门', 'first_name': '三', 'last_name': '张', 'phone': '13812345678',
+               'email': 'zhang@example.org', 'lat': '39.9', 'long': '116.4'}
+    for what, change_, want in (('no jurisdiction_id', {'jurisdiction_id': None}, 400),
+                                ('an unknown jurisdiction_id', {'jurisdiction_id': 'Z999'}, 404),
+                                ('an unknown service_code', {'service_code': 'bribes'}, 400),
+                                ('no description', {'description': None}, 400),
+                                ('a bad phone', {'phone': '123'}, 400)):
+        form = {k: v for k, v in dict(request, **change_).items() if v is not None}
+        s, _, text = web(port, 'POST', '/open311/v2/requests.json', form=form)
+        bodies.append(text)
+        err = json.loads(text) if text.startswith('[') else [{}]
+        ok(s == want and err[0].get('code') == want and err[0].get('description'),
+           '%s: %d with an Open311 error (%s)' % (what, s, text.strip()))
+    s, _, text = web(port, 'POST', '/open311/v2/requests.json', body=json.dumps(request).encode(),
+                     headers={'Content-Type': 'application/json'})
+    bodies.append(text)
+    ok(s == 400, 'a JSON body: 400 (form-encoded, as the spec says)')
+    ok(web(port, 'GET', '/open311/v2/requests.json')[0] == 405, 'GET requests.json: 405 (not in this subset)')
+
+    s, _, text = web(port, 'POST', '/open311/v2/requests.json', form=request)
+    answer = json.loads(text) if s == 200 else [{}]
+    rid = answer[0].get('service_request_id')
+    ok(s == 200 and rid and 'service_notice' in answer[0], 'a request is taken (%s)' % text.strip())
+
+    s, _, text = web(port, 'GET', '/open311/v2/requests/%s.json' % rid)
+    got = json.loads(text)[0] if s == 200 else {}
+    ok(got.get('service_request_id') == rid and got.get('status') == 'open' and got.get('service_code') == 'traffic'
+       and got.get('description') == request['description'] and got.get('address') == '北门',
+       'it reads back open, with its service and description (%s)' % got)
+    import re
+    iso = r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d'
+    ok(all(re.fullmatch(iso, got.get(k) or '') for k in ('requested_datetime', 'updated_datetime', 'expected_datetime')),
+       'its times are ISO 8601 with an offset')
+    ok('13812345678' not in text and '张' not in text and 'zhang' not in text, 'no name, phone or email in it')
+    ok(web(port, 'GET', '/open311/v2/requests/%s.json?jurisdiction_id=B002' % rid)[0] == 404,
+       'asked under another jurisdiction: 404')
+    ok(web(port, 'GET', '/open311/v2/requests/no-such.json')[0] == 404, 'an unknown id: 404')
+
+    a.sync()
+    msgs = {m['id']: m for m in json.loads(a.cli('--json', 'feedback', 'list').stdout)}
+    m = msgs.get(rid, {})
+    ok(m.get('channel') == 'web' and m.get('from') == '张三' and m.get('place') == '北门'
+       and m.get('contact') == '13812345678', 'the workstation has it, from 张三 at 北门 (%s)' % m)
+    a.cli('feedback', 'reply', rid, '已通知物业清理，并加装了禁停标志。')
+    a.cli('feedback', 'close', rid)
+    a.sync()
+    got = json.loads(web(port, 'GET', '/open311/v2/requests/%s.json' % rid)[2])[0]
+    ok(got['status'] == 'closed' and got.get('status_notes') == '已通知物业清理，并加装了禁停标志。',
+       'concluded at the workstation: closed, with the reply as status_notes (%s)' % got.get('status'))
+    ok(web(port, 'GET', '/f/status/' + rid)[0] == 200, 'the same message has a status page')
+    no_leaks(bodies, 'Open311')
+    accounted(server, [a], 'A001', 'open311')
+    server.stop()
 
 def main():
     name = sys.argv[1].replace('-', '_')
