@@ -21,7 +21,9 @@ prefix="$here/_install"
 # tens of megabytes of it), libxlsxwriter-dev writes the .xlsx exports, and
 # python3-openpyxl makes workbooks for the tests and reads ours back.  The
 # member cards' QR codes are made with libqrencode (libqrencode-dev);
-# zbar-tools' zbarimg decodes them again in the tests.
+# zbar-tools' zbarimg decodes them again in the tests.  The server's public
+# pages are tested in headless Chromium as a phone would show them, driven
+# through chromium-driver by python3-selenium (the `public-browser` case).
 packages="meson ninja-build pkg-config gcc gettext
   libglib2.0-dev libglib2.0-dev-bin libglib2.0-bin libgtk-4-dev libadwaita-1-dev
   libsoup-3.0-dev libjson-glib-dev libsqlite3-dev libsecret-1-dev glib-networking
@@ -31,7 +33,8 @@ packages="meson ninja-build pkg-config gcc gettext
   xvfb xauth dbus dbus-daemon dbus-bin
   desktop-file-utils appstream flatpak-builder
   valgrind openssl curl locales fonts-noto-cjk imagemagick poppler-utils zbar-tools
-  clang libclang-rt-14-dev"
+  clang libclang-rt-14-dev
+  chromium chromium-driver python3-selenium"
 
 as_root () {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
