@@ -351,6 +351,15 @@ count_day (EvgServerDb  *db,
   return TRUE;
 }
 
+/* The server's writers queue here rather than in SQLite's busy handler,
+ * which sleeps between tries: under a burst a writer could keep missing
+ * the lock for seconds while others took it. */
+static GMutex submit_lock;
+
+static EvgPublicSubmit submit_locked (EvgServerDb *db, const char *code, const EvgPublicMessage *message,
+                                      EvgPublicSource source, const char *nonce, guint daily_cap,
+                                      const char *today, char **id, GError **error);
+
 /**
  * evg_server_db_submit:
  * @code: the branch whose page the message came through
@@ -372,18 +381,36 @@ evg_server_db_submit (EvgServerDb             *db,
                       char                   **id,
                       GError                 **error)
 {
-  g_autoptr(EvgSyncChange) change = NULL;
-  g_autoptr(GError) invalid = NULL;
-  g_autofree char *new_id = NULL;
   g_autofree char *today = evg_dup_now_minute ();
-  ChangeOutcome outcome = { 0 };
-  char hlc[EVG_HLC_TEXT_LEN + 1];
-  gboolean on = FALSE, room = FALSE;
   EvgPublicSubmit result;
-  sqlite3_stmt *stmt;
 
   *id = NULL;
   today[10] = '\0';
+  g_mutex_lock (&submit_lock);
+  result = submit_locked (db, code, message, source, nonce, daily_cap, today, id, error);
+  g_mutex_unlock (&submit_lock);
+  return result;
+}
+
+static EvgPublicSubmit
+submit_locked (EvgServerDb             *db,
+               const char              *code,
+               const EvgPublicMessage  *message,
+               EvgPublicSource          source,
+               const char              *nonce,
+               guint                    daily_cap,
+               const char              *today,
+               char                   **id,
+               GError                 **error)
+{
+  g_autoptr(EvgSyncChange) change = NULL;
+  g_autoptr(GError) invalid = NULL;
+  g_autofree char *new_id = NULL;
+  ChangeOutcome outcome = { 0 };
+  char hlc[EVG_HLC_TEXT_LEN + 1];
+  gboolean on = FALSE, room = FALSE;
+  sqlite3_stmt *stmt;
+
   if (!evg_sqlite_begin (db->sqlite, error))
     return EVG_PUBLIC_SUBMIT_FAILED;
 
@@ -449,9 +476,8 @@ evg_server_db_submit (EvgServerDb             *db,
   evg_server_failpoint ("server-public-before-commit");
   if (!evg_sqlite_commit (db->sqlite, error))
     goto fail;
-  result = EVG_PUBLIC_SUBMIT_NEW;
   *id = g_steal_pointer (&new_id);
-  return result;
+  return EVG_PUBLIC_SUBMIT_NEW;
 
 fail:
   evg_sqlite_rollback (db->sqlite);
