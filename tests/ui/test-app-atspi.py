@@ -146,7 +146,8 @@ def main():
     roster = os.path.join(tmp, 'roster.csv')
     with open(roster, 'w', encoding='utf-8') as f:
         f.write('name,id_number,category,joined_on,full_member_on\n'
-                '张三,110105198001010016,full,2005-07-01,2006-07-01\n')
+                '张三,110105198001010016,full,2005-07-01,2006-07-01\n'
+                '李四,110105198001010024,full,2005-07-01,2006-07-01\n')
     subprocess.run([CLI, '--database', db, 'members', 'import', roster], check=True,
                    capture_output=True)
     proc = subprocess.Popen([APP, '--database', db], env=env, stderr=subprocess.PIPE, text=True)
@@ -322,6 +323,36 @@ def main():
         wait_for(lambda: find(frame, prefix='Public Reply (The resident sees this)'),
                  'the reply in the timeline')
         ok(True, 'the timeline reads the reply as one the resident sees')
+
+        # 党员名册: search by pinyin, open the member found, change the phone
+        # number and save, as a screen reader user would.
+        do(frame, 'win.show-roster')
+        wait_for(lambda: 'Member Roster' in header_titles(frame), 'the roster')
+        search = wait_for(lambda: find(frame, name='Search members'), 'the roster search field')
+        Atspi.EditableText.set_text_contents(search, 'lisi')
+        wait_for(lambda: find(frame, role='label', prefix='Filtered: 1 member shown'), 'the search to narrow the list')
+        ok(True, 'typing the pinyin narrows the roster to the member')
+        # The one member found is shown at once.
+        edit = wait_for(lambda: [n for n in walk(frame) if n.get_role_name() == 'push button' and
+                                 (n.get_name() or '').startswith('_Edit') and
+                                 n.get_state_set().contains(Atspi.StateType.SENSITIVE)],
+                        'the Edit button, enabled')[0]
+        do(edit, 'click')
+
+        def member_editor():
+            for i in range(app.get_child_count()):
+                child = app.get_child_at_index(i)
+                if child is not None and child != frame and child.get_name() == 'Edit Member':
+                    return child
+            return None
+        editor_window = wait_for(member_editor, 'the member editor')
+        phone = wait_for(lambda: find(editor_window, role='text', name='Phone'), 'the phone field')
+        Atspi.EditableText.set_text_contents(phone, '13912345678')
+        do(editor_window, 'editor.save')
+
+        wait_for(lambda: rows("SELECT 1 FROM member WHERE name = '李四' AND phone = '13912345678'"),
+                 'the new phone number in the database')
+        ok(True, 'the member found, opened, edited and saved has the new phone number')
 
         # The app may quit before it answers the call that closed it: the
         # exit status below is the proof, not the call's answer.

@@ -367,6 +367,43 @@ focus_is_inside (GtkWidget *widget,
   return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
 }
 
+/* Enter in the search field selects the first member found. */
+static void
+test_roster_search_enter (Fixture       *f,
+                          gconstpointer  data)
+{
+  GtkWidget *view = GTK_WIDGET (child (f, "column_view"));
+  GtkSingleSelection *selection;
+
+  add_member (f, "张三", "110105198001010016", TRUE);
+  add_member (f, "李四", "110105200001010024", FALSE);
+  selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (GTK_COLUMN_VIEW (view)));
+  gtk_editable_set_text (GTK_EDITABLE (child (f, "search_entry")), "lisi");
+  g_signal_emit_by_name (child (f, "search_entry"), "activate");
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (evg_roster_page_get_list (f->page))), ==, 1);
+  {
+    EvgMember *member = gtk_single_selection_get_selected_item (selection);
+
+    g_assert_nonnull (member);
+    g_assert_cmpstr (evg_member_get (member, EVG_MEMBER_NAME), ==, "李四");
+  }
+}
+
+/* Whether the focus comes to be inside @widget (or not), as the list
+ * scrolls to its row in its own time. */
+static gboolean
+wait_focus_inside (GtkWidget *widget,
+                   GtkRoot   *root,
+                   gboolean   inside)
+{
+  gint64 until = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+
+  while (focus_is_inside (widget, root) != inside && g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+  return focus_is_inside (widget, root) == inside;
+}
+
 /* Tab leaves the member list in one step instead of walking its rows,
  * and Shift+Tab comes back into it at the selected row. */
 static void
@@ -385,14 +422,11 @@ test_roster_tab_leaves_list (Fixture       *f,
   g_assert_true (focus_is_inside (view, root));
 
   gtk_widget_child_focus (GTK_WIDGET (f->window), GTK_DIR_TAB_FORWARD);
-  spin ();
-  g_assert_false (focus_is_inside (view, root));
+  g_assert_true (wait_focus_inside (view, root, FALSE));
   gtk_widget_child_focus (GTK_WIDGET (f->window), GTK_DIR_TAB_BACKWARD);
-  spin ();
-  g_assert_true (focus_is_inside (view, root));
+  g_assert_true (wait_focus_inside (view, root, TRUE));
   gtk_widget_child_focus (GTK_WIDGET (f->window), GTK_DIR_TAB_BACKWARD);
-  spin ();
-  g_assert_false (focus_is_inside (view, root));
+  g_assert_true (wait_focus_inside (view, root, FALSE));
 }
 
 /* Narrow, the details fold away: a row shows them alone, with a way
@@ -625,6 +659,7 @@ main (int    argc,
   ADD ("/evg/ui/roster/sort-by-column", test_roster_sort_by_column);
   ADD ("/evg/ui/roster/tab-leaves-list", test_roster_tab_leaves_list);
   ADD ("/evg/ui/roster/narrow", test_roster_narrow);
+  ADD ("/evg/ui/roster/search-enter", test_roster_search_enter);
 #undef ADD
 
   return g_test_run ();

@@ -330,6 +330,11 @@ on_search_changed (EvgRosterPage *self)
     return;
   evg_member_list_set_search_text (self->list, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
   update_count (self);
+  /* A search that finds one member (an ID number, a full name) shows them. */
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->list)) == 1 && self->selection != NULL &&
+      gtk_single_selection_get_selected_item (self->selection) == NULL &&
+      *gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) != '\0')
+    gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), 0, TRUE);
 }
 
 static const char *
@@ -517,6 +522,19 @@ on_row_activated (EvgRosterPage *self,
       return;
     }
   open_editor (self, member);
+}
+
+/* Enter in the search field goes to the first member found: selected,
+ * with the focus on its row, where Enter opens it. */
+static void
+on_search_activate (EvgRosterPage *self)
+{
+  /* The search runs after a short pause; Enter does not wait for it. */
+  on_search_changed (self);
+  if (self->list == NULL || g_list_model_get_n_items (G_LIST_MODEL (self->list)) == 0)
+    return;
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), 0, TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (self->column_view), "list.scroll-to-item", "u", 0);
 }
 
 static void
@@ -911,6 +929,7 @@ evg_roster_page_class_init (EvgRosterPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_filters_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_folded_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
 
   gtk_widget_class_install_action (widget_class, "roster.add", NULL, add_action);
   gtk_widget_class_install_action (widget_class, "roster.back", NULL, back_action);
