@@ -291,6 +291,42 @@ test_kiosk (Fixture       *f,
   spin ();
 }
 
+/* A whistle raised for a resident's message leads back to it. */
+static void
+test_linked_message (Fixture       *f,
+                     gconstpointer  data)
+{
+  GtkWidget *window;
+  EvgCheckinsPage *page = show_page (&window, f);
+  g_autoptr(EvgRecord) message = evg_record_new (&evg_feedback_table, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message_id = NULL;
+  g_autofree char *whistle_id = NULL;
+  GtkWidget *button;
+  GVariant *target;
+
+  button = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page), EVG_TYPE_CHECKINS_PAGE, "message_button"));
+  g_assert_true (evg_checkins_page_select_whistle (page, f->whistle));
+  spin ();
+  g_assert_false (gtk_widget_get_visible (button));
+
+  evg_record_set (message, EVG_FEEDBACK_CHANNEL, "phone");
+  evg_record_set (message, EVG_FEEDBACK_CONTENT, "小区门口积水，老人过不去");
+  message_id = evg_inbox_add (evg_context_get_inbox (f->context), message, &error);
+  g_assert_no_error (error);
+  whistle_id = evg_context_raise_whistle_for (f->context, message_id, &error);
+  g_assert_no_error (error);
+  spin ();
+  g_assert_true (evg_checkins_page_select_whistle (page, whistle_id));
+  spin ();
+  g_assert_true (gtk_widget_get_visible (button));
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "win.show-message");
+  target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (button));
+  g_assert_cmpstr (g_variant_get_string (target, NULL), ==, message_id);
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -303,5 +339,7 @@ main (int    argc,
   g_test_add ("/checkins-page/editor", Fixture, NULL, fixture_set_up, test_editor, fixture_tear_down);
   g_test_add ("/checkins-page/hours", Fixture, NULL, fixture_set_up, test_hours, fixture_tear_down);
   g_test_add ("/checkins-page/kiosk", Fixture, NULL, fixture_set_up, test_kiosk, fixture_tear_down);
+  g_test_add ("/checkins-page/linked-message", Fixture, NULL, fixture_set_up, test_linked_message,
+              fixture_tear_down);
   return g_test_run ();
 }

@@ -59,6 +59,7 @@ struct _EvgCheckinsPage
   GtkLabel     *detail_title;
   GtkLabel     *detail_meta;
   GtkLabel     *detail_description;
+  GtkWidget    *message_button;
   GtkLabel     *detail_need;
   GtkLevelBar  *need_bar;
   GtkWidget    *unconfirmed_box;
@@ -476,6 +477,19 @@ show_detail (EvgCheckinsPage *self)
   gtk_label_set_text (self->detail_description, evg_record_get (whistle, EVG_WHISTLE_DESCRIPTION));
   gtk_widget_set_visible (GTK_WIDGET (self->detail_description),
                           evg_record_get (whistle, EVG_WHISTLE_DESCRIPTION) != NULL);
+  /* Raised for a resident's message: the way back to it. */
+  {
+    g_autoptr(GPtrArray) links = evg_inbox_find_linked (evg_context_get_inbox (self->context),
+                                                        evg_record_get_id (whistle));
+    const char *message_id = links->len > 0 ? evg_record_get (g_ptr_array_index (links, 0),
+                                                              EVG_FEEDBACK_EVENT_FEEDBACK_ID) : NULL;
+
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (self->message_button),
+                                    message_id != NULL ? "win.show-message" : NULL);
+    if (message_id != NULL)
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (self->message_button), "s", message_id);
+    gtk_widget_set_visible (self->message_button, message_id != NULL);
+  }
 
   needed = evg_whistle_get_needed (whistle);
   reported = evg_checkins_count_reported (get_checkins (self), evg_record_get_id (whistle));
@@ -1289,6 +1303,7 @@ evg_checkins_page_class_init (EvgCheckinsPageClass *klass)
   BIND (detail_title);
   BIND (detail_meta);
   BIND (detail_description);
+  BIND (message_button);
   BIND (detail_need);
   BIND (need_bar);
   BIND (unconfirmed_box);

@@ -130,6 +130,17 @@ show_meeting_action (GtkWidget  *widget,
 }
 
 static void
+show_message_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  EvgWindow *self = EVG_WINDOW (widget);
+
+  evg_window_set_page (self, "inbox");
+  evg_inbox_page_select_message (self->inbox_page, g_variant_get_string (parameter, NULL));
+}
+
+static void
 show_conflicts_action (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *parameter)
@@ -338,6 +349,7 @@ evg_window_class_init (EvgWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-conflicts", NULL, show_conflicts_action);
   gtk_widget_class_install_action (widget_class, "win.show-whistle", "s", show_whistle_action);
   gtk_widget_class_install_action (widget_class, "win.show-meeting", "s", show_meeting_action);
+  gtk_widget_class_install_action (widget_class, "win.show-message", "s", show_message_action);
 }
 
 static void
