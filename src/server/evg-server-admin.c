@@ -219,6 +219,75 @@ evg_server_db_revoke_branch (EvgServerDb  *db,
   return evg_sqlite_commit (db->sqlite, error);
 }
 
+/**
+ * evg_server_db_get_page:
+ * @name: (out) (optional): the branch's name
+ * @on: (out): whether its page takes messages
+ *
+ * Returns: whether the branch exists and is not revoked
+ */
+gboolean
+evg_server_db_get_page (EvgServerDb  *db,
+                        const char   *code,
+                        char        **name,
+                        gboolean     *on)
+{
+  sqlite3_stmt *stmt = evg_sqlite_prepare (db->sqlite,
+                                           "SELECT name, page_since IS NOT NULL FROM branch "
+                                           "WHERE code = ? AND revoked_at IS NULL", NULL);
+  gboolean found;
+
+  *on = FALSE;
+  if (name != NULL)
+    *name = NULL;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  if (found)
+    {
+      if (name != NULL)
+        *name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      *on = sqlite3_column_int (stmt, 1) != 0;
+    }
+  sqlite3_reset (stmt);
+  return found;
+}
+
+/**
+ * evg_server_db_set_page:
+ *
+ * Turns the branch's public page (evg-server-public.c) on or off.  Off, its form answers 404 and
+ * takes nothing; the status pages of messages already sent stay readable,
+ * so that residents still see the answers they wait for.
+ */
+gboolean
+evg_server_db_set_page (EvgServerDb  *db,
+                        const char   *code,
+                        gboolean      on,
+                        GError      **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = evg_sqlite_prepare (db->sqlite,
+                             "UPDATE branch SET page_since = CASE WHEN ?2 THEN coalesce (page_since, ?3) END "
+                             "WHERE code = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 2, on ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 3, evg_server_now_ms ());
+  if (!evg_sqlite_step_done (db->sqlite, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (db->db) == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("There is no branch with the code “%s”."), code);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 GPtrArray *
 evg_server_db_list_branches (EvgServerDb  *db,
                              GError      **error)

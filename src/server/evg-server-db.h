@@ -55,6 +55,14 @@ char          *evg_server_db_rotate_token    (EvgServerDb      *db,
 gboolean       evg_server_db_revoke_branch   (EvgServerDb      *db,
                                               const char       *code,
                                               GError          **error);
+gboolean       evg_server_db_get_page        (EvgServerDb      *db,
+                                              const char       *code,
+                                              char            **name,
+                                              gboolean         *on);
+gboolean       evg_server_db_set_page        (EvgServerDb      *db,
+                                              const char       *code,
+                                              gboolean          on,
+                                              GError          **error);
 gboolean       evg_server_db_backup          (EvgServerDb      *db,
                                               const char       *destination,
                                               GError          **error);

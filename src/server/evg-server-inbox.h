@@ -70,14 +70,6 @@ typedef struct
   GPtrArray *replies;      /* EvgPublicReply, oldest first */
 } EvgPublicStatus;
 
-gboolean         evg_server_db_get_page       (EvgServerDb       *db,
-                                               const char        *code,
-                                               char             **name,
-                                               gboolean          *on);
-gboolean         evg_server_db_set_page       (EvgServerDb       *db,
-                                               const char        *code,
-                                               gboolean           on,
-                                               GError           **error);
 char            *evg_server_db_dup_form_secret (EvgServerDb      *db,
                                                GError           **error);
 EvgPublicSubmit  evg_server_db_submit         (EvgServerDb       *db,
