@@ -211,6 +211,50 @@ test_editor (Fixture       *f,
   spin ();
 }
 
+/* A resident's message put on a 主题党日's agenda is listed in the
+ * meeting's editor, with the way back to it. */
+static void
+test_agenda_message (Fixture       *f,
+                     gconstpointer  data)
+{
+  EvgCalendar *calendar = evg_context_get_calendar (f->context);
+  g_autoptr(EvgMeeting) day = evg_meeting_new (NULL);
+  g_autoptr(EvgRecord) message = evg_record_new (&evg_feedback_table, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *day_id = NULL;
+  g_autofree char *message_id = NULL;
+  g_autofree char *linked = NULL;
+  EvgMeetingEditor *editor;
+  GtkWidget *list, *row;
+
+  evg_meeting_set (day, EVG_MEETING_TYPE, "theme_day");
+  evg_meeting_set (day, EVG_MEETING_TITLE, "三月主题党日");
+  evg_meeting_set (day, EVG_MEETING_STARTS_AT, "2099-03-05 14:30");
+  evg_meeting_set (day, EVG_MEETING_ENDS_AT, "2099-03-05 16:30");
+  evg_meeting_set (day, EVG_MEETING_STATUS, "planned");
+  day_id = evg_calendar_save (calendar, day, NULL, &error);
+  g_assert_no_error (error);
+  evg_record_set (message, EVG_FEEDBACK_CHANNEL, "letter");
+  evg_record_set (message, EVG_FEEDBACK_CONTENT, "希望小区增设电动车充电桩");
+  message_id = evg_inbox_add (evg_context_get_inbox (f->context), message, &error);
+  g_assert_no_error (error);
+  linked = evg_context_put_on_agenda (f->context, message_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (linked, ==, day_id);
+
+  editor = evg_meeting_editor_new (f->context, evg_calendar_lookup (calendar, day_id), "2099-03-05");
+  gtk_window_present (GTK_WINDOW (editor));
+  spin ();
+  list = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (editor), EVG_TYPE_MEETING_EDITOR, "linked_list"));
+  g_assert_true (gtk_widget_get_visible (list));
+  row = gtk_widget_get_first_child (list);
+  g_assert_nonnull (row);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "希望小区增设电动车充电桩");
+  g_assert_null (gtk_widget_get_next_sibling (row));
+  gtk_window_destroy (GTK_WINDOW (editor));
+  spin ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -221,5 +265,7 @@ main (int    argc,
   g_test_add ("/evg/ui/calendar/month-and-warning", Fixture, NULL, fixture_set_up,
               test_month_and_warning, fixture_tear_down);
   g_test_add ("/evg/ui/calendar/editor", Fixture, NULL, fixture_set_up, test_editor, fixture_tear_down);
+  g_test_add ("/evg/ui/calendar/agenda-message", Fixture, NULL, fixture_set_up, test_agenda_message,
+              fixture_tear_down);
   return g_test_run ();
 }

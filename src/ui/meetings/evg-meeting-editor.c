@@ -51,6 +51,7 @@ struct _EvgMeetingEditor
   AdwEntryRow         *recorder_row;
   AdwEntryRow         *observers_row;
   GtkTextView         *agenda_view;
+  GtkListBox          *linked_list;
   GtkTextView         *minutes_view;
   GtkWidget           *attendance_group;
   GtkLabel            *quorum_label;
@@ -80,6 +81,59 @@ struct _EvgMeetingEditor
 };
 
 G_DEFINE_FINAL_TYPE (EvgMeetingEditor, evg_meeting_editor, ADW_TYPE_WINDOW)
+
+static void
+on_show_message (GtkButton        *button,
+                 EvgMeetingEditor *self)
+{
+  GtkWindow *main_window = gtk_window_get_transient_for (GTK_WINDOW (self));
+  const char *id = g_object_get_data (G_OBJECT (button), "message-id");
+
+  if (main_window != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (main_window), "win.show-message", "s", id);
+}
+
+/* The residents' messages put on this meeting's agenda from the message
+ * board, each with the way back to it. */
+static void
+show_linked_messages (EvgMeetingEditor *self,
+                      const char       *meeting_id)
+{
+  EvgInbox *inbox = evg_context_get_inbox (self->context);
+  g_autoptr(GPtrArray) links = meeting_id != NULL ? evg_inbox_find_linked (inbox, meeting_id) : NULL;
+  GtkWidget *child;
+  guint shown = 0;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->linked_list))) != NULL)
+    gtk_list_box_remove (self->linked_list, child);
+  for (guint i = 0; links != NULL && i < links->len; i++)
+    {
+      EvgRecord *link = g_ptr_array_index (links, i);
+      const char *message_id = evg_record_get (link, EVG_FEEDBACK_EVENT_FEEDBACK_ID);
+      g_autoptr(EvgRecord) message = NULL;
+      GtkWidget *row, *button;
+      g_autofree char *subtitle = NULL;
+
+      if (g_strcmp0 (evg_record_get (link, EVG_FEEDBACK_EVENT_KIND), "agenda") != 0)
+        continue;
+      message = evg_inbox_dup_message (inbox, message_id);
+      if (message == NULL)
+        continue;
+      row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), evg_record_get (message, EVG_FEEDBACK_CONTENT));
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      subtitle = g_strdup_printf (_("Residents’ message of %s"), evg_record_get (message, EVG_FEEDBACK_RECEIVED_AT));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      button = gtk_button_new_with_label (_("See Message"));
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      g_object_set_data_full (G_OBJECT (button), "message-id", g_strdup (message_id), g_free);
+      g_signal_connect (button, "clicked", G_CALLBACK (on_show_message), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      gtk_list_box_append (self->linked_list, row);
+      shown++;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->linked_list), shown > 0);
+}
 
 static void
 show_error (EvgMeetingEditor *self,
@@ -533,6 +587,7 @@ fill_form (EvgMeetingEditor *self)
         adw_combo_row_set_selected (self->group_row, i);
     }
   text_view_set (self->agenda_view, m != NULL ? evg_meeting_get (m, EVG_MEETING_AGENDA) : NULL);
+  show_linked_messages (self, m != NULL ? evg_meeting_get_id (m) : NULL);
   text_view_set (self->minutes_view, m != NULL ? evg_meeting_get (m, EVG_MEETING_MINUTES) : NULL);
 
   title = m != NULL ? evg_meeting_dup_display_title (m) : g_strdup (_("New Meeting"));
@@ -929,6 +984,7 @@ evg_meeting_editor_class_init (EvgMeetingEditorClass *klass)
   BIND (recorder_row);
   BIND (observers_row);
   BIND (agenda_view);
+  BIND (linked_list);
   BIND (minutes_view);
   BIND (attendance_group);
   BIND (quorum_label);
