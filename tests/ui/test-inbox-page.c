@@ -516,6 +516,33 @@ test_editor (Fixture       *f,
   spin ();
 }
 
+/* Without sync set up there is no public page to point to: printing the
+ * notice says so instead of printing a code that leads nowhere. */
+static void
+test_poster_needs_server (Fixture       *f,
+                          gconstpointer  data)
+{
+  GtkWidget *window;
+  EvgInboxPage *page = show_page (&window, f);
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  AdwMessageDialog *dialog = NULL;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "inbox.print-poster", NULL));
+  spin ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
+    {
+      g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (toplevel))
+        dialog = ADW_MESSAGE_DIALOG (toplevel);
+    }
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "server"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin ();
+}
+
 static void
 test_rates (Fixture       *f,
             gconstpointer  data)
@@ -611,6 +638,8 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/inbox-page/editor", Fixture, NULL, fixture_set_up, test_editor, fixture_tear_down);
   g_test_add ("/inbox-page/rates", Fixture, NULL, fixture_set_up, test_rates, fixture_tear_down);
+  g_test_add ("/inbox-page/poster-needs-server", Fixture, NULL, fixture_set_up, test_poster_needs_server,
+              fixture_tear_down);
   g_test_add_func ("/inbox-page/chart", test_chart);
   return g_test_run ();
 }

@@ -9,6 +9,8 @@
 #include "evg-accessible.h"
 #include "evg-feedback-list.h"
 #include "evg-inbox-page.h"
+#include "evg-print.h"
+#include "evg-feedback-poster.h"
 #include "evg-list-focus.h"
 #include "evg-message-editor.h"
 
@@ -438,6 +440,37 @@ on_message_recorded (EvgMessageEditor *editor,
   evg_inbox_page_select_message (self, id);
 }
 
+/* The notice for the community board, with the QR code of the branch's
+ * page on the central server; without sync set up there is no page yet,
+ * and the dialog says so. */
+static void
+print_poster_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  EvgInboxPage *self = EVG_INBOX_PAGE (widget);
+  GtkWindow *parent = GTK_WINDOW (gtk_widget_get_root (widget));
+  g_autoptr(EvgFeedbackPoster) poster = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL, *code = NULL, *url = NULL;
+  guint respond_hours;
+
+  if (self->context == NULL)
+    return;
+  name = evg_context_dup_branch_name (self->context);
+  code = evg_context_dup_branch_code (self->context);
+  url = evg_feedback_page_url (evg_sync_client_get_server_url (evg_context_get_sync_client (self->context)),
+                               code, &error);
+  if (url == NULL)
+    {
+      evg_print_show_error (parent, _("The Notice Cannot Be Printed Yet"), error);
+      return;
+    }
+  evg_inbox_get_due_hours (evg_context_get_inbox (self->context), &respond_hours, NULL);
+  poster = evg_feedback_poster_new (name, url, respond_hours);
+  evg_print_run (parent, EVG_PAGES (poster), _("The Notice Could Not Be Printed"));
+}
+
 static void
 add_action (GtkWidget  *widget,
             const char *action_name,
@@ -574,6 +607,7 @@ evg_inbox_page_class_init (EvgInboxPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_open_message);
 
   gtk_widget_class_install_action (widget_class, "inbox.add", NULL, add_action);
+  gtk_widget_class_install_action (widget_class, "inbox.print-poster", NULL, print_poster_action);
   gtk_widget_class_install_action (widget_class, "inbox.focus-search", NULL, focus_search_action);
   gtk_widget_class_install_action (widget_class, "inbox.show-all", NULL, show_all_action);
   gtk_widget_class_install_action (widget_class, "inbox.back", NULL, back_action);
