@@ -170,14 +170,12 @@ cmd_serve (Options  *options,
       N_("Close a connection after this many seconds without traffic (default 30)"), N_("SECONDS") },
     { "header-timeout", 0, 0, G_OPTION_ARG_INT, &header_timeout,
       N_("Close a connection whose request headers take longer than this (default 20)"), N_("SECONDS") },
-    /* The public page's words are English until po/zh_CN.po has them;
-     * mark them N_() then. */
     { "public-rate", 0, 0, G_OPTION_ARG_INT, &public_rate,
-      "Messages one address may send through the public pages in an hour; 0: no limit (default 20)", N_("N") },
+      N_("Messages one address may send through the public pages in an hour; 0: no limit (default 20)"), N_("N") },
     { "public-daily-cap", 0, 0, G_OPTION_ARG_INT, &public_cap,
-      "Messages one branch takes through its public page in a day; 0: no cap (default 200)", N_("N") },
+      N_("Messages one branch takes through its public page in a day; 0: no cap (default 200)"), N_("N") },
     { "forwarded-for", 0, 0, G_OPTION_ARG_NONE, &forwarded_for,
-      "Behind a proxy on this machine: count each client by the last address of X-Forwarded-For", NULL },
+      N_("Behind a proxy on this machine: count each client by the last address of X-Forwarded-For"), NULL },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -401,16 +399,15 @@ cmd_branch_page (Options  *options,
   g_autoptr(EvgServerDb) db = NULL;
   g_autoptr(GError) error = NULL;
   gboolean on = FALSE;
-  /* English until po/zh_CN.po has these words; mark them _() then. */
-  int n = parse (options, "CODE [on|off]",
-                 "Shows whether the branch's public page (/f/CODE) takes residents' messages, "
-                 "or turns it on or off.",
+  int n = parse (options, N_("CODE [on|off]"),
+                 _("Shows whether the branch's public page (/f/CODE) takes residents' messages, "
+                   "or turns it on or off."),
                  NULL, &argc, &argv);
 
   if ((n != 1 && n != 2) ||
       (n == 2 && !g_str_equal (argv[2], "on") && !g_str_equal (argv[2], "off")))
     {
-      error_message ("Usage: e-vanguard-server branch page CODE [on|off]");
+      error_message (_("Usage: e-vanguard-server branch page CODE [on|off]"));
       return 2;
     }
   db = open_db (options);
@@ -430,7 +427,7 @@ cmd_branch_page (Options  *options,
     g_print ("{\"branch\":\"%s\",\"enabled\":%s,\"path\":\"/f/%s\"}\n", argv[1],
              on ? "true" : "false", argv[1]);
   else
-    g_print (on ? "The public page of %s is on: /f/%s\n" : "The public page of %s is off.\n",
+    g_print (on ? _("The public page of %s is on: /f/%s\n") : _("The public page of %s is off.\n"),
              argv[1], argv[1]);
   return 0;
 }
