@@ -422,12 +422,67 @@ sync_resolve (EvgCli  *cli,
   return EVG_CLI_USAGE;
 }
 
+/* sync page [on|off]: the branch's public feedback page on the server. */
+static int
+sync_page (EvgCli  *cli,
+           int      argc,
+           char   **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(EvgSyncClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(Wait) wait = { NULL, NULL };
+  gboolean enabled = FALSE;
+  int enable = -1;
+  EvgStore *store;
+
+  context = evg_cli_option_context (cli, _("[on|off]"),
+                                    _("Shows whether the branch's page for residents' messages on the "
+                                      "server takes messages, or turns it on or off."), NULL);
+  if (!evg_cli_parse (cli, context, &argc, &argv))
+    return EVG_CLI_USAGE;
+  if (argc == 2 && g_str_equal (argv[1], "on"))
+    enable = 1;
+  else if (argc == 2 && g_str_equal (argv[1], "off"))
+    enable = 0;
+  else if (argc != 1)
+    {
+      evg_cli_error (_("“sync page” takes on, off, or nothing to show the setting."));
+      return EVG_CLI_USAGE;
+    }
+  store = enable >= 0 ? evg_cli_get_store (cli) : evg_cli_get_store_for_reading (cli);
+  if (store == NULL)
+    return EVG_CLI_USAGE;
+  client = evg_sync_client_new (store);
+  wait.loop = g_main_loop_new (NULL, FALSE);
+  evg_sync_client_public_page_async (client, enable, NULL, on_done, &wait);
+  wait_run (&wait);
+  if (!evg_sync_client_public_page_finish (client, wait.result, &enabled, &error))
+    return fail_with (error);
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (builder);
+      evg_cli_json_add_bool (builder, "enabled", enabled);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      evg_cli_print_json (root);
+    }
+  else
+    g_print ("%s\n", enabled ? _("The branch's page for residents' messages is on.")
+                             : _("The branch's page for residents' messages is off."));
+  return EVG_CLI_OK;
+}
+
 static const EvgCliCommand sync_commands[] = {
   { "setup", N_("Set up sync with a server address and the branch’s token"), sync_setup },
   { "now", N_("Sync now and report what was sent and received"), sync_now },
   { "status", N_("Show the sync state, changes waiting and conflicts"), sync_status },
   { "conflicts", N_("List the conflicts that wait for a decision"), sync_conflicts },
   { "resolve", N_("Keep one side of a conflict"), sync_resolve },
+  { "page", N_("Turn the branch's page for residents' messages on or off"), sync_page },
 };
 
 int

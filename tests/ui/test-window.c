@@ -356,7 +356,9 @@ test_preferences_stop_sync (Fixture       *f,
   GtkEditable *url_row, *token_row;
   GtkWidget *dialog = NULL;
 
-  g_assert_true (evg_sync_client_configure (client, "https://sync.example.org:8443", "evg_token", &error));
+  /* A port nothing listens on: the window's question about the public
+   * page is answered at once. */
+  g_assert_true (evg_sync_client_configure (client, "https://127.0.0.1:9", "evg_token", &error));
   g_assert_no_error (error);
   prefs = evg_preferences_window_new (f->context);
   url_row = GTK_EDITABLE (prefs_child (prefs, "server_url_row"));
@@ -390,6 +392,16 @@ test_preferences_stop_sync (Fixture       *f,
   g_signal_emit_by_name (prefs_child (prefs, "sync_save_button"), "clicked");
   g_assert_cmpstr (gtk_editable_get_text (url_row), ==, "https://127.0.0.1:9");
   g_assert_cmpstr (evg_sync_client_get_server_url (client), ==, "https://127.0.0.1:9");
+  /* The public page's switch asks the server, which is not there: it is
+   * told in a toast, and the switch can be tried again. */
+  {
+    GtkWidget *row = GTK_WIDGET (prefs_child (prefs, "public_page_row"));
+    gint64 until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    while (!gtk_widget_get_sensitive (row) && g_get_monotonic_time () < until)
+      g_main_context_iteration (NULL, FALSE);
+    g_assert_true (gtk_widget_get_sensitive (row));
+  }
 
   gtk_window_destroy (GTK_WINDOW (prefs));
   spin ();

@@ -197,3 +197,54 @@ evg_sync_client_test_connection_finish (EvgSyncClient  *self,
     *branch_name = g_strdup (job->branch_name);
   return TRUE;
 }
+
+/**
+ * evg_sync_client_public_page_async:
+ * @enable: 1 to turn the branch's public feedback page on, 0 to turn it
+ *   off, -1 to ask whether it is on
+ *
+ * The residents' page of the branch on the central server (/f/CODE):
+ * whether it takes messages.  Asked once, without retrying.
+ */
+void
+evg_sync_client_public_page_async (EvgSyncClient       *self,
+                                   int                  enable,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  EvgSyncJob *job;
+
+  g_return_if_fail (EVG_IS_SYNC_CLIENT (self));
+  g_return_if_fail (enable >= -1 && enable <= 1);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, evg_sync_client_public_page_async);
+  job = evg_sync_job_new (self);
+  job->url = g_strdup (self->server_url);
+  job->page_request = enable;
+  g_task_set_task_data (task, job, (GDestroyNotify) evg_sync_job_free);
+  g_task_run_in_thread (task, evg_sync_job_run_page);
+}
+
+/**
+ * evg_sync_client_public_page_finish:
+ * @enabled: (out): whether the page takes messages now
+ */
+gboolean
+evg_sync_client_public_page_finish (EvgSyncClient  *self,
+                                    GAsyncResult   *result,
+                                    gboolean       *enabled,
+                                    GError        **error)
+{
+  EvgSyncJob *job;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  job = g_task_get_task_data (G_TASK (result));
+  *enabled = job->page_enabled;
+  return TRUE;
+}

@@ -41,6 +41,15 @@ gboolean       evg_sync_client_configure             (EvgSyncClient        *self
 gboolean       evg_sync_client_forget                (EvgSyncClient        *self,
                                                       GError              **error);
 
+void           evg_sync_client_public_page_async (EvgSyncClient        *self,
+                                                  int                   enable,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+gboolean       evg_sync_client_public_page_finish (EvgSyncClient       *self,
+                                                   GAsyncResult        *result,
+                                                   gboolean            *enabled,
+                                                   GError             **error);
 void           evg_sync_client_test_connection_async (EvgSyncClient        *self,
                                                       const char           *url,
                                                       const char           *token,

@@ -11,6 +11,8 @@
 #include "evg-store-private.h"
 #include "evg-sync-client-private.h"
 #include "evg-sync-http.h"
+#include <json-glib/json-glib.h>
+
 #include "evg-sync-job.h"
 #include "evg-sync-private.h"
 #include "evg-sync-protocol.h"
@@ -395,5 +397,55 @@ evg_sync_job_run_test (GTask        *task,
     }
   job->branch_code = g_strdup (health->branch_code);
   job->branch_name = g_strdup (health->branch_name);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* A GTaskThreadFunc: reads the branch's public page setting from the
+ * server's /v1/page, or sets it (job->page_request 0 or 1), and leaves
+ * what the server answered on the job. */
+void
+evg_sync_job_run_page (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  EvgSyncJob *job = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GString) body = NULL;
+  g_auto(EvgSyncHttp) http = { 0 };
+  JsonNode *root;
+  JsonObject *object;
+  const char *data;
+  gsize len = 0;
+
+  if (job->token == NULL)
+    job->token = evg_sync_token_load (job->site_id, NULL);
+  if (job->url == NULL || job->token == NULL)
+    {
+      g_task_return_new_error (task, EVG_SYNC_ERROR, EVG_SYNC_ERROR_NOT_CONFIGURED,
+                               "%s", _("Enter the server address and the token."));
+      return;
+    }
+  if (job->page_request >= 0)
+    body = g_string_new (job->page_request ? "{\"enabled\":true}" : "{\"enabled\":false}");
+  evg_sync_http_init (&http, job->url, job->token, cancellable);
+  bytes = evg_sync_http_call (&http, body != NULL ? "POST" : "GET", "/v1/page", body, FALSE, &error);
+  if (bytes == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  data = g_bytes_get_data (bytes, &len);
+  if (!json_parser_load_from_data (parser, data, (gssize) len, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
+      !json_object_has_member ((object = json_node_get_object (root)), "enabled"))
+    {
+      g_task_return_new_error (task, EVG_SYNC_ERROR, EVG_SYNC_ERROR_BAD_RESPONSE, "%s",
+                               _("The server is too old for the residents’ public page."));
+      return;
+    }
+  job->page_enabled = json_object_get_boolean_member (object, "enabled");
   g_task_return_boolean (task, TRUE);
 }

@@ -23,6 +23,9 @@ typedef struct
   char          *token;
   char          *branch_code;
   char          *branch_name;
+  /* public-page only: -1 to read the setting, 0 or 1 to set it */
+  int            page_request;
+  gboolean       page_enabled;
 } EvgSyncJob;
 
 EvgSyncJob *evg_sync_job_new      (EvgSyncClient *client);
@@ -32,6 +35,10 @@ void        evg_sync_job_run_sync (GTask         *task,
                                    gpointer       task_data,
                                    GCancellable  *cancellable);
 void        evg_sync_job_run_test (GTask         *task,
+                                   gpointer       source_object,
+                                   gpointer       task_data,
+                                   GCancellable  *cancellable);
+void        evg_sync_job_run_page (GTask         *task,
                                    gpointer       source_object,
                                    gpointer       task_data,
                                    GCancellable  *cancellable);

@@ -28,6 +28,9 @@ struct _EvgPreferencesWindow
   GtkButton            *test_button;
   GtkButton            *sync_save_button;
   GtkSwitch            *auto_sync_switch;
+  GtkWidget            *public_page_row;
+  GtkSwitch            *public_page_switch;
+  gboolean              page_loading;
   GtkSpinButton        *target_spin;
   GtkSpinButton        *respond_spin;
   GtkSpinButton        *resolve_spin;
@@ -121,6 +124,8 @@ on_branch_changed (EvgPreferencesWindow *self)
   gtk_label_set_label (self->branch_error_label, message != NULL ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->branch_error_label), message != NULL);
 }
+
+static void read_public_page (EvgPreferencesWindow *self);
 
 static void
 show_sync_result (EvgPreferencesWindow *self,
@@ -262,6 +267,7 @@ on_sync_save_clicked (EvgPreferencesWindow *self)
   show_sync_result (self, _("Saved. The first sync has started; the header shows how it goes."),
                     FALSE);
   update_sync_buttons (self);
+  read_public_page (self);
 }
 
 static void
@@ -280,6 +286,7 @@ stop_syncing (EvgPreferencesWindow *self)
   show_sync_result (self, _("Sync is off. Everything stays on this computer; changes made "
                             "meanwhile are sent if you set up sync again."), FALSE);
   update_sync_buttons (self);
+  gtk_widget_set_sensitive (self->public_page_row, FALSE);
 }
 
 static void
@@ -351,6 +358,66 @@ evg_preferences_window_close_request (GtkWindow *window)
       return TRUE;
     }
   return GTK_WINDOW_CLASS (evg_preferences_window_parent_class)->close_request (window);
+}
+
+/* The branch's page for residents on the central server: asked when the
+ * window opens (when sync is set up), set as the switch moves. */
+static void
+show_public_page (EvgPreferencesWindow *self,
+                  gboolean              enabled)
+{
+  self->page_loading = TRUE;
+  gtk_switch_set_active (self->public_page_switch, enabled);
+  self->page_loading = FALSE;
+  gtk_widget_set_sensitive (self->public_page_row, TRUE);
+}
+
+static void
+public_page_done (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(EvgPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean enabled = FALSE;
+
+  if (!evg_sync_client_public_page_finish (EVG_SYNC_CLIENT (source), result, &enabled, &error))
+    {
+      /* Closed meanwhile: nothing to show it in. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->context == NULL)
+        return;
+      /* Left as it was: say why, in one sentence, where the switch is. */
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
+      gtk_widget_set_sensitive (self->public_page_row, evg_sync_client_get_configured (EVG_SYNC_CLIENT (source)));
+      self->page_loading = TRUE;
+      gtk_switch_set_active (self->public_page_switch, !gtk_switch_get_active (self->public_page_switch));
+      self->page_loading = FALSE;
+      return;
+    }
+  if (self->context != NULL)
+    show_public_page (self, enabled);
+}
+
+static void
+read_public_page (EvgPreferencesWindow *self)
+{
+  EvgSyncClient *client = evg_context_get_sync_client (self->context);
+
+  gtk_widget_set_sensitive (self->public_page_row, FALSE);
+  if (!evg_sync_client_get_configured (client))
+    return;
+  evg_sync_client_public_page_async (client, -1, self->cancellable, public_page_done, g_object_ref (self));
+}
+
+static void
+on_public_page_toggled (EvgPreferencesWindow *self)
+{
+  if (self->page_loading)
+    return;
+  gtk_widget_set_sensitive (self->public_page_row, FALSE);
+  evg_sync_client_public_page_async (evg_context_get_sync_client (self->context),
+                                     gtk_switch_get_active (self->public_page_switch) ? 1 : 0,
+                                     self->cancellable, public_page_done, g_object_ref (self));
 }
 
 /* The yearly target is kept in the database, so that every workstation
@@ -505,6 +572,7 @@ evg_preferences_window_constructed (GObject *object)
                              evg_checkins_get_target_hours (evg_context_get_checkins (self->context)));
   update_pin_row (self);
   show_inbox_settings (self);
+  read_public_page (self);
 
   /* A stored address the client no longer sends the token to (saved by an
    * older version, or edited by hand): say so at once, since every sync
@@ -611,6 +679,8 @@ evg_preferences_window_class_init (EvgPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, test_button);
   gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, sync_save_button);
   gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, auto_sync_switch);
+  gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, public_page_row);
+  gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, public_page_switch);
   gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, target_spin);
   gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, respond_spin);
   gtk_widget_class_bind_template_child (widget_class, EvgPreferencesWindow, resolve_spin);
@@ -624,6 +694,7 @@ evg_preferences_window_class_init (EvgPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_target_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_due_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_weights_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_public_page_toggled);
   gtk_widget_class_bind_template_callback (widget_class, on_pin_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_clear_pin_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_sync_fields_changed);
