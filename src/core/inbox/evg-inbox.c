@@ -336,10 +336,11 @@ load_index (EvgInbox  *self,
   g_hash_table_remove_all (self->records);
   if (!evg_store_each_row (self->store,
                            "SELECT " ROW_COLUMNS " FROM feedback f WHERE f.deleted = 0 "
-                           "ORDER BY f.received_at DESC, f.rowid DESC",
+                           "ORDER BY f.received_at DESC",
                            NULL, 0, add_index_row, self, error))
     return FALSE;
-  /* The text order and the minutes agree but for malformed times. */
+  /* The text order and the minutes agree but for malformed times; the
+   * index leaves the messages of one minute in id order, not rowid. */
   g_array_sort (self->rows, (GCompareFunc) compare_rows);
   renumber_from (self, 0);
 
