@@ -19,7 +19,7 @@ struct _EvgFeedbackList
   int       status_rank;     /* -1 for all */
   gboolean  overdue_only;
   char     *search_text;
-  GArray   *found;           /* of guint8 by rowid: 1 when the search found it; NULL for no search */
+  GArray   *found;           /* of guint64: the positions the search found, as bits; NULL for no search */
   GArray   *shown;           /* of gint64: the rowids shown, in the index's order */
   guint     counts[N_RANKS]; /* of the messages the search leaves, by status */
   guint     n_overdue;
@@ -84,29 +84,14 @@ now_minute (void)
 static GArray *
 narrow (EvgFeedbackList *self)
 {
-  guint n = evg_inbox_get_n_rows (self->inbox);
-  GArray *shown = g_array_sized_new (FALSE, FALSE, sizeof (gint64), self->status_rank < 0 ? n : 64);
-  gint64 now = now_minute ();
+  guint n = self->found == NULL && self->status_rank < 0 ? evg_inbox_get_n_rows (self->inbox) : 64;
+  GArray *shown = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n);
 
   memset (self->counts, 0, sizeof self->counts);
   self->n_overdue = 0;
-  for (guint i = 0; i < n; i++)
-    {
-      gint64 rowid = evg_inbox_get_row_rowid (self->inbox, i);
-      int rank;
-      gboolean overdue;
-
-      if (self->found != NULL &&
-          (rowid < 0 || (guint64) rowid >= self->found->len || !g_array_index (self->found, guint8, rowid)))
-        continue;
-      rank = evg_inbox_get_row_status (self->inbox, i);
-      overdue = (evg_inbox_get_row_flags (self->inbox, i, now) & EVG_FEEDBACK_FLAG_OVERDUE) != 0;
-      if (rank >= 0 && rank < N_RANKS)
-        self->counts[rank]++;
-      self->n_overdue += overdue;
-      if ((self->status_rank < 0 || rank == self->status_rank) && (!self->overdue_only || overdue))
-        g_array_append_val (shown, rowid);
-    }
+  evg_inbox_narrow (self->inbox, self->found != NULL ? (const guint64 *) (gpointer) self->found->data : NULL,
+                    self->found != NULL ? self->found->len : 0, self->status_rank, self->overdue_only,
+                    now_minute (), shown, self->counts, &self->n_overdue);
   return shown;
 }
 
@@ -124,16 +109,15 @@ read_search (EvgFeedbackList *self)
     g_warning ("Could not search the messages: %s", error->message);
   if (rowids == NULL)
     return;
-  self->found = g_array_new (FALSE, TRUE, sizeof (guint8));
+  /* By position, so that narrowing visits only the rows found. */
+  self->found = g_array_new (FALSE, TRUE, sizeof (guint64));
+  g_array_set_size (self->found, (evg_inbox_get_n_rows (self->inbox) + 63) / 64);
   for (guint i = 0; i < rowids->len; i++)
     {
-      gint64 rowid = g_array_index (rowids, gint64, i);
+      gint64 position = evg_inbox_position_of_rowid (self->inbox, g_array_index (rowids, gint64, i));
 
-      if (rowid < 0 || rowid > G_MAXINT32)
-        continue;
-      if ((guint64) rowid >= self->found->len)
-        g_array_set_size (self->found, MAX ((guint) rowid + 1, self->found->len * 2));
-      g_array_index (self->found, guint8, rowid) = 1;
+      if (position >= 0 && (guint64) position / 64 < self->found->len)
+        g_array_index (self->found, guint64, position / 64) |= G_GUINT64_CONSTANT (1) << (position % 64);
     }
 }
 

@@ -62,6 +62,11 @@ G_DEFINE_FINAL_TYPE (EvgInbox, evg_inbox, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (evg-inbox-error-quark, evg_inbox_error)
 
+/* The ranks the index is judged by, looked up once: the lists judge a
+ * million rows at a keystroke. */
+static int rank_in_progress;
+static int rank_closed;
+
 enum {
   ROWS_CHANGED,
   N_SIGNALS
@@ -531,6 +536,9 @@ evg_inbox_class_init (EvgInboxClass *klass)
   object_class->dispose = evg_inbox_dispose;
   object_class->finalize = evg_inbox_finalize;
 
+  rank_in_progress = evg_feedback_status_rank ("in_progress");
+  rank_closed = evg_feedback_status_rank ("closed");
+
   /**
    * EvgInbox::rows-changed:
    * @touched: (nullable): the rowids (gint64 *) of the messages changed,
@@ -724,7 +732,7 @@ evg_inbox_get_row_status (EvgInbox *self,
 
   row = &g_array_index (self->rows, InboxRow, position);
   if (row->flags & EVG_FEEDBACK_FLAG_REOPENED)
-    return evg_feedback_status_rank ("in_progress");
+    return rank_in_progress;
   return row->rank;
 }
 
@@ -733,12 +741,12 @@ row_flags (const InboxRow *row,
            gint64          now)
 {
   EvgFeedbackFlags flags = row->flags;
-  gboolean open = row->rank < evg_feedback_status_rank ("closed") || (row->flags & EVG_FEEDBACK_FLAG_REOPENED);
+  gboolean open = row->rank < rank_closed || (row->flags & EVG_FEEDBACK_FLAG_REOPENED);
 
   if (row->flags & EVG_FEEDBACK_FLAG_MERGED)
     return flags;
   /* Contact, a wait for the resident or a reply is the response. */
-  if (row->rank < evg_feedback_status_rank ("in_progress") && row->respond_by != NO_TIME && now > row->respond_by)
+  if (row->rank < rank_in_progress && row->respond_by != NO_TIME && now > row->respond_by)
     flags |= EVG_FEEDBACK_FLAG_LATE_RESPONSE;
   if (open && !(row->flags & EVG_FEEDBACK_FLAG_WAITING) && row->resolve_by != NO_TIME && now > row->resolve_by)
     flags |= EVG_FEEDBACK_FLAG_LATE_RESOLUTION;
@@ -793,6 +801,66 @@ evg_inbox_count_overdue (EvgInbox *self)
     if (row_flags (&g_array_index (self->rows, InboxRow, i), now) & EVG_FEEDBACK_FLAG_OVERDUE)
       n++;
   return n;
+}
+
+/**
+ * evg_inbox_narrow:
+ * @found: (nullable) (array length=n_found): the positions a search found,
+ *   as a bitmap (bit @i % 64 of word @i / 64), or %NULL for every row
+ * @status_rank: the status (evg_feedback_status_rank()) of the rows to
+ *   show, or -1 for any; a reopened message is in progress
+ * @overdue_only: whether to show only overdue rows
+ * @now: the time to judge by, in minutes (evg_parse_minute())
+ * @shown: (element-type gint64): the rowids of the rows shown are
+ *   appended to it, in the index's order
+ * @counts: (array fixed-size=5): the rows @found by status, added to
+ * @n_overdue: the rows @found that are overdue, added to
+ *
+ * What EvgFeedbackList shows, in one pass over the index that visits
+ * only the rows found: with a million messages, a call or two per row
+ * took tens of milliseconds at every keystroke.
+ */
+void
+evg_inbox_narrow (EvgInbox      *self,
+                  const guint64 *found,
+                  guint          n_found,
+                  int            status_rank,
+                  gboolean       overdue_only,
+                  gint64         now,
+                  GArray        *shown,
+                  guint         *counts,
+                  guint         *n_overdue)
+{
+  guint n_rows, n_words;
+
+  g_return_if_fail (EVG_IS_INBOX (self));
+  ensure_loaded (self);
+
+  n_rows = self->rows->len;
+  n_words = (n_rows + 63) / 64;
+  for (guint word = 0; word < n_words; word++)
+    {
+      guint64 bits = found == NULL ? G_MAXUINT64 : word < n_found ? found[word] : 0;
+
+      for (; bits != 0; bits &= bits - 1)
+        {
+          guint i = word * 64 + (guint) __builtin_ctzll (bits);
+          const InboxRow *row;
+          int rank;
+          gboolean overdue;
+
+          if (i >= n_rows)
+            break;
+          row = &g_array_index (self->rows, InboxRow, i);
+          rank = row->flags & EVG_FEEDBACK_FLAG_REOPENED ? rank_in_progress : row->rank;
+          overdue = (row_flags (row, now) & EVG_FEEDBACK_FLAG_OVERDUE) != 0;
+          if (rank >= 0 && rank <= rank_closed)
+            counts[rank]++;
+          *n_overdue += overdue;
+          if ((status_rank < 0 || rank == status_rank) && (!overdue_only || overdue))
+            g_array_append_val (shown, row->rowid);
+        }
+    }
 }
 
 static void

@@ -155,6 +155,15 @@ gint64      evg_inbox_get_row_rowid (EvgInbox    *self,
                                      guint        position);
 gint64      evg_inbox_position_of_rowid (EvgInbox *self,
                                          gint64    rowid);
+void        evg_inbox_narrow        (EvgInbox      *self,
+                                     const guint64 *found,
+                                     guint          n_found,
+                                     int            status_rank,
+                                     gboolean       overdue_only,
+                                     gint64         now,
+                                     GArray        *shown,
+                                     guint         *counts,
+                                     guint         *n_overdue);
 GArray     *evg_inbox_search        (EvgInbox    *self,
                                      const char  *text,
                                      GError     **error);
