@@ -620,6 +620,27 @@ test_list_and_search (Fixture       *f,
     evg_feedback_list_set_search_text (list, "停车");
     g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
   }
+
+  /* A word in many messages: the newest are given, and it says so. */
+  {
+    g_autofree char *newest = NULL;
+    g_autoptr(GArray) found = NULL;
+    gboolean more = FALSE;
+
+    for (guint i = 0; i < 4; i++)
+      {
+        g_free (newest);
+        newest = add_message (inbox, "2026-12-03 08:00", "facilities", NULL, "路灯不亮");
+      }
+    found = evg_inbox_search (inbox, "路灯", 3, &more, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (found->len, ==, 3);
+    g_assert_true (more);
+    g_clear_pointer (&found, g_array_unref);
+    found = evg_inbox_search (inbox, "路灯", 10, &more, &error);
+    g_assert_cmpuint (found->len, ==, 4);
+    g_assert_false (more);
+  }
 }
 
 int

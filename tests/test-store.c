@@ -299,6 +299,7 @@ test_store_tables_match_descriptors (Fixture       *f,
       sqlite3 *db = NULL;
 
       g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+      evg_store_add_functions (db);
       for (guint v = 0; v < version; v++)
         g_assert_cmpint (sqlite3_exec (db, evg_schema_get_migration (v), NULL, NULL, NULL), ==, SQLITE_OK);
       g_assert_cmpint (sqlite3_exec (db, bump, NULL, NULL, NULL), ==, SQLITE_OK);

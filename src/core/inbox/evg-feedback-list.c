@@ -20,6 +20,7 @@ struct _EvgFeedbackList
   gboolean  overdue_only;
   char     *search_text;
   GArray   *found;           /* of guint64: the positions the search found, as bits; NULL for no search */
+  gboolean  search_more;     /* more messages hold the words than were found */
   GArray   *shown;           /* of gint64: the rowids shown, in the index's order */
   guint     counts[N_RANKS]; /* of the messages the search leaves, by status */
   guint     n_overdue;
@@ -102,9 +103,11 @@ read_search (EvgFeedbackList *self)
   g_autoptr(GArray) rowids = NULL;
 
   g_clear_pointer (&self->found, g_array_unref);
+  self->search_more = FALSE;
   if (self->search_text == NULL)
     return;
-  rowids = evg_inbox_search (self->inbox, self->search_text, &error);
+  rowids = evg_inbox_search (self->inbox, self->search_text, EVG_FEEDBACK_LIST_SEARCH_LIMIT,
+                             &self->search_more, &error);
   if (error != NULL)
     g_warning ("Could not search the messages: %s", error->message);
   if (rowids == NULL)
@@ -373,4 +376,18 @@ evg_feedback_list_find (EvgFeedbackList *self,
     }
   return low < self->shown->len &&
          evg_inbox_position_of_rowid (self->inbox, g_array_index (self->shown, gint64, low)) == position ? low : G_MAXUINT;
+}
+
+/**
+ * evg_feedback_list_get_search_incomplete:
+ *
+ * Returns: whether more messages hold the search's words than the list
+ *   shows: only the %EVG_FEEDBACK_LIST_SEARCH_LIMIT most recent are, and
+ *   another word narrows them
+ */
+gboolean
+evg_feedback_list_get_search_incomplete (EvgFeedbackList *self)
+{
+  g_return_val_if_fail (EVG_IS_FEEDBACK_LIST (self), FALSE);
+  return self->search_more;
 }

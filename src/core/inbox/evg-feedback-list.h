@@ -13,6 +13,9 @@ G_BEGIN_DECLS
  * million messages open as fast as a list of as many strings.  Do not
  * wrap it in a sort or filter model: narrow it with its own setters. */
 
+/* A search shows at most this many messages, the most recent. */
+#define EVG_FEEDBACK_LIST_SEARCH_LIMIT 2000
+
 #define EVG_TYPE_FEEDBACK_LIST (evg_feedback_list_get_type ())
 G_DECLARE_FINAL_TYPE (EvgFeedbackList, evg_feedback_list, EVG, FEEDBACK_LIST, GObject)
 
@@ -30,6 +33,7 @@ void             evg_feedback_list_set_search_text (EvgFeedbackList *self,
                                                     const char      *text);
 const char      *evg_feedback_list_get_search_text (EvgFeedbackList *self);
 guint            evg_feedback_list_get_n_total     (EvgFeedbackList *self);
+gboolean         evg_feedback_list_get_search_incomplete (EvgFeedbackList *self);
 guint            evg_feedback_list_count_status    (EvgFeedbackList *self,
                                                     const char      *status);
 guint            evg_feedback_list_find            (EvgFeedbackList *self,

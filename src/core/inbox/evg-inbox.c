@@ -951,26 +951,47 @@ add_rowid (sqlite3_stmt *stmt,
 /**
  * evg_inbox_search:
  * @text: words of the content, the name or the place, or the name's pinyin
+ * @limit: at most this many, the most recently stored first; 0 for all
+ * @more: (out) (optional): whether more messages hold the words than
+ *   @limit
+ *
+ * A word as short as one character can be in half of a million messages;
+ * handing all of them over takes longer than a keystroke may, and nobody
+ * reads them all, so the newest @limit are given and @more says so.
  *
  * Returns: (transfer full) (element-type gint64) (nullable): the rowids of
- *   the messages holding every word of @text, in no order; %NULL when
- *   @text holds nothing to search for (or on an error, with @error set)
+ *   the messages holding every word of @text; %NULL when @text holds
+ *   nothing to search for (or on an error, with @error set)
  */
 GArray *
 evg_inbox_search (EvgInbox    *self,
                   const char  *text,
+                  guint        limit,
+                  gboolean    *more,
                   GError     **error)
 {
   g_autofree char *query = evg_search_terms_query (text);
+  g_autofree char *cap = g_strdup_printf ("%u", limit > 0 ? limit + 1 : G_MAXINT32);
   g_autoptr(GArray) rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
 
   g_return_val_if_fail (EVG_IS_INBOX (self), NULL);
 
+  if (more != NULL)
+    *more = FALSE;
   if (query == NULL)
     return NULL;
-  if (!evg_store_each_row (self->store, "SELECT rowid FROM feedback_search WHERE feedback_search MATCH ?1",
-                           EVG_PARAMS (query), add_rowid, rowids, error))
+  /* FTS5 walks its lists newest first and stops at the limit. */
+  if (!evg_store_each_row (self->store,
+                           "SELECT rowid FROM feedback_search WHERE feedback_search MATCH ?1 "
+                           "ORDER BY rowid DESC LIMIT ?2",
+                           EVG_PARAMS (query, cap), add_rowid, rowids, error))
     return NULL;
+  if (limit > 0 && rowids->len > limit)
+    {
+      g_array_set_size (rowids, limit);
+      if (more != NULL)
+        *more = TRUE;
+    }
   return g_steal_pointer (&rowids);
 }
 

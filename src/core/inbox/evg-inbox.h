@@ -166,6 +166,8 @@ void        evg_inbox_narrow        (EvgInbox      *self,
                                      guint         *n_overdue);
 GArray     *evg_inbox_search        (EvgInbox    *self,
                                      const char  *text,
+                                     guint        limit,
+                                     gboolean    *more,
                                      GError     **error);
 
 /* The rates, from the events: @n_months months from @first_month

@@ -407,6 +407,29 @@ static const char * const migrations[] = {
   "CREATE TRIGGER feedback_search_delete AFTER DELETE ON feedback BEGIN"
   "  DELETE FROM feedback_search WHERE rowid = old.rowid;"
   "END;",
+
+  /* 10 -> 11: every character is a word of its own too, so that one
+   * character is found by one list, newest first, and not by merging the
+   * lists of every pair it starts (evg-search-terms.c); letters and digits
+   * have prefix indexes for the same reason. */
+  "DROP TRIGGER feedback_search_insert;"
+  "DROP TRIGGER feedback_search_update;"
+  "DROP TRIGGER feedback_search_delete;"
+  "DROP TABLE feedback_search;"
+  "CREATE VIRTUAL TABLE feedback_search USING fts5 (terms, prefix = '1 2');"
+  "INSERT INTO feedback_search (rowid, terms)"
+  "  SELECT rowid, evg_search_terms (from_name, content, place) FROM feedback;"
+  "CREATE TRIGGER feedback_search_insert AFTER INSERT ON feedback BEGIN"
+  "  INSERT INTO feedback_search (rowid, terms)"
+  "    VALUES (new.rowid, evg_search_terms (new.from_name, new.content, new.place));"
+  "END;"
+  "CREATE TRIGGER feedback_search_update AFTER UPDATE OF from_name, content, place ON feedback BEGIN"
+  "  UPDATE feedback_search SET terms = evg_search_terms (new.from_name, new.content, new.place)"
+  "    WHERE rowid = new.rowid;"
+  "END;"
+  "CREATE TRIGGER feedback_search_delete AFTER DELETE ON feedback BEGIN"
+  "  DELETE FROM feedback_search WHERE rowid = old.rowid;"
+  "END;",
 };
 
 

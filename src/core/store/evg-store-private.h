@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 #define EVG_OUTBOX_FIELDS_FROM_ROW ""
 
 sqlite3      *evg_store_get_db        (EvgStore    *self);
+void          evg_store_add_functions (sqlite3     *db);
 EvgSqlite    *evg_store_get_sqlite    (EvgStore    *self);
 sqlite3_stmt *evg_store_prepare       (EvgStore    *self,
                                        const char  *sql,

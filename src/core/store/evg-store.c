@@ -311,6 +311,15 @@ search_terms_function (sqlite3_context  *context,
   sqlite3_result_text (context, terms->str, (int) terms->len, SQLITE_TRANSIENT);
 }
 
+/* The SQL functions the schema's triggers call, on a connection that may
+ * write: every store's, and a migration test's bare one. */
+void
+evg_store_add_functions (sqlite3 *db)
+{
+  sqlite3_create_function_v2 (db, "evg_search_terms", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                              NULL, search_terms_function, NULL, NULL, NULL);
+}
+
 static gboolean
 configure_connection (EvgStore  *self,
                       GError   **error)
@@ -334,8 +343,7 @@ configure_connection (EvgStore  *self,
     }
 
   sqlite3_wal_hook (self->db, on_wal_commit, self);
-  sqlite3_create_function_v2 (self->db, "evg_search_terms", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
-                              NULL, search_terms_function, NULL, NULL, NULL);
+  evg_store_add_functions (self->db);
 
   /* FULL makes a commit durable across a power cut, not just a crash. */
   return evg_store_exec (self,

@@ -29,8 +29,9 @@ is_word_char (gunichar c)
   return g_unichar_isalnum (c);
 }
 
+/* Each character, then the pair it starts: 垃圾桶 → 垃 垃圾 圾 圾桶 桶. */
 static void
-append_run_pairs (GString        *terms,
+append_run_words (GString        *terms,
                   const gunichar *run,
                   guint           n)
 {
@@ -40,7 +41,11 @@ append_run_pairs (GString        *terms,
         g_string_append_c (terms, ' ');
       g_string_append_unichar (terms, run[i]);
       if (i + 1 < n)
-        g_string_append_unichar (terms, run[i + 1]);
+        {
+          g_string_append_c (terms, ' ');
+          g_string_append_unichar (terms, run[i]);
+          g_string_append_unichar (terms, run[i + 1]);
+        }
     }
 }
 
@@ -90,7 +95,7 @@ term_run (const gunichar *run,
           guint           n,
           gpointer        data)
 {
-  append_run_pairs (data, run, n);
+  append_run_words (data, run, n);
 }
 
 static void
@@ -134,32 +139,20 @@ evg_search_terms_append (GString    *terms,
     }
 }
 
+/* A run of the query is the same words in the same order: a phrase,
+ * which one character alone is too. */
 static void
 query_run (const gunichar *run,
            guint           n,
            gpointer        data)
 {
   GString *query = data;
+  g_autoptr(GString) words = g_string_new (NULL);
 
   if (query->len > 0)
     g_string_append (query, " AND ");
-  g_string_append_c (query, '"');
-  if (n == 1)
-    {
-      /* One character: the start of a pair, or a run's last character. */
-      g_string_append_unichar (query, run[0]);
-      g_string_append (query, "\"*");
-      return;
-    }
-  /* A phrase of the pairs: neighbours in the text. */
-  for (guint i = 0; i + 1 < n; i++)
-    {
-      if (i > 0)
-        g_string_append_c (query, ' ');
-      g_string_append_unichar (query, run[i]);
-      g_string_append_unichar (query, run[i + 1]);
-    }
-  g_string_append_c (query, '"');
+  append_run_words (words, run, n);
+  g_string_append_printf (query, "\"%s\"", words->str);
 }
 
 static void

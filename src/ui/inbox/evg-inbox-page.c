@@ -29,6 +29,7 @@ struct _EvgInboxPage
   AdwLeaflet         *leaflet;
   GtkWidget          *list_pane;
   AdwEntryRow        *search_entry;
+  GtkLabel           *search_hint;
   GtkDropDown        *status_filter;
   GtkToggleButton    *overdue_button;
   GtkStack           *list_stack;
@@ -390,9 +391,23 @@ on_selection_changed (EvgInboxPage *self)
 static void
 on_search_changed (EvgInboxPage *self)
 {
-  if (self->messages != NULL)
-    evg_feedback_list_set_search_text (self->messages,
-                                       gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  gboolean incomplete;
+
+  if (self->messages == NULL)
+    return;
+  evg_feedback_list_set_search_text (self->messages, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  /* A word or two in half the messages: the newest are shown, and the
+   * hint says how to find the rest. */
+  incomplete = evg_feedback_list_get_search_incomplete (self->messages);
+  if (incomplete)
+    {
+      g_autofree char *hint = g_strdup_printf (_("Only the %u most recent messages with these words are "
+                                                 "shown. Type more to narrow the search."),
+                                               (guint) EVG_FEEDBACK_LIST_SEARCH_LIMIT);
+
+      gtk_label_set_label (self->search_hint, hint);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->search_hint), incomplete);
 }
 
 static void
@@ -596,6 +611,7 @@ evg_inbox_page_class_init (EvgInboxPageClass *klass)
   BIND (leaflet);
   BIND (list_pane);
   BIND (search_entry);
+  BIND (search_hint);
   BIND (status_filter);
   BIND (overdue_button);
   BIND (list_stack);
