@@ -413,6 +413,20 @@ test_rates (Fixture       *f,
   g_assert_cmpuint (months[1].received, ==, 2);
   g_assert_cmpfloat_with_epsilon (months[1].response_rate, 0.5, 1e-9);
   g_assert_cmpfloat (months[1].satisfaction_rate, ==, -1);
+  /* A year at once (counted on two connections) says the same of each
+   * month as the month alone. */
+  {
+    EvgFeedbackRates year[12];
+
+    g_assert_true (evg_inbox_compute_rates (inbox, "2026-01", 12, NULL, year, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (year[9].received, ==, 0);
+    g_assert_cmpuint (year[10].received, ==, 6);
+    g_assert_cmpuint (year[10].counted, ==, 4);
+    g_assert_cmpuint (year[10].responded_in_time, ==, 2);
+    g_assert_cmpuint (year[11].received, ==, 2);
+    g_assert_cmpfloat_with_epsilon (year[10].satisfaction_rate, months[0].satisfaction_rate, 1e-9);
+  }
   g_assert_false (evg_inbox_compute_rates (inbox, "11/2026x", 1, NULL, months, &error));
   g_assert_error (error, EVG_INBOX_ERROR, EVG_INBOX_ERROR_INVALID);
   g_clear_error (&error);

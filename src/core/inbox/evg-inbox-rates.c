@@ -157,28 +157,22 @@ share (double part,
   return whole > 0 ? part / whole : -1;
 }
 
-/* Works out the rates of @n_months months from @first_month in @store
- * (any thread's connection). */
+/* Counts what the rates of @n_months months from @year-@month in @store
+ * (any thread's connection) are made of. */
 static gboolean
-compute_rates (EvgStore              *store,
-               const char            *first_month,
-               guint                  n_months,
-               const char            *category,
-               const EvgRateWeights  *weights,
-               EvgFeedbackRates      *rates,
-               GError               **error)
+count_rates (EvgStore          *store,
+             guint              year,
+             guint              month,
+             guint              n_months,
+             const char        *category,
+             EvgFeedbackRates  *rates,
+             GError           **error)
 {
   RatesScan scan = { rates, n_months, 0, 0, { -1, -1, -1, FALSE, FALSE, -1, -1, -1, 0, 0 } };
-  guint year, month, last_year, last_month;
+  guint last_year, last_month;
   char from[32], to[32];
   gboolean read;
 
-  if (!evg_parse_year_month (first_month, &year, &month))
-    {
-      g_set_error (error, EVG_INBOX_ERROR, EVG_INBOX_ERROR_INVALID,
-                   _("“%s” is not a month. Write it as YYYY-MM, e.g. 2026-11."), first_month);
-      return FALSE;
-    }
   memset (rates, 0, sizeof *rates * n_months);
   scan.first_year = (int) year;
   scan.first_month = (int) month;
@@ -209,6 +203,86 @@ compute_rates (EvgStore              *store,
   if (!read)
     return FALSE;
   rates_finish_tally (&scan);
+  return TRUE;
+}
+
+/* The later months of a span, counted on a connection of their own while
+ * the calling thread counts the earlier ones: a year's messages and their
+ * events take one index search each, and the machine has two cores. */
+typedef struct
+{
+  EvgStore         *store;
+  guint             year;
+  guint             month;
+  guint             n_months;
+  const char       *category;
+  EvgFeedbackRates *rates;
+  GError           *error;
+  gboolean          counted;
+} RatesPart;
+
+static gpointer
+count_part (gpointer data)
+{
+  RatesPart *part = data;
+  g_autoptr(EvgStore) own = evg_store_open_sibling (part->store, &part->error);
+
+  if (own != NULL)
+    part->counted = count_rates (own, part->year, part->month, part->n_months, part->category, part->rates,
+                                 &part->error);
+  return NULL;
+}
+
+/* Months worth a second connection: below this, opening it costs more. */
+#define MIN_MONTHS_TO_SPLIT 4
+
+/* Works out the rates of @n_months months from @first_month in @store
+ * (any thread's connection). */
+static gboolean
+compute_rates (EvgStore              *store,
+               const char            *first_month,
+               guint                  n_months,
+               const char            *category,
+               const EvgRateWeights  *weights,
+               EvgFeedbackRates      *rates,
+               GError               **error)
+{
+  guint year, month;
+  RatesPart part = { store, 0, 0, 0, category, NULL, NULL, FALSE };
+  GThread *thread = NULL;
+  guint mine = n_months;
+  gboolean counted;
+
+  if (!evg_parse_year_month (first_month, &year, &month))
+    {
+      g_set_error (error, EVG_INBOX_ERROR, EVG_INBOX_ERROR_INVALID,
+                   _("“%s” is not a month. Write it as YYYY-MM, e.g. 2026-11."), first_month);
+      return FALSE;
+    }
+  if (n_months >= MIN_MONTHS_TO_SPLIT && g_get_num_processors () > 1 && evg_store_get_path (store) != NULL)
+    {
+      guint later = month - 1 + n_months / 2;
+
+      mine = n_months / 2;
+      part.year = year + later / 12;
+      part.month = later % 12 + 1;
+      part.n_months = n_months - mine;
+      part.rates = rates + mine;
+      thread = g_thread_new ("evg-rates", count_part, &part);
+    }
+  counted = count_rates (store, year, month, mine, category, rates, error);
+  if (thread != NULL)
+    {
+      g_thread_join (thread);
+      if (counted && !part.counted)
+        {
+          g_propagate_error (error, g_steal_pointer (&part.error));
+          counted = FALSE;
+        }
+      g_clear_error (&part.error);
+    }
+  if (!counted)
+    return FALSE;
   for (guint i = 0; i < n_months; i++)
     {
       EvgFeedbackRates *r = &rates[i];
