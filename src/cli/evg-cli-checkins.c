@@ -235,7 +235,6 @@ whistles_close (EvgCli  *cli,
                 int      argc,
                 char   **argv)
 {
-  g_autoptr(GOptionContext) context = NULL;
   g_autoptr(EvgCheckins) checkins = NULL;
   g_autoptr(GError) error = NULL;
   gboolean cancel = FALSE;
@@ -244,15 +243,9 @@ whistles_close (EvgCli  *cli,
     { NULL }
   };
 
-  context = evg_cli_option_context (cli, _("ID"),
-                                    _("Closes a whistle: nobody can report to it any more."), entries);
-  if (!evg_cli_parse (cli, context, &argc, &argv))
+  if (!evg_cli_parse_command (cli, _("ID"), _("Closes a whistle: nobody can report to it any more."), entries,
+                              &argc, &argv, 1, 1, _("Give the whistle's id.")))
     return EVG_CLI_USAGE;
-  if (argc != 2)
-    {
-      evg_cli_error (_("Give the whistle's id."));
-      return EVG_CLI_USAGE;
-    }
   checkins = open_checkins (cli, TRUE);
   if (checkins == NULL)
     return EVG_CLI_USAGE;
@@ -305,7 +298,6 @@ check (EvgCli     *cli,
        const char *summary,
        CheckFunc   func)
 {
-  g_autoptr(GOptionContext) context = NULL;
   g_autoptr(EvgCheckins) checkins = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(EvgCheckinResult) result = { 0 };
@@ -315,14 +307,9 @@ check (EvgCli     *cli,
     { NULL }
   };
 
-  context = evg_cli_option_context (cli, _("WHISTLE_ID ID_NUMBER"), summary, entries);
-  if (!evg_cli_parse (cli, context, &argc, &argv))
+  if (!evg_cli_parse_command (cli, _("WHISTLE_ID ID_NUMBER"), summary, entries, &argc, &argv, 2, 2,
+                              _("Give the whistle's id and the member's ID number (or card code).")))
     return EVG_CLI_USAGE;
-  if (argc != 3)
-    {
-      evg_cli_error (_("Give the whistle's id and the member's ID number (or card code)."));
-      return EVG_CLI_USAGE;
-    }
   checkins = open_checkins (cli, TRUE);
   if (checkins == NULL)
     return EVG_CLI_USAGE;
@@ -381,7 +368,6 @@ checkins_confirm (EvgCli  *cli,
                   int      argc,
                   char   **argv)
 {
-  g_autoptr(GOptionContext) context = NULL;
   g_autoptr(EvgCheckins) checkins = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *left = NULL, *time = NULL, *member_id = NULL;
@@ -391,15 +377,10 @@ checkins_confirm (EvgCli  *cli,
     { NULL }
   };
 
-  context = evg_cli_option_context (cli, _("WHISTLE_ID ID_NUMBER"),
-                                    _("Confirms a member's time at a whistle."), entries);
-  if (!evg_cli_parse (cli, context, &argc, &argv))
+  if (!evg_cli_parse_command (cli, _("WHISTLE_ID ID_NUMBER"), _("Confirms a member's time at a whistle."),
+                              entries, &argc, &argv, 2, 2,
+                              _("Give the whistle's id and the member's ID number (or card code).")))
     return EVG_CLI_USAGE;
-  if (argc != 3)
-    {
-      evg_cli_error (_("Give the whistle's id and the member's ID number (or card code)."));
-      return EVG_CLI_USAGE;
-    }
   checkins = open_checkins (cli, TRUE);
   if (checkins == NULL)
     return EVG_CLI_USAGE;
@@ -415,21 +396,14 @@ checkins_list (EvgCli  *cli,
                int      argc,
                char   **argv)
 {
-  g_autoptr(GOptionContext) context = NULL;
   g_autoptr(EvgCheckins) checkins = NULL;
   g_autoptr(GListModel) rows = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
-  context = evg_cli_option_context (cli, _("WHISTLE_ID"),
-                                    _("Lists who reported to a whistle, with their hours."), NULL);
-  if (!evg_cli_parse (cli, context, &argc, &argv))
+  if (!evg_cli_parse_command (cli, _("WHISTLE_ID"), _("Lists who reported to a whistle, with their hours."), NULL,
+                              &argc, &argv, 1, 1, _("Give the whistle's id.")))
     return EVG_CLI_USAGE;
-  if (argc != 2)
-    {
-      evg_cli_error (_("Give the whistle's id."));
-      return EVG_CLI_USAGE;
-    }
   checkins = open_checkins (cli, FALSE);
   if (checkins == NULL)
     return EVG_CLI_USAGE;

@@ -219,21 +219,15 @@ feedback_show (EvgCli  *cli,
                int      argc,
                char   **argv)
 {
-  g_autoptr(GOptionContext) context = NULL;
   g_autoptr(EvgInbox) inbox = NULL;
   g_autoptr(EvgRecord) message = NULL;
   g_autoptr(GPtrArray) events = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
-  context = evg_cli_option_context (cli, _("ID"), _("Shows a message and what was done with it."), NULL);
-  if (!evg_cli_parse (cli, context, &argc, &argv))
+  if (!evg_cli_parse_command (cli, _("ID"), _("Shows a message and what was done with it."), NULL, &argc, &argv,
+                              1, 1, _("Give the message’s id.")))
     return EVG_CLI_USAGE;
-  if (argc != 2)
-    {
-      evg_cli_error (_("Give the message’s id."));
-      return EVG_CLI_USAGE;
-    }
   inbox = open_inbox (cli, FALSE);
   if (inbox == NULL)
     return EVG_CLI_USAGE;
@@ -326,23 +320,19 @@ feedback_step (EvgCli  *cli,
                int      argc,
                char   **argv)
 {
-  g_autoptr(GOptionContext) context = NULL;
   g_autoptr(EvgInbox) inbox = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *usage = NULL;
   guint i;
   char *event_id;
 
   for (i = 0; i < G_N_ELEMENTS (steps) && !g_str_equal (argv[0], steps[i].command); i++)
     ;
   g_assert (i < G_N_ELEMENTS (steps));
-  context = evg_cli_option_context (cli, _(steps[i].parameters), _(steps[i].summary), NULL);
-  if (!evg_cli_parse (cli, context, &argc, &argv))
+  usage = g_strdup_printf (_("Usage: feedback %s %s"), steps[i].command, _(steps[i].parameters));
+  if (!evg_cli_parse_command (cli, _(steps[i].parameters), _(steps[i].summary), NULL, &argc, &argv,
+                              steps[i].needs_text ? 2 : 1, 2, usage))
     return EVG_CLI_USAGE;
-  if (argc < 2 || argc > 3 || (steps[i].needs_text && argc != 3))
-    {
-      evg_cli_error (_("Usage: feedback %s %s"), steps[i].command, _(steps[i].parameters));
-      return EVG_CLI_USAGE;
-    }
   inbox = open_inbox (cli, TRUE);
   if (inbox == NULL)
     return EVG_CLI_USAGE;
@@ -355,19 +345,13 @@ feedback_assign (EvgCli  *cli,
                  int      argc,
                  char   **argv)
 {
-  g_autoptr(GOptionContext) context = NULL;
   g_autoptr(EvgInbox) inbox = NULL;
   g_autoptr(GError) error = NULL;
   char *event_id;
 
-  context = evg_cli_option_context (cli, _("ID ID_NUMBER"), _("Assigns a message to a member."), NULL);
-  if (!evg_cli_parse (cli, context, &argc, &argv))
+  if (!evg_cli_parse_command (cli, _("ID ID_NUMBER"), _("Assigns a message to a member."), NULL, &argc, &argv,
+                              2, 2, _("Give the message’s id and the member’s ID number.")))
     return EVG_CLI_USAGE;
-  if (argc != 3)
-    {
-      evg_cli_error (_("Give the message’s id and the member’s ID number."));
-      return EVG_CLI_USAGE;
-    }
   inbox = open_inbox (cli, TRUE);
   if (inbox == NULL)
     return EVG_CLI_USAGE;
@@ -415,20 +399,14 @@ feedback_merge (EvgCli  *cli,
                 int      argc,
                 char   **argv)
 {
-  g_autoptr(GOptionContext) context = NULL;
   g_autoptr(EvgInbox) inbox = NULL;
   g_autoptr(GError) error = NULL;
 
-  context = evg_cli_option_context (cli, _("DUPLICATE_ID INTO_ID"),
-                                    _("Merges a duplicate into a message: its resident gets every reply."),
-                                    NULL);
-  if (!evg_cli_parse (cli, context, &argc, &argv))
+  if (!evg_cli_parse_command (cli, _("DUPLICATE_ID INTO_ID"),
+                              _("Merges a duplicate into a message: its resident gets every reply."), NULL,
+                              &argc, &argv, 2, 2,
+                              _("Give the duplicate’s id and the id of the message it is merged into.")))
     return EVG_CLI_USAGE;
-  if (argc != 3)
-    {
-      evg_cli_error (_("Give the duplicate’s id and the id of the message it is merged into."));
-      return EVG_CLI_USAGE;
-    }
   inbox = open_inbox (cli, TRUE);
   if (inbox == NULL)
     return EVG_CLI_USAGE;
@@ -443,7 +421,6 @@ feedback_work (EvgCli  *cli,
                int      argc,
                char   **argv)
 {
-  g_autoptr(GOptionContext) context = NULL;
   g_autoptr(EvgContext) app = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -451,17 +428,12 @@ feedback_work (EvgCli  *cli,
   gboolean whistle = g_str_equal (argv[0], "whistle");
   EvgStore *store;
 
-  context = evg_cli_option_context (cli, _("ID"),
-                                    whistle ? _("Raises a whistle for a message and prints the whistle’s id.")
-                                            : _("Puts a message on the next 主题党日’s agenda and prints the "
-                                                "meeting’s id."), NULL);
-  if (!evg_cli_parse (cli, context, &argc, &argv))
+  if (!evg_cli_parse_command (cli, _("ID"),
+                              whistle ? _("Raises a whistle for a message and prints the whistle’s id.")
+                                      : _("Puts a message on the next 主题党日’s agenda and prints the "
+                                          "meeting’s id."), NULL, &argc, &argv, 1, 1,
+                              _("Give the message’s id.")))
     return EVG_CLI_USAGE;
-  if (argc != 2)
-    {
-      evg_cli_error (_("Give the message’s id."));
-      return EVG_CLI_USAGE;
-    }
   store = evg_cli_get_store (cli);
   if (store == NULL)
     return EVG_CLI_USAGE;

@@ -87,6 +87,42 @@ evg_cli_normalize_time (const char *text)
 
 /* A value of @column given on the command line: a choice by its code or
  * its Chinese name. */
+/**
+ * evg_cli_parse_command:
+ * @parameters: (nullable): what follows the subcommand, for --help
+ * @min_args: the fewest arguments after the subcommand's name
+ * @max_args: the most
+ * @usage: what to say when their number is wrong
+ *
+ * Parses a subcommand's options and checks how many arguments are left,
+ * the prologue every subcommand has.
+ *
+ * Returns: whether to go on; %FALSE when the usage was wrong (exit 2),
+ *   which was said
+ */
+gboolean
+evg_cli_parse_command (EvgCli              *cli,
+                       const char          *parameters,
+                       const char          *summary,
+                       const GOptionEntry  *entries,
+                       int                 *argc,
+                       char              ***argv,
+                       int                  min_args,
+                       int                  max_args,
+                       const char          *usage)
+{
+  g_autoptr(GOptionContext) context = evg_cli_option_context (cli, parameters, summary, entries);
+
+  if (!evg_cli_parse (cli, context, argc, argv))
+    return FALSE;
+  if (*argc - 1 < min_args || *argc - 1 > max_args)
+    {
+      evg_cli_error ("%s", usage);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 const char *
 evg_cli_parse_choice (const EvgColumnSpec *column,
                       const char          *text)
