@@ -564,6 +564,8 @@ test_rates (Fixture       *f,
   while (evg_rates_view_get_loading (rates) && g_get_monotonic_time () < until)
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (evg_rates_view_get_loading (rates));
+  if (evg_rates_view_get_error (rates) != NULL)
+    g_test_message ("rates: %s", evg_rates_view_get_error (rates));
   g_assert_null (evg_rates_view_get_error (rates));
   g_assert_cmpstr (evg_rates_view_get_month (rates), ==, month);
 

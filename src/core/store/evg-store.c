@@ -419,6 +419,10 @@ evg_store_open (const char  *path,
       return NULL;
     }
   sqlite3_extended_result_codes (self->db, 1);
+  /* Before the first read: another connection of this program may be
+   * checkpointing the log at that very moment (a worker opening its own
+   * connection while the app writes). */
+  sqlite3_busy_timeout (self->db, 5000);
   attach_sqlite (self);
 
   if (!check_file (self, error) ||
