@@ -372,6 +372,10 @@ def main():
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        elif proc.returncode != 0:
+            # The app died under the test: what it said is the reason.
+            for line in (proc.stderr.read() or '').splitlines()[-20:]:
+                print('# app: ' + line)
         shutil.rmtree(tmp, ignore_errors=True)
     print('1..%d' % checks)
 
