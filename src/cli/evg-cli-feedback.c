@@ -192,7 +192,7 @@ feedback_list (EvgCli  *cli,
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (list)); i++)
     {
       g_autoptr(EvgRecord) message = g_list_model_get_item (G_LIST_MODEL (list), i);
-      EvgFeedbackFlags flags = evg_inbox_get_flags (inbox, evg_record_get_id (message));
+      EvgFeedbackFlags flags = evg_inbox_get_message_flags (inbox, message);
 
       if (!cli->json)
         {
@@ -260,7 +260,7 @@ feedback_show (EvgCli  *cli,
     }
   json_builder_begin_object (builder);
   add_record_fields (builder, message);
-  add_flags (builder, evg_inbox_get_flags (inbox, argv[1]));
+  add_flags (builder, evg_inbox_get_message_flags (inbox, message));
   json_builder_set_member_name (builder, "events");
   json_builder_begin_array (builder);
   for (guint i = 0; i < events->len; i++)

@@ -352,15 +352,13 @@ evg_feedback_list_find (EvgFeedbackList *self,
                         const char      *id)
 {
   g_autoptr(EvgRecord) message = NULL;
-  const char *rowid;
   gint64 position;
   guint low = 0, high;
 
   g_return_val_if_fail (EVG_IS_FEEDBACK_LIST (self), G_MAXUINT);
 
   message = evg_inbox_dup_message (self->inbox, id);
-  rowid = message != NULL ? g_object_get_data (G_OBJECT (message), "evg-rowid") : NULL;
-  position = rowid != NULL ? evg_inbox_position_of_rowid (self->inbox, g_ascii_strtoll (rowid, NULL, 10)) : -1;
+  position = message != NULL ? evg_inbox_message_position (self->inbox, message) : -1;
   if (position < 0)
     return G_MAXUINT;
   /* The shown rows are in the index's order. */

@@ -777,15 +777,46 @@ evg_inbox_get_row_flags (EvgInbox *self,
   return row_flags (&g_array_index (self->rows, InboxRow, position), now >= 0 ? now : now_minute ());
 }
 
+/**
+ * evg_inbox_message_position:
+ * @message: a message as the inbox gave it (evg_inbox_dup_message(), the
+ *   list's items)
+ *
+ * Returns: where @message is in the index, or -1 (deleted since)
+ */
+gint64
+evg_inbox_message_position (EvgInbox  *self,
+                            EvgRecord *message)
+{
+  const char *rowid = g_object_get_data (G_OBJECT (message), "evg-rowid");
+
+  g_return_val_if_fail (EVG_IS_INBOX (self), -1);
+  ensure_loaded (self);
+  return rowid != NULL ? evg_inbox_position_of_rowid (self, g_ascii_strtoll (rowid, NULL, 10)) : -1;
+}
+
+/**
+ * evg_inbox_get_message_flags:
+ *
+ * What the index says of @message now (overdue, waiting, …), without
+ * reading it again: for a list's rows.
+ */
+EvgFeedbackFlags
+evg_inbox_get_message_flags (EvgInbox  *self,
+                             EvgRecord *message)
+{
+  gint64 position = evg_inbox_message_position (self, message);
+
+  return position >= 0 ? evg_inbox_get_row_flags (self, (guint) position, -1) : EVG_FEEDBACK_FLAG_NONE;
+}
+
 EvgFeedbackFlags
 evg_inbox_get_flags (EvgInbox   *self,
                      const char *id)
 {
   g_autoptr(EvgRecord) message = evg_inbox_dup_message (self, id);
-  const char *rowid = message != NULL ? g_object_get_data (G_OBJECT (message), "evg-rowid") : NULL;
-  gint64 position = rowid != NULL ? evg_inbox_position_of_rowid (self, g_ascii_strtoll (rowid, NULL, 10)) : -1;
 
-  return position >= 0 ? evg_inbox_get_row_flags (self, (guint) position, -1) : EVG_FEEDBACK_FLAG_NONE;
+  return message != NULL ? evg_inbox_get_message_flags (self, message) : EVG_FEEDBACK_FLAG_NONE;
 }
 
 guint

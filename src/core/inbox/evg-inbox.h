@@ -101,6 +101,10 @@ EvgRecord  *evg_inbox_dup_message   (EvgInbox    *self,
                                      const char  *id);
 EvgFeedbackFlags evg_inbox_get_flags (EvgInbox   *self,
                                       const char *id);
+EvgFeedbackFlags evg_inbox_get_message_flags (EvgInbox  *self,
+                                              EvgRecord *message);
+gint64      evg_inbox_message_position (EvgInbox  *self,
+                                        EvgRecord *message);
 guint       evg_inbox_count_overdue (EvgInbox    *self);
 char       *evg_inbox_add           (EvgInbox    *self,
                                      EvgRecord   *message,

@@ -246,7 +246,7 @@ fill_message_row (EvgInboxPage *self,
   const char *name = evg_record_get (message, EVG_FEEDBACK_FROM_NAME);
   const char *place = evg_record_get (message, EVG_FEEDBACK_PLACE);
   const char *category = evg_record_get_choice_label (message, EVG_FEEDBACK_CATEGORY);
-  EvgFeedbackFlags flags = evg_inbox_get_flags (get_inbox (self), id);
+  EvgFeedbackFlags flags = evg_inbox_get_message_flags (get_inbox (self), message);
   g_autofree char *status_css = g_strdup_printf ("evg-status-%s", status);
   g_autoptr(GString) meta = g_string_new (name != NULL ? name : _("Name not given"));
   g_autoptr(GString) accessible = g_string_new (NULL);
