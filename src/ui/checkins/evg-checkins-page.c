@@ -8,6 +8,7 @@
 
 #include "evg-accessible.h"
 #include "evg-checkins-page.h"
+#include "evg-page-keys.h"
 #include "evg-list-focus.h"
 #include "evg-kiosk-window.h"
 #include "evg-whistle-editor.h"
@@ -1339,16 +1340,12 @@ evg_checkins_page_class_init (EvgCheckinsPageClass *klass)
 static void
 add_shortcuts (EvgCheckinsPage *self)
 {
-  GtkEventController *controller = gtk_shortcut_controller_new ();
+  static const EvgPageKey keys[] = {
+    { GDK_KEY_n, GDK_CONTROL_MASK, "checkins.add" },
+    { GDK_KEY_f, GDK_CONTROL_MASK, "checkins.focus-search" },
+  };
 
-  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (controller), GTK_SHORTCUT_SCOPE_MANAGED);
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
-                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_n, GDK_CONTROL_MASK),
-                                                          gtk_named_action_new ("checkins.add")));
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
-                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_f, GDK_CONTROL_MASK),
-                                                          gtk_named_action_new ("checkins.focus-search")));
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+  evg_page_add_keys (GTK_WIDGET (self), keys, G_N_ELEMENTS (keys));
 }
 
 static void

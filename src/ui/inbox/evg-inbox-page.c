@@ -9,6 +9,7 @@
 #include "evg-accessible.h"
 #include "evg-feedback-list.h"
 #include "evg-inbox-page.h"
+#include "evg-page-keys.h"
 #include "evg-print.h"
 #include "evg-feedback-poster.h"
 #include "evg-list-focus.h"
@@ -635,16 +636,12 @@ evg_inbox_page_class_init (EvgInboxPageClass *klass)
 static void
 add_shortcuts (EvgInboxPage *self)
 {
-  GtkEventController *controller = gtk_shortcut_controller_new ();
+  static const EvgPageKey keys[] = {
+    { GDK_KEY_n, GDK_CONTROL_MASK, "inbox.add" },
+    { GDK_KEY_f, GDK_CONTROL_MASK, "inbox.focus-search" },
+  };
 
-  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (controller), GTK_SHORTCUT_SCOPE_MANAGED);
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
-                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_n, GDK_CONTROL_MASK),
-                                                          gtk_named_action_new ("inbox.add")));
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
-                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_f, GDK_CONTROL_MASK),
-                                                          gtk_named_action_new ("inbox.focus-search")));
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+  evg_page_add_keys (GTK_WIDGET (self), keys, G_N_ELEMENTS (keys));
 }
 
 static void

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "evg-calendar-page.h"
+#include "evg-page-keys.h"
 #include "evg-calendar-plan.h"
 #include "evg-meeting-editor.h"
 #include "evg-plans-window.h"
@@ -913,7 +914,7 @@ on_first_map (EvgCalendarPage *self)
 static void
 add_shortcuts (EvgCalendarPage *self)
 {
-  static const struct { guint key; GdkModifierType mods; const char *action; } keys[] = {
+  static const EvgPageKey keys[] = {
     { GDK_KEY_Page_Up, 0, "calendar.previous" },
     { GDK_KEY_KP_Page_Up, 0, "calendar.previous" },
     { GDK_KEY_Page_Down, 0, "calendar.next" },
@@ -921,14 +922,8 @@ add_shortcuts (EvgCalendarPage *self)
     { GDK_KEY_n, GDK_CONTROL_MASK, "calendar.add" },
     { GDK_KEY_Home, GDK_CONTROL_MASK, "calendar.today" },
   };
-  GtkEventController *controller = gtk_shortcut_controller_new ();
 
-  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (controller), GTK_SHORTCUT_SCOPE_MANAGED);
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
-                                          gtk_shortcut_new (gtk_keyval_trigger_new (keys[i].key, keys[i].mods),
-                                                            gtk_named_action_new (keys[i].action)));
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+  evg_page_add_keys (GTK_WIDGET (self), keys, G_N_ELEMENTS (keys));
 }
 
 static void

@@ -12,6 +12,7 @@
 #include "evg-accessible.h"
 #include "evg-list-focus.h"
 #include "evg-roster-page.h"
+#include "evg-page-keys.h"
 #include "evg-import-dialog.h"
 #include "evg-member-io.h"
 #include "evg-party-groups-window.h"
@@ -966,21 +967,18 @@ delete_shortcut (GtkWidget *widget,
 static void
 add_shortcuts (EvgRosterPage *self)
 {
-  GtkShortcutController *controller = GTK_SHORTCUT_CONTROLLER (gtk_shortcut_controller_new ());
+  static const EvgPageKey keys[] = {
+    { GDK_KEY_n, GDK_CONTROL_MASK, "roster.add" },
+    { GDK_KEY_f, GDK_CONTROL_MASK, "roster.search" },
+  };
+  GtkShortcutController *controller = evg_page_add_keys (GTK_WIDGET (self), keys, G_N_ELEMENTS (keys));
 
-  gtk_shortcut_controller_set_scope (controller, GTK_SHORTCUT_SCOPE_MANAGED);
-  gtk_shortcut_controller_add_shortcut (controller,
-                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_n, GDK_CONTROL_MASK),
-                                                          gtk_named_action_new ("roster.add")));
-  gtk_shortcut_controller_add_shortcut (controller,
-                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_f, GDK_CONTROL_MASK),
-                                                          gtk_named_action_new ("roster.search")));
+  /* Delete asks first and may not act: a callback, not an action. */
   for (guint i = 0; i < 2; i++)
     gtk_shortcut_controller_add_shortcut (controller,
                                           gtk_shortcut_new (gtk_keyval_trigger_new (i == 0 ? GDK_KEY_Delete
                                                                                            : GDK_KEY_KP_Delete, 0),
                                                             gtk_callback_action_new (delete_shortcut, NULL, NULL)));
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (controller));
 }
 
 static void
