@@ -6,6 +6,7 @@
 #include "evg-feedback.h"
 #include "evg-feedback-list.h"
 #include "evg-inbox.h"
+#include "evg-store-private.h"
 #include "evg-test-merge.h"
 #include "evg-test-util.h"
 #include "evg-validate.h"
@@ -466,6 +467,122 @@ test_rates (Fixture       *f,
   }
 }
 
+/* What the rates read is kept in feedback_rate_input by triggers: it holds
+ * exactly what the messages and their events give when asked afresh. */
+#define FRESH_RATE_INPUT \
+  "SELECT f.received_at, f.rowid, f.category, f.response_due, f.merged_into IS NOT NULL," \
+  "  (SELECT group_concat (e.kind || '|' || ifnull (e.at, '') || '|' || ifnull (e.resolved, '')" \
+  "                        || '|' || ifnull (e.satisfied, '') || '|' || e.rowid, ';')" \
+  "   FROM feedback_event e WHERE e.feedback_id = f.id AND e.deleted = 0" \
+  "     AND e.kind IN ('contacted', 'waiting', 'reply', 'callback', 'excluded'))" \
+  "FROM feedback f WHERE f.deleted = 0 AND f.received_at IS NOT NULL"
+
+static void
+assert_rate_input_whole (EvgStore *store)
+{
+  static const char *const directions[] = {
+    "SELECT count(*) FROM (" FRESH_RATE_INPUT " EXCEPT SELECT * FROM feedback_rate_input)",
+    "SELECT count(*) FROM (SELECT * FROM feedback_rate_input EXCEPT " FRESH_RATE_INPUT ")",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (directions); i++)
+    {
+      sqlite3_stmt *stmt = NULL;
+
+      g_assert_cmpint (sqlite3_prepare_v2 (evg_store_get_db (store), directions[i], -1, &stmt, NULL), ==,
+                       SQLITE_OK);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
+      sqlite3_finalize (stmt);
+    }
+}
+
+static void
+apply_change (EvgStore            *store,
+              const char          *table,
+              const char          *row_id,
+              const EvgTestChange *change,
+              gint64               seq)
+{
+  g_autoptr(EvgSyncPullResponse) page = evg_test_pull_page (table, row_id, change, seq);
+  g_autoptr(GHashTable) changed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GError) error = NULL;
+  EvgSyncReport report = { 0 };
+
+  g_assert_true (evg_sync_apply_pull (store, page, &report, changed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.conflicts, ==, 0);
+  g_assert_cmpuint (report.pulled, ==, 1);
+}
+
+/* Another device's message reaches this one after its events, as a pull
+ * may bring them; the rates count them all the same, and an event taken
+ * back leaves them. */
+static void
+test_rates_from_sync (Fixture       *f,
+                      gconstpointer  data)
+{
+  static const char *message_id = "01900000-0000-7000-8000-00000000000a";
+  static const EvgTestChange reply = {
+    "0001900000001000", "site-b", "insert",
+    "{\"feedback_id\":\"01900000-0000-7000-8000-00000000000a\",\"kind\":\"reply\","
+    "\"at\":\"2026-10-05 10:00\",\"text\":\"已处理\"}" };
+  static const EvgTestChange callback = {
+    "0001900000002000", "site-b", "insert",
+    "{\"feedback_id\":\"01900000-0000-7000-8000-00000000000a\",\"kind\":\"callback\","
+    "\"at\":\"2026-10-06 10:00\",\"resolved\":\"yes\",\"satisfied\":\"basically\"}" };
+  static const EvgTestChange message = {
+    "0001900000000000", "site-b", "insert",
+    "{\"received_at\":\"2026-10-05 09:00\",\"channel\":\"phone\",\"content\":\"井盖松动\","
+    "\"status\":\"closed\",\"response_due\":\"2026-10-06 09:00\"}" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgInbox) inbox = evg_inbox_new (f->store, &error);
+  EvgFeedbackRates october;
+
+  apply_change (f->store, "feedback_event", "01900000-0000-7000-8000-0000000000e1", &reply, 1);
+  apply_change (f->store, "feedback_event", "01900000-0000-7000-8000-0000000000e2", &callback, 2);
+  assert_rate_input_whole (f->store);
+  apply_change (f->store, "feedback", message_id, &message, 3);
+  assert_rate_input_whole (f->store);
+
+  g_assert_true (evg_inbox_compute_rates (inbox, "2026-10", 1, NULL, &october, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (october.received, ==, 1);
+  g_assert_cmpuint (october.responded_in_time, ==, 1);
+  g_assert_cmpuint (october.called_back, ==, 1);
+  g_assert_cmpuint (october.basically_satisfied, ==, 1);
+
+  /* Events are never taken back in the app; a repair by hand that does
+   * is followed all the same. */
+  g_assert_cmpint (sqlite3_exec (evg_store_get_db (f->store),
+                                 "UPDATE feedback_event SET deleted = 1 WHERE kind = 'callback'",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  assert_rate_input_whole (f->store);
+  g_assert_true (evg_inbox_compute_rates (inbox, "2026-10", 1, NULL, &october, &error));
+  g_assert_cmpuint (october.responded_in_time, ==, 1);
+  g_assert_cmpuint (october.called_back, ==, 0);
+  g_assert_cmpint (sqlite3_exec (evg_store_get_db (f->store),
+                                 "UPDATE feedback_event SET deleted = 0, satisfied = 'no' WHERE kind = 'callback';"
+                                 "DELETE FROM feedback WHERE id = '01900000-0000-7000-8000-00000000000a'",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  assert_rate_input_whole (f->store);
+  g_assert_true (evg_inbox_compute_rates (inbox, "2026-10", 1, NULL, &october, &error));
+  g_assert_cmpuint (october.received, ==, 0);
+
+  /* The service's own steps (a merge, a reopening) keep it whole too, and
+   * a message moved to another category is counted there. */
+  make_november (inbox);
+  assert_rate_input_whole (f->store);
+  g_assert_cmpint (sqlite3_exec (evg_store_get_db (f->store),
+                                 "UPDATE feedback SET category = 'traffic' WHERE content = '楼上漏水'",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  assert_rate_input_whole (f->store);
+  g_assert_true (evg_inbox_compute_rates (inbox, "2026-11", 1, "traffic", &october, &error));
+  g_assert_cmpuint (october.received, ==, 1);
+  g_assert_cmpuint (october.responded_in_time, ==, 1);
+  g_assert_cmpuint (october.resolved, ==, 1);
+}
+
 static void
 test_merge_duplicates (Fixture       *f,
                        gconstpointer  data)
@@ -671,6 +788,8 @@ main (int    argc,
   g_test_add ("/evg/inbox/service-rules", Fixture, NULL, fixture_set_up, test_service_rules,
               fixture_tear_down);
   g_test_add ("/evg/inbox/rates", Fixture, NULL, fixture_set_up, test_rates, fixture_tear_down);
+  g_test_add ("/evg/inbox/rates-from-sync", Fixture, NULL, fixture_set_up, test_rates_from_sync,
+              fixture_tear_down);
   g_test_add ("/evg/inbox/merge-duplicates", Fixture, NULL, fixture_set_up, test_merge_duplicates,
               fixture_tear_down);
   g_test_add ("/evg/inbox/overdue", Fixture, NULL, fixture_set_up, test_overdue, fixture_tear_down);

@@ -20,7 +20,6 @@
 /* What one message adds to its month's rates, from its events. */
 typedef struct
 {
-  gint64   rowid;
   int      month;          /* index into the months asked for */
   gint64   respond_by;
   gboolean merged;
@@ -38,16 +37,15 @@ typedef struct
   guint             n_months;
   int               first_year;
   int               first_month;
-  Tally             tally;
 } RatesScan;
 
 static void
-rates_finish_tally (RatesScan *scan)
+add_tally (RatesScan   *scan,
+           const Tally *t)
 {
-  Tally *t = &scan->tally;
   EvgFeedbackRates *r;
 
-  if (t->rowid < 0 || t->month < 0 || (guint) t->month >= scan->n_months)
+  if (t->month < 0 || (guint) t->month >= scan->n_months)
     return;
   r = &scan->rates[t->month];
   r->received++;
@@ -88,66 +86,86 @@ month_index (RatesScan  *scan,
   return (year - scan->first_year) * 12 + (month - scan->first_month);
 }
 
+/* Whether the field of an event's text starting at @p, up to '|', ';' or
+ * the end, is @word. */
+static gboolean
+field_is (const char *p,
+          const char *word)
+{
+  while (*word != '\0' && *p == *word)
+    p++, word++;
+  return *word == '\0' && (*p == '|' || *p == ';' || *p == '\0');
+}
+
+/* Adds one event, as feedback_rate_input holds it
+ * ("kind|at|resolved|satisfied|rowid"), to @t. */
+static void
+add_event (Tally      *t,
+           const char *event)
+{
+  const char *field[5];
+  char at_text[EVG_MINUTE_SIZE];
+  guint n = 0;
+  gint64 at, rowid;
+  gsize len;
+
+  field[n++] = event;
+  for (const char *p = event; *p != '\0' && *p != ';' && n < G_N_ELEMENTS (field); p++)
+    if (*p == '|')
+      field[n++] = p + 1;
+  if (n < G_N_ELEMENTS (field))
+    return;   /* not written by the triggers: nothing to count */
+  len = (gsize) (field[2] - 1 - field[1]);
+  if (len >= sizeof at_text)
+    return;
+  memcpy (at_text, field[1], len);
+  at_text[len] = '\0';
+  at = evg_parse_minute (at_text);
+  rowid = g_ascii_strtoll (field[4], NULL, 10);
+
+  if (field_is (event, "callback"))
+    {
+      if (at > t->callback_at || (at == t->callback_at && rowid > t->callback_rowid))
+        {
+          t->callback_at = at;
+          t->callback_rowid = rowid;
+          t->resolved = field_is (field[2], "yes") ? 'y' : field_is (field[2], "partly") ? 'p'
+                        : field_is (field[2], "no") ? 'n' : 0;
+          t->satisfied = field_is (field[3], "yes") ? 'y' : field_is (field[3], "basically") ? 'b'
+                         : field_is (field[3], "no") ? 'n' : 0;
+        }
+    }
+  else if (field_is (event, "contacted") || field_is (event, "waiting") || field_is (event, "reply"))
+    {
+      /* Contact, a wait for the resident's answer, or a reply: the first
+       * is the response. */
+      if (at >= 0 && (t->responded_at < 0 || at < t->responded_at))
+        t->responded_at = at;
+    }
+  else if (field_is (event, "excluded"))
+    t->excluded = TRUE;
+}
+
+/* One message: received_at, response_due, merged, its events. */
 static void
 add_rates_row (sqlite3_stmt *stmt,
                gpointer      data)
 {
   RatesScan *scan = data;
-  Tally *t = &scan->tally;
-  gint64 rowid = sqlite3_column_int64 (stmt, 0);
-  const char *kind = (const char *) sqlite3_column_text (stmt, 4);
-  gint64 at;
+  const char *events = (const char *) sqlite3_column_text (stmt, 3);
+  Tally t = { 0 };
 
-  if (rowid != t->rowid)
+  t.month = month_index (scan, (const char *) sqlite3_column_text (stmt, 0));
+  t.respond_by = evg_parse_minute ((const char *) sqlite3_column_text (stmt, 1));
+  t.merged = sqlite3_column_int (stmt, 2) != 0;
+  t.responded_at = t.callback_at = t.callback_rowid = -1;
+  for (const char *p = events; p != NULL; p = strchr (p, ';'))
     {
-      rates_finish_tally (scan);
-      t->rowid = rowid;
-      t->month = month_index (scan, (const char *) sqlite3_column_text (stmt, 1));
-      t->respond_by = evg_parse_minute ((const char *) sqlite3_column_text (stmt, 2));
-      t->merged = sqlite3_column_int (stmt, 3) != 0;
-      t->excluded = FALSE;
-      t->responded_at = -1;
-      t->callback_at = -1;
-      t->callback_rowid = -1;
-      t->resolved = t->satisfied = 0;
+      if (*p == ';')
+        p++;
+      add_event (&t, p);
     }
-  if (kind == NULL)
-    return;
-  at = evg_parse_minute ((const char *) sqlite3_column_text (stmt, 5));
-  switch (kind[0])
-    {
-    case 'c':
-      if (g_str_equal (kind, "callback") &&
-          (at > t->callback_at || (at == t->callback_at && sqlite3_column_int64 (stmt, 8) > t->callback_rowid)))
-        {
-          const char *resolved = (const char *) sqlite3_column_text (stmt, 6);
-          const char *satisfied = (const char *) sqlite3_column_text (stmt, 7);
-
-          t->callback_at = at;
-          t->callback_rowid = sqlite3_column_int64 (stmt, 8);
-          t->resolved = g_strcmp0 (resolved, "yes") == 0 ? 'y' : g_strcmp0 (resolved, "partly") == 0 ? 'p'
-                        : g_strcmp0 (resolved, "no") == 0 ? 'n' : 0;
-          t->satisfied = g_strcmp0 (satisfied, "yes") == 0 ? 'y' : g_strcmp0 (satisfied, "basically") == 0 ? 'b'
-                         : g_strcmp0 (satisfied, "no") == 0 ? 'n' : 0;
-          break;
-        }
-      if (!g_str_equal (kind, "contacted"))
-        break;
-      G_GNUC_FALLTHROUGH;
-    case 'w':
-    case 'r':
-      /* Contact, a wait for the resident's answer, or a reply: the first
-       * is the response. */
-      if ((kind[0] != 'r' || g_str_equal (kind, "reply")) && at >= 0 &&
-          (t->responded_at < 0 || at < t->responded_at))
-        t->responded_at = at;
-      break;
-    case 'e':
-      t->excluded = TRUE;
-      break;
-    default:
-      break;
-    }
+  add_tally (scan, &t);
 }
 
 static double
@@ -168,7 +186,7 @@ count_rates (EvgStore          *store,
              EvgFeedbackRates  *rates,
              GError           **error)
 {
-  RatesScan scan = { rates, n_months, 0, 0, { -1, -1, -1, FALSE, FALSE, -1, -1, -1, 0, 0 } };
+  RatesScan scan = { rates, n_months, 0, 0 };
   guint last_year, last_month;
   char from[32], to[32];
   gboolean read;
@@ -182,33 +200,24 @@ count_rates (EvgStore          *store,
   g_snprintf (from, sizeof from, "%04u-%02u", year, month);
   g_snprintf (to, sizeof to, "%04u-%02u", last_year, last_month);
 
-  /* Only the events a rate reads; each message with its events together,
-   * in the order of the indexes, which hold all that is read (a sort or a
-   * look-up of each row cost ten times the rest with a million
-   * messages): hence no category term when there is no category. */
+  /* One row for each message, with the events a rate reads (kept by
+   * triggers: see migration 11 -> 12 in evg-schema.c), in one range of
+   * the table. */
 #define RATES_SQL(category_term) \
-  "SELECT f.rowid, f.received_at, f.response_due, f.merged_into IS NOT NULL, " \
-  "  e.kind, e.at, e.resolved, e.satisfied, e.rowid " \
-  "FROM feedback f LEFT JOIN feedback_event e ON e.feedback_id = f.id " \
-  "  AND e.kind IN ('contacted', 'waiting', 'reply', 'callback', 'excluded') " \
-  "  AND e.deleted = 0 " \
-  "WHERE f.deleted = 0 AND f.received_at >= ?1 AND f.received_at < ?2 " category_term \
-  "ORDER BY f.received_at DESC, f.id"
+  "SELECT received_at, response_due, merged, events FROM feedback_rate_input " \
+  "WHERE received_at >= ?1 AND received_at < ?2 " category_term
   if (category != NULL)
-    read = evg_store_each_row (store, RATES_SQL ("AND f.category = ?3 "), EVG_PARAMS (from, to, category),
+    read = evg_store_each_row (store, RATES_SQL ("AND category = ?3"), EVG_PARAMS (from, to, category),
                                add_rates_row, &scan, error);
   else
     read = evg_store_each_row (store, RATES_SQL (""), EVG_PARAMS (from, to), add_rates_row, &scan, error);
 #undef RATES_SQL
-  if (!read)
-    return FALSE;
-  rates_finish_tally (&scan);
-  return TRUE;
+  return read;
 }
 
 /* The later months of a span, counted on a connection of their own while
- * the calling thread counts the earlier ones: a year's messages and their
- * events take one index search each, and the machine has two cores. */
+ * the calling thread counts the earlier ones: a year is 125,000 rows to
+ * step through and parse, and an office PC has two cores or more. */
 typedef struct
 {
   EvgStore         *store;
