@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "evg-context.h"
+#include "evg-feedback.h"
 #include "evg-field-set.h"
 #include "evg-hlc.h"
 #include "evg-schema.h"
@@ -286,6 +287,61 @@ evg_server_db_set_page (EvgServerDb  *db,
       return FALSE;
     }
   return TRUE;
+}
+
+/**
+ * evg_server_db_get_due_hours:
+ *
+ * The due times the messages of the branch's public page get: as the
+ * branch's workstation last sent them, or 24 hours and 7 days.
+ */
+void
+evg_server_db_get_due_hours (EvgServerDb *db,
+                             const char  *code,
+                             guint       *respond_hours,
+                             guint       *resolve_hours)
+{
+  sqlite3_stmt *stmt = evg_sqlite_prepare (db->sqlite,
+                                           "SELECT respond_hours, resolve_hours FROM branch "
+                                           "WHERE code = ? AND respond_hours > 0 AND resolve_hours > 0", NULL);
+
+  *respond_hours = EVG_FEEDBACK_DEFAULT_RESPOND_HOURS;
+  *resolve_hours = EVG_FEEDBACK_DEFAULT_RESOLVE_HOURS;
+  if (stmt == NULL)
+    return;
+  sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      *respond_hours = (guint) sqlite3_column_int (stmt, 0);
+      *resolve_hours = (guint) sqlite3_column_int (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+}
+
+/**
+ * evg_server_db_set_due_hours:
+ *
+ * Keeps the due times the branch's workstation gives its messages, for
+ * those of its public page; the caller has checked them
+ * (evg_feedback_check_due_hours()).
+ */
+gboolean
+evg_server_db_set_due_hours (EvgServerDb  *db,
+                             const char   *code,
+                             guint         respond_hours,
+                             guint         resolve_hours,
+                             GError      **error)
+{
+  sqlite3_stmt *stmt = evg_sqlite_prepare (db->sqlite,
+                                           "UPDATE branch SET respond_hours = ?2, resolve_hours = ?3 "
+                                           "WHERE code = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 2, (int) respond_hours);
+  sqlite3_bind_int (stmt, 3, (int) resolve_hours);
+  return evg_sqlite_step_done (db->sqlite, stmt, error);
 }
 
 GPtrArray *

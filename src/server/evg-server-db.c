@@ -147,6 +147,10 @@ static const char * const migrations[] = {
    * the log is the event. */
   "CREATE INDEX change_log_feedback_event ON change_log (json_extract (fields, '$.feedback_id'))"
   "  WHERE tbl = 'feedback_event';",
+  /* The due times a branch gives the messages of its public page, as its
+   * workstation's settings say (POST /v1/page); NULL: 24 hours and 7 days. */
+  "ALTER TABLE branch ADD COLUMN respond_hours INTEGER;"
+  "ALTER TABLE branch ADD COLUMN resolve_hours INTEGER;",
 };
 
 gint64

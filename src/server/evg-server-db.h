@@ -63,6 +63,15 @@ gboolean       evg_server_db_set_page        (EvgServerDb      *db,
                                               const char       *code,
                                               gboolean          on,
                                               GError          **error);
+void           evg_server_db_get_due_hours   (EvgServerDb      *db,
+                                              const char       *code,
+                                              guint            *respond_hours,
+                                              guint            *resolve_hours);
+gboolean       evg_server_db_set_due_hours   (EvgServerDb      *db,
+                                              const char       *code,
+                                              guint             respond_hours,
+                                              guint             resolve_hours,
+                                              GError          **error);
 gboolean       evg_server_db_backup          (EvgServerDb      *db,
                                               const char       *destination,
                                               GError          **error);

@@ -168,11 +168,14 @@ append_field (GString    *out,
 }
 
 /* The message as a change of its branch's log: the fields a workstation
- * gives a new message (evg_inbox_add()), received now. */
+ * gives a new message (evg_inbox_add()), received now, due as the branch's
+ * workstation last told the server. */
 static EvgSyncChange *
 make_change (const EvgPublicMessage *message,
              const char             *id,
              const char             *hlc,
+             guint                   respond_hours,
+             guint                   resolve_hours,
              GError                **error)
 {
   g_autofree char *now = evg_dup_now_minute ();
@@ -183,8 +186,8 @@ make_change (const EvgPublicMessage *message,
   gint64 received = evg_parse_minute (now);
   char respond[EVG_MINUTE_SIZE], resolve[EVG_MINUTE_SIZE];
 
-  evg_format_minute (received + EVG_PUBLIC_RESPOND_HOURS * 60, respond);
-  evg_format_minute (received + EVG_PUBLIC_RESOLVE_HOURS * 60, resolve);
+  evg_format_minute (received + respond_hours * 60, respond);
+  evg_format_minute (received + resolve_hours * 60, resolve);
 
   /* In the descriptor's column order, which the checks expect first. */
 #define COLUMN(f) evg_feedback_field_get_info (f)->name
@@ -339,6 +342,7 @@ submit_locked (EvgServerDb             *db,
   ChangeOutcome outcome = { 0 };
   char hlc[EVG_HLC_TEXT_LEN + 1];
   gboolean on = FALSE, room = FALSE;
+  guint respond_hours, resolve_hours;
   sqlite3_stmt *stmt;
 
   if (!evg_sqlite_begin (db->sqlite, error))
@@ -370,7 +374,8 @@ submit_locked (EvgServerDb             *db,
   new_id = make_public_id ();
   if (!next_hlc (db, hlc, error))
     goto fail;
-  change = make_change (message, new_id, hlc, &invalid);
+  evg_server_db_get_due_hours (db, code, &respond_hours, &resolve_hours);
+  change = make_change (message, new_id, hlc, respond_hours, resolve_hours, &invalid);
   if (change == NULL || !evg_sync_change_validate (change, &invalid))
     {
       g_message ("A message for %s was refused by the record's checks: %s", code,

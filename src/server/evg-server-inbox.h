@@ -15,12 +15,6 @@ G_BEGIN_DECLS
 #define EVG_SERVER_WEB_SUFFIX ".w"
 #define EVG_SERVER_SITE       "server"
 
-/* The 接诉即办 due times of DOMAIN.md, from the time a message arrives:
- * the server does not know a branch's own settings, which the workstation
- * keeps. */
-#define EVG_PUBLIC_RESPOND_HOURS 24
-#define EVG_PUBLIC_RESOLVE_HOURS (7 * 24)
-
 typedef enum
 {
   EVG_PUBLIC_SOURCE_FORM,

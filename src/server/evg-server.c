@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "evg-feedback.h"
 #include "evg-field-set.h"
 #include "evg-hlc.h"
 #include "evg-server-db.h"
@@ -265,8 +266,28 @@ get_thread_db (EvgServer  *self,
   return db;
 }
 
+/* Reads @name of @object, a whole number from 1 to G_MAXINT, into @out;
+ * FALSE if it is there and no such number. */
+static gboolean
+read_hours (JsonObject *object,
+            const char *name,
+            gint64     *out)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  *out = -1;
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return FALSE;
+  *out = json_node_get_int (node);
+  return *out >= 1 && *out <= G_MAXINT;
+}
+
 /* /v1/page: a branch reads whether its public page is on (GET), or turns
- * it on or off (POST {"enabled":true|false}). */
+ * it on or off (POST {"enabled":true|false}), or sends the due times its
+ * workstation gives messages, for those of the page (POST
+ * {"respond_hours":24,"resolve_hours":168}, with or without "enabled"). */
 static void
 run_page_setting (EvgServerDb *db,
                   const char  *branch,
@@ -274,36 +295,55 @@ run_page_setting (EvgServerDb *db,
 {
   g_autoptr(GError) error = NULL;
   gboolean on = FALSE;
+  guint respond_hours, resolve_hours;
   GString *out;
 
   if (g_str_equal (request->method, "POST"))
     {
       g_autoptr(JsonParser) parser = json_parser_new ();
-      JsonNode *root, *enabled;
+      JsonNode *root, *enabled = NULL;
+      JsonObject *object = NULL;
+      gint64 respond = -1, resolve = -1;
+      gboolean valid;
 
-      if (request->body->len == 0 ||
-          !json_parser_load_from_data (parser, (const char *) request->body->data,
-                                       (gssize) request->body->len, NULL) ||
-          (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
-          (enabled = json_object_get_member (json_node_get_object (root), "enabled")) == NULL ||
-          !JSON_NODE_HOLDS_VALUE (enabled) || json_node_get_value_type (enabled) != G_TYPE_BOOLEAN)
+      valid = request->body->len > 0 &&
+              json_parser_load_from_data (parser, (const char *) request->body->data,
+                                          (gssize) request->body->len, NULL) &&
+              (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_OBJECT (root);
+      if (valid)
+        {
+          object = json_node_get_object (root);
+          enabled = json_object_get_member (object, "enabled");
+          valid = (enabled == NULL || (JSON_NODE_HOLDS_VALUE (enabled) &&
+                                       json_node_get_value_type (enabled) == G_TYPE_BOOLEAN)) &&
+                  read_hours (object, "respond_hours", &respond) &&
+                  read_hours (object, "resolve_hours", &resolve) &&
+                  (respond < 0) == (resolve < 0) && (enabled != NULL || respond > 0) &&
+                  (respond < 0 || evg_feedback_check_due_hours ((guint) respond, (guint) resolve) == NULL);
+        }
+      if (!valid)
         {
           evg_server_reply_error (&request->reply, 400, EVG_SYNC_CODE_BAD_REQUEST,
-                                  "Send {\"enabled\": true} or {\"enabled\": false}.");
+                                  "Send {\"enabled\": true} or {\"enabled\": false}, and or "
+                                  "{\"respond_hours\": H, \"resolve_hours\": H}: whole hours "
+                                  "from 1 to 8760, the first not above the second.");
           return;
         }
-      if (!evg_server_db_set_page (db, branch, json_node_get_boolean (enabled), &error))
+      if ((enabled != NULL && !evg_server_db_set_page (db, branch, json_node_get_boolean (enabled), &error)) ||
+          (respond > 0 && !evg_server_db_set_due_hours (db, branch, (guint) respond, (guint) resolve, &error)))
         {
-          g_message ("Cannot turn the page of %s on or off: %s", branch, error->message);
+          g_message ("Cannot save the page settings of %s: %s", branch, error->message);
           evg_server_reply_error (&request->reply, 503, EVG_SYNC_CODE_UNAVAILABLE,
                                   "The server could not save the setting. Try again later.");
           return;
         }
     }
   evg_server_db_get_page (db, branch, NULL, &on);
+  evg_server_db_get_due_hours (db, branch, &respond_hours, &resolve_hours);
   out = g_string_new ("{\"branch\":");
   evg_json_append_string (out, branch);
-  g_string_append_printf (out, ",\"enabled\":%s,\"path\":", on ? "true" : "false");
+  g_string_append_printf (out, ",\"enabled\":%s,\"respond_hours\":%u,\"resolve_hours\":%u,\"path\":",
+                          on ? "true" : "false", respond_hours, resolve_hours);
   {
     g_autofree char *path = g_strconcat ("/f/", branch, NULL);
 

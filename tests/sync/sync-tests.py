@@ -494,13 +494,15 @@ def case_server_upgrade(work):
         DROP TABLE public_message;
         DROP TABLE public_day;
         ALTER TABLE branch DROP COLUMN page_since;
+        ALTER TABLE branch DROP COLUMN respond_hours;
+        ALTER TABLE branch DROP COLUMN resolve_hours;
         PRAGMA user_version = 2;
         COMMIT;""")
     con.close()
     ok(server.query("SELECT sql LIKE '%WITHOUT ROWID%' FROM sqlite_master WHERE name = 'record'")
        == [(0,)], 'the database is as schema 2 left it')
     server.start(port=server.port)
-    ok(server.query('PRAGMA user_version') == [(4,)], 'the server moved it to schema 3 and on to 4')
+    ok(server.query('PRAGMA user_version') == [(5,)], 'the server moved it to schema 3 and on to 5')
     ok(server.query("SELECT sql LIKE '%WITHOUT ROWID%' FROM sqlite_master WHERE name = 'record'")
        == [(1,)], 'records are keyed by table and id')
     after = server.query('SELECT tbl, row_id, branch, hlc, deleted, fields, clocks, log_seq '
@@ -2100,16 +2102,22 @@ XSS = ['<script>alert("x")</script>', '"><img src=x onerror=alert(1)>', 'javascr
        "'><svg onload=alert(1)>"]
 
 
-def case_public_form(work):
-    """A resident's message from the branch's public page reaches the
-    workstation by an ordinary sync; the branch's public reply reaches the
-    status page, the internal note and the resident's name and phone never
-    do; whatever the resident typed comes back escaped."""
+def two_branches(work):
+    """A server with branches A001 and B002, and device a of A001."""
     server = Server(work).start()
     ta = new_branch(server)
     tb = server.add_branch('B002', '第二党支部')
     a = Device(work, 'a')
     a.setup(server.url, ta)
+    return server, ta, tb, a
+
+
+def case_public_form(work):
+    """A resident's message from the branch's public page reaches the
+    workstation by an ordinary sync; the branch's public reply reaches the
+    status page, the internal note and the resident's name and phone never
+    do; whatever the resident typed comes back escaped."""
+    server, ta, tb, a = two_branches(work)
     port = server.port
 
     # Off until the branch turns it on; an unknown branch looks the same.
@@ -2229,6 +2237,75 @@ def case_public_form(work):
     server.admin('branch', 'revoke', 'A001')
     ok(web(port, 'GET', '/f/status/' + code)[0] == 404, 'until the branch is revoked')
     accounted(server, [a], 'A001', 'public form')
+    server.stop()
+
+
+def public_dues(device, code):
+    """The due times of message @code as @device lists it, as hours."""
+    import datetime
+    r = device.cli('--json', 'feedback', 'show', code)
+    try:
+        m = json.loads(r.stdout)
+        t0 = datetime.datetime.strptime(m['received_at'], '%Y-%m-%d %H:%M')
+        return tuple((datetime.datetime.strptime(m[k], '%Y-%m-%d %H:%M') - t0) // datetime.timedelta(hours=1)
+                     for k in ('response_due', 'resolution_due'))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def case_public_due_hours(work):
+    """The messages of the public page are due as the branch's own
+    settings say: the workstation sends them at its next sync, the server
+    checks them as the workstation does, and keeps them per branch."""
+    server, ta, tb, a = two_branches(work)
+    port = server.port
+
+    status, answer = page_setting(port, ta, True)
+    ok(status == 200 and (answer.get('respond_hours'), answer.get('resolve_hours')) == (24, 168),
+       'a branch that never sent its due times has 24 and 168 hours (%s)' % answer)
+
+    # Refused as the workstation's settings refuse them, and nothing kept.
+    bad = [{'respond_hours': 0, 'resolve_hours': 168}, {'respond_hours': 48, 'resolve_hours': 24},
+           {'respond_hours': 24, 'resolve_hours': 9000}, {'respond_hours': '48', 'resolve_hours': 168},
+           {'respond_hours': 48.5, 'resolve_hours': 168}, {'respond_hours': 48},
+           {'respond_hours': -48, 'resolve_hours': 168}, {'respond_hours': 2 ** 40, 'resolve_hours': 2 ** 41},
+           {'enabled': 'yes', 'respond_hours': 48, 'resolve_hours': 168}, {}, []]
+    answers = [http(port, 'POST', '/v1/page', token=ta, body=json.dumps(b)) for b in bad]
+    ok(all(st == 400 for st, _ in answers), 'due times out of bounds or of the wrong kind: 400 (%s)'
+       % [st for st, _ in answers])
+    ok(page_setting(port, ta)[1].get('respond_hours') == 24, 'and the branch keeps 24 hours')
+    ok(http(port, 'POST', '/v1/page', body=json.dumps({'respond_hours': 1, 'resolve_hours': 1}))[0] == 401,
+       'not without a token')
+
+    # The workstation's settings reach the server at the next sync.
+    r = a.cli('feedback', 'settings', '--respond-hours', '48', '--resolve-hours', '240')
+    ok(r.returncode == 0, 'the branch sets 48 hours to respond and 10 days to resolve (%s)' % r.stderr.strip())
+    ok(page_setting(port, ta)[1].get('respond_hours') == 24, 'the server has them only after a sync')
+    a.sync()
+    answer = page_setting(port, ta)[1]
+    ok((answer.get('respond_hours'), answer.get('resolve_hours'), answer.get('enabled')) == (48, 240, True),
+       'after it, the server has 48 and 240 hours, the page still on (%s)' % answer)
+    ok(page_setting(port, tb)[1].get('respond_hours') == 24, 'B002 keeps its own (24)')
+    a.sync()   # nothing to send again: the settings were taken
+
+    status, page, _ = send_message(port, 'A001', category='facilities', content='小区东门的路灯坏了')
+    code = tracking_code(page)
+    ok(status == 200 and code is not None, 'a resident sends a message')
+    a.sync()
+    dues = public_dues(a, code)
+    ok(dues == (48, 240), 'it is due in 48 and 240 hours, as the branch set (%s)' % (dues,))
+
+    # Settings changed while the server is away are sent when it is back.
+    server.stop()
+    r = a.cli('feedback', 'settings', '--respond-hours', '12', '--resolve-hours', '72')
+    ok(r.returncode == 0, 'the branch sets 12 and 72 hours while the server is down')
+    a.sync(expect=None)
+    server.start(port=port)
+    a.sync()
+    answer = page_setting(port, ta)[1]
+    ok((answer.get('respond_hours'), answer.get('resolve_hours')) == (12, 72),
+       'the next sync after it is back sends them (%s)' % answer)
+    accounted(server, [a], 'A001', 'public due hours')
     server.stop()
 
 

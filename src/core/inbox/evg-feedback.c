@@ -210,3 +210,21 @@ evg_feedback_status_rank (const char *status)
       return (int) i;
   return -1;
 }
+
+/**
+ * evg_feedback_check_due_hours:
+ *
+ * Returns: (nullable): what is wrong with the due times, in a sentence, or
+ *   %NULL when a branch may set them: whole hours from one to a year, the
+ *   time to respond not longer than the time to resolve
+ */
+const char *
+evg_feedback_check_due_hours (guint respond_hours,
+                              guint resolve_hours)
+{
+  if (respond_hours < 1 || resolve_hours < 1 || respond_hours > 24 * 365 || resolve_hours > 24 * 365)
+    return _("Due times are between one hour and a year.");
+  if (respond_hours > resolve_hours)
+    return _("The time to respond cannot be longer than the time to resolve.");
+  return NULL;
+}

@@ -50,4 +50,13 @@ const EvgColumnSpec *evg_feedback_field_get_info       (EvgFeedbackField       f
 const EvgColumnSpec *evg_feedback_event_field_get_info (EvgFeedbackEventField  field);
 int                  evg_feedback_status_rank          (const char            *status);
 
+/* The due times a message gets when it is received, unless the branch
+ * sets others (evg_inbox_set_due_hours(); the server keeps them for the
+ * public page). */
+#define EVG_FEEDBACK_DEFAULT_RESPOND_HOURS 24
+#define EVG_FEEDBACK_DEFAULT_RESOLVE_HOURS (7 * 24)
+
+const char          *evg_feedback_check_due_hours      (guint                   respond_hours,
+                                                        guint                   resolve_hours);
+
 G_END_DECLS

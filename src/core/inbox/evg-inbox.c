@@ -9,13 +9,12 @@
 #include "evg-inbox.h"
 #include "evg-search-terms.h"
 #include "evg-store-private.h"
+#include "evg-sync-client.h"
 #include "evg-txn.h"
 #include "evg-validate.h"
 
 /* Due times by default (DOMAIN.md): respond within a day, resolve
  * within a week. */
-#define DEFAULT_RESPOND_HOURS 24
-#define DEFAULT_RESOLVE_HOURS (7 * 24)
 /* The middle answers of a callback, as part of a whole. */
 #define DEFAULT_WEIGHT_PARTLY    0.6
 #define DEFAULT_WEIGHT_BASICALLY 0.8
@@ -557,8 +556,8 @@ evg_inbox_init (EvgInbox *self)
   self->rows = g_array_new (FALSE, FALSE, sizeof (InboxRow));
   self->positions = g_array_new (FALSE, FALSE, sizeof (gint32));
   self->records = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
-  self->respond_hours = DEFAULT_RESPOND_HOURS;
-  self->resolve_hours = DEFAULT_RESOLVE_HOURS;
+  self->respond_hours = EVG_FEEDBACK_DEFAULT_RESPOND_HOURS;
+  self->resolve_hours = EVG_FEEDBACK_DEFAULT_RESOLVE_HOURS;
   self->weights.partly_resolved = DEFAULT_WEIGHT_PARTLY;
   self->weights.basically_satisfied = DEFAULT_WEIGHT_BASICALLY;
 }
@@ -622,22 +621,24 @@ evg_inbox_set_due_hours (EvgInbox  *self,
                          guint      resolve_hours,
                          GError   **error)
 {
+  g_autofree char *page_settings = NULL;
+  const char *problem;
+
   g_return_val_if_fail (EVG_IS_INBOX (self), FALSE);
 
-  if (respond_hours < 1 || resolve_hours < 1 || respond_hours > 24 * 365 || resolve_hours > 24 * 365)
+  problem = evg_feedback_check_due_hours (respond_hours, resolve_hours);
+  if (problem != NULL)
     {
-      g_set_error_literal (error, EVG_INBOX_ERROR, EVG_INBOX_ERROR_INVALID,
-                           _("Due times are between one hour and a year."));
+      g_set_error_literal (error, EVG_INBOX_ERROR, EVG_INBOX_ERROR_INVALID, problem);
       return FALSE;
     }
-  if (respond_hours > resolve_hours)
-    {
-      g_set_error_literal (error, EVG_INBOX_ERROR, EVG_INBOX_ERROR_INVALID,
-                           _("The time to respond cannot be longer than the time to resolve."));
-      return FALSE;
-    }
+  /* The server gives the messages of the branch's public page the same
+   * due times: the next sync sends them. */
+  page_settings = g_strdup_printf ("{\"respond_hours\":%u,\"resolve_hours\":%u}", respond_hours,
+                                   resolve_hours);
   if (!set_meta_number (self, META_RESPOND_HOURS, respond_hours, error) ||
-      !set_meta_number (self, META_RESOLVE_HOURS, resolve_hours, error))
+      !set_meta_number (self, META_RESOLVE_HOURS, resolve_hours, error) ||
+      !evg_store_set_meta (self->store, EVG_SYNC_META_PAGE_SETTINGS, page_settings, error))
     return FALSE;
   self->respond_hours = respond_hours;
   self->resolve_hours = resolve_hours;

@@ -11,6 +11,11 @@
 
 G_BEGIN_DECLS
 
+/* Settings of the branch's public page that the next sync sends to the
+ * server (POST /v1/page): a JSON object a feature leaves in the store's
+ * meta; cleared once the server took it. */
+#define EVG_SYNC_META_PAGE_SETTINGS "sync_page_settings_unsent"
+
 #define EVG_TYPE_SYNC_CLIENT (evg_sync_client_get_type ())
 
 G_DECLARE_FINAL_TYPE (EvgSyncClient, evg_sync_client, EVG, SYNC_CLIENT, GObject)

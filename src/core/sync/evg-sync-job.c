@@ -95,6 +95,35 @@ report_progress (EvgSyncJob *job,
 /* The whole sync, blocking: push every pending change, then pull every
  * page.  Push goes first so that the merge of pulled changes sees this
  * replica's edits already confirmed, and a restored server learns them. */
+/* Sends the public page's settings a feature left for the server
+ * (EVG_SYNC_META_PAGE_SETTINGS), and forgets them once it took them.  A
+ * server that cannot take them now, or is too old to, gets them again at
+ * the next sync: nothing else of the sync depends on them. */
+static void
+send_page_settings (EvgStore    *store,
+                    EvgSyncHttp *http)
+{
+  g_autofree char *settings = evg_store_get_meta (store, EVG_SYNC_META_PAGE_SETTINGS);
+  g_autofree char *now = NULL;
+  g_autoptr(GString) body = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (settings == NULL)
+    return;
+  body = g_string_new (settings);
+  bytes = evg_sync_http_call (http, "POST", "/v1/page", body, FALSE, &error);
+  if (bytes == NULL)
+    {
+      g_message ("The server did not take the public page's settings: %s", error->message);
+      return;
+    }
+  /* Unless they were changed meanwhile. */
+  now = evg_store_get_meta (store, EVG_SYNC_META_PAGE_SETTINGS);
+  if (g_strcmp0 (now, settings) == 0)
+    evg_store_set_meta (store, EVG_SYNC_META_PAGE_SETTINGS, NULL, NULL);
+}
+
 static gboolean
 run_sync (EvgSyncJob    *job,
           GCancellable  *cancellable,
@@ -301,6 +330,7 @@ again:
         break;
     }
 
+  send_page_settings (store, &http);
   return evg_sync_record_result (store, TRUE, NULL, error);
 }
 
