@@ -173,6 +173,51 @@ record (EvgInbox   *inbox,
   return event_id != NULL;
 }
 
+/* Which steps a message may take after its events: the rule the service
+ * checks and the view offers by.  Each case: the events so far, then the
+ * steps refused ('-') and allowed ('+'). */
+static void
+test_progress (void)
+{
+  static const struct {
+    const char *events;
+    gboolean    merged;
+    const char *steps;
+  } cases[] = {
+    { "", FALSE, "+assigned +contacted +waiting +reply +note +excluded +whistle +agenda "
+                 "-resumed -callback -closed -reopened" },
+    { "waiting", FALSE, "-waiting +resumed +contacted +reply" },
+    /* A reply ends the wait, as the clocks count it. */
+    { "waiting reply", FALSE, "+waiting -resumed +callback +closed +reopened" },
+    { "reply closed", FALSE, "-reply -assigned -waiting -closed +callback +note +excluded +reopened" },
+    { "reply closed reopened", FALSE, "+reply -callback -closed -reopened +waiting" },
+    { "excluded", FALSE, "-excluded +reply" },
+    { "reply", TRUE, "-reply -closed -callback -reopened -excluded -assigned +note" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(GStrv) events = g_strsplit (cases[i].events, " ", -1);
+      g_auto(GStrv) steps = g_strsplit (cases[i].steps, " ", -1);
+      g_autoptr(EvgRecord) message = evg_record_new (&evg_feedback_table, NULL);
+      EvgFeedbackProgress progress;
+
+      if (cases[i].merged)
+        evg_record_set (message, EVG_FEEDBACK_MERGED_INTO, MESSAGE_ID);
+      evg_feedback_progress_init (&progress, message);
+      for (guint k = 0; events[k] != NULL; k++)
+        if (*events[k] != '\0')
+          evg_feedback_progress_add (&progress, events[k]);
+      for (guint k = 0; steps[k] != NULL; k++)
+        {
+          const char *problem = evg_feedback_progress_check (&progress, steps[k] + 1);
+
+          if ((steps[k][0] == '+') != (problem == NULL))
+            g_error ("after “%s”, %s: %s", cases[i].events, steps[k], problem != NULL ? problem : "allowed");
+        }
+    }
+}
+
 static void
 test_service_rules (Fixture       *f,
                     gconstpointer  data)
@@ -619,6 +664,14 @@ test_merge_duplicates (Fixture       *f,
   g_assert_cmpstr (evg_record_get (g_ptr_array_index (events, 1), EVG_FEEDBACK_EVENT_TEXT), ==, "已增加清运频次");
   g_assert_cmpstr (evg_record_get (g_ptr_array_index (events, 3), EVG_FEEDBACK_EVENT_KIND), ==, "merged");
   assert_field (inbox, b, EVG_FEEDBACK_STATUS, "closed");
+  /* B itself is handled through A: a step of its own is refused, a note
+   * is not. */
+  g_assert_false (evg_inbox_record (inbox, b, "reopened", NULL, &error));
+  g_assert_error (error, EVG_INBOX_ERROR, EVG_INBOX_ERROR_STEP);
+  g_assert_nonnull (strstr (error->message, "merged"));
+  g_clear_error (&error);
+  g_assert_true (evg_inbox_record (inbox, b, "note", "居民又来电问过", &error));
+  g_assert_no_error (error);
   /* Merged into a merged one: refused, and said where to merge. */
   g_assert_false (evg_inbox_merge (inbox, unlike, b, &error));
   g_assert_error (error, EVG_INBOX_ERROR, EVG_INBOX_ERROR_STEP);
@@ -785,6 +838,7 @@ main (int    argc,
   g_test_add ("/evg/inbox/events-append-only", Fixture, NULL, fixture_set_up, test_events_append_only,
               fixture_tear_down);
   g_test_add_func ("/evg/inbox/merge-furthest", test_merge_furthest);
+  g_test_add_func ("/evg/inbox/progress", test_progress);
   g_test_add ("/evg/inbox/service-rules", Fixture, NULL, fixture_set_up, test_service_rules,
               fixture_tear_down);
   g_test_add ("/evg/inbox/rates", Fixture, NULL, fixture_set_up, test_rates, fixture_tear_down);

@@ -228,3 +228,97 @@ evg_feedback_check_due_hours (guint respond_hours,
     return _("The time to respond cannot be longer than the time to resolve.");
   return NULL;
 }
+
+/**
+ * evg_feedback_progress_init:
+ * @message: (nullable): the message, for whether it was merged
+ *
+ * Starts @progress as a message with no events stands.
+ */
+void
+evg_feedback_progress_init (EvgFeedbackProgress *progress,
+                            EvgRecord           *message)
+{
+  progress->open = TRUE;
+  progress->replied = FALSE;
+  progress->waiting = FALSE;
+  progress->excluded = FALSE;
+  progress->merged = message != NULL && evg_record_get (message, EVG_FEEDBACK_MERGED_INTO) != NULL;
+}
+
+/**
+ * evg_feedback_progress_add:
+ * @kind: the kind of the message's next event
+ *
+ * Moves @progress on by an event, as the inbox's clocks read it: an
+ * answer or the conclusion ends a wait as a resumption does.
+ */
+void
+evg_feedback_progress_add (EvgFeedbackProgress *progress,
+                           const char          *kind)
+{
+  if (g_strcmp0 (kind, "closed") == 0)
+    {
+      progress->open = FALSE;
+      progress->waiting = FALSE;
+    }
+  else if (g_strcmp0 (kind, "reopened") == 0)
+    {
+      /* Raised again: it needs a new answer. */
+      progress->open = TRUE;
+      progress->replied = FALSE;
+    }
+  else if (g_strcmp0 (kind, "reply") == 0)
+    {
+      progress->replied = TRUE;
+      progress->waiting = FALSE;
+    }
+  else if (g_strcmp0 (kind, "waiting") == 0)
+    progress->waiting = TRUE;
+  else if (g_strcmp0 (kind, "resumed") == 0)
+    progress->waiting = FALSE;
+  else if (g_strcmp0 (kind, "excluded") == 0)
+    progress->excluded = TRUE;
+}
+
+static gboolean
+kind_is (const char *kind,
+         const char *one)
+{
+  return g_strcmp0 (kind, one) == 0;
+}
+
+/**
+ * evg_feedback_progress_check:
+ * @kind: the kind of event to record next
+ *
+ * Returns: (nullable): why a message that stands at @progress cannot take
+ *   the step @kind now, in a sentence, or %NULL when it can
+ */
+const char *
+evg_feedback_progress_check (const EvgFeedbackProgress *progress,
+                             const char                *kind)
+{
+  if (kind_is (kind, "note"))
+    return NULL;
+  if (progress->merged)
+    return _("This message was merged into another: handle that one, and its answers reach this one too.");
+  if (kind_is (kind, "reopened"))
+    return progress->open && !progress->replied
+           ? _("The message is still being handled; it can be reopened once it was answered or concluded.")
+           : NULL;
+  if (kind_is (kind, "excluded"))
+    return progress->excluded ? _("The message is left out of the rates already.") : NULL;
+  if (!progress->open && !kind_is (kind, "callback"))
+    return _("The message is concluded. If the resident raises it again, record that it was reopened "
+             "first.");
+  if (kind_is (kind, "callback") && !progress->replied)
+    return _("The resident has had no reply yet: call back after replying.");
+  if (kind_is (kind, "closed") && !progress->replied)
+    return _("Reply to the resident before concluding the message.");
+  if (kind_is (kind, "waiting") && progress->waiting)
+    return _("The message waits for the resident already.");
+  if (kind_is (kind, "resumed") && !progress->waiting)
+    return _("The message is not waiting for the resident.");
+  return NULL;
+}

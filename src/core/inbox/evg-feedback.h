@@ -50,6 +50,25 @@ const EvgColumnSpec *evg_feedback_field_get_info       (EvgFeedbackField       f
 const EvgColumnSpec *evg_feedback_event_field_get_info (EvgFeedbackEventField  field);
 int                  evg_feedback_status_rank          (const char            *status);
 
+/* Where a message stands by its events (oldest first): the steps of
+ * 接诉即办 it may take now.  The inbox checks every step by it, and the
+ * message view offers only the steps it allows. */
+typedef struct
+{
+  gboolean open;       /* not concluded, or reopened since */
+  gboolean replied;    /* answered since it was last reopened */
+  gboolean waiting;    /* waiting for the resident: its clocks stand still */
+  gboolean excluded;   /* left out of the rates */
+  gboolean merged;     /* merged into another, which is handled instead */
+} EvgFeedbackProgress;
+
+void                 evg_feedback_progress_init        (EvgFeedbackProgress    *progress,
+                                                        EvgRecord              *message);
+void                 evg_feedback_progress_add         (EvgFeedbackProgress    *progress,
+                                                        const char             *kind);
+const char          *evg_feedback_progress_check       (const EvgFeedbackProgress *progress,
+                                                        const char             *kind);
+
 /* The due times a message gets when it is received, unless the branch
  * sets others (evg_inbox_set_due_hours(); the server keeps them for the
  * public page). */

@@ -1150,36 +1150,6 @@ evg_inbox_list_events (EvgInbox    *self,
   return g_steal_pointer (&events);
 }
 
-/* What a message's timeline says of it now. */
-typedef struct
-{
-  gboolean open;       /* not concluded, or reopened since */
-  gboolean replied;    /* a public reply was given */
-} Progress;
-
-static void
-read_progress (GPtrArray *events,
-               Progress  *progress)
-{
-  progress->open = TRUE;
-  progress->replied = FALSE;
-  for (guint i = 0; i < events->len; i++)
-    {
-      const char *kind = evg_record_get (g_ptr_array_index (events, i), EVG_FEEDBACK_EVENT_KIND);
-
-      if (g_strcmp0 (kind, "closed") == 0)
-        progress->open = FALSE;
-      else if (g_strcmp0 (kind, "reopened") == 0)
-        {
-          /* Raised again: it needs a new answer. */
-          progress->open = TRUE;
-          progress->replied = FALSE;
-        }
-      else if (g_strcmp0 (kind, "reply") == 0)
-        progress->replied = TRUE;
-    }
-}
-
 static gboolean
 refuse_step (GError     **error,
              const char  *message)
@@ -1188,31 +1158,23 @@ refuse_step (GError     **error,
   return FALSE;
 }
 
-/* Whether @kind may be recorded now, by the rules of 接诉即办. */
+/* Whether @kind may be recorded now, by the rules of 接诉即办, and @event
+ * says what it must. */
 static gboolean
-check_step (const char      *kind,
-            EvgRecord       *event,
-            const Progress  *progress,
-            GError         **error)
+check_step (const char                *kind,
+            EvgRecord                 *event,
+            const EvgFeedbackProgress *progress,
+            GError                   **error)
 {
-  if (g_strcmp0 (kind, "reopened") == 0)
-    return progress->open && !progress->replied
-           ? refuse_step (error, _("The message is still being handled; it can be reopened once it was "
-                                   "answered or concluded."))
-           : TRUE;
-  if (!progress->open && g_strcmp0 (kind, "callback") != 0 && g_strcmp0 (kind, "note") != 0 &&
-      g_strcmp0 (kind, "excluded") != 0)
-    return refuse_step (error, _("The message is concluded. If the resident raises it again, record "
-                                 "that it was reopened first."));
-  if (g_strcmp0 (kind, "callback") == 0 && !progress->replied)
-    return refuse_step (error, _("The resident has had no reply yet: call back after replying."));
+  const char *problem = evg_feedback_progress_check (progress, kind);
+
+  if (problem != NULL)
+    return refuse_step (error, problem);
   if (g_strcmp0 (kind, "callback") == 0 &&
       (evg_record_get (event, EVG_FEEDBACK_EVENT_RESOLVED) == NULL ||
        evg_record_get (event, EVG_FEEDBACK_EVENT_SATISFIED) == NULL))
     return refuse_step (error, _("A callback records whether the problem was resolved and whether the "
                                  "resident is satisfied."));
-  if (g_strcmp0 (kind, "closed") == 0 && !progress->replied)
-    return refuse_step (error, _("Reply to the resident before concluding the message."));
   if ((g_strcmp0 (kind, "reply") == 0 || g_strcmp0 (kind, "note") == 0 ||
        g_strcmp0 (kind, "excluded") == 0) && evg_record_get (event, EVG_FEEDBACK_EVENT_TEXT) == NULL)
     return refuse_step (error, g_strcmp0 (kind, "excluded") == 0
@@ -1270,18 +1232,20 @@ write_event (EvgTxn      *txn,
 }
 
 /* Whether @event may be recorded on @message now; fills in its message
- * and its time. */
+ * and its time.  @handed_on: a reply or the conclusion of the message
+ * @message was merged into, which reaches it that way. */
 static gboolean
 check_event (EvgInbox    *self,
              EvgRecord   *message,
              EvgRecord   *event,
+             gboolean     handed_on,
              GError     **error)
 {
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) events = NULL;
   g_autofree char *now = evg_dup_now_minute ();
   const char *kind = evg_record_get (event, EVG_FEEDBACK_EVENT_KIND);
-  Progress progress;
+  EvgFeedbackProgress progress;
 
   evg_record_set (event, EVG_FEEDBACK_EVENT_FEEDBACK_ID, evg_record_get_id (message));
   if (evg_record_get (event, EVG_FEEDBACK_EVENT_AT) == NULL)
@@ -1296,7 +1260,10 @@ check_event (EvgInbox    *self,
   events = evg_inbox_list_events (self, evg_record_get_id (message), error);
   if (events == NULL)
     return FALSE;
-  read_progress (events, &progress);
+  evg_feedback_progress_init (&progress, handed_on ? NULL : message);
+  for (guint i = 0; i < events->len; i++)
+    evg_feedback_progress_add (&progress, evg_record_get (g_ptr_array_index (events, i),
+                                                          EVG_FEEDBACK_EVENT_KIND));
   return check_step (kind, event, &progress, error);
 }
 
@@ -1344,7 +1311,7 @@ write_to_duplicates (EvgInbox    *self,
       g_autoptr(GError) refused = NULL;
 
       /* One already concluded keeps its conclusion. */
-      if (!check_event (self, duplicate, copy, &refused))
+      if (!check_event (self, duplicate, copy, TRUE, &refused))
         continue;
       if (!write_event (txn, duplicate, copy, error))
         return FALSE;
@@ -1382,7 +1349,7 @@ evg_inbox_add_event (EvgInbox    *self,
                    message_id);
       return NULL;
     }
-  if (!check_event (self, message, event, error))
+  if (!check_event (self, message, event, FALSE, error))
     return NULL;
   txn = evg_store_begin (self->store, error);
   if (txn == NULL || !write_event (txn, message, event, error) ||
@@ -1699,7 +1666,7 @@ evg_inbox_merge (EvgInbox    *self,
     }
   evg_record_set (event, EVG_FEEDBACK_EVENT_KIND, "merged");
   evg_record_set (event, EVG_FEEDBACK_EVENT_OTHER_ID, into_id);
-  if (!check_event (self, duplicate, event, error))
+  if (!check_event (self, duplicate, event, FALSE, error))
     return FALSE;
   replies = evg_inbox_list_events (self, into_id, error);
   if (replies == NULL)

@@ -53,13 +53,8 @@ struct _EvgMessageView
   GPtrArray         *suggestions;   /* EvgRecord, the possible duplicates listed */
   guint              reload_id;
 
-  /* What the timeline says of the shown message */
   gboolean           revealed;      /* the contact shown in full */
-  gboolean           open;          /* not concluded, or reopened since */
-  gboolean           replied;       /* answered since it was last reopened */
-  gboolean           waiting;       /* waiting for the resident */
-  gboolean           excluded;      /* left out of the rates */
-  gboolean           merged;        /* a duplicate of another message */
+  EvgFeedbackProgress progress;     /* what the timeline says of the shown message */
 };
 
 enum {
@@ -225,7 +220,7 @@ fill_badges (EvgMessageView   *self,
     add_badge (self, _("Reopened"), "evg-badge-reopened");
   if (flags & EVG_FEEDBACK_FLAG_MERGED)
     add_badge (self, _("Merged"), "evg-badge-merged");
-  if (self->excluded)
+  if (self->progress.excluded)
     add_badge (self, _("Not counted in the rates"), NULL);
 }
 
@@ -385,35 +380,16 @@ fill_facts (EvgMessageView *self,
 
 /* The timeline */
 
-/* Where the message stands by its events, as the service reads them:
- * what the buttons may offer.  The service has the last word. */
+/* Where the message stands by its events, by the rule the service
+ * checks each step with: what the buttons may offer. */
 static void
-read_progress (EvgMessageView *self)
+read_progress (EvgMessageView *self,
+               EvgRecord      *message)
 {
-  self->open = TRUE;
-  self->replied = FALSE;
-  self->waiting = FALSE;
-  self->excluded = FALSE;
+  evg_feedback_progress_init (&self->progress, message);
   for (guint i = 0; self->events != NULL && i < self->events->len; i++)
-    {
-      const char *kind = evg_record_get (g_ptr_array_index (self->events, i), EVG_FEEDBACK_EVENT_KIND);
-
-      if (g_strcmp0 (kind, "closed") == 0)
-        self->open = FALSE;
-      else if (g_strcmp0 (kind, "reopened") == 0)
-        {
-          self->open = TRUE;
-          self->replied = FALSE;
-        }
-      else if (g_strcmp0 (kind, "reply") == 0)
-        self->replied = TRUE;
-      else if (g_strcmp0 (kind, "waiting") == 0)
-        self->waiting = TRUE;
-      else if (g_strcmp0 (kind, "resumed") == 0)
-        self->waiting = FALSE;
-      else if (g_strcmp0 (kind, "excluded") == 0)
-        self->excluded = TRUE;
-    }
+    evg_feedback_progress_add (&self->progress, evg_record_get (g_ptr_array_index (self->events, i),
+                                                                EVG_FEEDBACK_EVENT_KIND));
 }
 
 /* What an event says beyond its kind and text. */
@@ -576,7 +552,7 @@ fill_duplicates (EvgMessageView *self)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->duplicates))) != NULL)
     gtk_list_box_remove (self->duplicates, child);
   g_clear_pointer (&self->suggestions, g_ptr_array_unref);
-  if (self->open && !self->merged)
+  if (evg_feedback_progress_check (&self->progress, "merged") == NULL)
     self->suggestions = evg_inbox_suggest_duplicates (get_inbox (self), self->message_id, N_SUGGESTIONS);
   gtk_widget_set_visible (self->duplicates_box, self->suggestions != NULL && self->suggestions->len > 0);
   for (guint i = 0; self->suggestions != NULL && i < self->suggestions->len; i++)
@@ -607,25 +583,24 @@ static void
 update_actions (EvgMessageView *self,
                 gboolean        shown)
 {
+  static const struct { const char *action, *kind; } steps[] = {
+    { "message.assign", "assigned" }, { "message.contacted", "contacted" },
+    { "message.waiting", "waiting" }, { "message.resume", "resumed" },
+    { "message.callback", "callback" }, { "message.conclude", "closed" },
+    { "message.reopen", "reopened" }, { "message.exclude", "excluded" },
+    { "message.reply", "reply" }, { "message.note", "note" },
+    { "message.whistle", "whistle" }, { "message.agenda", "agenda" },
+  };
   GtkWidget *widget = GTK_WIDGET (self);
-  gboolean open = shown && self->open && !self->merged;
 
-  gtk_widget_action_set_enabled (widget, "message.assign", open);
-  gtk_widget_action_set_enabled (widget, "message.contacted", open && !self->waiting);
-  gtk_widget_action_set_enabled (widget, "message.waiting", open && !self->waiting);
-  gtk_widget_action_set_enabled (widget, "message.resume", open && self->waiting);
-  gtk_widget_action_set_enabled (widget, "message.callback", shown && self->replied && !self->merged);
-  gtk_widget_action_set_enabled (widget, "message.conclude", open && self->replied);
-  gtk_widget_action_set_enabled (widget, "message.reopen", shown && !self->merged && (!self->open || self->replied));
-  gtk_widget_action_set_enabled (widget, "message.exclude", shown && !self->excluded && !self->merged);
-  gtk_widget_action_set_enabled (widget, "message.reply", open);
-  gtk_widget_action_set_enabled (widget, "message.note", shown);
-  gtk_widget_action_set_enabled (widget, "message.whistle", open);
-  gtk_widget_action_set_enabled (widget, "message.agenda", open);
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    gtk_widget_action_set_enabled (widget, steps[i].action,
+                                   shown && evg_feedback_progress_check (&self->progress, steps[i].kind) == NULL);
   /* The flow box's slot goes with the button, or it leaves a gap. */
-  gtk_widget_set_visible (gtk_widget_get_parent (self->waiting_button), !self->waiting);
-  gtk_widget_set_visible (gtk_widget_get_parent (self->resume_button), self->waiting);
-  gtk_widget_set_visible (self->reply_box, !shown || open);
+  gtk_widget_set_visible (gtk_widget_get_parent (self->waiting_button), !self->progress.waiting);
+  gtk_widget_set_visible (gtk_widget_get_parent (self->resume_button), self->progress.waiting);
+  gtk_widget_set_visible (self->reply_box,
+                          !shown || evg_feedback_progress_check (&self->progress, "reply") == NULL);
 }
 
 /**
@@ -655,10 +630,8 @@ evg_message_view_reload (EvgMessageView *self)
   self->events = evg_inbox_list_events (get_inbox (self), self->message_id, &error);
   if (self->events == NULL)
     show_error (self, error->message);
-  read_progress (self);
+  read_progress (self, message);
   flags = evg_inbox_get_flags (get_inbox (self), self->message_id);
-  self->merged = (flags & EVG_FEEDBACK_FLAG_MERGED) != 0 ||
-                 evg_record_get (message, EVG_FEEDBACK_MERGED_INTO) != NULL;
 
   fill_badges (self, message, flags);
   gtk_label_set_text (self->content_label, evg_record_get (message, EVG_FEEDBACK_CONTENT));
