@@ -550,6 +550,78 @@ test_read_zip_bomb (void)
   evg_test_remove_dir (dir);
 }
 
+/* A sheet of more rows than the reader parses ahead of its caller, read
+ * in part, then again from its start and to its end, and left in the
+ * middle: the rows come in order and complete, whenever the caller stops. */
+static void
+test_read_many_rows (void)
+{
+  static const char many_py[] =
+    "import sys, zipfile\n"
+    "ns = 'xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"'\n"
+    "strings = '<sst ' + ns + '>' + ''.join('<si><t>名%d</t></si>' % i for i in range(100)) + '</sst>'\n"
+    "rows = ''.join('<row r=\"%d\"><c r=\"A%d\" t=\"s\"><v>%d</v></c><c r=\"C%d\"><v>%d</v></c>'\n"
+    "               '<c r=\"D%d\" t=\"inlineStr\"><is><t>行%d</t></is></c></row>' % (r, r, r % 100, r, r, r, r)\n"
+    "               for r in range(1, 25001) if r % 7 != 0)\n"
+    "sheet = '<worksheet ' + ns + '><sheetData>' + rows + '</sheetData></worksheet>'\n"
+    "with zipfile.ZipFile(sys.argv[1], 'a', zipfile.ZIP_DEFLATED) as z:\n"
+    "  z.writestr('xl/sharedStrings.xml', strings)\n"
+    "  z.writestr('xl/worksheets/sheet1.xml', sheet)\n";
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(EvgXlsxReader) reader = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *fields;
+  guint line, expected = 0, n_rows = 0;
+
+  if (!need_openpyxl ())
+    return;
+  dir = evg_test_make_dir ();
+  path = g_build_filename (dir, "many.xlsx", NULL);
+  run_python (handmade_py, path, "xl/worksheets/sheet1.xml", "NONE", "xl/sharedStrings.xml", "NONE", NULL);
+  run_python (many_py, path, NULL);
+
+  reader = evg_xlsx_reader_new_for_path (path, 100000000, &error);
+  g_assert_no_error (error);
+  g_assert_true (evg_xlsx_reader_open_sheet (reader, 0, &error));
+  assert_row (reader, 1, (const char *[]) { "名1", "", "1", "行1", NULL });
+  assert_row (reader, 2, (const char *[]) { "名2", "", "2", "行2", NULL });
+
+  /* From the start again, while the rows after these are being parsed. */
+  g_assert_true (evg_xlsx_reader_open_sheet (reader, 0, &error));
+  while (evg_xlsx_reader_next (reader, &fields, &line))
+    {
+      g_autofree char *name = NULL;
+      g_autofree char *number = NULL;
+      g_autofree char *text = NULL;
+
+      if (++expected % 7 == 0)
+        expected++;
+      g_assert_cmpuint (line, ==, expected);
+      name = g_strdup_printf ("名%u", line % 100);
+      number = g_strdup_printf ("%u", line);
+      text = g_strdup_printf ("行%u", line);
+      g_assert_cmpuint (fields->len, ==, 4);
+      g_assert_cmpstr (g_ptr_array_index (fields, 0), ==, name);
+      g_assert_cmpstr (g_ptr_array_index (fields, 1), ==, "");
+      g_assert_cmpstr (g_ptr_array_index (fields, 2), ==, number);
+      g_assert_cmpstr (g_ptr_array_index (fields, 3), ==, text);
+      n_rows++;
+    }
+  g_assert_true (evg_xlsx_reader_finish (reader, &error));
+  g_assert_cmpuint (n_rows, ==, 25000 - 25000 / 7);
+  g_assert_cmpuint (evg_xlsx_reader_get_n_lines (reader), ==, 25000);
+  g_assert_cmpuint (evg_xlsx_reader_get_n_blank_lines (reader), ==, 25000 / 7);
+  g_assert_cmpfloat (evg_xlsx_reader_get_fraction (reader), ==, 1.0);
+
+  /* Left after its first row, with the parser still at work. */
+  g_assert_true (evg_xlsx_reader_open_sheet (reader, 0, &error));
+  assert_row (reader, 1, (const char *[]) { "名1", "", "1", "行1", NULL });
+  g_clear_pointer (&reader, evg_xlsx_reader_free);
+
+  evg_test_remove_dir (dir);
+}
+
 static void
 test_serial_to_date (void)
 {
@@ -753,6 +825,7 @@ main (int    argc,
   g_test_add_func ("/evg/xlsx/read/damaged", test_read_damaged);
   g_test_add_func ("/evg/xlsx/read/hostile", test_read_hostile);
   g_test_add_func ("/evg/xlsx/read/zip-bomb", test_read_zip_bomb);
+  g_test_add_func ("/evg/xlsx/read/many-rows", test_read_many_rows);
   g_test_add_func ("/evg/xlsx/read/serial-to-date", test_serial_to_date);
   g_test_add_func ("/evg/xlsx/import/roster", test_import_roster);
   g_test_add_func ("/evg/xlsx/import/refused", test_import_refused);

@@ -77,12 +77,15 @@ typedef struct
   gpointer          data;     /* the state of whoever reads the part */
 } Part;
 
-/* A row parsed but not yet handed out: its cells, each ending in a NUL,
- * one after the other in column order. */
+/* A row parsed but not yet handed out.  Each cell is where its text
+ * starts: at 0 or more, in the row's own text, where each cell's text
+ * ends in a NUL and the first byte is a NUL for the cells left out; below
+ * 0, shared text, as -1 - its index, so that shared text is never copied
+ * into rows. */
 typedef struct
 {
   guint    line;
-  guint    n_cells;
+  GArray  *cells;   /* of gssize */
   GString *text;
 } Row;
 
@@ -99,12 +102,12 @@ struct _EvgXlsxReader
   GArray     *string_starts;
   GByteArray *date_styles; /* per cell format: whether it shows a date */
 
-  /* The sheet being read. */
+  /* The sheet being read, parsed in a thread of its own (see
+   * parse_sheet()); these are the parsing thread's while it runs. */
   guint        sheet;
-  Part         part;       /* its context is NULL when no sheet is open */
+  GThread     *parser;     /* NULL when no sheet is open */
+  Part         part;
   char        *buffer;     /* CHUNK bytes */
-  GError      *error;      /* what stopped the sheet early */
-  gboolean     done;       /* the part is read to its end */
   gboolean     in_data;
   gboolean     in_inline;
   gboolean     in_phonetic;
@@ -113,13 +116,35 @@ struct _EvgXlsxReader
   int          column;     /* of the cell being parsed, or of the last */
   CellType     cell_type;
   guint        cell_style;
-  GString     *value;
-  GQueue       ready;      /* rows parsed, in order */
-  GQueue       spare;      /* rows handed out, to be filled again */
-  Row         *current;    /* the row handed out last */
-  GPtrArray   *fields;
+  gboolean     in_cell;
+  gsize        cell_start; /* where the cell's text starts in the row's */
+  GQueue       parsed;     /* rows parsed, not yet handed over */
+  GQueue       empty;      /* rows to fill */
   guint        last_line;  /* the highest row number met */
   guint        n_blank;
+
+  /* Between the parsing thread and the reader, under the lock. */
+  GMutex       lock;
+  GCond        cond;
+  GQueue       handed;     /* rows parsed and handed over, in order */
+  GQueue       returned;   /* rows handed out, to be filled again */
+  gint         stop;       /* the reader asks the parser to stop (atomic) */
+  gboolean     finished;   /* the parser stopped: at the end or at damage */
+  GError      *parse_error;
+  guint64      handed_read;
+  guint        handed_last_line;
+  guint        handed_n_blank;
+
+  /* The reader's own. */
+  GQueue       ready;      /* rows taken over, to be handed out in order */
+  GQueue       used;       /* rows handed out, to go back */
+  Row         *current;    /* the row handed out last */
+  gboolean     done;       /* every row of the sheet was taken over */
+  GError      *error;      /* what stopped the sheet early */
+  guint64      read;       /* bytes of the sheet parsed, as last heard */
+  guint        n_lines;    /* the highest row number parsed, as last heard */
+  guint        n_blank_seen;
+  GPtrArray   *fields;
 };
 
 /* libxml2 hands an element's attributes over as five pointers each: the
@@ -667,14 +692,16 @@ strings_end (void          *user_data,
     }
 }
 
-/* Adds a piece of a text node to @value, up to MAX_TEXT. */
+/* Adds a piece of a text node to the value that starts at @start in
+ * @value, up to MAX_TEXT. */
 static void
 collect_text (Part          *part,
               GString       *value,
+              gsize          start,
               const xmlChar *text,
               int            len)
 {
-  if (value->len + (gsize) len > MAX_TEXT)
+  if (value->len - start + (gsize) len > MAX_TEXT)
     {
       part_fail (part, _("a text holds more than a spreadsheet cell can"));
       return;
@@ -691,7 +718,7 @@ strings_text (void          *user_data,
   StringsParse *parse = part->data;
 
   if (parse->in_text)
-    collect_text (part, parse->value, text, len);
+    collect_text (part, parse->value, 0, text, len);
 }
 
 /* Whether a number format code shows a date: it has a year or a day in
@@ -933,10 +960,11 @@ evg_xlsx_reader_new_for_path (const char  *path,
   self->strings = g_string_new (NULL);
   self->string_starts = g_array_new (FALSE, FALSE, sizeof (gsize));
   self->date_styles = g_byte_array_new ();
-  self->value = g_string_new (NULL);
   self->fields = g_ptr_array_new ();
   self->buffer = g_malloc (CHUNK);
   self->sheet = G_MAXUINT;
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
 
   fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0);
   if (fd < 0)
@@ -993,24 +1021,55 @@ evg_xlsx_reader_new_for_path (const char  *path,
 static void
 row_free (Row *row)
 {
+  g_array_unref (row->cells);
   g_string_free (row->text, TRUE);
   g_free (row);
 }
 
-/* Lets go of the sheet being read, keeping the rows for reuse. */
+/* Moves every row of @from to the end of @to. */
+static void
+queue_move_all (GQueue *to,
+                GQueue *from)
+{
+  if (from->head == NULL)
+    return;
+  if (to->tail == NULL)
+    *to = *from;
+  else
+    {
+      to->tail->next = from->head;
+      from->head->prev = to->tail;
+      to->tail = from->tail;
+      to->length += from->length;
+    }
+  g_queue_init (from);
+}
+
+/* Lets go of the sheet being read, stopping its parser and keeping the
+ * rows for reuse. */
 static void
 close_sheet (EvgXlsxReader *self)
 {
-  Row *row;
-
+  if (self->parser != NULL)
+    {
+      g_mutex_lock (&self->lock);
+      g_atomic_int_set (&self->stop, TRUE);
+      g_cond_broadcast (&self->cond);
+      g_mutex_unlock (&self->lock);
+      g_thread_join (g_steal_pointer (&self->parser));
+    }
   part_close (&self->part);
   g_clear_error (&self->error);
+  g_clear_error (&self->parse_error);
   if (self->row != NULL)
-    g_queue_push_tail (&self->spare, g_steal_pointer (&self->row));
+    g_queue_push_tail (&self->empty, g_steal_pointer (&self->row));
   if (self->current != NULL)
-    g_queue_push_tail (&self->spare, g_steal_pointer (&self->current));
-  while ((row = g_queue_pop_head (&self->ready)) != NULL)
-    g_queue_push_tail (&self->spare, row);
+    g_queue_push_tail (&self->empty, g_steal_pointer (&self->current));
+  queue_move_all (&self->empty, &self->parsed);
+  queue_move_all (&self->empty, &self->handed);
+  queue_move_all (&self->empty, &self->returned);
+  queue_move_all (&self->empty, &self->ready);
+  queue_move_all (&self->empty, &self->used);
 }
 
 void
@@ -1019,7 +1078,9 @@ evg_xlsx_reader_free (EvgXlsxReader *reader)
   if (reader == NULL)
     return;
   close_sheet (reader);
-  g_queue_clear_full (&reader->spare, (GDestroyNotify) row_free);
+  g_queue_clear_full (&reader->empty, (GDestroyNotify) row_free);
+  g_mutex_clear (&reader->lock);
+  g_cond_clear (&reader->cond);
   if (reader->zip != NULL)
     zip_discard (reader->zip);
   g_free (reader->buffer);
@@ -1028,7 +1089,6 @@ evg_xlsx_reader_free (EvgXlsxReader *reader)
   g_string_free (reader->strings, TRUE);
   g_array_unref (reader->string_starts);
   g_byte_array_unref (reader->date_styles);
-  g_string_free (reader->value, TRUE);
   g_ptr_array_unref (reader->fields);
   g_free (reader);
 }
@@ -1066,16 +1126,30 @@ serial_to_date (const char *text,
                 char        out[EVG_DATE_SIZE])
 {
   GDate date;
-  char *end = NULL;
-  double serial;
-  guint days;
+  const char *p;
+  guint days = 0;
 
   if (text == NULL || !g_ascii_isdigit (text[0]))
     return FALSE;
-  serial = g_ascii_strtod (text, &end);
-  if (end == text || *end != '\0' || !isfinite (serial) || serial < 1 || serial > MAX_SERIAL)
+  /* Whole days in plain digits, as date cells hold them, without the cost
+   * of strtod(); a date already spelt out (1980-01-01) is none, as
+   * strtod() would stop at its dash too.  Anything else goes through
+   * strtod() as before. */
+  for (p = text; g_ascii_isdigit (*p) && days <= MAX_SERIAL; p++)
+    days = days * 10 + (guint) (*p - '0');
+  if (*p == '-')
     return FALSE;
-  days = (guint) floor (serial);
+  if (*p != '\0' || days > MAX_SERIAL)
+    {
+      char *end = NULL;
+      double serial = g_ascii_strtod (text, &end);
+
+      if (end == text || *end != '\0' || !isfinite (serial) || serial < 1 || serial > MAX_SERIAL)
+        return FALSE;
+      days = (guint) floor (serial);
+    }
+  else if (days < 1)
+    return FALSE;
 
   g_date_clear (&date, 1);
   if (date1904)
@@ -1145,24 +1219,31 @@ parse_reference (const char *ref,
 static Row *
 take_row (EvgXlsxReader *self)
 {
-  Row *row = g_queue_pop_head (&self->spare);
+  Row *row = g_queue_pop_head (&self->empty);
 
   if (row == NULL)
     {
       row = g_new0 (Row, 1);
+      row->cells = g_array_sized_new (FALSE, FALSE, sizeof (gssize), 32);
       row->text = g_string_sized_new (256);
     }
+  g_array_set_size (row->cells, 0);
   g_string_truncate (row->text, 0);
-  row->n_cells = 0;
+  g_string_append_c (row->text, '\0');
   return row;
 }
 
-/* The text of the cell just parsed, as the reader hands it out. */
+/* Turns the text of the cell just parsed, at the end of @row's, into
+ * what the reader hands out, and adds the cell to @row. */
 static void
-append_cell_value (EvgXlsxReader *self,
-                   GString       *out)
+finish_cell (EvgXlsxReader *self,
+             Row           *row)
 {
-  const char *raw = self->value->str;
+  GString *text = row->text;
+  gsize start = self->cell_start;
+  const char *raw = text->str + start;
+  gsize len = text->len - start;
+  gssize cell = (gssize) start;
 
   switch (self->cell_type)
     {
@@ -1171,11 +1252,10 @@ append_cell_value (EvgXlsxReader *self,
         char *end = NULL;
         guint n_strings = self->string_starts->len;
         guint index = 0;
-        gsize start, next;
 
         /* Plain digits, as every writer puts them, without strtoull()'s
          * cost; what else strtoull() takes is taken as before. */
-        if (!parse_uint (raw, self->value->len, G_MAXUINT / 10, &index))
+        if (!parse_uint (raw, len, G_MAXUINT / 10, &index))
           {
             guint64 wide = g_ascii_strtoull (raw, &end, 10);
 
@@ -1188,26 +1268,26 @@ append_cell_value (EvgXlsxReader *self,
                        raw);
             return;
           }
-        /* Each string ends in a NUL, the last one too, and the next one
-         * starts after it. */
-        start = g_array_index (self->string_starts, gsize, index);
-        next = index + 1 < n_strings ? g_array_index (self->string_starts, gsize, index + 1)
-                                     : self->strings->len;
-        g_string_append_len (out, self->strings->str + start, (gssize) (next - start - 1));
+        g_string_truncate (text, start);
+        cell = -1 - (gssize) index;
+        g_array_append_val (row->cells, cell);
       }
       return;
 
     case CELL_BOOLEAN:
-      g_string_append (out, g_str_equal (raw, "1") ? "TRUE" : raw[0] == '\0' ? "" : "FALSE");
-      return;
+      {
+        const char *value = g_str_equal (raw, "1") ? "TRUE" : raw[0] == '\0' ? "" : "FALSE";
+
+        g_string_truncate (text, start);
+        g_string_append (text, value);
+      }
+      break;
 
     case CELL_DATE:
       /* 2024-07-01T00:00:00: the date is what comes before the time. */
-      if (strlen (raw) >= 10 && raw[4] == '-' && raw[7] == '-')
-        g_string_append_len (out, raw, 10);
-      else
-        g_string_append (out, raw);
-      return;
+      if (len >= 10 && raw[4] == '-' && raw[7] == '-')
+        g_string_truncate (text, start + 10);
+      break;
 
     case CELL_NUMBER:
       if (raw[0] != '\0' && self->cell_style < self->date_styles->len &&
@@ -1217,8 +1297,9 @@ append_cell_value (EvgXlsxReader *self,
 
           if (serial_to_date (raw, self->date1904, date))
             {
-              g_string_append_len (out, date, EVG_DATE_SIZE - 1);
-              return;
+              g_string_truncate (text, start);
+              g_string_append_len (text, date, EVG_DATE_SIZE - 1);
+              break;
             }
         }
       /* A whole number that the writer put in exponent form (Excel does
@@ -1231,19 +1312,19 @@ append_cell_value (EvgXlsxReader *self,
 
           if (end != raw && *end == '\0' && fabs (number) < 1e15 && number == floor (number))
             {
-              g_string_append_printf (out, "%.0f", number);
-              return;
+              g_string_truncate (text, start);
+              g_string_append_printf (text, "%.0f", number);
             }
         }
-      g_string_append (out, raw);
-      return;
+      break;
 
     case CELL_INLINE:
     case CELL_TEXT:
     default:
-      g_string_append (out, raw);
-      return;
+      break;
     }
+  g_string_append_c (text, '\0');
+  g_array_append_val (row->cells, cell);
 }
 
 static CellType
@@ -1319,7 +1400,11 @@ sheet_start (void           *user_data,
       self->cell_type = parse_cell_type (type, type_len);
       if (style == NULL || !parse_uint (style, style_len, G_MAXUINT / 10, &self->cell_style))
         self->cell_style = 0;
-      g_string_truncate (self->value, 0);
+      /* What a cell left open had is dropped with it. */
+      if (self->in_cell)
+        g_string_truncate (self->row->text, self->cell_start);
+      self->in_cell = TRUE;
+      self->cell_start = self->row->text->len;
     }
   else if (name_is (element, "v"))
     self->collecting = TRUE;
@@ -1349,6 +1434,7 @@ sheet_start (void           *user_data,
       self->row = take_row (self);
       self->row->line = line;
       self->column = -1;
+      self->in_cell = FALSE;
     }
 }
 
@@ -1366,27 +1452,28 @@ sheet_end (void          *user_data,
 
   if (name_is (element, "v") || name_is (element, "t"))
     self->collecting = FALSE;
-  else if (name_is (element, "c") && self->row != NULL)
+  else if (name_is (element, "c") && self->in_cell)
     {
       Row *row = self->row;
+      gssize empty = 0;
 
+      self->in_cell = FALSE;
       /* The cells left out before this one are empty. */
-      for (; row->n_cells < (guint) self->column; row->n_cells++)
-        g_string_append_c (row->text, '\0');
-      append_cell_value (self, row->text);
-      g_string_append_c (row->text, '\0');
-      row->n_cells++;
+      while (row->cells->len < (guint) self->column)
+        g_array_append_val (row->cells, empty);
+      finish_cell (self, row);
     }
   else if (name_is (element, "row") && self->row != NULL)
     {
+      self->in_cell = FALSE;
       /* A row with no cells is a formatted blank line. */
-      if (self->row->n_cells == 0)
+      if (self->row->cells->len == 0)
         {
           self->n_blank++;
-          g_queue_push_tail (&self->spare, g_steal_pointer (&self->row));
+          g_queue_push_tail (&self->empty, g_steal_pointer (&self->row));
         }
       else
-        g_queue_push_tail (&self->ready, g_steal_pointer (&self->row));
+        g_queue_push_tail (&self->parsed, g_steal_pointer (&self->row));
     }
   else if (name_is (element, "rPh"))
     self->in_phonetic = FALSE;
@@ -1404,8 +1491,55 @@ sheet_text (void          *user_data,
   Part *part = user_data;
   EvgXlsxReader *self = part->data;
 
-  if (self->collecting)
-    collect_text (part, self->value, text, len);
+  if (self->collecting && self->in_cell)
+    collect_text (part, self->row->text, self->cell_start, text, len);
+}
+
+/* Rows that the parser hands over at once, so that the lock is taken
+ * once for many rows, and the most it parses ahead of the reader, so that
+ * a sheet's rows are never all held at once. */
+#define BATCH_ROWS 256
+#define MAX_AHEAD  (16 * BATCH_ROWS)
+
+/* The parsing thread: parses the sheet a piece at a time, handing the rows
+ * over as they are done, until the sheet ends, is found damaged, or the
+ * reader no longer wants it.  Reading and parsing the sheet this way takes
+ * another core, while the reader's caller checks the rows already parsed. */
+static gpointer
+parse_sheet (gpointer data)
+{
+  EvgXlsxReader *self = data;
+  g_autoptr(GError) error = NULL;
+  gboolean stop = FALSE;
+
+  while (!stop)
+    {
+      int more = part_feed (&self->part, &error);
+
+      if (more > 0 && self->parsed.length < BATCH_ROWS && !g_atomic_int_get (&self->stop))
+        continue;
+
+      g_mutex_lock (&self->lock);
+      /* The rows of the piece where the damage is are not handed over:
+       * the rows after a damaged spot are never given. */
+      if (more >= 0)
+        queue_move_all (&self->handed, &self->parsed);
+      queue_move_all (&self->empty, &self->returned);
+      self->handed_read = self->part.read;
+      self->handed_last_line = self->last_line;
+      self->handed_n_blank = self->n_blank;
+      if (more <= 0)
+        {
+          self->finished = TRUE;
+          self->parse_error = g_steal_pointer (&error);
+        }
+      g_cond_broadcast (&self->cond);
+      while (more > 0 && !g_atomic_int_get (&self->stop) && self->handed.length >= MAX_AHEAD)
+        g_cond_wait (&self->cond, &self->lock);
+      stop = more <= 0 || g_atomic_int_get (&self->stop);
+      g_mutex_unlock (&self->lock);
+    }
+  return NULL;
 }
 
 /**
@@ -1423,25 +1557,39 @@ evg_xlsx_reader_open_sheet (EvgXlsxReader  *reader,
 
   close_sheet (reader);
   reader->sheet = sheet;
-  reader->done = FALSE;
+  reader->done = reader->finished = FALSE;
+  reader->stop = FALSE;
   reader->in_data = reader->in_inline = reader->in_phonetic = reader->collecting = FALSE;
-  reader->last_line = 0;
-  reader->n_blank = 0;
-  return part_open (&reader->part, reader, g_ptr_array_index (reader->sheet_parts, sheet),
-                    sheet_start, sheet_end, sheet_text, reader, error);
+  reader->last_line = reader->handed_last_line = reader->n_lines = 0;
+  reader->n_blank = reader->handed_n_blank = reader->n_blank_seen = 0;
+  reader->handed_read = reader->read = 0;
+  if (!part_open (&reader->part, reader, g_ptr_array_index (reader->sheet_parts, sheet),
+                  sheet_start, sheet_end, sheet_text, reader, error))
+    return FALSE;
+  reader->parser = g_thread_new ("evg-xlsx-parse", parse_sheet, reader);
+  return TRUE;
 }
 
-/* Parses more of the sheet, until a row is ready or the sheet ended. */
+/* Takes over the rows that the parser handed over, waiting for some when
+ * there are none yet, and gives it back the rows handed out. */
 static void
-parse_more (EvgXlsxReader *self)
+take_rows (EvgXlsxReader *self)
 {
-  while (g_queue_is_empty (&self->ready) && !self->done && self->error == NULL)
+  g_mutex_lock (&self->lock);
+  queue_move_all (&self->returned, &self->used);
+  while (self->handed.length == 0 && !self->finished)
+    g_cond_wait (&self->cond, &self->lock);
+  queue_move_all (&self->ready, &self->handed);
+  self->read = self->handed_read;
+  self->n_lines = self->handed_last_line;
+  self->n_blank_seen = self->handed_n_blank;
+  if (self->finished)
     {
-      int more = part_feed (&self->part, &self->error);
-
-      if (more == 0)
-        self->done = TRUE;
+      self->done = TRUE;
+      self->error = g_steal_pointer (&self->parse_error);
     }
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
 }
 
 /**
@@ -1460,13 +1608,13 @@ evg_xlsx_reader_next (EvgXlsxReader  *reader,
                       guint          *line)
 {
   Row *row;
-  const char *p;
 
-  g_return_val_if_fail (reader->part.context != NULL, FALSE);
+  g_return_val_if_fail (reader->parser != NULL, FALSE);
 
   if (reader->current != NULL)
-    g_queue_push_tail (&reader->spare, g_steal_pointer (&reader->current));
-  parse_more (reader);
+    g_queue_push_tail (&reader->used, g_steal_pointer (&reader->current));
+  if (g_queue_is_empty (&reader->ready) && !reader->done)
+    take_rows (reader);
   /* Rows after a damaged spot are not handed out, whatever was parsed. */
   if (reader->error != NULL)
     return FALSE;
@@ -1475,12 +1623,13 @@ evg_xlsx_reader_next (EvgXlsxReader  *reader,
     return FALSE;
 
   reader->current = row;
-  g_ptr_array_set_size (reader->fields, 0);
-  p = row->text->str;
-  for (guint i = 0; i < row->n_cells; i++)
+  g_ptr_array_set_size (reader->fields, (int) row->cells->len);
+  for (guint i = 0; i < row->cells->len; i++)
     {
-      g_ptr_array_add (reader->fields, (gpointer) p);
-      p += strlen (p) + 1;
+      gssize cell = g_array_index (row->cells, gssize, i);
+
+      reader->fields->pdata[i] = cell >= 0 ? row->text->str + cell
+        : reader->strings->str + g_array_index (reader->string_starts, gsize, -1 - cell);
     }
   *fields = reader->fields;
   if (line != NULL)
@@ -1509,9 +1658,11 @@ evg_xlsx_reader_finish (EvgXlsxReader  *reader,
 double
 evg_xlsx_reader_get_fraction (EvgXlsxReader *reader)
 {
-  if (reader->done || reader->part.size == 0)
-    return reader->done ? 1.0 : 0.0;
-  return MIN (1.0, (double) reader->part.read / (double) reader->part.size);
+  if (reader->done && reader->error == NULL)
+    return 1.0;
+  if (reader->part.size == 0)
+    return 0.0;
+  return MIN (1.0, (double) reader->read / (double) reader->part.size);
 }
 
 /**
@@ -1525,7 +1676,7 @@ guint
 evg_xlsx_reader_get_n_lines (EvgXlsxReader *reader)
 {
   /* The parser runs ahead of the rows handed out. */
-  return reader->current != NULL ? reader->current->line : reader->last_line;
+  return reader->current != NULL ? reader->current->line : reader->n_lines;
 }
 
 /**
@@ -1537,5 +1688,5 @@ evg_xlsx_reader_get_n_lines (EvgXlsxReader *reader)
 guint
 evg_xlsx_reader_get_n_blank_lines (EvgXlsxReader *reader)
 {
-  return reader->n_blank;
+  return reader->n_blank_seen;
 }

@@ -11,8 +11,10 @@ G_BEGIN_DECLS
  * left out) or from the cell itself; numbers as they are written, whole
  * numbers in exponent form spelt out; booleans as TRUE and FALSE; numbers
  * in a date format as YYYY-MM-DD.  Cells left out of a row are given as "", and rows left out
- * of a sheet count as blank.  A sheet is streamed: only the rows not yet
- * handed out are held, never the sheet's XML.  Rows are numbered as the
+ * of a sheet count as blank.  A sheet is streamed, and parsed in a thread
+ * of the reader's own while the caller works on the rows handed out: only
+ * a few thousand rows not yet handed out are held, never the sheet's XML.
+ * A reader is used from one thread at a time.  Rows are numbered as the
  * spreadsheet numbers them, which is what the user sees there. */
 
 #define EVG_XLSX_ERROR (evg_xlsx_error_quark ())
