@@ -24,7 +24,7 @@
  * over every CHECK_EVERY rows, at most N_BATCHES batches ahead of the
  * writer; a batch has room for the party groups that rows make too. */
 #define BATCH_ROWS (2 * CHECK_EVERY)
-#define N_BATCHES  3
+#define N_BATCHES  8
 
 /* One write the checking thread asks for. */
 typedef struct
