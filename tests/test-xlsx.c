@@ -443,6 +443,30 @@ test_read_damaged (void)
   g_assert_nonnull (strstr (error->message, "7"));
   g_clear_error (&error);
   g_clear_pointer (&reader, evg_xlsx_reader_free);
+  g_clear_pointer (&path, g_free);
+
+  /* Shared strings whose XML breaks off after the strings that the sheet
+   * uses: they are read alongside the rows, and the sheet still ends in
+   * the damage, not in its last row. */
+  path = g_build_filename (dir, "cut-strings.xlsx", NULL);
+  run_python (handmade_py, path, "xl/worksheets/sheet1.xml",
+              "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
+              "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row></sheetData></worksheet>",
+              "xl/sharedStrings.xml",
+              "<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><si><t>姓名</t></si><si><t>张",
+              NULL);
+  reader = evg_xlsx_reader_new_for_path (path, 1000000, &error);
+  g_assert_no_error (error);
+  g_assert_true (evg_xlsx_reader_open_sheet (reader, 0, &error));
+  n_rows = 0;
+  while (evg_xlsx_reader_next (reader, &fields, &line))
+    n_rows++;
+  g_assert_cmpuint (n_rows, <=, 1);
+  g_assert_false (evg_xlsx_reader_finish (reader, &error));
+  g_assert_error (error, EVG_XLSX_ERROR, EVG_XLSX_ERROR_DAMAGED);
+  g_assert_nonnull (strstr (error->message, "xl/sharedStrings.xml"));
+  g_clear_error (&error);
+  g_clear_pointer (&reader, evg_xlsx_reader_free);
 
   evg_test_remove_dir (dir);
 }
@@ -521,6 +545,17 @@ test_read_zip_bomb (void)
     "sheet = '<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>' + rows + '</sheetData></worksheet>'\n"
     "with zipfile.ZipFile(sys.argv[1], 'a', zipfile.ZIP_DEFLATED) as z:\n"
     "  z.writestr('xl/worksheets/sheet1.xml', sheet)\n";
+  /* 15 MB of shared strings and a sheet of 27 MB, packed into 3 MB: each
+   * part alone is within a limit of 30 MB, the two together are not. */
+  static const char strings_bomb_py[] =
+    "import sys, zipfile\n"
+    "ns = 'xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"'\n"
+    "strings = '<sst ' + ns + '>' + ''.join('<si><t>%s</t></si>' % ('x' * 1000) for i in range(15000)) + '</sst>'\n"
+    "rows = ''.join('<row r=\"%d\"><c r=\"A%d\" t=\"s\"><v>0</v></c></row>' % (i, i) for i in range(1, 500001))\n"
+    "sheet = '<worksheet ' + ns + '><sheetData>' + rows + '</sheetData></worksheet>'\n"
+    "with zipfile.ZipFile(sys.argv[1], 'a', zipfile.ZIP_DEFLATED) as z:\n"
+    "  z.writestr('xl/sharedStrings.xml', strings)\n"
+    "  z.writestr('xl/worksheets/sheet1.xml', sheet)\n";
   g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
   g_autoptr(EvgXlsxReader) reader = NULL;
@@ -546,6 +581,25 @@ test_read_zip_bomb (void)
   /* The file itself over the limit. */
   g_assert_null (evg_xlsx_reader_new_for_path (path, 1000, &error));
   g_assert_error (error, EVG_XLSX_ERROR, EVG_XLSX_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+  g_clear_pointer (&path, g_free);
+
+  /* Shared strings over the limit are refused at once, though they are
+   * read alongside the rows; and a sheet that is within the limit alone
+   * but not with the strings is refused as it is opened. */
+  path = g_build_filename (dir, "strings-bomb.xlsx", NULL);
+  run_python (handmade_py, path, "xl/worksheets/sheet1.xml", "NONE", "xl/sharedStrings.xml", "NONE", NULL);
+  run_python (strings_bomb_py, path, NULL);
+  g_assert_null (evg_xlsx_reader_new_for_path (path, 10000000, &error));
+  g_assert_error (error, EVG_XLSX_ERROR, EVG_XLSX_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "unpacks"));
+  g_clear_error (&error);
+  reader = evg_xlsx_reader_new_for_path (path, 30000000, &error);
+  g_assert_no_error (error);
+  g_assert_false (evg_xlsx_reader_open_sheet (reader, 0, &error));
+  g_assert_error (error, EVG_XLSX_ERROR, EVG_XLSX_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+  g_clear_pointer (&reader, evg_xlsx_reader_free);
 
   evg_test_remove_dir (dir);
 }
@@ -754,8 +808,9 @@ test_import_roster (void)
   evg_test_remove_dir (dir);
 }
 
-/* A damaged workbook and one without a roster are refused with a
- * sentence, and nothing is written. */
+/* A damaged workbook, one without a roster and one whose shared strings
+ * are damaged after the rows' are refused with a sentence, and nothing
+ * is written. */
 static void
 test_import_refused (void)
 {
@@ -763,6 +818,7 @@ test_import_refused (void)
   g_autofree char *good = NULL;
   g_autofree char *cut = NULL;
   g_autofree char *notes = NULL;
+  g_autofree char *strings = NULL;
   g_autofree char *contents = NULL;
   g_autoptr(EvgStore) store = NULL;
   g_autoptr(GError) error = NULL;
@@ -794,6 +850,25 @@ test_import_refused (void)
   g_assert_null (result);
   g_assert_error (error, EVG_ROSTER_ERROR, EVG_ROSTER_ERROR_UNREADABLE);
   g_assert_nonnull (strstr (error->message, "No sheet"));
+  g_clear_error (&error);
+
+  /* Shared strings that break off after the last one the rows use: the
+   * rows are all checked and written before the damage is found, and
+   * none of them stays. */
+  strings = g_build_filename (dir, "strings.xlsx", NULL);
+  run_python (handmade_py, strings, "xl/worksheets/sheet1.xml",
+              "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
+              "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>1</v></c></row>"
+              "<row r=\"2\"><c r=\"A2\" t=\"s\"><v>2</v></c><c r=\"B2\" t=\"s\"><v>3</v></c></row>"
+              "</sheetData></worksheet>",
+              "xl/sharedStrings.xml",
+              "<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><si><t>姓名</t></si>"
+              "<si><t>公民身份证号</t></si><si><t>张三</t></si><si><t>110105198001010016</t></si><si><t>李",
+              NULL);
+  result = evg_member_import (store, strings, EVG_IMPORT_FLAGS_NONE, NULL, NULL, NULL, &error);
+  g_assert_null (result);
+  g_assert_error (error, EVG_ROSTER_ERROR, EVG_ROSTER_ERROR_UNREADABLE);
+  g_assert_nonnull (strstr (error->message, "damaged"));
   g_clear_error (&error);
 
   {
