@@ -86,6 +86,7 @@ typedef struct
  * into rows. */
 typedef struct
 {
+  GList    link;    /* in the queue the row is in, without a GList of its own */
   guint    line;
   GArray  *cells;   /* of gssize */
   GString *text;
@@ -1222,6 +1223,21 @@ row_free (Row *row)
   g_free (row);
 }
 
+static void
+push_row (GQueue *queue,
+          Row    *row)
+{
+  g_queue_push_tail_link (queue, &row->link);
+}
+
+static Row *
+pop_row (GQueue *queue)
+{
+  GList *link = g_queue_pop_head_link (queue);
+
+  return link != NULL ? link->data : NULL;
+}
+
 /* Moves every row of @from to the end of @to. */
 static void
 queue_move_all (GQueue *to,
@@ -1258,9 +1274,9 @@ close_sheet (EvgXlsxReader *self)
   g_clear_error (&self->error);
   g_clear_error (&self->parse_error);
   if (self->row != NULL)
-    g_queue_push_tail (&self->empty, g_steal_pointer (&self->row));
+    push_row (&self->empty, g_steal_pointer (&self->row));
   if (self->current != NULL)
-    g_queue_push_tail (&self->empty, g_steal_pointer (&self->current));
+    push_row (&self->empty, g_steal_pointer (&self->current));
   queue_move_all (&self->empty, &self->parsed);
   queue_move_all (&self->empty, &self->handed);
   queue_move_all (&self->empty, &self->returned);
@@ -1271,10 +1287,13 @@ close_sheet (EvgXlsxReader *self)
 void
 evg_xlsx_reader_free (EvgXlsxReader *reader)
 {
+  Row *row;
+
   if (reader == NULL)
     return;
   close_sheet (reader);
-  g_queue_clear_full (&reader->empty, (GDestroyNotify) row_free);
+  while ((row = pop_row (&reader->empty)) != NULL)
+    row_free (row);
   g_mutex_clear (&reader->lock);
   g_cond_clear (&reader->cond);
   if (reader->strings_parser != NULL)
@@ -1325,6 +1344,41 @@ evg_xlsx_reader_get_date1904 (EvgXlsxReader *reader)
   return reader->date1904;
 }
 
+/* Days are counted here from 1 March of the year 0, in the Gregorian
+ * calendar run backwards: a year from March on ends in its leap day.
+ * These are the days that Excel counts from: 30 December 1899 for the
+ * 1900 system after its 29 February 1900 that never was, 31 December 1899
+ * before it, and 1 January 1904 for the 1904 system. */
+#define DAY_1899_12_30 693899
+#define DAY_1899_12_31 693900
+#define DAY_1904_01_01 695361
+
+/* Writes day @day as YYYY-MM-DD: imports turn two or three dates a row,
+ * and GDate took most of the time of each. */
+static void
+format_day (guint day,
+            char  out[EVG_DATE_SIZE])
+{
+  guint n400 = day / 146097, rest = day % 146097;
+  guint n100 = MIN (rest / 36524, 3), n4, n1, year, month, m;
+  GDate date;
+
+  rest -= n100 * 36524;
+  n4 = rest / 1461;
+  rest -= n4 * 1461;
+  n1 = MIN (rest / 365, 3);
+  rest -= n1 * 365;
+  year = n400 * 400 + n100 * 100 + n4 * 4 + n1;
+  /* From March, the months have 31, 30, 31, 30 and 31 days, twice, then
+   * 31 and February's rest: 153 days for every five months. */
+  m = (5 * rest + 2) / 153;
+  month = m < 10 ? m + 3 : m - 9;
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, (GDateDay) (rest - (153 * m + 2) / 5 + 1), (GDateMonth) month,
+                  (GDateYear) (month <= 2 ? year + 1 : year));
+  evg_format_date_into (&date, out);
+}
+
 /* What evg_xlsx_serial_to_date() does, into @out: a sheet has a date in
  * every row or more, and evg_format_date_into() spells the digits out in a
  * fraction of the time that printf() takes. */
@@ -1333,7 +1387,6 @@ serial_to_date (const char *text,
                 gboolean    date1904,
                 char        out[EVG_DATE_SIZE])
 {
-  GDate date;
   const char *p;
   guint days = 0;
 
@@ -1359,21 +1412,17 @@ serial_to_date (const char *text,
   else if (days < 1)
     return FALSE;
 
-  g_date_clear (&date, 1);
   if (date1904)
     {
-      g_date_set_dmy (&date, 1, G_DATE_JANUARY, 1904);
       if (days > MAX_SERIAL - 1462)
         return FALSE;
+      days += DAY_1904_01_01;
     }
   else if (days == 60)
     return FALSE;
-  else if (days < 60)
-    g_date_set_dmy (&date, 31, G_DATE_DECEMBER, 1899);
   else
-    g_date_set_dmy (&date, 30, G_DATE_DECEMBER, 1899);
-  g_date_add_days (&date, days);
-  evg_format_date_into (&date, out);
+    days += days < 60 ? DAY_1899_12_31 : DAY_1899_12_30;
+  format_day (days, out);
   return TRUE;
 }
 
@@ -1427,11 +1476,12 @@ parse_reference (const char *ref,
 static Row *
 take_row (EvgXlsxReader *self)
 {
-  Row *row = g_queue_pop_head (&self->empty);
+  Row *row = pop_row (&self->empty);
 
   if (row == NULL)
     {
       row = g_new0 (Row, 1);
+      row->link.data = row;
       row->cells = g_array_sized_new (FALSE, FALSE, sizeof (gssize), 32);
       row->text = g_string_sized_new (256);
     }
@@ -1679,10 +1729,10 @@ sheet_end (void          *user_data,
       if (self->row->cells->len == 0)
         {
           self->n_blank++;
-          g_queue_push_tail (&self->empty, g_steal_pointer (&self->row));
+          push_row (&self->empty, g_steal_pointer (&self->row));
         }
       else
-        g_queue_push_tail (&self->parsed, g_steal_pointer (&self->row));
+        push_row (&self->parsed, g_steal_pointer (&self->row));
     }
   else if (name_is (element, "rPh"))
     self->in_phonetic = FALSE;
@@ -1709,6 +1759,7 @@ sheet_text (void          *user_data,
  * a sheet's rows are never all held at once. */
 #define BATCH_ROWS 256
 #define MAX_AHEAD  (16 * BATCH_ROWS)
+#define TAKE_ROWS  (4 * BATCH_ROWS)
 
 /* The parsing thread: parses the sheet a piece at a time, handing the rows
  * over as they are done, until the sheet ends, is found damaged, or the
@@ -1799,8 +1850,10 @@ fail_missing_string (EvgXlsxReader *self,
   set_damaged_error (self, self->part.name, detail, &self->error);
 }
 
-/* Takes over the rows that the parser handed over, waiting for some when
- * there are none yet, and gives it back the rows handed out. */
+/* Takes over rows that the parser handed over, waiting for some when
+ * there are none yet, and gives it back the rows handed out.  It takes
+ * a few batches at a time, so that the rows go back soon and few are
+ * ever made. */
 static void
 take_rows (EvgXlsxReader *self)
 {
@@ -1808,11 +1861,15 @@ take_rows (EvgXlsxReader *self)
   queue_move_all (&self->returned, &self->used);
   while (self->handed.length == 0 && !self->finished)
     g_cond_wait (&self->cond, &self->lock);
-  queue_move_all (&self->ready, &self->handed);
+  if (self->handed.length <= TAKE_ROWS)
+    queue_move_all (&self->ready, &self->handed);
+  else
+    for (guint i = 0; i < TAKE_ROWS; i++)
+      push_row (&self->ready, pop_row (&self->handed));
   self->read = self->handed_read;
   self->n_lines = self->handed_last_line;
   self->n_blank_seen = self->handed_n_blank;
-  if (self->finished)
+  if (self->finished && self->handed.length == 0)
     {
       self->done = TRUE;
       self->error = g_steal_pointer (&self->parse_error);
@@ -1841,13 +1898,13 @@ evg_xlsx_reader_next (EvgXlsxReader  *reader,
   g_return_val_if_fail (reader->parser != NULL, FALSE);
 
   if (reader->current != NULL)
-    g_queue_push_tail (&reader->used, g_steal_pointer (&reader->current));
+    push_row (&reader->used, g_steal_pointer (&reader->current));
   if (g_queue_is_empty (&reader->ready) && !reader->done)
     take_rows (reader);
   /* Rows after a damaged spot are not handed out, whatever was parsed. */
   if (reader->error != NULL)
     return FALSE;
-  row = g_queue_pop_head (&reader->ready);
+  row = pop_row (&reader->ready);
   if (row == NULL)
     {
       /* Damage in the shared strings spoils the sheet, even after the
