@@ -134,6 +134,24 @@ d = json.load(open(sys.argv[1]))
 assert "小区门口垃圾没人清" in d["agenda"], d
 PY
 
+# No work is made for a message that cannot take the step (A, concluded
+# again): no whistle, no agenda line left without its link.
+check 0 "A concluded again" $m feedback close "$a"
+check 0 "the whistles so far" $m --json whistles list
+n_whistles=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$dir/out")
+check 1 "no whistle for a concluded message" $m feedback whistle "$a"
+check 1 "nor a place on the agenda" $m feedback agenda "$a"
+check 0 "the whistles after" $m --json whistles list
+py "none was raised" "$dir/out" "$n_whistles" <<'PY'
+import json, sys
+assert len(json.load(open(sys.argv[1]))) == int(sys.argv[2])
+PY
+check 0 "the meeting after" $m --json meetings show "$day"
+py "its agenda has no line for A" "$dir/out" <<'PY'
+import json, sys
+assert "3号楼电梯坏了" not in json.load(open(sys.argv[1]))["agenda"]
+PY
+
 # The notice for the community board: the code holds the page's address,
 # and it promises the time to respond set above (48 hours).
 check 2 "a poster needs the server's address" $m feedback poster --pdf "$dir/poster.pdf"

@@ -628,6 +628,50 @@ test_rates_from_sync (Fixture       *f,
   g_assert_cmpuint (october.resolved, ==, 1);
 }
 
+/* A database of schema 11 moved to 12: its messages' rates read as
+ * before, and the due times it had set are queued for the server. */
+static void
+test_rates_migration (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "i.db", NULL);
+  g_autofree char *settings = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EvgInbox) inbox = evg_inbox_new (f->store, &error);
+  EvgFeedbackRates november;
+
+  make_november (inbox);
+  g_clear_object (&inbox);
+  /* Back to schema 11, with due times of its own. */
+  g_assert_cmpint (sqlite3_exec (evg_store_get_db (f->store),
+                                 "DROP TRIGGER feedback_rate_input_insert;"
+                                 "DROP TRIGGER feedback_rate_input_update;"
+                                 "DROP TRIGGER feedback_rate_input_delete;"
+                                 "DROP TRIGGER feedback_rate_input_event_insert;"
+                                 "DROP TRIGGER feedback_rate_input_event_update;"
+                                 "DROP TRIGGER feedback_rate_input_event_delete;"
+                                 "DROP TABLE feedback_rate_input;"
+                                 "DELETE FROM meta WHERE key = 'sync_page_settings';"
+                                 "INSERT OR REPLACE INTO meta (key, value) VALUES"
+                                 "  ('feedback_respond_hours', '48'), ('feedback_resolve_hours', '240');"
+                                 "PRAGMA user_version = 11;",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_finalize_object (g_steal_pointer (&f->store));
+  f->store = evg_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (evg_store_get_schema_version (f->store), >=, 12);
+
+  assert_rate_input_whole (f->store);
+  inbox = evg_inbox_new (f->store, &error);
+  g_assert_true (evg_inbox_compute_rates (inbox, "2026-11", 1, NULL, &november, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (november.received, ==, 6);
+  g_assert_cmpuint (november.responded_in_time, ==, 2);
+  g_assert_cmpuint (november.called_back, ==, 3);
+  settings = evg_store_get_meta (f->store, "sync_page_settings");
+  g_assert_cmpstr (settings, ==, "{\"respond_hours\":48,\"resolve_hours\":240}");
+}
+
 static void
 test_merge_duplicates (Fixture       *f,
                        gconstpointer  data)
@@ -847,6 +891,8 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/evg/inbox/rates", Fixture, NULL, fixture_set_up, test_rates, fixture_tear_down);
   g_test_add ("/evg/inbox/rates-from-sync", Fixture, NULL, fixture_set_up, test_rates_from_sync,
+              fixture_tear_down);
+  g_test_add ("/evg/inbox/rates-migration", Fixture, NULL, fixture_set_up, test_rates_migration,
               fixture_tear_down);
   g_test_add ("/evg/inbox/merge-duplicates", Fixture, NULL, fixture_set_up, test_merge_duplicates,
               fixture_tear_down);

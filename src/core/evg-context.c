@@ -308,14 +308,14 @@ shorten (const char *text,
 static EvgRecord *
 find_open_message (EvgContext  *self,
                    const char  *message_id,
+                   const char  *kind,
                    GError     **error)
 {
-  EvgRecord *message = evg_inbox_dup_message (self->inbox, message_id);
-
-  if (message == NULL)
-    g_set_error (error, EVG_INBOX_ERROR, EVG_INBOX_ERROR_NOT_FOUND, _("No message has the id “%s”."),
-                 message_id);
-  return message;
+  /* Checked before the work is made: a whistle or an agenda line for a
+   * message that cannot take the step would be left without its link. */
+  if (!evg_inbox_check_step (self->inbox, message_id, kind, error))
+    return NULL;
+  return evg_inbox_dup_message (self->inbox, message_id);
 }
 
 /* The whistle categories closest to what a message is about. */
@@ -358,7 +358,7 @@ evg_context_raise_whistle_for (EvgContext  *self,
 
   g_return_val_if_fail (EVG_IS_CONTEXT (self), NULL);
 
-  message = find_open_message (self, message_id, error);
+  message = find_open_message (self, message_id, "whistle", error);
   if (message == NULL)
     return NULL;
   start = (evg_parse_minute (now) / 60 + 1) * 60;
@@ -409,7 +409,7 @@ evg_context_put_on_agenda (EvgContext  *self,
 
   g_return_val_if_fail (EVG_IS_CONTEXT (self), NULL);
 
-  message = find_open_message (self, message_id, error);
+  message = find_open_message (self, message_id, "agenda", error);
   if (message == NULL)
     return NULL;
   coming = evg_calendar_list_between (self->calendar, today, "9999-12-31");

@@ -2305,6 +2305,18 @@ def case_public_due_hours(work):
     answer = page_setting(port, ta)[1]
     ok((answer.get('respond_hours'), answer.get('resolve_hours')) == (12, 72),
        'the next sync after it is back sends them (%s)' % answer)
+
+    # A server that lost them (restored from an older backup, say) gets
+    # them again once the workstation is set up with it afresh; a sync
+    # with nothing changed sends nothing.
+    http(port, 'POST', '/v1/page', token=ta, body=json.dumps({'respond_hours': 24, 'resolve_hours': 168}))
+    a.sync()
+    ok(page_setting(port, ta)[1].get('respond_hours') == 24, 'a sync with nothing changed sends nothing')
+    a.setup(server.url, ta)
+    a.sync()
+    answer = page_setting(port, ta)[1]
+    ok((answer.get('respond_hours'), answer.get('resolve_hours')) == (12, 72),
+       'set up afresh, the workstation sends them again (%s)' % answer)
     accounted(server, [a], 'A001', 'public due hours')
     server.stop()
 

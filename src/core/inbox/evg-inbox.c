@@ -623,6 +623,7 @@ evg_inbox_set_due_hours (EvgInbox  *self,
 {
   g_autofree char *page_settings = NULL;
   const char *problem;
+  EvgSqlite *sqlite;
 
   g_return_val_if_fail (EVG_IS_INBOX (self), FALSE);
 
@@ -636,10 +637,18 @@ evg_inbox_set_due_hours (EvgInbox  *self,
    * due times: the next sync sends them. */
   page_settings = g_strdup_printf ("{\"respond_hours\":%u,\"resolve_hours\":%u}", respond_hours,
                                    resolve_hours);
+  /* All three, or none. */
+  sqlite = evg_store_get_sqlite (self->store);
+  if (!evg_sqlite_begin (sqlite, error))
+    return FALSE;
   if (!set_meta_number (self, META_RESPOND_HOURS, respond_hours, error) ||
       !set_meta_number (self, META_RESOLVE_HOURS, resolve_hours, error) ||
-      !evg_store_set_meta (self->store, EVG_SYNC_META_PAGE_SETTINGS, page_settings, error))
-    return FALSE;
+      !evg_store_set_meta (self->store, EVG_SYNC_META_PAGE_SETTINGS, page_settings, error) ||
+      !evg_sqlite_commit (sqlite, error))
+    {
+      evg_sqlite_rollback (sqlite);
+      return FALSE;
+    }
   self->respond_hours = respond_hours;
   self->resolve_hours = resolve_hours;
   return TRUE;
@@ -1150,6 +1159,18 @@ evg_inbox_list_events (EvgInbox    *self,
   return g_steal_pointer (&events);
 }
 
+/* Where @message stands after @events (its own, oldest first). */
+static void
+read_progress (EvgFeedbackProgress *progress,
+               EvgRecord           *message,
+               GPtrArray           *events)
+{
+  evg_feedback_progress_init (progress, message);
+  for (guint i = 0; i < events->len; i++)
+    evg_feedback_progress_add (progress, evg_record_get (g_ptr_array_index (events, i),
+                                                         EVG_FEEDBACK_EVENT_KIND));
+}
+
 static gboolean
 refuse_step (GError     **error,
              const char  *message)
@@ -1260,10 +1281,7 @@ check_event (EvgInbox    *self,
   events = evg_inbox_list_events (self, evg_record_get_id (message), error);
   if (events == NULL)
     return FALSE;
-  evg_feedback_progress_init (&progress, handed_on ? NULL : message);
-  for (guint i = 0; i < events->len; i++)
-    evg_feedback_progress_add (&progress, evg_record_get (g_ptr_array_index (events, i),
-                                                          EVG_FEEDBACK_EVENT_KIND));
+  read_progress (&progress, handed_on ? NULL : message, events);
   return check_step (kind, event, &progress, error);
 }
 
@@ -1724,6 +1742,43 @@ evg_inbox_find_linked (EvgInbox   *self,
   if (!evg_store_each_row (self->store, sql->str, EVG_PARAMS (other_id), add_linked_event, events, &error))
     g_warning ("Could not read the links of a record: %s", error->message);
   return events;
+}
+
+/**
+ * evg_inbox_check_step:
+ * @kind: an event kind, such as "whistle"
+ *
+ * Whether the message may take the step @kind now, by the rules every
+ * step is recorded by: for work made of a message before its link is
+ * recorded (a whistle, an agenda line), so that nothing is made for a
+ * message that cannot take it.
+ */
+gboolean
+evg_inbox_check_step (EvgInbox    *self,
+                      const char  *message_id,
+                      const char  *kind,
+                      GError     **error)
+{
+  g_autoptr(EvgRecord) message = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  EvgFeedbackProgress progress;
+  const char *problem;
+
+  g_return_val_if_fail (EVG_IS_INBOX (self), FALSE);
+
+  message = evg_inbox_dup_message (self, message_id);
+  if (message == NULL)
+    {
+      g_set_error (error, EVG_INBOX_ERROR, EVG_INBOX_ERROR_NOT_FOUND, _("No message has the id “%s”."),
+                   message_id);
+      return FALSE;
+    }
+  events = evg_inbox_list_events (self, message_id, error);
+  if (events == NULL)
+    return FALSE;
+  read_progress (&progress, message, events);
+  problem = evg_feedback_progress_check (&progress, kind);
+  return problem == NULL || refuse_step (error, problem);
 }
 
 /**

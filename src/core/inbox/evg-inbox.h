@@ -139,6 +139,10 @@ gboolean    evg_inbox_merge         (EvgInbox    *self,
                                      GError     **error);
 GPtrArray  *evg_inbox_find_linked   (EvgInbox    *self,
                                      const char  *other_id);
+gboolean    evg_inbox_check_step    (EvgInbox    *self,
+                                     const char  *message_id,
+                                     const char  *kind,
+                                     GError     **error);
 gboolean    evg_inbox_link          (EvgInbox    *self,
                                      const char  *message_id,
                                      const char  *kind,

@@ -479,12 +479,20 @@ static const char * const migrations[] = {
   "END;"
   "CREATE TRIGGER feedback_rate_input_event_update"
   "  AFTER UPDATE OF feedback_id, at, kind, deleted, resolved, satisfied ON feedback_event BEGIN"
-  RATE_INPUT_OF ("f.id = old.feedback_id")
+  RATE_INPUT_OF ("f.id = old.feedback_id AND old.feedback_id IS NOT new.feedback_id")
   RATE_INPUT_OF ("f.id = new.feedback_id")
   "END;"
   "CREATE TRIGGER feedback_rate_input_event_delete AFTER DELETE ON feedback_event BEGIN"
   RATE_INPUT_OF ("f.id = old.feedback_id")
-  "END;",
+  "END;"
+  /* The due times a branch set before the server kept them for its public
+   * page: the next sync sends them (EVG_SYNC_META_PAGE_SETTINGS). */
+  "INSERT OR IGNORE INTO meta (key, value)"
+  "  SELECT 'sync_page_settings', '{\"respond_hours\":' || CAST (r.value AS INTEGER)"
+  "                               || ',\"resolve_hours\":' || CAST (s.value AS INTEGER) || '}'"
+  "  FROM meta r JOIN meta s ON r.key = 'feedback_respond_hours' AND s.key = 'feedback_resolve_hours'"
+  "  WHERE CAST (r.value AS INTEGER) BETWEEN 1 AND CAST (s.value AS INTEGER)"
+  "    AND CAST (s.value AS INTEGER) <= 8760;",
 };
 
 

@@ -12,6 +12,10 @@ G_BEGIN_DECLS
  * evg-sync-client-settings.c (the server address, the token and the
  * connection test) and evg-sync-job.c (the work done in a worker). */
 
+/* The server address and public page settings a sync last sent
+ * (EVG_SYNC_META_PAGE_SETTINGS), as "URL\nSETTINGS". */
+#define EVG_SYNC_META_PAGE_SETTINGS_SENT "sync_page_settings_sent"
+
 /* How long a burst of local edits may go on before it is synced as one. */
 #define EVG_SYNC_CLIENT_DEBOUNCE_MS 2000
 

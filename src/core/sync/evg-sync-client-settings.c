@@ -98,8 +98,11 @@ evg_sync_client_configure (EvgSyncClient  *self,
                    _("The token is empty or garbled; copy it again in full."));
       return FALSE;
     }
+  /* The new server (or the old one under another token) is sent the
+   * public page's settings afresh. */
   if (!evg_sync_token_save (evg_store_get_site_id (self->store), clean_token, error) ||
-      !evg_store_set_meta (self->store, "sync_url", url, error))
+      !evg_store_set_meta (self->store, "sync_url", url, error) ||
+      !evg_store_set_meta (self->store, EVG_SYNC_META_PAGE_SETTINGS_SENT, NULL, error))
     return FALSE;
 
   /* A new server or token deserves a fresh start: the old failure and

@@ -11,10 +11,11 @@
 
 G_BEGIN_DECLS
 
-/* Settings of the branch's public page that the next sync sends to the
- * server (POST /v1/page): a JSON object a feature leaves in the store's
- * meta; cleared once the server took it. */
-#define EVG_SYNC_META_PAGE_SETTINGS "sync_page_settings_unsent"
+/* Settings of the branch's public page that the server keeps (POST
+ * /v1/page): a JSON object a feature keeps in the store's meta.  A sync
+ * sends it when the server has not taken it yet: after it changed, or
+ * with a new server or token. */
+#define EVG_SYNC_META_PAGE_SETTINGS "sync_page_settings"
 
 #define EVG_TYPE_SYNC_CLIENT (evg_sync_client_get_type ())
 

@@ -95,21 +95,29 @@ report_progress (EvgSyncJob *job,
 /* The whole sync, blocking: push every pending change, then pull every
  * page.  Push goes first so that the merge of pulled changes sees this
  * replica's edits already confirmed, and a restored server learns them. */
-/* Sends the public page's settings a feature left for the server
- * (EVG_SYNC_META_PAGE_SETTINGS), and forgets them once it took them.  A
- * server that cannot take them now, or is too old to, gets them again at
- * the next sync: nothing else of the sync depends on them. */
+/* Sends the public page's settings a feature keeps for the server
+ * (EVG_SYNC_META_PAGE_SETTINGS) when this server has not taken them yet.
+ * A server that cannot take them now, or is too old to, gets them again at
+ * the next sync: nothing else of the sync depends on them.  Settings
+ * changed while they were on their way differ from what is marked sent,
+ * and go at the next sync. */
 static void
 send_page_settings (EvgStore    *store,
-                    EvgSyncHttp *http)
+                    EvgSyncHttp *http,
+                    const char  *url)
 {
   g_autofree char *settings = evg_store_get_meta (store, EVG_SYNC_META_PAGE_SETTINGS);
+  g_autofree char *sent = NULL;
   g_autofree char *now = NULL;
   g_autoptr(GString) body = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
 
   if (settings == NULL)
+    return;
+  sent = evg_store_get_meta (store, EVG_SYNC_META_PAGE_SETTINGS_SENT);
+  now = g_strconcat (url, "\n", settings, NULL);
+  if (g_strcmp0 (sent, now) == 0)
     return;
   body = g_string_new (settings);
   bytes = evg_sync_http_call (http, "POST", "/v1/page", body, FALSE, &error);
@@ -118,10 +126,8 @@ send_page_settings (EvgStore    *store,
       g_message ("The server did not take the public page's settings: %s", error->message);
       return;
     }
-  /* Unless they were changed meanwhile. */
-  now = evg_store_get_meta (store, EVG_SYNC_META_PAGE_SETTINGS);
-  if (g_strcmp0 (now, settings) == 0)
-    evg_store_set_meta (store, EVG_SYNC_META_PAGE_SETTINGS, NULL, NULL);
+  if (!evg_store_set_meta (store, EVG_SYNC_META_PAGE_SETTINGS_SENT, now, &error))
+    g_message ("Could not note that the public page's settings were sent: %s", error->message);
 }
 
 static gboolean
@@ -330,7 +336,7 @@ again:
         break;
     }
 
-  send_page_settings (store, &http);
+  send_page_settings (store, &http, url);
   return evg_sync_record_result (store, TRUE, NULL, error);
 }
 
