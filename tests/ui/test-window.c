@@ -65,6 +65,17 @@ visible_name (GtkWidget  *window,
   return gtk_stack_get_visible_child_name (GTK_STACK (stack));
 }
 
+/* The page a slot of the window's stack holds, if it was made. */
+static GtkWidget *
+slot_page (EvgWindow  *window,
+           const char *slot_name)
+{
+  GObject *slot = gtk_widget_get_template_child (GTK_WIDGET (window), EVG_TYPE_WINDOW, slot_name);
+
+  g_assert_true (ADW_IS_BIN (slot));
+  return adw_bin_get_child (ADW_BIN (slot));
+}
+
 static void
 close_window (EvgWindow *window)
 {
@@ -83,6 +94,10 @@ test_window_switches_pages (Fixture       *f,
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
   gtk_window_present (GTK_WINDOW (window));
   spin ();
+  /* The check-ins and inbox pages are made when first shown, not with
+   * the window (their widgets cost the start on the roster ~12 MiB). */
+  g_assert_null (slot_page (window, "checkins_slot"));
+  g_assert_null (slot_page (window, "inbox_slot"));
 
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {
@@ -107,6 +122,10 @@ test_window_switches_pages (Fixture       *f,
       g_assert_cmpstr (last, ==, pages[i]);
     }
 
+  g_assert_true (G_TYPE_CHECK_INSTANCE_TYPE (slot_page (window, "checkins_slot"),
+                                            g_type_from_name ("EvgCheckinsPage")));
+  g_assert_true (G_TYPE_CHECK_INSTANCE_TYPE (slot_page (window, "inbox_slot"),
+                                            g_type_from_name ("EvgInboxPage")));
   close_window (window);
   g_assert_null (window);
 

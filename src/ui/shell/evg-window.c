@@ -34,8 +34,10 @@ struct _EvgWindow
   EvgSyncIndicator     *sync_indicator;
   EvgRosterPage        *roster_page;
   EvgCalendarPage      *calendar_page;
-  EvgCheckinsPage      *checkins_page;
-  EvgInboxPage         *inbox_page;
+  AdwBin               *checkins_slot;
+  AdwBin               *inbox_slot;
+  EvgCheckinsPage      *checkins_page;   /* made when first shown */
+  EvgInboxPage         *inbox_page;      /* made when first shown */
   GtkWidget            *calendar_warning;
 
   /* Owned */
@@ -71,6 +73,35 @@ update_roster_state (EvgWindow *self)
   adw_window_title_set_subtitle (self->sidebar_title, name != NULL ? name : "");
 }
 
+/* The check-ins and inbox pages are made when first shown: their widgets
+ * cost a start on the roster about 12 MiB and a share of its first frame
+ * (bench-roster-startup), for pages many starts never show. */
+static EvgCheckinsPage *
+ensure_checkins_page (EvgWindow *self)
+{
+  if (self->checkins_page == NULL)
+    {
+      self->checkins_page = g_object_new (EVG_TYPE_CHECKINS_PAGE, NULL);
+      adw_bin_set_child (self->checkins_slot, GTK_WIDGET (self->checkins_page));
+      if (self->context != NULL)
+        evg_checkins_page_set_context (self->checkins_page, self->context);
+    }
+  return self->checkins_page;
+}
+
+static EvgInboxPage *
+ensure_inbox_page (EvgWindow *self)
+{
+  if (self->inbox_page == NULL)
+    {
+      self->inbox_page = g_object_new (EVG_TYPE_INBOX_PAGE, NULL);
+      adw_bin_set_child (self->inbox_slot, GTK_WIDGET (self->inbox_page));
+      if (self->context != NULL)
+        evg_inbox_page_set_context (self->inbox_page, self->context);
+    }
+  return self->inbox_page;
+}
+
 static void
 on_visible_page_changed (EvgWindow *self)
 {
@@ -79,6 +110,10 @@ on_visible_page_changed (EvgWindow *self)
 
   if (child == NULL)
     return;
+  if (child == GTK_WIDGET (self->checkins_slot))
+    ensure_checkins_page (self);
+  else if (child == GTK_WIDGET (self->inbox_slot))
+    ensure_inbox_page (self);
   page = gtk_stack_get_page (self->stack, child);
   adw_window_title_set_title (self->content_title, gtk_stack_page_get_title (page));
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
@@ -115,7 +150,7 @@ show_whistle_action (GtkWidget  *widget,
   EvgWindow *self = EVG_WINDOW (widget);
 
   evg_window_set_page (self, "checkins");
-  evg_checkins_page_select_whistle (self->checkins_page, g_variant_get_string (parameter, NULL));
+  evg_checkins_page_select_whistle (ensure_checkins_page (self), g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -137,7 +172,7 @@ show_message_action (GtkWidget  *widget,
   EvgWindow *self = EVG_WINDOW (widget);
 
   evg_window_set_page (self, "inbox");
-  evg_inbox_page_select_message (self->inbox_page, g_variant_get_string (parameter, NULL));
+  evg_inbox_page_select_message (ensure_inbox_page (self), g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -247,8 +282,10 @@ evg_window_constructed (GObject *object)
                                G_CALLBACK (update_calendar_attention), self, G_CONNECT_SWAPPED);
       evg_calendar_page_set_context (self->calendar_page, self->context);
       update_calendar_attention (self);
-      evg_checkins_page_set_context (self->checkins_page, self->context);
-      evg_inbox_page_set_context (self->inbox_page, self->context);
+      if (self->checkins_page != NULL)
+        evg_checkins_page_set_context (self->checkins_page, self->context);
+      if (self->inbox_page != NULL)
+        evg_inbox_page_set_context (self->inbox_page, self->context);
     }
   /* After the branch's state chose the page: the welcome is often not it. */
   evg_stack_defer_status_icons (self->roster_stack);
@@ -333,8 +370,8 @@ evg_window_class_init (EvgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EvgWindow, sync_indicator);
   gtk_widget_class_bind_template_child (widget_class, EvgWindow, roster_page);
   gtk_widget_class_bind_template_child (widget_class, EvgWindow, calendar_page);
-  gtk_widget_class_bind_template_child (widget_class, EvgWindow, checkins_page);
-  gtk_widget_class_bind_template_child (widget_class, EvgWindow, inbox_page);
+  gtk_widget_class_bind_template_child (widget_class, EvgWindow, checkins_slot);
+  gtk_widget_class_bind_template_child (widget_class, EvgWindow, inbox_slot);
   gtk_widget_class_bind_template_child (widget_class, EvgWindow, calendar_warning);
   gtk_widget_class_bind_template_callback (widget_class, on_visible_page_changed);
 
