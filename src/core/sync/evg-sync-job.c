@@ -371,6 +371,27 @@ evg_sync_job_run_sync (GTask        *task,
                          (GDestroyNotify) evg_sync_report_free);
 }
 
+/* Readies @http for a call of the job's own (the connection test, the
+ * public page's setting) with the address and token it was given, or
+ * the stored token; without them @task returns the error. */
+static gboolean
+start_call (EvgSyncJob   *job,
+            GTask        *task,
+            GCancellable *cancellable,
+            EvgSyncHttp  *http)
+{
+  if (job->token == NULL)
+    job->token = evg_sync_token_load (job->site_id, NULL);
+  if (job->url == NULL || job->token == NULL)
+    {
+      g_task_return_new_error (task, EVG_SYNC_ERROR, EVG_SYNC_ERROR_NOT_CONFIGURED,
+                               "%s", _("Enter the server address and the token."));
+      return FALSE;
+    }
+  evg_sync_http_init (http, job->url, job->token, cancellable);
+  return TRUE;
+}
+
 /* A GTaskThreadFunc: asks the server's /v1/health once and leaves the
  * branch the token belongs to on the job. */
 void
@@ -387,16 +408,8 @@ evg_sync_job_run_test (GTask        *task,
   const char *data;
   gsize len = 0;
 
-  if (job->token == NULL)
-    job->token = evg_sync_token_load (job->site_id, NULL);
-  if (job->url == NULL || job->token == NULL)
-    {
-      g_task_return_new_error (task, EVG_SYNC_ERROR, EVG_SYNC_ERROR_NOT_CONFIGURED,
-                               "%s", _("Enter the server address and the token."));
-      return;
-    }
-
-  evg_sync_http_init (&http, job->url, job->token, cancellable);
+  if (!start_call (job, task, cancellable, &http))
+    return;
   bytes = evg_sync_http_call (&http, "GET", "/v1/health", NULL, FALSE, &error);
   if (bytes == NULL)
     {
@@ -456,17 +469,10 @@ evg_sync_job_run_page (GTask        *task,
   const char *data;
   gsize len = 0;
 
-  if (job->token == NULL)
-    job->token = evg_sync_token_load (job->site_id, NULL);
-  if (job->url == NULL || job->token == NULL)
-    {
-      g_task_return_new_error (task, EVG_SYNC_ERROR, EVG_SYNC_ERROR_NOT_CONFIGURED,
-                               "%s", _("Enter the server address and the token."));
-      return;
-    }
+  if (!start_call (job, task, cancellable, &http))
+    return;
   if (job->page_request >= 0)
     body = g_string_new (job->page_request ? "{\"enabled\":true}" : "{\"enabled\":false}");
-  evg_sync_http_init (&http, job->url, job->token, cancellable);
   bytes = evg_sync_http_call (&http, body != NULL ? "POST" : "GET", "/v1/page", body, FALSE, &error);
   if (bytes == NULL)
     {
