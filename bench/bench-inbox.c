@@ -30,6 +30,7 @@
 #include "evg-inbox.h"
 #include "evg-pinyin.h"
 #include "evg-store-private.h"
+#include "evg-txn.h"
 
 #define N_MESSAGES  1000000
 #define EVENTS_PER_MESSAGE 5
@@ -340,34 +341,15 @@ minute_to_ms (gint64 minute)
   return (minute - 8 * 60) * 60000;
 }
 
-/* A time-ordered id of the form the store makes (UUID version 7). */
+/* A time-ordered id of the form the store makes (UUID version 7), at @ms. */
 static void
 make_id (GRand  *rand,
          gint64  ms,
          char    out[37])
 {
-  static const char hex[] = "0123456789abcdef";
-  guint8 bytes[16];
   guint32 r1 = g_rand_int (rand), r2 = g_rand_int (rand), r3 = g_rand_int (rand);
-  guint o = 0;
 
-  for (guint i = 0; i < 6; i++)
-    bytes[i] = (guint8) (ms >> (8 * (5 - i)));
-  bytes[6] = (guint8) (0x70 | ((r3 >> 8) & 0x0f));
-  bytes[7] = (guint8) r3;
-  bytes[8] = (guint8) (0x80 | (r1 & 0x3f));
-  bytes[9] = (guint8) (r1 >> 8);
-  bytes[10] = (guint8) (r1 >> 16);
-  bytes[11] = (guint8) (r1 >> 24);
-  memcpy (bytes + 12, &r2, 4);
-  for (guint i = 0; i < 16; i++)
-    {
-      if (i == 4 || i == 6 || i == 8 || i == 10)
-        out[o++] = '-';
-      out[o++] = hex[bytes[i] >> 4];
-      out[o++] = hex[bytes[i] & 0x0f];
-    }
-  out[o] = '\0';
+  evg_uuid7_format ((guint64) ms, r3 & 0xfff, r1, r2, out);
 }
 
 static void

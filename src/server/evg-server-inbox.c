@@ -13,6 +13,7 @@
 #include "evg-server-inbox.h"
 #include "evg-server-push-private.h"
 #include "evg-sync-merge.h"
+#include "evg-txn.h"
 #include "evg-validate.h"
 
 /* A message from the public page becomes a feedback record of its branch
@@ -76,25 +77,11 @@ fill_random (guint8 *bytes,
 static char *
 make_public_id (void)
 {
-  static const char hex[] = "0123456789abcdef";
-  guint64 ms = (guint64) evg_server_now_ms ();
-  guint8 bytes[16];
+  guint32 random[3];
   char out[37];
-  guint o = 0;
 
-  fill_random (bytes + 6, 10);
-  for (guint i = 0; i < 6; i++)
-    bytes[i] = (guint8) (ms >> (8 * (5 - i)));
-  bytes[6] = (guint8) (0x70 | (bytes[6] & 0x0f));
-  bytes[8] = (guint8) (0x80 | (bytes[8] & 0x3f));
-  for (guint i = 0; i < 16; i++)
-    {
-      if (i == 4 || i == 6 || i == 8 || i == 10)
-        out[o++] = '-';
-      out[o++] = hex[bytes[i] >> 4];
-      out[o++] = hex[bytes[i] & 0x0f];
-    }
-  out[o] = '\0';
+  fill_random ((guint8 *) random, sizeof random);
+  evg_uuid7_format ((guint64) evg_server_now_ms (), random[0] & 0xfff, random[1], random[2], out);
   return g_strdup (out);
 }
 

@@ -79,16 +79,54 @@ G_LOCK_DEFINE_STATIC (uuid);
  * end instead of at random places, which makes a 100,000-row import several
  * times quicker than with random (version 4) ids.  Written out by hand: an
  * import makes two per row. */
+/**
+ * evg_uuid7_format:
+ * @ms: milliseconds since 1970
+ * @counter: 12 bits that order ids of one millisecond
+ * @r1: (in): random bits (30 of them are used)
+ * @r2: (in): random bits
+ *
+ * Writes the time-ordered UUID (version 7) these make, as text.
+ */
+void
+evg_uuid7_format (guint64 ms,
+                  guint   counter,
+                  guint32 r1,
+                  guint32 r2,
+                  char    out[37])
+{
+  static const char hex[] = "0123456789abcdef";
+  guint8 bytes[16];
+  guint o = 0;
+
+  for (guint i = 0; i < 6; i++)
+    bytes[i] = (guint8) (ms >> (8 * (5 - i)));
+  bytes[6] = (guint8) (0x70 | ((counter >> 8) & 0x0f));
+  bytes[7] = (guint8) (counter & 0xff);
+  bytes[8] = (guint8) (0x80 | (r1 & 0x3f));
+  bytes[9] = (guint8) (r1 >> 8);
+  bytes[10] = (guint8) (r1 >> 16);
+  bytes[11] = (guint8) (r1 >> 24);
+  memcpy (bytes + 12, &r2, 4);
+
+  for (guint i = 0; i < 16; i++)
+    {
+      if (i == 4 || i == 6 || i == 8 || i == 10)
+        out[o++] = '-';
+      out[o++] = hex[bytes[i] >> 4];
+      out[o++] = hex[bytes[i] & 0x0f];
+    }
+  out[o] = '\0';
+}
+
 static void
 make_uuid (char out[37])
 {
-  static const char hex[] = "0123456789abcdef";
   static guint64 last_ms;
   static guint counter;
   guint64 ms = (guint64) (g_get_real_time () / 1000);
-  guint8 bytes[16];
   guint32 r1 = g_random_int (), r2 = g_random_int ();
-  guint o = 0;
+  guint this_counter;
 
   G_LOCK (uuid);
   if (ms <= last_ms)
@@ -104,26 +142,10 @@ make_uuid (char out[37])
   else
     counter = g_random_int_range (0, 0x400);
   last_ms = ms;
-  bytes[6] = (guint8) (0x70 | ((counter >> 8) & 0x0f));
-  bytes[7] = (guint8) (counter & 0xff);
+  this_counter = counter;
   G_UNLOCK (uuid);
 
-  for (guint i = 0; i < 6; i++)
-    bytes[i] = (guint8) (ms >> (8 * (5 - i)));
-  bytes[8] = (guint8) (0x80 | (r1 & 0x3f));
-  bytes[9] = (guint8) (r1 >> 8);
-  bytes[10] = (guint8) (r1 >> 16);
-  bytes[11] = (guint8) (r1 >> 24);
-  memcpy (bytes + 12, &r2, 4);
-
-  for (guint i = 0; i < 16; i++)
-    {
-      if (i == 4 || i == 6 || i == 8 || i == 10)
-        out[o++] = '-';
-      out[o++] = hex[bytes[i] >> 4];
-      out[o++] = hex[bytes[i] & 0x0f];
-    }
-  out[o] = '\0';
+  evg_uuid7_format (ms, this_counter, r1, r2, out);
 }
 
 /**

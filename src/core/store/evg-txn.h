@@ -14,6 +14,11 @@ G_BEGIN_DECLS
 
 EvgStore   *evg_txn_get_store  (EvgTxn       *txn);
 char       *evg_txn_new_id     (void);
+void        evg_uuid7_format   (guint64      ms,
+                                guint        counter,
+                                guint32      r1,
+                                guint32      r2,
+                                char         out[37]);
 char       *evg_txn_insert     (EvgTxn       *txn,
                                 EvgFieldSet  *fields,
                                 const char   *id,
